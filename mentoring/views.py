@@ -1,0 +1,11 @@
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness probe and the benchmark's floor: touches neither database nor cache."""
+    return HttpResponse("ok", content_type="text/plain")
+

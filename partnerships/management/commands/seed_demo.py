@@ -1,0 +1,22 @@
+import random
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts.demo import DEMO_PASSWORD
+from partnerships.demo import seed_program
+
+
+class Command(BaseCommand):
+    help = "Creates (or brings up to date) the demo accounts and the demo program. Safe to run again."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        rng = random.Random(2026)  # the same demo every time
+        program = seed_program(rng=rng)
+        people = program.participants.count()
+        self.stdout.write(self.style.SUCCESS(f"Demo program '{program.name}' with {people} participants."))
+        self.stdout.write(
+            "Demo logins (password "
+            f"'{DEMO_PASSWORD}'): admin@example.com, mentor@example.com, protege@example.com, outsider@example.com"
+        )

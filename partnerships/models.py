@@ -1,0 +1,181 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+
+class Cadence(models.TextChoices):
+    """How often a pair meets. Mentors in practice range from weekly to every 4–6 weeks."""
+
+    WEEKLY = "weekly", "Weekly"
+    EVERY_TWO_WEEKS = "every_two_weeks", "Every two weeks"
+    TWICE_A_MONTH = "twice_a_month", "Twice a month"
+    MONTHLY = "monthly", "Monthly"
+    EVERY_N_WEEKS = "every_n_weeks", "Every N weeks"
+
+
+class Method(models.TextChoices):
+    PHONE = "phone", "Phone"
+    VIDEO = "video", "Video"
+    IN_PERSON = "in_person", "In person"
+    CHAT = "chat", "Chat"
+
+
+class ProgramQuerySet(models.QuerySet["Program"]):
+    def run_by(self, user) -> "ProgramQuerySet":
+        return self.filter(admins=user)
+
+
+class Program(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True)
+    description = models.TextField(blank=True)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    engagement_months = models.PositiveSmallIntegerField(
+        "default engagement length (months)",
+        default=6,
+        validators=[MinValueValidator(1), MaxValueValidator(36)],
+        help_text="Six months is typical.",
+    )
+    default_cadence = models.CharField(max_length=20, choices=Cadence, default=Cadence.EVERY_TWO_WEEKS)
+    default_call_minutes = models.PositiveSmallIntegerField(
+        default=30, validators=[MinValueValidator(15), MaxValueValidator(120)]
+    )
+    admins = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="programs_run", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProgramQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gt=models.F("starts_on")),
+                name="program_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(engagement_months__gte=1, engagement_months__lte=36),
+                name="program_engagement_months_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(default_call_minutes__gte=15, default_call_minutes__lte=120),
+                name="program_call_minutes_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Topic(models.Model):
+    """A topic on the program's list, offered by mentors and sought by protégés."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="topics")
+    name = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["program", "name"], name="topic_unique_per_program")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Participant(models.Model):
+    """A person's membership of one program, in one role."""
+
+    class Role(models.TextChoices):
+        MENTOR = "mentor", "Mentor"
+        PROTEGE = "protege", "Protégé"
+
+    class Status(models.TextChoices):
+        INVITED = "invited", "Invited"
+        ACTIVE = "active", "Active"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participations")
+    role = models.CharField(max_length=10, choices=Role)
+    status = models.CharField(max_length=10, choices=Status, default=Status.ACTIVE)
+    intro = models.TextField(
+        blank=True,
+        help_text="Mentors: your work experience, why you mentor, earlier partnerships. "
+        "Sharing this first is how trust starts.",
+    )
+    strengths = models.TextField("strengths offered", blank=True)
+    challenges = models.TextField("challenges sought", blank=True)
+    topics_offered = models.ManyToManyField(Topic, related_name="offered_by", blank=True)
+    topics_sought = models.ManyToManyField(Topic, related_name="sought_by", blank=True)
+    methods = models.JSONField("preferred communication methods", default=list, blank=True)
+    preferred_cadence = models.CharField(max_length=20, choices=Cadence, blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="Mentors: how many protégés at once.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["program", "role", "user__display_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "user"], name="participant_once_per_program"),
+            models.CheckConstraint(condition=Q(capacity__gte=1, capacity__lte=10), name="participant_capacity_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}, {self.program})"
+
+
+class PartnershipQuerySet(models.QuerySet["Partnership"]):
+    def of(self, user) -> "PartnershipQuerySet":
+        """The partnerships this person is in, as mentor or as protégé."""
+        return self.filter(Q(mentor__user=user) | Q(protege__user=user))
+
+    def with_people(self) -> "PartnershipQuerySet":
+        return self.select_related("program", "mentor__user", "protege__user")
+
+
+class Partnership(models.Model):
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        ACTIVE = "active", "Active"
+        COMPLETED = "completed", "Completed"
+        ENDED = "ended", "Ended early"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="partnerships")
+    mentor = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="mentoring")
+    protege = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="mentored_by")
+    status = models.CharField(max_length=10, choices=Status, default=Status.PROPOSED)
+    started_on = models.DateField(null=True, blank=True)
+    planned_end_on = models.DateField(null=True, blank=True)
+    ended_reason = models.TextField(blank=True, help_text="Why it ended early; no blame.")
+    matched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    match_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    match_reasons = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PartnershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # A protégé has one current mentor in a program.
+            models.UniqueConstraint(
+                fields=["protege"],
+                condition=Q(status__in=["proposed", "active"]),
+                name="partnership_one_current_per_protege",
+            ),
+            models.CheckConstraint(condition=~Q(mentor=models.F("protege")), name="partnership_two_people"),
+            models.CheckConstraint(
+                condition=Q(match_score__isnull=True) | Q(match_score__lte=100), name="partnership_score_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentor.user} & {self.protege.user}"
