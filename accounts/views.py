@@ -1,9 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django_htmx.middleware import HtmxDetails
-from django.http import HttpRequest
 
 from partnerships.selectors import home_for
 

@@ -13,53 +13,155 @@ from accounts.demo import demo_user
 from .models import Cadence, Method, Participant, Partnership, Program
 
 TOPICS = [
-    "Negotiation", "Conflict management", "Leading a team of peers", "Influencing decision makers",
-    "Career planning", "Public speaking", "Managing up", "Giving feedback", "Hiring", "Product strategy",
-    "Technical leadership", "Time management", "Stakeholder management", "Data-driven decisions",
-    "Work-life balance", "Change management",
+    "Negotiation",
+    "Conflict management",
+    "Leading a team of peers",
+    "Influencing decision makers",
+    "Career planning",
+    "Public speaking",
+    "Managing up",
+    "Giving feedback",
+    "Hiring",
+    "Product strategy",
+    "Technical leadership",
+    "Time management",
+    "Stakeholder management",
+    "Data-driven decisions",
+    "Work-life balance",
+    "Change management",
 ]
 
 # name, time zone, intro / challenges, topics (indexes into TOPICS), methods, cadence, capacity
 MENTORS = [
-    ("Amara Okafor", "Europe/London", "Director of engineering; 15 years building platform teams. "
-     "I mentor because someone once took a chance on me.", [0, 1, 10], ["video", "phone"], "every_two_weeks", 3),
-    ("Daniel Weiss", "Europe/Berlin", "VP Product at a logistics company. Mentored 9 people through "
-     "their first management role.", [9, 6, 12], ["video"], "monthly", 2),
-    ("Priya Raman", "Asia/Kolkata", "Head of data science. I enjoy helping people turn numbers into "
-     "decisions leaders act on.", [13, 3, 4], ["video", "chat"], "every_two_weeks", 2),
-    ("Marcus Chen", "America/New_York", "Engineering manager, formerly a staff engineer. Ask me about "
-     "moving from doing to leading.", [2, 7, 8], ["video", "in_person"], "weekly", 1),
-    ("Sofia Martínez", "Europe/Madrid", "Operations lead in healthcare; calm under pressure, good at "
-     "difficult conversations.", [1, 7, 15], ["phone", "video"], "every_two_weeks", 2),
-    ("Kenji Watanabe", "Asia/Tokyo", "Principal architect. I mentor on technical leadership and "
-     "writing proposals that get approved.", [10, 3, 5], ["video", "chat"], "monthly", 2),
-    ("Grace Mensah", "Africa/Accra", "HR business partner; coaching managers on hiring and feedback "
-     "is my day job and my hobby.", [8, 7, 4], ["video", "phone"], "twice_a_month", 3),
-    ("Liam O'Connor", "Europe/Dublin", "Sales director. Negotiation, managing up and recovering from "
-     "a lost deal.", [0, 6, 12], ["phone", "in_person"], "every_two_weeks", 2),
-    ("Hannah Berg", "America/Chicago", "Product designer turned design manager; public speaking "
-     "coach on the side.", [5, 2, 14], ["video"], "every_two_weeks", 1),
-    ("Tomasz Nowak", "Europe/Warsaw", "CTO of a 40-person startup. Strategy, hiring and surviving "
-     "change.", [9, 8, 15], ["video", "chat"], "monthly", 2),
+    (
+        "Amara Okafor",
+        "Europe/London",
+        "Director of engineering; 15 years building platform teams. "
+        "I mentor because someone once took a chance on me.",
+        [0, 1, 10],
+        ["video", "phone"],
+        "every_two_weeks",
+        3,
+    ),
+    (
+        "Daniel Weiss",
+        "Europe/Berlin",
+        "VP Product at a logistics company. Mentored 9 people through their first management role.",
+        [9, 6, 12],
+        ["video"],
+        "monthly",
+        2,
+    ),
+    (
+        "Priya Raman",
+        "Asia/Kolkata",
+        "Head of data science. I enjoy helping people turn numbers into decisions leaders act on.",
+        [13, 3, 4],
+        ["video", "chat"],
+        "every_two_weeks",
+        2,
+    ),
+    (
+        "Marcus Chen",
+        "America/New_York",
+        "Engineering manager, formerly a staff engineer. Ask me about moving from doing to leading.",
+        [2, 7, 8],
+        ["video", "in_person"],
+        "weekly",
+        1,
+    ),
+    (
+        "Sofia Martínez",
+        "Europe/Madrid",
+        "Operations lead in healthcare; calm under pressure, good at difficult conversations.",
+        [1, 7, 15],
+        ["phone", "video"],
+        "every_two_weeks",
+        2,
+    ),
+    (
+        "Kenji Watanabe",
+        "Asia/Tokyo",
+        "Principal architect. I mentor on technical leadership and writing proposals that get approved.",
+        [10, 3, 5],
+        ["video", "chat"],
+        "monthly",
+        2,
+    ),
+    (
+        "Grace Mensah",
+        "Africa/Accra",
+        "HR business partner; coaching managers on hiring and feedback is my day job and my hobby.",
+        [8, 7, 4],
+        ["video", "phone"],
+        "twice_a_month",
+        3,
+    ),
+    (
+        "Liam O'Connor",
+        "Europe/Dublin",
+        "Sales director. Negotiation, managing up and recovering from a lost deal.",
+        [0, 6, 12],
+        ["phone", "in_person"],
+        "every_two_weeks",
+        2,
+    ),
+    (
+        "Hannah Berg",
+        "America/Chicago",
+        "Product designer turned design manager; public speaking coach on the side.",
+        [5, 2, 14],
+        ["video"],
+        "every_two_weeks",
+        1,
+    ),
+    (
+        "Tomasz Nowak",
+        "Europe/Warsaw",
+        "CTO of a 40-person startup. Strategy, hiring and surviving change.",
+        [9, 8, 15],
+        ["video", "chat"],
+        "monthly",
+        2,
+    ),
 ]
 
 PROTEGES = [
-    ("Sam Patel", "Europe/London", "New team lead; struggling to negotiate scope with other teams.", [0, 1, 2]),
+    (
+        "Sam Patel",
+        "Europe/London",
+        "New team lead; struggling to negotiate scope with other teams.",
+        [0, 1, 2],
+    ),
     ("Aisha Bello", "Africa/Lagos", "Wants to move into product management within a year.", [9, 4, 12]),
     ("Lucas Silva", "America/Sao_Paulo", "Senior engineer asked to lead peers; unsure how.", [2, 10, 7]),
     ("Emma Johansson", "Europe/Stockholm", "Finds it hard to influence senior stakeholders.", [3, 12, 6]),
     ("Noah Kim", "Asia/Seoul", "Data analyst who wants to present findings with impact.", [13, 5, 3]),
-    ("Olivia Brown", "America/Los_Angeles", "Returning from parental leave; balancing work and family.",
-     [14, 11, 4]),
+    (
+        "Olivia Brown",
+        "America/Los_Angeles",
+        "Returning from parental leave; balancing work and family.",
+        [14, 11, 4],
+    ),
     ("Mateo Rossi", "Europe/Rome", "First-time hiring manager.", [8, 7, 2]),
     ("Zara Ahmed", "Asia/Dubai", "Conflict between two of her reports is draining the team.", [1, 7, 2]),
     ("Ethan Walker", "Australia/Sydney", "Wants a career plan towards staff engineer.", [4, 10, 5]),
-    ("Chloé Dubois", "Europe/Paris", "Leading a reorganisation; needs change management skills.", [15, 12, 1]),
+    (
+        "Chloé Dubois",
+        "Europe/Paris",
+        "Leading a reorganisation; needs change management skills.",
+        [15, 12, 1],
+    ),
     ("Ravi Iyer", "Asia/Kolkata", "Manages up poorly; his manager is often surprised.", [6, 11, 12]),
     ("Fatima Zahra", "Africa/Casablanca", "Would like to speak at a conference this year.", [5, 4]),
     ("Jonas Müller", "Europe/Berlin", "Product owner; prioritisation fights with sales.", [9, 0, 12]),
     ("Mia Thompson", "America/Toronto", "Overloaded; wants better time management and boundaries.", [11, 14]),
-    ("Diego Herrera", "America/Mexico_City", "Engineer curious about data-driven product decisions.", [13, 9]),
+    (
+        "Diego Herrera",
+        "America/Mexico_City",
+        "Engineer curious about data-driven product decisions.",
+        [13, 9],
+    ),
     ("Yuki Tanaka", "Asia/Tokyo", "New manager giving feedback for the first time.", [7, 2, 1]),
     ("Grace Liu", "Asia/Singapore", "Wants to influence the roadmap of the platform team.", [3, 10, 6]),
     ("Oscar Lindqvist", "Europe/Stockholm", "Negotiating a promotion and a new scope.", [0, 4, 6]),
@@ -102,44 +204,68 @@ def seed_program(*, rng: random.Random) -> Program:
     mentor_user = demo_user("mentor@example.com", "Morgan Mentor", "Europe/London")
     protege_user = demo_user("protege@example.com", "Priya Protégé", "America/New_York")
     mentor = _participant(
-        program, mentor_user, Participant.Role.MENTOR,
+        program,
+        mentor_user,
+        Participant.Role.MENTOR,
         intro="Fifteen years leading product and engineering teams; I mentor because good mentors "
         "changed my career. Earlier partnerships: four protégés into their first lead role.",
         strengths="Negotiation, giving feedback, leading a team of peers.",
-        topics=[topics[0], topics[7], topics[2]], methods=[Method.VIDEO, Method.PHONE],
-        preferred_cadence=Cadence.EVERY_TWO_WEEKS, capacity=3,
+        topics=[topics[0], topics[7], topics[2]],
+        methods=[Method.VIDEO, Method.PHONE],
+        preferred_cadence=Cadence.EVERY_TWO_WEEKS,
+        capacity=3,
     )
     protege = _participant(
-        program, protege_user, Participant.Role.PROTEGE,
+        program,
+        protege_user,
+        Participant.Role.PROTEGE,
         challenges="Just became lead of my former peers; negotiating scope with other teams.",
-        topics=[topics[0], topics[2], topics[3]], methods=[Method.VIDEO],
+        topics=[topics[0], topics[2], topics[3]],
+        methods=[Method.VIDEO],
         preferred_cadence=Cadence.EVERY_TWO_WEEKS,
     )
     Partnership.objects.update_or_create(
-        program=program, mentor=mentor, protege=protege,
+        program=program,
+        mentor=mentor,
+        protege=protege,
         defaults={
             "status": Partnership.Status.ACTIVE,
             "started_on": today - datetime.timedelta(days=60),
             "planned_end_on": today + datetime.timedelta(days=120),
             "matched_by": admin,
             "match_score": 86,
-            "match_reasons": ["offers negotiation and leading a team of peers, which Priya seeks",
-                              "both prefer video", "has 2 of 3 places free"],
+            "match_reasons": [
+                "offers negotiation and leading a team of peers, which Priya seeks",
+                "both prefer video",
+                "has 2 of 3 places free",
+            ],
         },
     )
 
     for name, tz, intro, topic_ids, methods, cadence, capacity in MENTORS:
         user = demo_user(_email(name), name, tz)
-        _participant(program, user, Participant.Role.MENTOR, intro=intro,
-                     strengths=", ".join(TOPICS[i] for i in topic_ids),
-                     topics=[topics[i] for i in topic_ids], methods=methods,
-                     preferred_cadence=cadence, capacity=capacity)
+        _participant(
+            program,
+            user,
+            Participant.Role.MENTOR,
+            intro=intro,
+            strengths=", ".join(TOPICS[i] for i in topic_ids),
+            topics=[topics[i] for i in topic_ids],
+            methods=methods,
+            preferred_cadence=cadence,
+            capacity=capacity,
+        )
     for name, tz, challenges, topic_ids in PROTEGES:
         user = demo_user(_email(name), name, tz)
-        _participant(program, user, Participant.Role.PROTEGE, challenges=challenges,
-                     topics=[topics[i] for i in topic_ids],
-                     methods=rng.sample([m.value for m in Method], k=rng.randint(1, 2)),
-                     preferred_cadence=rng.choice([Cadence.WEEKLY, Cadence.EVERY_TWO_WEEKS, Cadence.MONTHLY]))
+        _participant(
+            program,
+            user,
+            Participant.Role.PROTEGE,
+            challenges=challenges,
+            topics=[topics[i] for i in topic_ids],
+            methods=rng.sample([m.value for m in Method], k=rng.randint(1, 2)),
+            preferred_cadence=rng.choice([Cadence.WEEKLY, Cadence.EVERY_TWO_WEEKS, Cadence.MONTHLY]),
+        )
     return program
 
 

@@ -96,7 +96,9 @@ class Participant(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="participants")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participations"
+    )
     role = models.CharField(max_length=10, choices=Role)
     status = models.CharField(max_length=10, choices=Status, default=Status.ACTIVE)
     intro = models.TextField(
@@ -122,7 +124,9 @@ class Participant(models.Model):
         ordering = ["program", "role", "user__display_name"]
         constraints = [
             models.UniqueConstraint(fields=["program", "user"], name="participant_once_per_program"),
-            models.CheckConstraint(condition=Q(capacity__gte=1, capacity__lte=10), name="participant_capacity_range"),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=1, capacity__lte=10), name="participant_capacity_range"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -173,7 +177,8 @@ class Partnership(models.Model):
             ),
             models.CheckConstraint(condition=~Q(mentor=models.F("protege")), name="partnership_two_people"),
             models.CheckConstraint(
-                condition=Q(match_score__isnull=True) | Q(match_score__lte=100), name="partnership_score_range"
+                condition=Q(match_score__isnull=True) | Q(match_score__lte=100),
+                name="partnership_score_range",
             ),
         ]
 

@@ -22,7 +22,9 @@ def home_for(user) -> dict:
     programs = list(
         Program.objects.run_by(user).annotate(
             people=_count(
-                Participant.objects.filter(program=OuterRef("pk")).exclude(status=Participant.Status.WITHDRAWN)
+                Participant.objects.filter(program=OuterRef("pk")).exclude(
+                    status=Participant.Status.WITHDRAWN
+                )
             ),
             active_partnerships=_count(
                 Partnership.objects.filter(program=OuterRef("pk"), status=Partnership.Status.ACTIVE)

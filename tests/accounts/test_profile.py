@@ -1,0 +1,41 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_is_sent_to_sign_in(client):
+    response = client.get(reverse("profile"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize("persona", ["admin", "mentor", "protege", "outsider"])
+def test_everyone_signed_in_sees_their_own_profile(client, world, persona):
+    user = getattr(world, persona)
+    client.force_login(user)
+    response = client.get(reverse("profile"))
+    assert response.status_code == 200
+    assert user.email in response.text
+
+
+def test_saving_the_profile_changes_name_and_time_zone(client, world):
+    client.force_login(world.protege)
+    response = client.post(
+        reverse("profile"), {"display_name": "  Sam P.  ", "time_zone": "Asia/Tokyo"}, follow=True
+    )
+    assert "Your profile is saved." in response.text
+    world.protege.refresh_from_db()
+    assert (world.protege.display_name, world.protege.time_zone) == ("Sam P.", "Asia/Tokyo")
+
+
+def test_an_unknown_time_zone_is_explained_beside_the_field_and_the_name_typed_is_kept(client, world):
+    client.force_login(world.protege)
+    response = client.post(reverse("profile"), {"display_name": "Typed name", "time_zone": "Mars/Olympus"})
+    assert response.status_code == 200
+    assert "There is a problem" in response.text
+    assert 'href="#id_time_zone"' in response.text
+    assert 'id="id_time_zone_error"' in response.text
+    assert 'value="Typed name"' in response.text
+    world.protege.refresh_from_db()
+    assert world.protege.display_name == "Sam Protégé"

@@ -1,0 +1,68 @@
+"""Personas shared by every test: a program admin, the mentor and the protégé of
+one active partnership in that program, and an outsider who is in none."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.core.cache import cache
+
+from accounts.models import User
+from partnerships.models import Partnership, Program
+
+from .factories import PartnershipFactory, ProgramFactory, UserFactory
+
+
+@dataclass
+class World:
+    program: Program
+    partnership: Partnership
+    admin: User
+    mentor: User
+    protege: User
+    outsider: User
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Rate limits and sessions live in the real Redis; no test inherits another's.
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def world(db) -> World:
+    admin = UserFactory(display_name="Ada Admin")
+    program = ProgramFactory(admins=[admin])
+    partnership = PartnershipFactory(
+        program=program,
+        mentor__user__display_name="Morgan Mentor",
+        protege__user__display_name="Sam Protégé",
+    )
+    return World(
+        program=program,
+        partnership=partnership,
+        admin=admin,
+        mentor=partnership.mentor.user,
+        protege=partnership.protege.user,
+        outsider=UserFactory(display_name="Olive Outsider"),
+    )
+
+
+@pytest.fixture
+def program_admin(world) -> User:
+    return world.admin
+
+
+@pytest.fixture
+def mentor(world) -> User:
+    return world.mentor
+
+
+@pytest.fixture
+def protege(world) -> User:
+    return world.protege
+
+
+@pytest.fixture
+def outsider(world) -> User:
+    return world.outsider
