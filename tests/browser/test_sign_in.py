@@ -1,0 +1,62 @@
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.factories import PASSWORD
+
+from .conftest import assert_accessible
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page: Page, email: str, password: str) -> None:
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+
+
+def test_a_mentor_signs_in_sees_home_and_signs_out(page: Page, world):
+    page.goto("/")
+    expect(page).to_have_url("/accounts/login/?next=/")
+    expect(page.get_by_role("heading", name="Sign In")).to_be_visible()
+    assert_accessible(page)
+
+    sign_in(page, world.mentor.email, "not my password")
+    expect(page.get_by_role("alert")).to_contain_text("not correct")
+    expect(page.get_by_label("Email")).to_have_value(world.mentor.email)
+    assert_accessible(page)
+
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("heading", name="Welcome, Morgan Mentor")).to_be_visible()
+    expect(page.get_by_role("heading", name="Sam Protégé")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
+    page.goto("/")
+    expect(page).to_have_url("/accounts/login/?next=/")
+
+
+def test_the_sixth_quick_wrong_attempt_is_rate_limited(page: Page, world):
+    page.goto("/accounts/login/")
+    for _ in range(5):
+        sign_in(page, world.protege.email, "a wrong password")
+        expect(page.get_by_role("alert")).to_contain_text("not correct")
+    sign_in(page, world.protege.email, PASSWORD)
+    expect(page.get_by_role("alert")).to_contain_text("Too many failed login attempts")
+    expect(page.get_by_role("heading", name="Sign In")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_a_protege_changes_their_name_and_time_zone(page: Page, world):
+    page.goto("/accounts/login/")
+    sign_in(page, world.protege.email, PASSWORD)
+    page.get_by_role("link", name="Your profile").click()
+    expect(page.get_by_role("heading", name="Your profile")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Display name").fill("Sam the Protégé")
+    page.get_by_label("Time zone").select_option("Asia/Tokyo")
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.get_by_role("status")).to_contain_text("Your profile is saved.")
+    expect(page.get_by_label("Display name")).to_have_value("Sam the Protégé")
+    assert_accessible(page)
