@@ -162,7 +162,8 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mentoring] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 
-_email = env.email_url("EMAIL_URL", default="consolemail://")
+# Development prints email to the console; production sends through SMTP.
+_email = env.email_url("EMAIL_URL", default="smtp://localhost:25" if PRODUCTION else "consolemail://")
 _smtp_options = {
     option: _email[setting]
     for option, setting in [

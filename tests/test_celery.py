@@ -1,0 +1,58 @@
+"""A task's round trip through the real Redis broker and a real worker process."""
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from accounts.tasks import ping
+from mentoring.celery import app
+
+pytestmark = pytest.mark.worker
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def celery_worker_process():
+    """A worker of the project's app, on a queue of this test's own, so that no
+    other worker on the machine can take the task instead."""
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mentoring.test_settings", "CELERY_TASK_DEFAULT_QUEUE": queue}
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "mentoring", "worker", "--pool=solo", "--loglevel=WARNING",
+         "--without-gossip", "--without-mingle", "--without-heartbeat", "-Q", queue],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        yield queue
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+
+
+def test_the_broker_and_result_backend_are_the_real_redis():
+    assert settings.CELERY_BROKER_URL.startswith("redis://")
+    assert app.conf.broker_url.startswith("redis://")
+    assert app.conf.task_acks_late is True
+    # A retry must come back well before Redis would redeliver the unacknowledged task.
+    assert settings.CELERY_MAX_RETRY_DELAY * 3 < app.conf.broker_transport_options["visibility_timeout"]
+
+
+def test_a_task_goes_through_redis_to_a_real_worker_and_back(celery_worker_process):
+    result = ping.apply_async(args=["hello"], queue=celery_worker_process)
+    assert result.get(timeout=60) == "pong: hello"
+
+
+def test_tasks_are_found_in_each_app_and_beat_has_its_schedule():
+    app.loader.import_default_modules()
+    assert "accounts.tasks.ping" in app.tasks
+    assert "accounts.tasks.clear_expired_sessions" in app.tasks
+    assert app.conf.beat_schedule["clear-expired-sessions"]["task"] in app.tasks
+    assert app.conf.task_time_limit and app.conf.task_soft_time_limit < app.conf.task_time_limit
