@@ -108,6 +108,8 @@ TEMPLATES = [
 FORM_RENDERER = "mentoring.forms.SiteFormRenderer"
 
 # --- Data -------------------------------------------------------------------
+if not env.str("DATABASE_URL", default=""):
+    VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'mentoring.sqlite3'}"),
 }
@@ -239,6 +241,7 @@ if PRODUCTION:
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL == "filesystem://":
     _broker_dir = VAR_DIR / "celery-broker"
+    (_broker_dir / "processed").mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),

@@ -21,7 +21,11 @@ def celery_worker_process():
     """A worker of the project's app, on a queue of this test's own, so that no
     other worker on the machine can take the task instead."""
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "mentoring.test_settings", "CELERY_TASK_DEFAULT_QUEUE": queue}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "mentoring.test_settings",
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+    }
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "mentoring", "worker", "--pool=solo", "--loglevel=WARNING",
          "--without-gossip", "--without-mingle", "--without-heartbeat", "-Q", queue],
@@ -42,7 +46,7 @@ def test_the_broker_and_result_backend_are_the_real_redis():
     assert app.conf.broker_url.startswith("redis://")
     assert app.conf.task_acks_late is True
     # A retry must come back well before Redis would redeliver the unacknowledged task.
-    assert settings.CELERY_MAX_RETRY_DELAY * 3 < app.conf.broker_transport_options["visibility_timeout"]
+    assert app.conf.broker_transport_options["visibility_timeout"] > settings.CELERY_MAX_RETRY_DELAY * 3
 
 
 def test_a_task_goes_through_redis_to_a_real_worker_and_back(celery_worker_process):

@@ -23,7 +23,9 @@ CHROMIUM_ARGS = [
 def _chromium() -> str:
     path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
     if not path:
-        pytest.fail("Chromium is needed for the browser tests: `apt-get install chromium`, or set CHROMIUM=/path.")
+        pytest.fail(
+            "Chromium is needed for the browser tests: `apt-get install chromium`, or set CHROMIUM=/path."
+        )
     return path
 
 
@@ -38,7 +40,9 @@ def browser() -> Browser:
 @pytest.fixture
 def page(browser: Browser, live_server) -> Page:
     # axe is injected as a script; the page's own CSP would (rightly) refuse it.
-    context = browser.new_context(base_url=live_server.url, bypass_csp=True, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=live_server.url, bypass_csp=True, viewport={"width": 1280, "height": 900}
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page

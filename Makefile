@@ -1,0 +1,45 @@
+# Mentoring: `make run` to try it, `make test` to test it. See README.md.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export PORT
+
+.PHONY: install run test test-fast check format clean
+
+install: $(VENV)/.installed
+
+# Re-installs when the declared or locked dependencies change.
+$(VENV)/.installed: pyproject.toml requirements.lock
+	@test -x $(BIN)/python || "$$(scripts/find-python.sh)" -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	@touch $@
+
+run: install
+	scripts/run.sh
+
+test: install
+	PY=$(BIN)/python scripts/services.sh
+	scripts/chromium.sh
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Everything but the browser and worker tests, for a quick loop.
+test-fast: install
+	PY=$(BIN)/python scripts/services.sh
+	$(BIN)/pytest -m "not browser and not worker" $(PYTEST_ARGS)
+
+check: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_ENV=production DJANGO_SECRET_KEY=check-only-$$(printf '%064d' 0) DJANGO_ALLOWED_HOSTS=example.org \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
+	DJANGO_SECRET_KEY=check-only docker-compose config -q
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# `make run`: migrate, seed the demo, then the web server, a Celery worker and
+# beat side by side. Ctrl-C stops all three.
+set -euo pipefail
+BIN=.venv/bin
+PORT=${PORT:-8000}
+
+"$BIN/python" manage.py migrate --noinput
+"$BIN/python" manage.py seed_demo
+
+trap 'trap - INT TERM EXIT; kill 0 2>/dev/null; wait 2>/dev/null' INT TERM EXIT
+"$BIN/celery" -A mentoring worker --loglevel=INFO --concurrency=2 &
+"$BIN/celery" -A mentoring beat --loglevel=INFO &
+"$BIN/python" manage.py runserver "127.0.0.1:$PORT" &
+
+sleep 2
+cat <<MSG
+
+  Mentoring is running at http://127.0.0.1:$PORT/
+  Demo logins (password: mentoring-demo):
+    admin@example.com     program admin (and site admin)
+    mentor@example.com    mentor in an active partnership
+    protege@example.com   protégé in that partnership
+    outsider@example.com  in no partnership
+  Ctrl-C stops the web server, the worker and beat.
+
+MSG
+wait
