@@ -8,7 +8,15 @@ PORT=${PORT:-8000}
 "$BIN/python" manage.py migrate --noinput
 "$BIN/python" manage.py seed_demo
 
-trap 'trap - INT TERM EXIT; kill 0 2>/dev/null; wait 2>/dev/null' INT TERM EXIT
+stop() {
+  trap - INT TERM EXIT
+  echo "Stopping the web server, worker and beat…"
+  # Background jobs of a script ignore SIGINT, so each gets SIGTERM by name.
+  pkill -TERM -P $$ 2>/dev/null
+  kill -TERM $(jobs -p) 2>/dev/null
+  wait 2>/dev/null
+}
+trap stop INT TERM EXIT
 "$BIN/celery" -A mentoring worker --loglevel=INFO --concurrency=2 &
 "$BIN/celery" -A mentoring beat --loglevel=INFO &
 "$BIN/python" manage.py runserver "127.0.0.1:$PORT" &
