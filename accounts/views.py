@@ -1,18 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
-from django_htmx.middleware import HtmxDetails
 
+from mentoring.http import HtmxHttpRequest
 from partnerships.selectors import home_for
 
 from .forms import ProfileForm
 from .services import user_update_profile
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 @login_required

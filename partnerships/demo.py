@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.demo import demo_user
 
 from .models import Cadence, Method, Participant, Partnership, Program
+from .services import partnership_match
 
 TOPICS = [
     "Negotiation",
@@ -124,6 +125,24 @@ MENTORS = [
         "monthly",
         2,
     ),
+    (
+        "Isabel Costa",
+        "America/Sao_Paulo",
+        "Customer success director; I help people manage up and stay calm with hard stakeholders.",
+        [6, 12, 1],
+        ["video", "phone"],
+        "every_two_weeks",
+        2,
+    ),
+    (
+        "Ahmed Farouk",
+        "Africa/Cairo",
+        "Finance lead who learned to present numbers to boards; ask me about influence.",
+        [3, 13, 5],
+        ["video"],
+        "monthly",
+        1,
+    ),
 ]
 
 PROTEGES = [
@@ -167,6 +186,27 @@ PROTEGES = [
     ("Oscar Lindqvist", "Europe/Stockholm", "Negotiating a promotion and a new scope.", [0, 4, 6]),
     ("Nadia Hassan", "Africa/Cairo", "Leads a cross-cultural team spread over four time zones.", [2, 1, 15]),
     ("Ben Carter", "America/Denver", "Hiring fast for a new team; worried about quality.", [8, 10]),
+    (
+        "Lena Fischer",
+        "Europe/Vienna",
+        "Moving from engineering into product; wants a sounding board.",
+        [9, 4],
+    ),
+    ("Kwame Asante", "Africa/Accra", "First management role in a fast-growing team.", [2, 7, 8]),
+    ("Sara Lindgren", "Europe/Stockholm", "Wants to negotiate better contracts with vendors.", [0, 12]),
+    ("Tariq Aziz", "Asia/Karachi", "Struggles to say no; wants boundaries and focus.", [11, 14, 6]),
+    ("Julia Novak", "Europe/Prague", "Preparing for her first board presentation.", [5, 3, 13]),
+    ("Hiro Sato", "Asia/Tokyo", "Leads an international team; conflicts across cultures.", [1, 2]),
+]
+
+# Pairs matched in the demo besides the demo mentor and protégé: (protégé, mentor).
+DEMO_PAIRS = [
+    ("Sam Patel", "Amara Okafor"),
+    ("Lucas Silva", "Marcus Chen"),
+    ("Emma Johansson", "Kenji Watanabe"),
+    ("Mateo Rossi", "Grace Mensah"),
+    ("Zara Ahmed", "Sofia Martínez"),
+    ("Chloé Dubois", "Tomasz Nowak"),
 ]
 
 
@@ -224,23 +264,12 @@ def seed_program(*, rng: random.Random) -> Program:
         methods=[Method.VIDEO],
         preferred_cadence=Cadence.EVERY_TWO_WEEKS,
     )
-    Partnership.objects.update_or_create(
-        program=program,
-        mentor=mentor,
-        protege=protege,
-        defaults={
-            "status": Partnership.Status.ACTIVE,
-            "started_on": today - datetime.timedelta(days=60),
-            "planned_end_on": today + datetime.timedelta(days=120),
-            "matched_by": admin,
-            "match_score": 86,
-            "match_reasons": [
-                "offers negotiation and leading a team of peers, which Priya seeks",
-                "both prefer video",
-                "has 2 of 3 places free",
-            ],
-        },
-    )
+    demo_pair = _pair(program, protege, mentor, admin)
+    if demo_pair.status == Partnership.Status.PROPOSED:
+        demo_pair.status = Partnership.Status.ACTIVE
+        demo_pair.started_on = today - datetime.timedelta(days=60)
+        demo_pair.planned_end_on = today + datetime.timedelta(days=120)
+        demo_pair.save(update_fields=["status", "started_on", "planned_end_on"])
 
     for name, tz, intro, topic_ids, methods, cadence, capacity in MENTORS:
         user = demo_user(_email(name), name, tz)
@@ -266,7 +295,16 @@ def seed_program(*, rng: random.Random) -> Program:
             methods=rng.sample([m.value for m in Method], k=rng.randint(1, 2)),
             preferred_cadence=rng.choice([Cadence.WEEKLY, Cadence.EVERY_TWO_WEEKS, Cadence.MONTHLY]),
         )
+    people = {p.user.display_name: p for p in program.participants.select_related("user")}
+    for protege_name, mentor_name in DEMO_PAIRS:
+        _pair(program, people[protege_name], people[mentor_name], admin)
     return program
+
+
+def _pair(program, protege, mentor, admin) -> Partnership:
+    """The protégé's current partnership, or a new one matched the way an admin would."""
+    current = Partnership.objects.filter(protege=protege, status__in=["proposed", "active"]).first()
+    return current or partnership_match(program=program, protege=protege, mentor=mentor, matched_by=admin)
 
 
 def _email(name: str) -> str:

@@ -1,7 +1,11 @@
+import hashlib
+import secrets
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 
 class Cadence(models.TextChoices):
@@ -43,6 +47,14 @@ class Program(models.Model):
         default=30, validators=[MinValueValidator(15), MaxValueValidator(120)]
     )
     admins = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="programs_run", blank=True)
+    match_weights = models.JSONField(
+        default=dict, blank=True, help_text="Weight of each matching criterion; empty means the defaults."
+    )
+    min_match_score = models.PositiveSmallIntegerField(
+        default=40,
+        validators=[MaxValueValidator(100)],
+        help_text="Below this score a protégé stays unmatched rather than badly matched.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -63,6 +75,7 @@ class Program(models.Model):
                 condition=Q(default_call_minutes__gte=15, default_call_minutes__lte=120),
                 name="program_call_minutes_range",
             ),
+            models.CheckConstraint(condition=Q(min_match_score__lte=100), name="program_min_score_range"),
         ]
 
     def __str__(self) -> str:
@@ -117,6 +130,10 @@ class Participant(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(10)],
         help_text="Mentors: how many protégés at once.",
     )
+    # Mentors: partnerships now proposed or active. Kept by the partnership
+    # services in the same transaction as the partnership row, so the check
+    # constraint below refuses a mentor over capacity even under concurrency.
+    load = models.PositiveSmallIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -127,10 +144,17 @@ class Participant(models.Model):
             models.CheckConstraint(
                 condition=Q(capacity__gte=1, capacity__lte=10), name="participant_capacity_range"
             ),
+            models.CheckConstraint(
+                condition=Q(load__lte=models.F("capacity")), name="participant_within_capacity"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()}, {self.program})"
+
+    @property
+    def free_places(self) -> int:
+        return max(self.capacity - self.load, 0)
 
 
 class PartnershipQuerySet(models.QuerySet["Partnership"]):
@@ -156,6 +180,7 @@ class Partnership(models.Model):
     started_on = models.DateField(null=True, blank=True)
     planned_end_on = models.DateField(null=True, blank=True)
     ended_reason = models.TextField(blank=True, help_text="Why it ended early; no blame.")
+    ended_at = models.DateTimeField(null=True, blank=True)
     matched_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -184,3 +209,97 @@ class Partnership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentor.user} & {self.protege.user}"
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def open(self) -> "InvitationQuerySet":
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+
+
+class Invitation(models.Model):
+    """An emailed invitation to join a program in one role. Only a hash of the
+    link's token is stored; resending makes a new link and the old one stops working."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        EXPIRED = "expired", "Expired"
+        ACCEPTED = "accepted", "Accepted"
+        REVOKED = "revoked", "Revoked"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    name = models.CharField(max_length=120, blank=True)
+    role = models.CharField(max_length=10, choices=Participant.Role)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # One open invitation per person and program (invitation_create reuses it).
+            models.UniqueConstraint(
+                Lower("email"),
+                "program",
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_email",
+            ),
+            models.CheckConstraint(
+                condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True),
+                name="invitation_not_accepted_and_revoked",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.program} ({self.get_role_display()})"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    def new_token(self) -> str:
+        """Gives the invitation a fresh link token and returns it (only its hash is kept)."""
+        token = secrets.token_urlsafe(32)
+        self.token_hash = self.hash_token(token)
+        return token
+
+    def state_at(self, now) -> "Invitation.State":
+        if self.accepted_at:
+            return self.State.ACCEPTED
+        if self.revoked_at:
+            return self.State.REVOKED
+        if self.expires_at <= now:
+            return self.State.EXPIRED
+        return self.State.PENDING
+
+
+class DraftMatch(models.Model):
+    """One pair of the whole-program proposal: a draft the admin reviews, changes
+    pair by pair and publishes at once. Publishing turns it into a Partnership."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="draft_matches")
+    protege = models.OneToOneField(Participant, on_delete=models.CASCADE, related_name="draft_match")
+    mentor = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="draft_mentees")
+    score = models.PositiveSmallIntegerField()
+    reasons = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-score", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(score__lte=100), name="draftmatch_score_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Draft: {self.protege_id} with {self.mentor_id} ({self.score})"

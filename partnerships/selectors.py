@@ -1,13 +1,41 @@
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+"""Reads for programs, matching and partnerships. Each says how many queries it
+runs; none grows with the size of the program."""
+
+import datetime
+import functools
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from .models import Participant, Partnership, Program
+from . import matching
+from .models import DraftMatch, Participant, Partnership, Program
+
+CURRENT = [Partnership.Status.PROPOSED, Partnership.Status.ACTIVE]
+PAGE_SIZE = 25
 
 
 def _count(queryset: QuerySet) -> Coalesce:
     """A correlated COUNT(*) of ``queryset`` (already filtered on ``OuterRef``)."""
     counted = queryset.order_by().values("program").annotate(n=Count("*")).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def programs_run_by(user) -> list[Program]:
+    """The programs ``user`` runs, with people and active partnerships counted. One query."""
+    return list(
+        Program.objects.run_by(user).annotate(
+            people=_count(
+                Participant.objects.filter(program=OuterRef("pk")).exclude(
+                    status=Participant.Status.WITHDRAWN
+                )
+            ),
+            active_partnerships=_count(
+                Partnership.objects.filter(program=OuterRef("pk"), status=Partnership.Status.ACTIVE)
+            ),
+            waiting=_count(waiting_proteges(OuterRef("pk"))),
+        )
+    )
 
 
 def home_for(user) -> dict:
@@ -19,20 +47,145 @@ def home_for(user) -> dict:
         .exclude(status=Partnership.Status.ENDED)
         .order_by("status", "-started_on", "pk")
     )
-    programs = list(
-        Program.objects.run_by(user).annotate(
-            people=_count(
-                Participant.objects.filter(program=OuterRef("pk")).exclude(
-                    status=Participant.Status.WITHDRAWN
-                )
-            ),
-            active_partnerships=_count(
-                Partnership.objects.filter(program=OuterRef("pk"), status=Partnership.Status.ACTIVE)
-            ),
-        )
-    )
     return {
         "as_mentor": [p for p in partnerships if p.mentor.user_id == user.pk],
         "as_protege": [p for p in partnerships if p.protege.user_id == user.pk],
-        "programs_run": programs,
+        "programs_run": programs_run_by(user),
+    }
+
+
+def waiting_proteges(program) -> QuerySet[Participant]:
+    """Protégés who joined ``program`` (a Program, an id or OuterRef) and have no current mentor."""
+    return (
+        Participant.objects.filter(
+            program=program, role=Participant.Role.PROTEGE, status=Participant.Status.ACTIVE
+        )
+        .exclude(mentored_by__status__in=CURRENT)
+        .order_by("created_at", "pk")
+    )
+
+
+def mentors_with_places(program: Program) -> QuerySet[Participant]:
+    """Mentors who joined and have a free place."""
+    return Participant.objects.filter(
+        program=program,
+        role=Participant.Role.MENTOR,
+        status=Participant.Status.ACTIVE,
+        load__lt=F("capacity"),
+    ).order_by("user__display_name", "pk")
+
+
+def program_figures(program: Program) -> dict:
+    """Head counts for a program's pages. One query."""
+    return Program.objects.filter(pk=program.pk).aggregate(
+        mentors=Count("participants", filter=Q(participants__role="mentor", participants__status="active")),
+        proteges=Count("participants", filter=Q(participants__role="protege", participants__status="active")),
+        invited=Count("participants", filter=Q(participants__status="invited")),
+    ) | {
+        "waiting": waiting_proteges(program).count(),
+        "current_pairs": Partnership.objects.filter(program=program, status__in=CURRENT).count(),
+    }
+
+
+@functools.lru_cache(maxsize=1024)
+def _offset_today(time_zone: str, day: datetime.date) -> float:
+    return matching.utc_offset_hours(
+        time_zone, datetime.datetime.combine(day, datetime.time(12), datetime.UTC)
+    )
+
+
+def _offset(participant: Participant) -> float:
+    return _offset_today(participant.user.time_zone, datetime.date.today())
+
+
+def mentor_profile(participant: Participant) -> matching.MentorProfile:
+    topics = participant.topics_offered.all()
+    return matching.MentorProfile(
+        id=participant.pk,
+        name=participant.user.name,
+        topics=frozenset(t.pk for t in topics),
+        topic_names={t.pk: t.name for t in topics},
+        methods=frozenset(participant.methods),
+        cadence=participant.preferred_cadence,
+        utc_offset_hours=_offset(participant),
+        capacity=participant.capacity,
+        load=participant.load,
+    )
+
+
+def protege_profile(participant: Participant) -> matching.ProtegeProfile:
+    return matching.ProtegeProfile(
+        id=participant.pk,
+        name=participant.user.name,
+        topics=frozenset(t.pk for t in participant.topics_sought.all()),
+        methods=frozenset(participant.methods),
+        cadence=participant.preferred_cadence,
+        utc_offset_hours=_offset(participant),
+    )
+
+
+def weights_of(program: Program) -> matching.Weights:
+    return matching.Weights.from_dict(program.match_weights or {})
+
+
+def matching_profiles(*, program: Program) -> tuple[list, list]:
+    """Profiles of every waiting protégé and every mentor with a free place. Four queries."""
+    proteges = waiting_proteges(program).select_related("user").prefetch_related("topics_sought")
+    mentors = mentors_with_places(program).select_related("user").prefetch_related("topics_offered")
+    return [protege_profile(p) for p in proteges], [mentor_profile(m) for m in mentors]
+
+
+def score_pair(*, program: Program, mentor: Participant, protege: Participant) -> matching.Suggestion:
+    return matching.score(mentor_profile(mentor), protege_profile(protege), weights_of(program))
+
+
+def board_for(*, program: Program, protege_id: int | None, waiting_page: int, pairs_page: int) -> dict:
+    """Everything the matching board shows: waiting protégés and current pairs,
+    a page of each; mentors with free places; the draft proposal; and, for the
+    chosen protégé, every available mentor ranked with reasons.
+    Nine queries, ten with a protégé chosen, whatever the size of the program."""
+    waiting: Page = Paginator(
+        waiting_proteges(program).select_related("user").prefetch_related("topics_sought"), PAGE_SIZE
+    ).get_page(waiting_page)
+    pairs: Page = Paginator(
+        Partnership.objects.filter(program=program, status__in=CURRENT)
+        .select_related("mentor__user", "protege__user")
+        .order_by("-created_at", "-pk"),
+        PAGE_SIZE,
+    ).get_page(pairs_page)
+    mentors = list(mentors_with_places(program).select_related("user").prefetch_related("topics_offered"))
+    drafts = list(
+        DraftMatch.objects.filter(program=program)
+        .select_related("protege__user", "mentor__user")
+        .order_by("-score", "pk")
+    )
+
+    chosen, suggestions = None, []
+    if protege_id is not None:
+        chosen = next((p for p in waiting.object_list if p.pk == protege_id), None)
+        if chosen is None:
+            chosen = (
+                waiting_proteges(program)
+                .select_related("user")
+                .prefetch_related("topics_sought")
+                .filter(pk=protege_id)
+                .first()
+            )
+        if chosen is not None:
+            by_id = {m.pk: m for m in mentors}
+            ranked = matching.rank(
+                protege_profile(chosen), [mentor_profile(m) for m in mentors], weights_of(program)
+            )
+            suggestions = [(by_id[s.mentor_id], s) for s in ranked]
+
+    return {
+        "waiting": waiting,
+        "pairs": pairs,
+        "mentors": mentors,
+        "free_places": sum(m.free_places for m in mentors),
+        "drafts": drafts,
+        "drafted_ids": {d.protege_id for d in drafts},
+        "chosen": chosen,
+        "suggestions": suggestions,
+        "weights": weights_of(program),
     }

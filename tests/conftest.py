@@ -20,6 +20,7 @@ class World:
     mentor: User
     protege: User
     outsider: User
+    other_admin: User  # runs another program, not this one
 
 
 @pytest.fixture(autouse=True)
@@ -45,6 +46,7 @@ def world(db) -> World:
         mentor=partnership.mentor.user,
         protege=partnership.protege.user,
         outsider=UserFactory(display_name="Olive Outsider"),
+        other_admin=ProgramFactory(admins=[UserFactory(display_name="Otto Elsewhere")]).admins.get(),
     )
 
 
@@ -66,3 +68,13 @@ def protege(world) -> User:
 @pytest.fixture
 def outsider(world) -> User:
     return world.outsider
+
+
+# Who may use a program admin's page: only that program's admins.
+PROGRAM_ADMIN_ONLY = {
+    "admin": 200,
+    "other_admin": 404,
+    "mentor": 404,
+    "protege": 404,
+    "outsider": 404,
+}

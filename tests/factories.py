@@ -2,9 +2,10 @@ import datetime
 
 import factory
 from allauth.account.models import EmailAddress
+from django.db.models import F
 
 from accounts.models import User
-from partnerships.models import Participant, Partnership, Program
+from partnerships.models import Participant, Partnership, Program, Topic
 
 PASSWORD = "correct horse battery"
 
@@ -57,9 +58,25 @@ class MentorFactory(ParticipantFactory):
 class PartnershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Partnership
+        skip_postgeneration_save = True
 
     program = factory.SubFactory(ProgramFactory)
     mentor = factory.SubFactory(MentorFactory, program=factory.SelfAttribute("..program"))
     protege = factory.SubFactory(ParticipantFactory, program=factory.SelfAttribute("..program"))
     status = Partnership.Status.ACTIVE
     started_on = datetime.date(2026, 9, 15)
+
+    @factory.post_generation
+    def mentor_load(self, create, extracted, **kwargs):
+        # As partnership_match does: a current partnership takes one of the mentor's places.
+        if create and self.status in (Partnership.Status.PROPOSED, Partnership.Status.ACTIVE):
+            Participant.objects.filter(pk=self.mentor_id).update(load=F("load") + 1)
+            self.mentor.refresh_from_db(fields=["load"])
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+
+    program = factory.SubFactory(ProgramFactory)
+    name = factory.Sequence(lambda n: f"Topic {n}")

@@ -1,0 +1,8 @@
+from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
+
+
+class HtmxHttpRequest(HttpRequest):
+    """The request type of every view: django-htmx adds ``request.htmx``."""
+
+    htmx: HtmxDetails

@@ -1,0 +1,194 @@
+"""Writes for programs, matching and partnerships. Each service validates and
+saves inside one transaction; the database constraints are the last word."""
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from . import matching, selectors
+from .models import DraftMatch, Participant, Partnership, Program
+
+CURRENT = [Partnership.Status.PROPOSED, Partnership.Status.ACTIVE]
+
+
+def _refused_by(exc: IntegrityError, *, mentor: Participant, protege: Participant) -> ValidationError:
+    """Turns the constraint that refused a match into words an admin can act on."""
+    text = str(exc)
+    if "participant_within_capacity" in text:
+        return ValidationError(f"{mentor.user.name} has no free place left.", code="mentor_full")
+    if "partnership_one_current_per_protege" in text:
+        return ValidationError(
+            f"{protege.user.name} already has a mentor in this program.", code="protege_taken"
+        )
+    raise exc
+
+
+@transaction.atomic
+def partnership_match(
+    *,
+    program: Program,
+    protege: Participant,
+    mentor: Participant,
+    matched_by,
+    draft: DraftMatch | None = None,
+) -> Partnership:
+    """Matches a protégé with a mentor: a proposed partnership that becomes
+    active when both accept their agreement. Records who matched it and the
+    score and reasons at match time; both people are emailed after commit.
+
+    Refused (ValidationError) when the mentor has no free place or the protégé
+    already has a mentor: checked here and guarded by the database, so two
+    admins matching at once cannot overfill a mentor."""
+    if protege.program_id != program.pk or mentor.program_id != program.pk:
+        raise ValidationError("Both people must belong to this program.")
+    if protege.role != Participant.Role.PROTEGE or mentor.role != Participant.Role.MENTOR:
+        raise ValidationError("A partnership pairs a mentor with a protégé.")
+    if protege.status != Participant.Status.ACTIVE or mentor.status != Participant.Status.ACTIVE:
+        raise ValidationError("Only people who have joined the program and not withdrawn can be matched.")
+
+    if draft is not None:
+        score, reasons = draft.score, draft.reasons
+    else:
+        suggestion = selectors.score_pair(program=program, mentor=mentor, protege=protege)
+        score, reasons = suggestion.score, suggestion.reasons
+    today = timezone.localdate()
+    try:
+        with transaction.atomic():
+            # The row lock taken here serialises concurrent matches of one mentor;
+            # the check constraint refuses the one that would exceed capacity.
+            Participant.objects.filter(pk=mentor.pk).update(load=F("load") + 1)
+            partnership = Partnership.objects.create(
+                program=program,
+                mentor=mentor,
+                protege=protege,
+                status=Partnership.Status.PROPOSED,
+                started_on=today,
+                planned_end_on=today + relativedelta(months=program.engagement_months),
+                matched_by=matched_by,
+                match_score=score,
+                match_reasons=reasons,
+            )
+    except IntegrityError as exc:
+        raise _refused_by(exc, mentor=mentor, protege=protege) from exc
+    DraftMatch.objects.filter(protege=protege).delete()
+
+    from .tasks import send_match_emails
+
+    send_match_emails.delay_on_commit(partnership.pk)
+    return partnership
+
+
+@transaction.atomic
+def partnership_unmatch(*, partnership: Partnership, reason: str, by) -> Partnership:
+    """Ends a current partnership early with a reason (no blame) and frees the
+    mentor's place; the protégé goes back to the matching board."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say briefly why, so the next match can be better."})
+    updated = Partnership.objects.filter(pk=partnership.pk, status__in=CURRENT).update(
+        status=Partnership.Status.ENDED, ended_reason=reason, ended_at=timezone.now()
+    )
+    if not updated:
+        raise ValidationError("This partnership has already ended.")
+    Participant.objects.filter(pk=partnership.mentor_id).update(load=F("load") - 1)
+    partnership.refresh_from_db()
+    return partnership
+
+
+@transaction.atomic
+def proposal_compute(*, program: Program) -> list[DraftMatch]:
+    """Replaces the program's draft proposal with the assignment of every waiting
+    protégé that maximises the total score under each mentor's free places,
+    leaving a protégé unmatched below the program's minimum score."""
+    proteges, mentors = selectors.matching_profiles(program=program)
+    proposal = matching.propose(
+        proteges, mentors, weights=selectors.weights_of(program), min_score=program.min_match_score
+    )
+    DraftMatch.objects.filter(program=program).delete()
+    return DraftMatch.objects.bulk_create(
+        DraftMatch(
+            program=program,
+            protege_id=pair.protege_id,
+            mentor_id=pair.mentor_id,
+            score=pair.score,
+            reasons=pair.reasons,
+        )
+        for pair in proposal.pairs
+    )
+
+
+@transaction.atomic
+def draft_match_change(*, draft: DraftMatch, mentor: Participant) -> DraftMatch:
+    """Points one pair of the proposal at another mentor, if they have a place
+    left after the rest of the proposal."""
+    if mentor.program_id != draft.program_id or mentor.role != Participant.Role.MENTOR:
+        raise ValidationError({"mentor": "Choose a mentor of this program."})
+    mentor = Participant.objects.select_for_update().get(pk=mentor.pk)
+    drafted = DraftMatch.objects.filter(mentor=mentor).exclude(pk=draft.pk).count()
+    if mentor.load + drafted >= mentor.capacity:
+        raise ValidationError({"mentor": f"{mentor.user.name} has no free place left in this proposal."})
+    suggestion = selectors.score_pair(program=draft.program, mentor=mentor, protege=draft.protege)
+    draft.mentor, draft.score, draft.reasons = mentor, suggestion.score, suggestion.reasons
+    draft.save(update_fields=["mentor", "score", "reasons"])
+    return draft
+
+
+@transaction.atomic
+def proposal_publish(*, program: Program, by) -> list[Partnership]:
+    """Publishes every pair of the draft proposal at once, or none of them."""
+    drafts = list(program.draft_matches.select_related("protege__user", "mentor__user").order_by("pk"))
+    if not drafts:
+        raise ValidationError("There is no proposal to publish.")
+    errors, made = [], []
+    for draft in drafts:
+        try:
+            with transaction.atomic():
+                made.append(
+                    partnership_match(
+                        program=program,
+                        protege=draft.protege,
+                        mentor=draft.mentor,
+                        matched_by=by,
+                        draft=draft,
+                    )
+                )
+        except ValidationError as exc:
+            errors.extend(f"{draft.protege.user.name}: {message}" for message in exc.messages)
+    if errors:
+        raise ValidationError(["Nothing was published.", *errors])
+    return made
+
+
+@transaction.atomic
+def program_set_matching(*, program: Program, weights: dict[str, int], min_score: int) -> Program:
+    """Saves how this program weighs each matching criterion and its minimum score."""
+    program.match_weights = matching.Weights.from_dict(weights).to_dict()
+    program.min_match_score = min_score
+    program.full_clean()
+    program.save(update_fields=["match_weights", "min_match_score", "updated_at"])
+    return program
+
+
+def partnership_send_match_emails(*, partnership_id: int) -> None:
+    """Emails the mentor and the protégé who they are matched with."""
+    partnership = Partnership.objects.with_people().get(pk=partnership_id)
+    for me, other in [(partnership.mentor, partnership.protege), (partnership.protege, partnership.mentor)]:
+        context = {
+            "partnership": partnership,
+            "me": me,
+            "other": other,
+            "link": f"{settings.SITE_URL.rstrip('/')}/",
+        }
+        subject = f"You are matched with {other.user.name} in {partnership.program.name}"
+        message = EmailMultiAlternatives(
+            subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
+            body=render_to_string("partnerships/email/matched.txt", context),
+            to=[me.user.email],
+        )
+        message.attach_alternative(render_to_string("partnerships/email/matched.html", context), "text/html")
+        message.send()

@@ -1,0 +1,16 @@
+from celery import shared_task
+
+from . import invitations, services
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=600, max_retries=5)
+def send_invitation(invitation_id: int, token: str) -> None:
+    """Emails the invitation link. ``token`` is the raw link token, which the
+    database never stores."""
+    invitations.invitation_send_email(invitation_id=invitation_id, token=token)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=600, max_retries=5)
+def send_match_emails(partnership_id: int) -> None:
+    """Tells both people of a new partnership who they are matched with."""
+    services.partnership_send_match_emails(partnership_id=partnership_id)

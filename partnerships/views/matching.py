@@ -1,0 +1,172 @@
+"""The matching board. Every action is a plain form POST that redirects back to
+the board; the board is boosted by htmx, so with JavaScript only the board is
+swapped, and without it the page reloads."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from mentoring.http import HtmxHttpRequest
+
+from .. import selectors, services
+from ..access import get_program_for_admin
+from ..forms import DraftChangeForm, MatchForm, MatchingSettingsForm, UnmatchForm
+from ..models import DraftMatch, Partnership
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _back(request: HtmxHttpRequest, slug: str, **query) -> HttpResponseRedirect:
+    url = reverse("partnerships:matching_board", args=[slug])
+    params = "&".join(f"{k}={v}" for k, v in query.items() if v)
+    return HttpResponseRedirect(f"{url}?{params}" if params else url, status=303)
+
+
+def _report(request: HtmxHttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@login_required
+def board(request: HtmxHttpRequest, slug: str) -> TemplateResponse:
+    program = get_program_for_admin(request.user, slug)
+    context = selectors.board_for(
+        program=program,
+        protege_id=_int(request.GET.get("protege")),
+        waiting_page=_int(request.GET.get("waiting")) or 1,
+        pairs_page=_int(request.GET.get("pairs")) or 1,
+    )
+    weights = context["weights"].to_dict()
+    settings_form = MatchingSettingsForm(
+        initial={
+            "min_score": program.min_match_score,
+            **{f"weight_{k}": round(v) for k, v in weights.items()},
+        }
+    )
+    return TemplateResponse(
+        request,
+        "partnerships/board.html",
+        {"program": program, "settings_form": settings_form, "unmatch_form": UnmatchForm(), **context},
+    )
+
+
+@login_required
+@require_POST
+def match(request: HtmxHttpRequest, slug: str):
+    program = get_program_for_admin(request.user, slug)
+    form = MatchForm(request.POST, program=program)
+    if not form.is_valid():
+        messages.error(request, "Choose a waiting protégé and a mentor of this program.")
+        return _back(request, slug)
+    protege, mentor = form.cleaned_data["protege"], form.cleaned_data["mentor"]
+    try:
+        services.partnership_match(program=program, protege=protege, mentor=mentor, matched_by=request.user)
+    except ValidationError as error:
+        _report(request, error)
+        return _back(request, slug, protege=protege.pk)
+    messages.success(request, f"Matched {protege.user.name} with {mentor.user.name}. Both will get an email.")
+    return _back(request, slug)
+
+
+@login_required
+@require_POST
+def unmatch(request: HtmxHttpRequest, slug: str, partnership_id: int):
+    program = get_program_for_admin(request.user, slug)
+    partnership = get_object_or_404(Partnership.objects.with_people(), program=program, pk=partnership_id)
+    form = UnmatchForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say briefly why you are ending this match.")
+        return _back(request, slug)
+    try:
+        services.partnership_unmatch(
+            partnership=partnership, reason=form.cleaned_data["reason"], by=request.user
+        )
+    except ValidationError as error:
+        _report(request, error)
+        return _back(request, slug)
+    messages.success(
+        request, f"Unmatched {partnership.protege.user.name}; here are new suggestions to re-match them."
+    )
+    return _back(request, slug, protege=partnership.protege_id)
+
+
+@login_required
+@require_POST
+def proposal(request: HtmxHttpRequest, slug: str):
+    program = get_program_for_admin(request.user, slug)
+    drafts = services.proposal_compute(program=program)
+    if drafts:
+        messages.success(request, f"Proposed {len(drafts)} matches. Review them, then publish.")
+    else:
+        messages.info(request, "No waiting protégé reaches the minimum score with a mentor who has a place.")
+    return _back(request, slug)
+
+
+@login_required
+@require_POST
+def proposal_publish(request: HtmxHttpRequest, slug: str):
+    program = get_program_for_admin(request.user, slug)
+    try:
+        made = services.proposal_publish(program=program, by=request.user)
+    except ValidationError as error:
+        _report(request, error)
+        return _back(request, slug)
+    messages.success(request, f"Published {len(made)} matches. Everyone matched will get an email.")
+    return _back(request, slug)
+
+
+@login_required
+@require_POST
+def proposal_discard(request: HtmxHttpRequest, slug: str):
+    program = get_program_for_admin(request.user, slug)
+    DraftMatch.objects.filter(program=program).delete()
+    messages.success(request, "The proposal is discarded.")
+    return _back(request, slug)
+
+
+@login_required
+@require_POST
+def draft_change(request: HtmxHttpRequest, slug: str, draft_id: int):
+    program = get_program_for_admin(request.user, slug)
+    draft = get_object_or_404(program.draft_matches.select_related("protege__user"), pk=draft_id)
+    if "remove" in request.POST:
+        draft.delete()
+        messages.success(request, f"{draft.protege.user.name} is out of the proposal.")
+        return _back(request, slug)
+    form = DraftChangeForm(request.POST, program=program)
+    try:
+        if not form.is_valid():
+            raise ValidationError("Choose a mentor of this program.")
+        services.draft_match_change(draft=draft, mentor=form.cleaned_data["mentor"])
+    except ValidationError as error:
+        _report(request, error)
+        return _back(request, slug)
+    messages.success(request, f"{draft.protege.user.name} is now proposed with {draft.mentor.user.name}.")
+    return _back(request, slug)
+
+
+@login_required
+@require_POST
+def matching_settings(request: HtmxHttpRequest, slug: str):
+    program = get_program_for_admin(request.user, slug)
+    form = MatchingSettingsForm(request.POST)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        return _back(request, slug)
+    services.program_set_matching(
+        program=program, weights=form.weights(), min_score=form.cleaned_data["min_score"]
+    )
+    messages.success(request, "Matching weights saved; suggestions use them from now on.")
+    return _back(request, slug)

@@ -1,0 +1,173 @@
+import pytest
+from django.urls import reverse
+
+from partnerships.models import DraftMatch, Partnership
+from tests.conftest import PROGRAM_ADMIN_ONLY
+from tests.factories import MentorFactory, ParticipantFactory, PartnershipFactory, TopicFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def board_url(world, **query):
+    url = reverse("partnerships:matching_board", args=[world.program.slug])
+    return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
+
+
+def test_anonymous_is_sent_to_sign_in(client, world):
+    response = client.get(board_url(world))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize(("persona", "status"), PROGRAM_ADMIN_ONLY.items())
+def test_only_the_programs_admins_see_the_board(client, world, persona, status):
+    client.force_login(getattr(world, persona))
+    assert client.get(board_url(world)).status_code == status
+
+
+@pytest.mark.parametrize(
+    "action", ["match", "proposal", "proposal_publish", "proposal_discard", "matching_settings"]
+)
+@pytest.mark.parametrize("persona", ["other_admin", "mentor", "protege", "outsider"])
+def test_no_one_else_can_act_on_the_board(client, world, persona, action):
+    client.force_login(getattr(world, persona))
+    response = client.post(reverse(f"partnerships:{action}", args=[world.program.slug]))
+    assert response.status_code == 404
+
+
+def test_other_people_cannot_unmatch_a_pair(client, world):
+    client.force_login(world.mentor)
+    url = reverse("partnerships:unmatch", args=[world.program.slug, world.partnership.pk])
+    assert client.post(url, {"reason": "no"}).status_code == 404
+    world.partnership.refresh_from_db()
+    assert world.partnership.status == Partnership.Status.ACTIVE
+
+
+def grow(world, n: int) -> None:
+    topic = TopicFactory(program=world.program)
+    for _ in range(n):
+        protege = ParticipantFactory(program=world.program)
+        protege.topics_sought.add(topic)
+        mentor = MentorFactory(program=world.program, capacity=3)
+        mentor.topics_offered.add(topic)
+        PartnershipFactory(program=world.program, mentor=mentor)
+    DraftMatch.objects.create(
+        program=world.program, protege=ParticipantFactory(program=world.program),
+        mentor=MentorFactory(program=world.program), score=50, reasons=["because"],
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("with_suggestions", [False, True])
+def test_the_board_runs_the_same_queries_for_a_small_and_a_larger_program(
+    client, world, django_assert_num_queries, with_suggestions
+):
+    client.force_login(world.admin)
+    grow(world, 2)
+    waiting = ParticipantFactory(program=world.program)
+    query = {"protege": waiting.pk} if with_suggestions else {}
+    with django_assert_num_queries(14) as small:
+        client.get(board_url(world, **query))
+    grow(world, 30)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(board_url(world, **query))
+    assert response.status_code == 200
+
+
+def test_suggestions_rank_mentors_with_reasons(client, world):
+    topic = TopicFactory(program=world.program, name="Negotiation")
+    protege = ParticipantFactory(program=world.program, user__display_name="Sam Seeker", methods=["video"])
+    protege.topics_sought.add(topic)
+    good = MentorFactory(program=world.program, user__display_name="Gina Good", methods=["video"])
+    good.topics_offered.add(topic)
+    MentorFactory(program=world.program, user__display_name="Fred Far", methods=["phone"])
+    client.force_login(world.admin)
+    response = client.get(board_url(world, protege=protege.pk))
+    text = response.text
+    assert "Suggestions for Sam Seeker" in text
+    assert text.index("Gina Good") < text.index("Fred Far")
+    assert "offers negotiation, which Sam Seeker seeks" in text or "negotiation" in text.lower()
+    assert "both prefer video" in text
+
+
+def test_matching_from_a_suggestion_creates_the_pair_and_says_so(client, world):
+    protege = ParticipantFactory(program=world.program, user__display_name="Sam Seeker")
+    mentor = MentorFactory(program=world.program, user__display_name="Gina Good")
+    client.force_login(world.admin)
+    response = client.post(
+        reverse("partnerships:match", args=[world.program.slug]), {"protege": protege.pk, "mentor": mentor.pk},
+        follow=True,
+    )  # fmt: skip
+    assert "Matched Sam Seeker with Gina Good" in response.text
+    assert Partnership.objects.filter(protege=protege, mentor=mentor, status="proposed").exists()
+
+
+def test_a_full_mentor_is_refused_with_a_message_on_the_board(client, world):
+    protege = ParticipantFactory(program=world.program)
+    full = world.partnership.mentor
+    full.capacity = 1
+    full.load = 1
+    full.save()
+    client.force_login(world.admin)
+    response = client.post(
+        reverse("partnerships:match", args=[world.program.slug]), {"protege": protege.pk, "mentor": full.pk},
+        follow=True,
+    )  # fmt: skip
+    assert "has no free place left" in response.text
+    assert not Partnership.objects.filter(protege=protege).exists()
+
+
+def test_unmatching_sends_the_protege_back_with_suggestions(client, world):
+    client.force_login(world.admin)
+    url = reverse("partnerships:unmatch", args=[world.program.slug, world.partnership.pk])
+    response = client.post(url, {"reason": "Different time zones"}, follow=True)
+    assert "Unmatched Sam Protégé" in response.text
+    assert "Suggestions for Sam Protégé" in response.text
+    world.partnership.refresh_from_db()
+    assert world.partnership.status == Partnership.Status.ENDED
+
+
+def test_unmatching_without_a_reason_is_refused(client, world):
+    client.force_login(world.admin)
+    url = reverse("partnerships:unmatch", args=[world.program.slug, world.partnership.pk])
+    response = client.post(url, {"reason": ""}, follow=True)
+    assert "Say briefly why" in response.text
+    world.partnership.refresh_from_db()
+    assert world.partnership.status == Partnership.Status.ACTIVE
+
+
+def test_proposal_then_publish_from_the_board(client, world):
+    topic = TopicFactory(program=world.program)
+    protege = ParticipantFactory(program=world.program, user__display_name="Pat Proposed", methods=["video"])
+    protege.topics_sought.add(topic)
+    mentor = MentorFactory(program=world.program, methods=["video"])
+    mentor.topics_offered.add(topic)
+    client.force_login(world.admin)
+    response = client.post(reverse("partnerships:proposal", args=[world.program.slug]), follow=True)
+    assert "Proposed 1 matches" in response.text
+    assert "Publish 1 match" in response.text
+    response = client.post(reverse("partnerships:proposal_publish", args=[world.program.slug]), follow=True)
+    assert "Published 1 matches" in response.text
+    assert Partnership.objects.filter(protege=protege, mentor=mentor).exists()
+
+
+def test_weights_are_validated_and_saved(client, world):
+    client.force_login(world.admin)
+    url = reverse("partnerships:matching_settings", args=[world.program.slug])
+    zero = {"min_score": 30} | {
+        f"weight_{k}": 0 for k in ["topics", "methods", "cadence", "time_zone", "load"]
+    }
+    response = client.post(url, zero, follow=True)
+    assert "At least one criterion must count" in response.text
+    response = client.post(url, zero | {"weight_topics": 70, "weight_load": 30}, follow=True)
+    assert "Matching weights saved" in response.text
+    world.program.refresh_from_db()
+    assert world.program.match_weights["topics"] == 70
+    assert world.program.min_match_score == 30
+
+
+def test_the_board_works_with_htmx_swapping_only_the_board(client, world):
+    client.force_login(world.admin)
+    response = client.get(board_url(world), headers={"HX-Request": "true", "HX-Boosted": "true"})
+    assert response.status_code == 200
+    assert 'id="board"' in response.text
+    assert 'hx-boost="true"' in response.text
