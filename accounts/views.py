@@ -4,7 +4,9 @@ from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 
 from mentoring.http import HtmxHttpRequest
-from partnerships.selectors import home_for
+from partnerships.forms import ParticipantProfileForm
+from partnerships.selectors import home_for, participations_of
+from partnerships.services import participant_update_profile
 
 from .forms import ProfileForm
 from .services import user_update_profile
@@ -17,9 +19,28 @@ def home(request: HtmxHttpRequest) -> TemplateResponse:
 
 @login_required
 def profile(request: HtmxHttpRequest):
-    form = ProfileForm(request.POST or None, instance=request.user)
-    if request.method == "POST" and form.is_valid():
-        user_update_profile(user=request.user, **form.cleaned_data)
-        messages.success(request, "Your profile is saved.")
-        return redirect("profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    """My account (name, time zone) and my profile in each program I am in.
+    Each is its own form; a rejected one keeps what was typed, the others are untouched."""
+    participations = participations_of(request.user)
+    account_form = ProfileForm(instance=request.user)
+    program_forms = [(p, ParticipantProfileForm(instance=p, prefix=f"p{p.pk}")) for p in participations]
+
+    if request.method == "POST":
+        which = request.POST.get("form")
+        if which == "account":
+            account_form = ProfileForm(request.POST, instance=request.user)
+            if account_form.is_valid():
+                user_update_profile(user=request.user, **account_form.cleaned_data)
+                messages.success(request, "Your profile is saved.")
+                return redirect("profile")
+        else:
+            for i, (participant, _) in enumerate(program_forms):
+                if which != str(participant.pk):
+                    continue
+                form = ParticipantProfileForm(request.POST, instance=participant, prefix=f"p{participant.pk}")
+                if form.is_valid():
+                    participant_update_profile(participant=participant, data=dict(form.cleaned_data))
+                    messages.success(request, f"Your profile in {participant.program.name} is saved.")
+                    return redirect(f"{request.path}#program-{participant.program.slug}")
+                program_forms[i] = (participant, form)
+    return render(request, "accounts/profile.html", {"form": account_form, "program_forms": program_forms})

@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import Participant
+from .models import Method, Participant
 
 
 class MatchForm(forms.Form):
@@ -69,3 +69,64 @@ class MatchingSettingsForm(forms.Form):
             for name, value in self.cleaned_data.items()
             if name.startswith("weight_")
         }
+
+
+class ParticipantProfileForm(forms.ModelForm):
+    """What a person tells their program: mentors their intro, strengths and
+    capacity; protégés their challenges; both their topics and preferences."""
+
+    methods = forms.MultipleChoiceField(
+        label="Preferred ways to meet",
+        choices=Method.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Participant
+        fields = ["intro", "strengths", "challenges", "topics_offered", "topics_sought", "methods",
+                  "preferred_cadence", "capacity"]  # fmt: skip
+        labels = {
+            "intro": "About you",
+            "strengths": "Strengths you offer, in your words",
+            "challenges": "Challenges you want help with, in your words",
+            "topics_offered": "Topics you can mentor on",
+            "topics_sought": "Topics you want to work on",
+            "preferred_cadence": "How often you would like to meet",
+            "capacity": "How many protégés you can mentor at once",
+        }
+        widgets = {
+            "intro": forms.Textarea(attrs={"rows": 5}),
+            "strengths": forms.Textarea(attrs={"rows": 2}),
+            "challenges": forms.Textarea(attrs={"rows": 3}),
+            "topics_offered": forms.CheckboxSelectMultiple,
+            "topics_sought": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        participant = self.instance
+        topics = participant.program.topics.all()
+        if participant.role == Participant.Role.MENTOR:
+            for name in ["challenges", "topics_sought"]:
+                del self.fields[name]
+            self.fields["topics_offered"].queryset = topics
+            self.fields["intro"].help_text = (
+                "Your work experience, why you mentor, earlier partnerships. Protégés read this first: "
+                "sharing it is how trust starts."
+            )
+            self.fields["capacity"].help_text = f"From 1 to 10. You mentor {participant.load} now."
+        else:
+            for name in ["strengths", "topics_offered", "capacity"]:
+                del self.fields[name]
+            self.fields["topics_sought"].queryset = topics
+            self.fields["intro"].help_text = "A few lines about you and your work, for your mentor."
+        self.fields["preferred_cadence"].required = False
+
+    def clean_capacity(self) -> int:
+        capacity = self.cleaned_data["capacity"]
+        if capacity < self.instance.load:
+            raise forms.ValidationError(
+                f"You mentor {self.instance.load} people now; capacity cannot be lower than that."
+            )
+        return capacity

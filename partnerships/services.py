@@ -192,3 +192,20 @@ def partnership_send_match_emails(*, partnership_id: int) -> None:
         )
         message.attach_alternative(render_to_string("partnerships/email/matched.html", context), "text/html")
         message.send()
+
+
+@transaction.atomic
+def participant_update_profile(*, participant: Participant, data: dict) -> Participant:
+    """Saves a person's profile in one program. Capacity never goes below the
+    mentor's current partnerships (the database refuses that too)."""
+    topics_offered = data.pop("topics_offered", None)
+    topics_sought = data.pop("topics_sought", None)
+    for field, value in data.items():
+        setattr(participant, field, value)
+    participant.full_clean(exclude=["program", "user"])
+    participant.save()
+    if topics_offered is not None:
+        participant.topics_offered.set(topics_offered)
+    if topics_sought is not None:
+        participant.topics_sought.set(topics_sought)
+    return participant

@@ -4,7 +4,8 @@ one active partnership in that program, and an outsider who is in none."""
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import cache
+import redis
+from django.conf import settings
 
 from accounts.models import User
 from partnerships.models import Partnership, Program
@@ -25,8 +26,12 @@ class World:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    # Rate limits and sessions live in the real Redis; no test inherits another's.
-    cache.clear()
+    """Rate limits live in the real Redis; no test inherits another's. Only this
+    run's keys go (its prefix), so test runs side by side leave each other alone."""
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
     yield
 
 
