@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: install run test test-fast check format clean
+.PHONY: install run test test-fast check bench format clean
 
 install: $(VENV)/.installed
 
@@ -36,6 +36,12 @@ check: install
 	DJANGO_ENV=production DJANGO_SECRET_KEY=check-only-$$(printf '%064d' 0) DJANGO_ALLOWED_HOSTS=example.org \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 	DJANGO_SECRET_KEY=check-only docker-compose config -q
+
+# Program-scale figures in a database of its own (mentoring_bench): SCALE=small for a quick look.
+SCALE ?= full
+bench: install
+	PY=$(BIN)/python scripts/services.sh
+	$(BIN)/python -m bench --scale $(SCALE)
 
 format: install
 	$(BIN)/ruff check --fix .
