@@ -1,10 +1,20 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 
+from accounts.models import User
+from partnerships.invitations import stashed_invitation
+
 
 class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         """Nobody signs up uninvited: people join through a program's invitation
         link, and the first admin comes from ``createsuperuser`` or ``seed_demo``.
-        Until an invitation is being accepted, allauth shows "sign-up closed"."""
-        return False
+        Sign-up is open only in a session that opened an invitation link that can
+        still be accepted (partnerships.views.invitations.accept puts it there),
+        and only until the invited address has an account; otherwise allauth
+        shows "sign-up closed"."""
+        pending = stashed_invitation(request)
+        if pending is None:
+            return False
+        _token, invitation = pending
+        return not User.objects.filter(email__iexact=invitation.email).exists()

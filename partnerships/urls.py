@@ -1,0 +1,50 @@
+from django.urls import path
+
+from .views import invitations, matching, people, programs
+
+app_name = "partnerships"
+
+urlpatterns = [
+    path("programs/", programs.program_list, name="program_list"),
+    path("programs/<slug:slug>/", programs.program_overview, name="program_overview"),
+    path("programs/<slug:slug>/matching/", matching.board, name="matching_board"),
+    path("programs/<slug:slug>/matching/match/", matching.match, name="match"),
+    path(
+        "programs/<slug:slug>/matching/pairs/<int:partnership_id>/unmatch/", matching.unmatch, name="unmatch"
+    ),
+    path("programs/<slug:slug>/matching/proposal/", matching.proposal, name="proposal"),
+    path(
+        "programs/<slug:slug>/matching/proposal/publish/", matching.proposal_publish, name="proposal_publish"
+    ),
+    path(
+        "programs/<slug:slug>/matching/proposal/discard/", matching.proposal_discard, name="proposal_discard"
+    ),
+    path("programs/<slug:slug>/matching/drafts/<int:draft_id>/", matching.draft_change, name="draft_change"),
+    path("programs/<slug:slug>/matching/settings/", matching.matching_settings, name="matching_settings"),
+    # --- people and invitations ---
+    path("programs/<slug:slug>/people/", people.people, name="people"),
+    path("programs/<slug:slug>/people/invite/", people.invite, name="invite"),
+    path("programs/<slug:slug>/people/upload/", people.upload, name="invitations_upload"),
+    path(
+        "programs/<slug:slug>/people/invitations/<int:invitation_id>/resend/",
+        people.resend,
+        name="invitation_resend",
+    ),
+    path(
+        "programs/<slug:slug>/people/invitations/<int:invitation_id>/revoke/",
+        people.revoke,
+        name="invitation_revoke",
+    ),
+    path(
+        "programs/<slug:slug>/people/<int:participant_id>/",
+        people.participant_detail,
+        name="participant_detail",
+    ),
+    path(
+        "programs/<slug:slug>/people/<int:participant_id>/withdraw/",
+        people.withdraw,
+        name="participant_withdraw",
+    ),
+    path("invitations/<str:token>/", invitations.accept, name="invitation_accept"),
+    # --- end people and invitations ---
+]

@@ -1,0 +1,95 @@
+"""The invitation link, ``/invitations/<token>/``: open to anyone holding it.
+
+- A link that cannot be used (unknown or replaced by a resend, expired,
+  revoked, already used) answers 410 Gone with a page that says which, and to
+  ask the program admin: the address existed and will not work again, which
+  is what 410 means, and unlike 404 it does not suggest a typo.
+- Signed in: a confirm page, "Join <program> as <role>"; its button POSTs,
+  joins, and redirects home with a message.
+- Not signed in, and the invited address has an account: asks them to sign in,
+  then brings them back here.
+- Otherwise: sign up. The token goes in the session (which opens sign-up, see
+  accounts.adapter) and the invited address is stashed as verified, so no
+  second email is needed; after sign-up they land back here to confirm.
+"""
+
+from urllib.parse import urlencode
+
+from allauth.account.adapter import get_adapter
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from accounts.models import User
+from mentoring.http import HtmxHttpRequest
+
+from .. import invitations
+from ..models import Invitation, Participant
+
+
+def _gone(request: HtmxHttpRequest, invitation: Invitation | None, reason: str) -> TemplateResponse:
+    return TemplateResponse(
+        request,
+        "partnerships/invitation_unusable.html",
+        {
+            "invitation": invitation,
+            "reason": reason,
+            "joined": invitation is not None
+            and request.user.is_authenticated
+            and invitation.accepted_by_id == request.user.pk,
+        },
+        status=410,
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def accept(request: HtmxHttpRequest, token: str):
+    invitation = invitations.invitation_for_token(token)
+    if reason := invitations.unusable_reason(invitation, now=timezone.now()):
+        return _gone(request, invitation, reason)
+    context = {
+        "invitation": invitation,
+        "program": invitation.program,
+        "token": token,
+        "inviter": invitations.inviter_name(invitation),
+        "role_phrase": invitations.role_phrase(invitation.role),
+        "next_query": urlencode({"next": request.path}),
+    }
+
+    if not request.user.is_authenticated:
+        if request.method == "POST":
+            return redirect_to_login(request.path)
+        if User.objects.filter(email__iexact=invitation.email).exists():
+            return TemplateResponse(request, "partnerships/invitation_sign_in.html", context)
+        invitations.stash_invitation(request, token)
+        get_adapter(request).stash_verified_email(request, invitation.email)
+        return HttpResponseRedirect(f"{reverse('account_signup')}?{context['next_query']}")
+
+    if request.method == "POST":
+        try:
+            participant = invitations.invitation_accept(token=token, user=request.user)
+        except ValidationError as error:
+            if error.code == "already_participant":
+                messages.info(request, " ".join(error.messages))
+                return redirect("home")
+            return _gone(request, invitation, " ".join(error.messages))
+        invitations.forget_invitation(request)
+        messages.success(
+            request,
+            f"Welcome to {invitation.program.name}. You joined as {participant.get_role_display().lower()}.",
+        )
+        return redirect("home")
+
+    context["already"] = Participant.objects.filter(
+        program=invitation.program, user=request.user, status=Participant.Status.ACTIVE
+    ).first()
+    context["other_address"] = invitation.email.lower() != request.user.email.lower()
+    return TemplateResponse(request, "partnerships/invitation_confirm.html", context)

@@ -1,0 +1,205 @@
+"""A program's people page: participants, open invitations, inviting one person
+or a CSV of many. Program admins only; everyone else gets 404.
+
+Every action is a plain form POST that redirects back with a message, so the
+page works without JavaScript. With htmx, resend and revoke swap only the
+invitations section (``people.html#invitations``) and announce the outcome in
+the page's status region."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from mentoring.http import HtmxHttpRequest
+
+from .. import invitations
+from .. import people as selectors
+from ..access import get_program_for_admin
+from ..invitations import INVITATION_VALID_FOR
+from ..models import Invitation, Method, Participant, Program
+from ..people_forms import InvitationForm, InvitationsUploadForm
+
+TEMPLATE = "partnerships/people.html"
+
+
+def _page(
+    request: HtmxHttpRequest,
+    program: Program,
+    *,
+    invite_form: InvitationForm | None = None,
+    upload_form: InvitationsUploadForm | None = None,
+) -> TemplateResponse:
+    context = selectors.people_page(
+        program=program, page=request.GET.get("page"), invitations_page_number=request.GET.get("invitations")
+    )
+    return TemplateResponse(
+        request,
+        TEMPLATE,
+        {
+            "program": program,
+            "invite_form": invite_form or InvitationForm(),
+            "upload_form": upload_form or InvitationsUploadForm(),
+            "valid_days": INVITATION_VALID_FOR.days,
+            **context,
+        },
+    )
+
+
+def _back(program: Program, invitations_page: str | None = None) -> HttpResponseRedirect:
+    url = reverse("partnerships:people", args=[program.slug])
+    if invitations_page and invitations_page.isdigit() and invitations_page != "1":
+        url += f"?invitations={invitations_page}#invitations"
+    return HttpResponseRedirect(url, status=303)
+
+
+def _done(request: HtmxHttpRequest, program: Program, *, ok: bool, message: str, row_gone: bool = False):
+    """The outcome of an invitation action: with htmx, the invitations section
+    again and the message in the status region; without, back to the page.
+    htmx puts focus back on the button pressed (same id); when its row is gone,
+    focus goes to the section's heading instead of being lost."""
+    invitations_page = request.POST.get("invitations")
+    if not request.htmx:
+        (messages.success if ok else messages.error)(request, message)
+        return _back(program, invitations_page)
+    context = {
+        "program": program,
+        "invitations": selectors.invitations_page(program=program, page=invitations_page),
+        "valid_days": INVITATION_VALID_FOR.days,
+        "notice": message,
+        "notice_ok": ok,
+        "focus_heading": row_gone,
+    }
+    html = render_to_string(f"{TEMPLATE}#invitations", context, request) + render_to_string(
+        f"{TEMPLATE}#status", context, request
+    )
+    return HttpResponse(html)
+
+
+@login_required
+@require_safe
+def people(request: HtmxHttpRequest, slug: str) -> TemplateResponse:
+    return _page(request, get_program_for_admin(request.user, slug))
+
+
+@login_required
+@require_POST
+def invite(request: HtmxHttpRequest, slug: str):
+    program = get_program_for_admin(request.user, slug)
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation = invitations.invitation_create(
+                program=program, invited_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error("email", error)
+        else:
+            messages.success(
+                request,
+                f"Invitation on its way to {invitation.name} ({invitation.email}) "
+                f"to join as {invitations.role_phrase(invitation.role)}.",
+            )
+            return _back(program)
+    return _page(request, program, invite_form=form)
+
+
+@login_required
+@require_POST
+def upload(request: HtmxHttpRequest, slug: str):
+    program = get_program_for_admin(request.user, slug)
+    form = InvitationsUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            made = invitations.invitations_import_csv(
+                program=program, file=form.cleaned_data["file"], invited_by=request.user
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            messages.success(
+                request,
+                f"Invited {len(made)} {'person' if len(made) == 1 else 'people'}. "
+                "Each gets an email with their own link.",
+            )
+            return _back(program)
+    return _page(request, program, upload_form=form)
+
+
+def _invitation(program: Program, invitation_id: int) -> Invitation:
+    return get_object_or_404(Invitation.objects.filter(program=program), pk=invitation_id)
+
+
+@login_required
+@require_POST
+def resend(request: HtmxHttpRequest, slug: str, invitation_id: int):
+    program = get_program_for_admin(request.user, slug)
+    invitation = _invitation(program, invitation_id)
+    try:
+        invitations.invitation_resend(invitation=invitation)
+    except ValidationError as error:
+        return _done(request, program, ok=False, message=" ".join(error.messages))
+    return _done(
+        request,
+        program,
+        ok=True,
+        message=f"Sent {invitation.email} a new link, valid for {INVITATION_VALID_FOR.days} days. The old link no longer works.",
+    )
+
+
+@login_required
+@require_POST
+def revoke(request: HtmxHttpRequest, slug: str, invitation_id: int):
+    program = get_program_for_admin(request.user, slug)
+    invitation = _invitation(program, invitation_id)
+    try:
+        invitations.invitation_revoke(invitation=invitation)
+    except ValidationError as error:
+        return _done(request, program, ok=False, message=" ".join(error.messages))
+    return _done(
+        request,
+        program,
+        ok=True,
+        message=f"Revoked the invitation to {invitation.email}. Its link no longer works.",
+        row_gone=True,
+    )
+
+
+@login_required
+@require_safe
+def participant_detail(request: HtmxHttpRequest, slug: str, participant_id: int) -> TemplateResponse:
+    program = get_program_for_admin(request.user, slug)
+    participant = selectors.participant_for_admin(program, participant_id)
+    return TemplateResponse(
+        request,
+        "partnerships/participant_detail.html",
+        {
+            "program": program,
+            "participant": participant,
+            "partnerships": selectors.partnerships_of(participant),
+            "methods": [label for value, label in Method.choices if value in participant.methods],
+        },
+    )
+
+
+@login_required
+@require_POST
+def withdraw(request: HtmxHttpRequest, slug: str, participant_id: int) -> HttpResponseRedirect:
+    program = get_program_for_admin(request.user, slug)
+    participant = selectors.participant_for_admin(program, participant_id)
+    was = participant.status
+    invitations.participant_withdraw(participant=participant, by=request.user)
+    if was == Participant.Status.WITHDRAWN:
+        messages.info(request, f"{participant.user.name} had already withdrawn.")
+    else:
+        messages.success(
+            request,
+            f"{participant.user.name} has withdrawn from {program.name}. "
+            "They will not be offered for matching; you can invite them again later.",
+        )
+    return _back(program)

@@ -1,0 +1,533 @@
+"""Invitations: the services, the email, and the link an invitee follows,
+including signing up from it."""
+
+import datetime
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from partnerships import invitations
+from partnerships.invitations import INVITATION_VALID_FOR
+from partnerships.models import Invitation, Participant, Partnership
+from partnerships.tasks import send_invitation
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def queued_emails(callbacks) -> list[tuple[int, str]]:
+    """(invitation id, token) of each ``send_invitation`` enqueued after commit."""
+    queued = []
+    for callback in callbacks:
+        assert callback.func == send_invitation.delay, "only invitation emails are expected here"
+        queued.append(callback.args)
+    return queued
+
+
+def invite(
+    world, django_capture_on_commit_callbacks, email="new.person@example.org", role="mentor", name="Nia New"
+):
+    """Invites someone as the world's admin; returns the invitation and its link token."""
+    with django_capture_on_commit_callbacks() as callbacks:
+        invitation = invitations.invitation_create(
+            program=world.program, email=email, name=name, role=role, invited_by=world.admin
+        )
+    ((invitation_id, token),) = queued_emails(callbacks)
+    assert invitation_id == invitation.pk
+    return invitation, token
+
+
+def csv_file(text: str, encoding: str = "utf-8") -> SimpleUploadedFile:
+    return SimpleUploadedFile("people.csv", text.encode(encoding), content_type="text/csv")
+
+
+# --- Inviting one person --------------------------------------------------------
+
+
+def test_an_invitation_keeps_only_a_hash_of_its_link_and_expires_in_14_days(
+    world, django_capture_on_commit_callbacks
+):
+    invitation, token = invite(world, django_capture_on_commit_callbacks, email="  Nia.New@Example.org ")
+    invitation.refresh_from_db()
+    assert invitation.email == "nia.new@example.org"
+    assert invitation.token_hash == Invitation.hash_token(token) != token
+    assert invitation.role == Participant.Role.MENTOR
+    assert invitation.invited_by == world.admin
+    assert invitation.sent_at is None
+    assert abs(invitation.expires_at - (timezone.now() + datetime.timedelta(days=14))) < datetime.timedelta(
+        minutes=1
+    )
+    assert datetime.timedelta(days=14) == INVITATION_VALID_FOR
+
+
+def test_inviting_the_same_person_again_refreshes_the_open_invitation_with_a_new_link(
+    world, django_capture_on_commit_callbacks
+):
+    first, old_token = invite(world, django_capture_on_commit_callbacks, role="mentor")
+    second, new_token = invite(
+        world, django_capture_on_commit_callbacks, email="NEW.person@example.org", role="protege", name="Nia"
+    )
+    assert second.pk == first.pk
+    assert Invitation.objects.filter(program=world.program).count() == 1
+    second.refresh_from_db()
+    assert second.role == "protege" and second.name == "Nia"
+    assert invitations.invitation_for_token(old_token) is None
+    assert invitations.invitation_for_token(new_token) == second
+
+
+def test_someone_already_in_the_program_is_not_invited_again(world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(ValidationError) as refused:
+        invitations.invitation_create(
+            program=world.program,
+            email=world.mentor.email.upper(),
+            name="",
+            role="mentor",
+            invited_by=world.admin,
+        )
+    assert refused.value.messages == [f"{world.mentor.email} is already in this program as a mentor."]
+    assert not Invitation.objects.exists()
+    assert callbacks == []
+
+
+def test_a_withdrawn_participant_can_be_invited_again(world, django_capture_on_commit_callbacks):
+    invitations.participant_withdraw(participant=world.partnership.protege, by=world.admin)
+    invitation, _token = invite(world, django_capture_on_commit_callbacks, email=world.protege.email)
+    assert invitation.pk
+
+
+# --- Inviting many from a CSV file ----------------------------------------------
+
+
+def test_a_csv_invites_everyone_in_it_with_roles_in_any_spelling(world, django_capture_on_commit_callbacks):
+    upload = csv_file(
+        "\ufeffName,Email,Role\n"  # with the BOM a spreadsheet puts first
+        "Ada Lovelace,ada@example.org,mentor\n"
+        "Grace Hopper,grace@example.org,Protégé\n"
+        "\n"
+        "Katherine Johnson,katherine@example.org,PROTEGE\n"
+    )
+    with django_capture_on_commit_callbacks() as callbacks:
+        made = invitations.invitations_import_csv(program=world.program, file=upload, invited_by=world.admin)
+    assert [(i.name, i.email, i.role) for i in made] == [
+        ("Ada Lovelace", "ada@example.org", "mentor"),
+        ("Grace Hopper", "grace@example.org", "protege"),
+        ("Katherine Johnson", "katherine@example.org", "protege"),
+    ]
+    assert sorted(i for i, _ in queued_emails(callbacks)) == sorted(i.pk for i in made)
+
+
+def test_a_csv_with_bad_lines_lists_every_problem_by_line_and_saves_nothing(
+    world, django_capture_on_commit_callbacks
+):
+    upload = csv_file(
+        "name,email,role\n"
+        "Ada Lovelace,ada@example.org,mentor\n"
+        "Grace Hopper,grace@example.org,protégé\n"
+        "Bob,bob@,mentor\n"
+        "Carol,carol@example.org,coach\n"
+        f"Morgan,{world.mentor.email},mentor\n"
+        "Ada again,ADA@example.org,mentor\n"
+        ",,\n"
+        "Dan,,\n"
+    )
+    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(ValidationError) as refused:
+        invitations.invitations_import_csv(program=world.program, file=upload, invited_by=world.admin)
+    assert refused.value.messages == [
+        "Line 4: 'bob@' is not an email address",
+        "Line 5: 'coach' is not a role: use mentor or protégé",
+        f"Line 6: {world.mentor.email} is already in this program as a mentor.",
+        "Line 7: ada@example.org is already on line 2",
+        "Line 9: The email address is missing",
+        "Line 9: The role is missing: use mentor or protégé",
+    ]
+    assert not Invitation.objects.exists()
+    assert callbacks == []
+
+
+def test_a_csv_line_for_someone_already_in_the_program_undoes_the_whole_upload(
+    world, django_capture_on_commit_callbacks
+):
+    upload = csv_file(f"name,email,role\nAda,ada@example.org,mentor\nMorgan,{world.mentor.email},mentor\n")
+    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(ValidationError) as refused:
+        invitations.invitations_import_csv(program=world.program, file=upload, invited_by=world.admin)
+    assert refused.value.messages == [f"Line 3: {world.mentor.email} is already in this program as a mentor."]
+    assert not Invitation.objects.exists()
+    assert callbacks == []
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            "email,name\nada@example.org,Ada\n",
+            "Line 1 must name the columns: name,email,role (it says 'email,name').",
+        ),
+        ("", "Line 1 must name the columns: name,email,role (the file is empty)."),
+        (
+            "name,email,role\n",
+            "The file has no people in it: add one line per person under the column names.",
+        ),
+    ],
+)
+def test_a_csv_without_the_right_columns_or_people_is_refused(world, content, message):
+    with pytest.raises(ValidationError) as refused:
+        invitations.invitations_import_csv(
+            program=world.program, file=csv_file(content), invited_by=world.admin
+        )
+    assert refused.value.messages == [message]
+
+
+def test_a_csv_that_is_not_utf8_is_refused_in_plain_words(world):
+    with pytest.raises(ValidationError) as refused:
+        invitations.invitations_import_csv(
+            program=world.program, file=csv_file("name,email,role\nZoë,zoe@example.org,mentor\n", "utf-16"),
+            invited_by=world.admin,
+        )  # fmt: skip
+    assert "not UTF-8" in refused.value.messages[0]
+
+
+# --- Resending and revoking -----------------------------------------------------
+
+
+def test_resending_makes_a_new_link_and_the_old_one_stops_working(world, django_capture_on_commit_callbacks):
+    invitation, old_token = invite(world, django_capture_on_commit_callbacks)
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(days=1), sent_at=timezone.now()
+    )
+    with django_capture_on_commit_callbacks() as callbacks:
+        invitations.invitation_resend(invitation=invitation)
+    ((_, new_token),) = queued_emails(callbacks)
+    invitation.refresh_from_db()
+    assert invitation.state_at(timezone.now()) == Invitation.State.PENDING
+    assert invitation.sent_at is None
+    assert invitations.invitation_for_token(old_token) is None
+    assert invitations.invitation_for_token(new_token) == invitation
+
+
+def test_an_accepted_invitation_cannot_be_resent_or_revoked(world, django_capture_on_commit_callbacks):
+    invitation, token = invite(world, django_capture_on_commit_callbacks)
+    invitations.invitation_accept(token=token, user=UserFactory())
+    with pytest.raises(ValidationError, match="already accepted"):
+        invitations.invitation_resend(invitation=invitation)
+    with pytest.raises(ValidationError, match="already accepted"):
+        invitations.invitation_revoke(invitation=invitation)
+
+
+def test_revoking_stops_the_link_and_can_be_repeated(world, django_capture_on_commit_callbacks):
+    invitation, token = invite(world, django_capture_on_commit_callbacks)
+    invitations.invitation_revoke(invitation=invitation)
+    invitations.invitation_revoke(invitation=invitation)
+    with pytest.raises(ValidationError, match="withdrawn by the program admin"):
+        invitations.invitation_accept(token=token, user=UserFactory())
+    with pytest.raises(ValidationError, match="was revoked"):
+        invitations.invitation_resend(invitation=invitation)
+    # The person can be invited afresh.
+    invite(world, django_capture_on_commit_callbacks)
+
+
+# --- Accepting ------------------------------------------------------------------
+
+
+def test_accepting_makes_the_person_a_participant_in_the_invited_role(
+    world, django_capture_on_commit_callbacks
+):
+    invitation, token = invite(world, django_capture_on_commit_callbacks, role="protege")
+    person = UserFactory(email="new.person@example.org")
+    participant = invitations.invitation_accept(token=token, user=person)
+    assert (participant.program, participant.user, participant.role, participant.status) == (
+        world.program,
+        person,
+        "protege",
+        "active",
+    )
+    invitation.refresh_from_db()
+    assert invitation.accepted_by == person and invitation.accepted_at is not None
+
+
+def test_someone_without_a_display_name_takes_the_name_on_the_invitation(
+    world, django_capture_on_commit_callbacks
+):
+    _invitation, token = invite(world, django_capture_on_commit_callbacks, name="Nia New")
+    nameless, named = UserFactory(display_name=""), UserFactory(display_name="Nia N.")
+    invitations.invitation_accept(token=token, user=nameless)
+    nameless.refresh_from_db()
+    assert nameless.display_name == "Nia New"
+    _invitation, token = invite(
+        world, django_capture_on_commit_callbacks, email="other@example.org", name="Other"
+    )
+    invitations.invitation_accept(token=token, user=named)
+    named.refresh_from_db()
+    assert named.display_name == "Nia N."
+
+
+def test_a_used_link_cannot_be_used_again(world, django_capture_on_commit_callbacks):
+    _invitation, token = invite(world, django_capture_on_commit_callbacks)
+    invitations.invitation_accept(token=token, user=UserFactory())
+    with pytest.raises(ValidationError) as refused:
+        invitations.invitation_accept(token=token, user=UserFactory())
+    assert refused.value.messages == ["This invitation has already been used."]
+    assert refused.value.code == "accepted"
+
+
+def test_an_expired_link_is_refused(world, django_capture_on_commit_callbacks):
+    invitation, token = invite(world, django_capture_on_commit_callbacks)
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    with pytest.raises(ValidationError) as refused:
+        invitations.invitation_accept(token=token, user=UserFactory())
+    assert refused.value.messages == ["This invitation has expired."]
+    assert (
+        not Participant.objects.filter(program=world.program, role="mentor")
+        .exclude(user=world.mentor)
+        .exists()
+    )
+
+
+def test_an_unknown_link_is_refused(world):
+    with pytest.raises(ValidationError) as refused:
+        invitations.invitation_accept(token="not-a-real-token", user=world.outsider)
+    assert refused.value.code == "unknown"
+    assert "replaced by a newer invitation" in refused.value.messages[0]
+
+
+def test_accepting_brings_a_withdrawn_participant_back_in_the_invited_role(
+    world, django_capture_on_commit_callbacks
+):
+    protege = world.partnership.protege
+    invitations.participant_withdraw(participant=protege, by=world.admin)
+    _invitation, token = invite(
+        world, django_capture_on_commit_callbacks, email=world.protege.email, role="mentor"
+    )
+    participant = invitations.invitation_accept(token=token, user=world.protege)
+    assert participant.pk == protege.pk
+    assert (participant.status, participant.role) == ("active", "mentor")
+
+
+def test_someone_already_in_the_program_cannot_accept_another_invitation(
+    world, django_capture_on_commit_callbacks
+):
+    _invitation, token = invite(world, django_capture_on_commit_callbacks)
+    with pytest.raises(ValidationError) as refused:
+        invitations.invitation_accept(token=token, user=world.mentor)
+    assert refused.value.code == "already_participant"
+    assert refused.value.messages == [f"You are already in {world.program.name} as a mentor."]
+
+
+def test_withdrawing_leaves_partnerships_alone(world):
+    participant = invitations.participant_withdraw(participant=world.partnership.mentor, by=world.admin)
+    assert participant.status == Participant.Status.WITHDRAWN
+    world.partnership.refresh_from_db()
+    assert world.partnership.status == Partnership.Status.ACTIVE
+
+
+# --- The email ------------------------------------------------------------------
+
+
+def test_the_email_says_who_invited_whom_to_what_and_links_to_the_invitation(
+    world, django_capture_on_commit_callbacks, mailoutbox, settings
+):
+    settings.SITE_URL = "https://mentoring.example.org/"
+    world.program.description = "A year of growing leaders."
+    world.program.save()
+    invitation, token = invite(world, django_capture_on_commit_callbacks, role="protege", name="Nia New")
+    invitations.invitation_send_email(invitation_id=invitation.pk, token=token)
+
+    (email,) = mailoutbox
+    link = f"https://mentoring.example.org/invitations/{token}/"
+    assert email.to == ["new.person@example.org"]
+    assert email.subject == f"[Mentoring] Join {world.program.name} as a protégé"
+    for text in (email.body, email.alternatives[0].content):
+        assert "Hello Nia New," in text
+        assert "Ada Admin invited you to join" in text
+        assert world.program.name in text
+        assert "as a protégé" in text
+        assert "A year of growing leaders." in text
+        assert link in text
+        assert "14 days" in text
+    assert email.alternatives[0].mimetype == "text/html"
+    invitation.refresh_from_db()
+    assert invitation.sent_at is not None
+
+
+def test_the_email_is_sent_once_even_if_the_task_runs_twice(
+    world, django_capture_on_commit_callbacks, mailoutbox
+):
+    invitation, token = invite(world, django_capture_on_commit_callbacks)
+    invitations.invitation_send_email(invitation_id=invitation.pk, token=token)
+    invitations.invitation_send_email(invitation_id=invitation.pk, token=token)
+    assert len(mailoutbox) == 1
+
+
+def test_no_email_for_a_link_replaced_since_or_a_revoked_invitation(
+    world, django_capture_on_commit_callbacks, mailoutbox
+):
+    invitation, old_token = invite(world, django_capture_on_commit_callbacks)
+    _same, new_token = invite(world, django_capture_on_commit_callbacks)
+    invitations.invitation_send_email(invitation_id=invitation.pk, token=old_token)
+    assert mailoutbox == []
+    invitations.invitation_revoke(invitation=invitation)
+    invitations.invitation_send_email(invitation_id=invitation.pk, token=new_token)
+    assert mailoutbox == []
+
+
+# --- The link -------------------------------------------------------------------
+
+
+def accept_url(token: str) -> str:
+    return reverse("partnerships:invitation_accept", args=[token])
+
+
+@pytest.mark.parametrize(
+    ("make_unusable", "message"),
+    [
+        (lambda i: None, "replaced by a newer invitation"),
+        (lambda i: Invitation.objects.filter(pk=i.pk).update(expires_at=timezone.now()), "has expired"),
+        (lambda i: invitations.invitation_revoke(invitation=i), "withdrawn by the program admin"),
+        (lambda i: invitations.invitation_accept(token=i.token, user=UserFactory()), "already been used"),
+    ],
+    ids=["unknown", "expired", "revoked", "used"],
+)
+def test_a_link_that_cannot_be_used_says_why_and_whom_to_ask(
+    client, world, django_capture_on_commit_callbacks, make_unusable, message
+):
+    invitation, token = invite(world, django_capture_on_commit_callbacks)
+    invitation.token = token
+    make_unusable(invitation)
+    url = accept_url(token if message != "replaced by a newer invitation" else "an-old-replaced-token")
+    for method in (client.get, client.post):
+        response = method(url)
+        assert response.status_code == 410
+        assert message in response.text
+        assert "send you a new invitation" in response.text
+    assert not Participant.objects.filter(user__email="new.person@example.org").exists()
+
+
+def test_signed_in_the_person_confirms_and_joins(client, world, django_capture_on_commit_callbacks):
+    _invitation, token = invite(world, django_capture_on_commit_callbacks, role="protege")
+    person = UserFactory(email="new.person@example.org")
+    client.force_login(person)
+    response = client.get(accept_url(token))
+    assert response.status_code == 200
+    assert f"Join {world.program.name} as a protégé" in response.text
+    assert "Ada Admin invited you" in response.text
+    assert not Participant.objects.filter(user=person).exists()  # opening the link changes nothing
+
+    response = client.post(accept_url(token), follow=True)
+    assert response.redirect_chain == [(reverse("home"), 302)]
+    assert f"Welcome to {world.program.name}. You joined as protégé." in response.text
+    assert Participant.objects.get(user=person).role == "protege"
+
+
+def test_signed_in_with_another_address_the_page_says_which_account_joins(
+    client, world, django_capture_on_commit_callbacks
+):
+    _invitation, token = invite(world, django_capture_on_commit_callbacks)
+    client.force_login(world.outsider)
+    response = client.get(accept_url(token))
+    assert "This invitation was sent to <strong>new.person@example.org</strong>" in response.text
+    client.post(accept_url(token))
+    assert Participant.objects.get(program=world.program, user=world.outsider).role == "mentor"
+
+
+def test_someone_already_in_the_program_is_told_so(client, world, django_capture_on_commit_callbacks):
+    _invitation, token = invite(world, django_capture_on_commit_callbacks)
+    client.force_login(world.protege)
+    response = client.get(accept_url(token))
+    assert f"You are already in {world.program.name}" in response.text
+    assert "<button" not in response.text.split("<main", 1)[1]
+
+
+def test_with_an_account_but_signed_out_the_person_is_asked_to_sign_in_and_comes_back(
+    client, world, django_capture_on_commit_callbacks
+):
+    _invitation, token = invite(world, django_capture_on_commit_callbacks, email=world.outsider.email)
+    response = client.get(accept_url(token))
+    assert response.status_code == 200
+    assert "Sign in to join" in response.text
+    login = f"{reverse('account_login')}?next=%2Finvitations%2F{token}%2F"
+    assert f'href="{login}"' in response.text
+    # Their sign-up stays closed: they have an account.
+    assert "Sign Up Closed" in client.get(reverse("account_signup")).text
+
+    response = client.post(login, {"login": world.outsider.email, "password": "correct horse battery"})
+    assert response["Location"] == accept_url(token)
+
+
+def test_signed_out_a_post_is_sent_to_sign_in(client, world, django_capture_on_commit_callbacks):
+    _invitation, token = invite(world, django_capture_on_commit_callbacks)
+    response = client.post(accept_url(token))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+# --- Signing up from an invitation ----------------------------------------------
+
+
+def test_sign_up_is_closed_without_a_usable_invitation_in_the_session(
+    client, world, django_capture_on_commit_callbacks
+):
+    assert "Sign Up Closed" in client.get(reverse("account_signup")).text
+    invitation, token = invite(world, django_capture_on_commit_callbacks)
+    client.get(accept_url(token))
+    assert "Sign Up Closed" not in client.get(reverse("account_signup")).text
+    invitations.invitation_revoke(invitation=invitation)
+    assert "Sign Up Closed" in client.get(reverse("account_signup")).text
+
+
+def test_a_new_person_signs_up_from_the_invitation_verified_and_joins(
+    client, world, django_capture_on_commit_callbacks, mailoutbox
+):
+    _invitation, token = invite(world, django_capture_on_commit_callbacks, role="mentor")
+    response = client.get(accept_url(token))
+    signup = f"{reverse('account_signup')}?next=%2Finvitations%2F{token}%2F"
+    assert response.status_code == 302
+    assert response["Location"] == signup
+
+    page = client.get(signup)
+    assert page.status_code == 200
+    assert re.search(r'<input[^>]*name="email"[^>]*value="new.person@example.org"', page.text)
+    assert f'name="next" value="/invitations/{token}/"' in page.text
+
+    response = client.post(
+        signup,
+        {
+            "email": "new.person@example.org",
+            "password1": "a long enough secret",
+            "password2": "a long enough secret",
+            "next": f"/invitations/{token}/",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == accept_url(token)
+    person = User.objects.get(email="new.person@example.org")
+    assert EmailAddress.objects.get(user=person).verified
+    assert mailoutbox == []  # no "confirm your email" message: the invitation proved the address
+
+    confirm = client.get(accept_url(token))
+    assert f"Join {world.program.name} as a mentor" in confirm.text
+    client.post(accept_url(token))
+    assert Participant.objects.get(user=person).role == "mentor"
+    # Used up: the session no longer holds it, so sign-up is closed again.
+    assert invitations.SESSION_KEY not in client.session
+
+
+def test_a_rejected_sign_up_keeps_the_invited_address_and_explains(
+    client, world, django_capture_on_commit_callbacks
+):
+    _invitation, token = invite(world, django_capture_on_commit_callbacks)
+    client.get(accept_url(token))
+    response = client.post(
+        reverse("account_signup"),
+        {"email": "new.person@example.org", "password1": "short", "password2": "short"},
+    )
+    assert response.status_code == 200
+    assert "There is a problem" in response.text
+    assert 'value="new.person@example.org"' in response.text
+    assert not User.objects.filter(email="new.person@example.org").exists()
