@@ -5,11 +5,12 @@ import datetime
 import functools
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from . import matching
-from .models import DraftMatch, Participant, Partnership, Program
+from .models import DraftMatch, Invitation, Participant, Partnership, Program
 
 CURRENT = [Partnership.Status.PROPOSED, Partnership.Status.ACTIVE]
 PAGE_SIZE = 25
@@ -80,8 +81,11 @@ def program_figures(program: Program) -> dict:
     return Program.objects.filter(pk=program.pk).aggregate(
         mentors=Count("participants", filter=Q(participants__role="mentor", participants__status="active")),
         proteges=Count("participants", filter=Q(participants__role="protege", participants__status="active")),
-        invited=Count("participants", filter=Q(participants__status="invited")),
     ) | {
+        "invited": Invitation.objects.filter(program=program)
+        .open()
+        .filter(expires_at__gt=timezone.now())
+        .count(),
         "waiting": waiting_proteges(program).count(),
         "current_pairs": Partnership.objects.filter(program=program, status__in=CURRENT).count(),
     }
@@ -139,54 +143,68 @@ def score_pair(*, program: Program, mentor: Participant, protege: Participant) -
     return matching.score(mentor_profile(mentor), protege_profile(protege), weights_of(program))
 
 
-def board_for(*, program: Program, protege_id: int | None, waiting_page: int, pairs_page: int) -> dict:
-    """Everything the matching board shows: waiting protégés and current pairs,
-    a page of each; mentors with free places; the draft proposal; and, for the
-    chosen protégé, every available mentor ranked with reasons.
-    Nine queries, ten with a protégé chosen, whatever the size of the program."""
-    waiting: Page = Paginator(
-        waiting_proteges(program).select_related("user").prefetch_related("topics_sought"), PAGE_SIZE
-    ).get_page(waiting_page)
+SUGGESTIONS_SHOWN = 10
+
+
+def board_for(
+    *, program: Program, protege_id: int | None, waiting_page: int, pairs_page: int, drafts_page: int
+) -> dict:
+    """Everything the matching board shows: a page each of waiting protégés,
+    the draft proposal and current pairs; how many places mentors have free;
+    and, for the chosen protégé, the best mentors with a free place, with reasons.
+
+    Eight queries; with a protégé chosen, two more to rank the mentors (and two
+    to load the protégé when they are not on the page shown). Only the chosen
+    protégé's ranking reads every available mentor."""
+    in_proposal = Exists(DraftMatch.objects.filter(protege=OuterRef("pk")))
+    waiting_people = (
+        waiting_proteges(program)
+        .select_related("user")
+        .prefetch_related("topics_sought")
+        .annotate(in_proposal=in_proposal)
+    )
+    waiting: Page = Paginator(waiting_people, PAGE_SIZE).get_page(waiting_page)
+    drafts: Page = Paginator(
+        DraftMatch.objects.filter(program=program)
+        .select_related("protege__user", "mentor__user")
+        .order_by("-score", "pk"),
+        PAGE_SIZE,
+    ).get_page(drafts_page)
     pairs: Page = Paginator(
         Partnership.objects.filter(program=program, status__in=CURRENT)
         .select_related("mentor__user", "protege__user")
         .order_by("-created_at", "-pk"),
         PAGE_SIZE,
     ).get_page(pairs_page)
-    mentors = list(mentors_with_places(program).select_related("user").prefetch_related("topics_offered"))
-    drafts = list(
-        DraftMatch.objects.filter(program=program)
-        .select_related("protege__user", "mentor__user")
-        .order_by("-score", "pk")
-    )
+    places = mentors_with_places(program).aggregate(mentors=Count("pk"), free=Sum(F("capacity") - F("load")))
 
-    chosen, suggestions = None, []
+    chosen, suggestions, available = None, [], 0
     if protege_id is not None:
         chosen = next((p for p in waiting.object_list if p.pk == protege_id), None)
         if chosen is None:
-            chosen = (
-                waiting_proteges(program)
-                .select_related("user")
-                .prefetch_related("topics_sought")
-                .filter(pk=protege_id)
-                .first()
-            )
+            chosen = waiting_people.filter(pk=protege_id).first()
         if chosen is not None:
-            by_id = {m.pk: m for m in mentors}
+            mentors = {
+                m.pk: m
+                for m in mentors_with_places(program)
+                .select_related("user")
+                .prefetch_related("topics_offered")
+            }
             ranked = matching.rank(
-                protege_profile(chosen), [mentor_profile(m) for m in mentors], weights_of(program)
+                protege_profile(chosen), [mentor_profile(m) for m in mentors.values()], weights_of(program)
             )
-            suggestions = [(by_id[s.mentor_id], s) for s in ranked]
+            available = len(ranked)
+            suggestions = [(mentors[s.mentor_id], s) for s in ranked[:SUGGESTIONS_SHOWN]]
 
     return {
         "waiting": waiting,
-        "pairs": pairs,
-        "mentors": mentors,
-        "free_places": sum(m.free_places for m in mentors),
         "drafts": drafts,
-        "drafted_ids": {d.protege_id for d in drafts},
+        "pairs": pairs,
+        "mentors_with_places": places["mentors"],
+        "free_places": places["free"] or 0,
         "chosen": chosen,
         "suggestions": suggestions,
+        "available_mentors": available,
         "weights": weights_of(program),
     }
 

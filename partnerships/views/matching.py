@@ -45,6 +45,7 @@ def board(request: HtmxHttpRequest, slug: str) -> TemplateResponse:
         protege_id=_int(request.GET.get("protege")),
         waiting_page=_int(request.GET.get("waiting")) or 1,
         pairs_page=_int(request.GET.get("pairs")) or 1,
+        drafts_page=_int(request.GET.get("drafts")) or 1,
     )
     weights = context["weights"].to_dict()
     settings_form = MatchingSettingsForm(
