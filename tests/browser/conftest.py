@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from mentoring.celery import app
+
 AXE_SCRIPT = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-results"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -47,6 +50,25 @@ def page(browser: Browser, live_server) -> Page:
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def eager_tasks():
+    """Runs tasks in the live server's thread instead of sending them to Redis,
+    so the emails they send land in ``mailoutbox`` of this process. (Delivery
+    through the real broker and worker is tested in tests/test_celery.py.)"""
+    before = {name: app.conf[name] for name in ("task_always_eager", "task_eager_propagates")}
+    app.conf.update(task_always_eager=True, task_eager_propagates=True)
+    yield
+    app.conf.update(before)
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Saves a full-page screenshot under test-results/ for people to look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
 
 
 def assert_accessible(page: Page) -> None:

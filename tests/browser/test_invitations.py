@@ -6,7 +6,6 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from accounts.models import User
-from mentoring.celery import app
 from partnerships.models import Invitation, Participant
 from tests.factories import PASSWORD
 
@@ -14,16 +13,6 @@ from .conftest import assert_accessible
 from .test_sign_in import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def eager_tasks():
-    """Runs tasks in the live server's thread instead of sending them to Redis,
-    so the invitation email lands in ``mailoutbox`` of this process."""
-    before = {name: app.conf[name] for name in ("task_always_eager", "task_eager_propagates")}
-    app.conf.update(task_always_eager=True, task_eager_propagates=True)
-    yield
-    app.conf.update(before)
 
 
 def test_an_admin_invites_a_person_who_signs_up_and_joins(
