@@ -18,12 +18,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.http import HtmxHttpRequest
 
-from .. import invitations
-from .. import people as selectors
+from .. import invitations, selectors
 from ..access import get_program_for_admin
+from ..forms import InvitationForm, InvitationsUploadForm
 from ..invitations import INVITATION_VALID_FOR
 from ..models import Invitation, Method, Participant, Program
-from ..people_forms import InvitationForm, InvitationsUploadForm
 
 TEMPLATE = "partnerships/people.html"
 

@@ -1,3 +1,4 @@
+import io
 import re
 
 import pytest
@@ -18,7 +19,7 @@ def test_the_demo_admin_invites_someone_and_matches_them_from_a_suggestion(
     page: Page, live_server, mailoutbox, settings, eager_tasks
 ):
     settings.SITE_URL = live_server.url
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=io.StringIO())
     mailoutbox.clear()
 
     page.goto("/accounts/login/")
@@ -77,7 +78,7 @@ def test_the_demo_admin_invites_someone_and_matches_them_from_a_suggestion(
 
 
 def test_the_admin_proposes_and_publishes_matches_for_the_whole_program(page: Page, live_server, eager_tasks):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=io.StringIO())
     waiting_before = Partnership.objects.filter(status="proposed").count()
 
     page.goto("/accounts/login/")
