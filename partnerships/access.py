@@ -1,11 +1,39 @@
 """One way in to each object: scoped to the person asking, 404 for everyone else,
-so ids leak nothing (never fetch, then check)."""
+so ids leak nothing (never fetch, then check). Inside a pair, an action that
+belongs to the other role is refused with 403."""
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from .models import Program
+from .models import Participant, Partnership, Program
 
 
 def get_program_for_admin(user, slug: str) -> Program:
     """The program with this slug if ``user`` is one of its admins; 404 otherwise."""
     return get_object_or_404(Program.objects.run_by(user), slug=slug)
+
+
+def get_partnership_for(user, pk: int, *, write: bool = False) -> Partnership:
+    """The partnership ``pk`` if ``user`` is its mentor or its protégé, with both
+    people and the program loaded; 404 for everyone else, program admins
+    included (they see health on the program pages, not the pair's pages).
+
+    With ``write=True`` the partnership must also be current (proposed or
+    active): an ended partnership stays readable but cannot change (403)."""
+    partnership = get_object_or_404(Partnership.objects.of(user).with_people(), pk=pk)
+    if write and partnership.status not in (Partnership.Status.PROPOSED, Partnership.Status.ACTIVE):
+        raise PermissionDenied("this partnership has ended; it can be read but not changed")
+    return partnership
+
+
+def role_of(partnership: Partnership, user) -> str:
+    """``"mentor"`` or ``"protege"``: what ``user`` is in this partnership."""
+    return Participant.Role.MENTOR if partnership.mentor.user_id == user.pk else Participant.Role.PROTEGE
+
+
+def require_role(partnership: Partnership, user, role: str) -> None:
+    """Refuses (403) an action that belongs to the other side of the pair,
+    e.g. a mentor rating a goal or a protégé logging a call."""
+    if role_of(partnership, user) != role:
+        who = "the protégé" if role == Participant.Role.PROTEGE else "the mentor"
+        raise PermissionDenied(f"only {who} of this partnership can do this")
