@@ -11,5 +11,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("me/", include("accounts.urls")),
     path("", include("partnerships.urls")),
+    path("", include("goals.urls")),
     path("admin/", admin.site.urls),
 ]
