@@ -256,8 +256,29 @@ def main() -> None:
         "debug": settings.DEBUG,
     }
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    RESULTS.with_suffix(".md").write_text(markdown_table(results))
     print_table(results)
-    print(f"\nWritten to {RESULTS.relative_to(ROOT)}.")
+    print(
+        f"\nWritten to {RESULTS.relative_to(ROOT)} (and a Markdown table for docs/benchmarks.md beside it)."
+    )
+
+
+def markdown_table(results: dict) -> str:
+    meta = results["_meta"]
+    lines = [
+        f"Run on {meta['date']}, commit `{meta['commit']}`, scale {meta['scale']}, Python {meta['python']}, "
+        f"PostgreSQL {meta['postgresql']}, Django {meta['django']}, {meta['cpus']} CPUs.",
+        "",
+        "| figure | value | unit | goal | met |",
+        "|---|---:|---|---|---|",
+    ]
+    for key, item in results.items():
+        if not key.startswith("_"):
+            value = f"{item['value']:,.1f}" if isinstance(item["value"], float) else f"{item['value']:,}"
+            lines.append(
+                f"| `{key}` | {value} | {item['unit']} | {item['goal']} | {'yes' if item['ok'] else '**missed**'} |"
+            )
+    return "\n".join(lines) + "\n"
 
 
 def print_table(results: dict) -> None:
