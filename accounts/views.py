@@ -3,9 +3,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 
-from mentoring.http import HtmxHttpRequest
+from mentoring.http import HtmxHttpRequest, in_viewer_time_zone
+from partnerships.calendar import feed_url
 from partnerships.forms import ParticipantProfileForm
-from partnerships.selectors import home_for, participations_of
+from partnerships.selectors import calendar_feed_of, home_for, participations_of
 from partnerships.services import participant_update_profile
 
 from .forms import ProfileForm
@@ -13,6 +14,7 @@ from .services import user_update_profile
 
 
 @login_required
+@in_viewer_time_zone
 def home(request: HtmxHttpRequest) -> TemplateResponse:
     return TemplateResponse(request, "accounts/home.html", home_for(request.user))
 
@@ -43,4 +45,13 @@ def profile(request: HtmxHttpRequest):
                     messages.success(request, f"Your profile in {participant.program.name} is saved.")
                     return redirect(f"{request.path}#program-{participant.program.slug}")
                 program_forms[i] = (participant, form)
-    return render(request, "accounts/profile.html", {"form": account_form, "program_forms": program_forms})
+    feed = calendar_feed_of(request.user)
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "form": account_form,
+            "program_forms": program_forms,
+            "calendar_url": feed_url(feed) if feed else None,
+        },
+    )

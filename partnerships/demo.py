@@ -5,12 +5,14 @@ varied profiles waiting to be matched. Idempotent."""
 import datetime
 import random
 import unicodedata
+import zoneinfo
 
 from django.utils import timezone
 
 from accounts.demo import demo_user
 
-from .models import Cadence, Method, Participant, Partnership, Program
+from .agreements import agreement_accept, agreement_defaults, agreement_propose
+from .models import Agreement, Cadence, Method, Participant, Partnership, Program
 from .services import partnership_match
 
 TOPICS = [
@@ -270,6 +272,7 @@ def seed_program(*, rng: random.Random) -> Program:
         demo_pair.started_on = today - datetime.timedelta(days=60)
         demo_pair.planned_end_on = today + datetime.timedelta(days=120)
         demo_pair.save(update_fields=["status", "started_on", "planned_end_on"])
+    seed_agreement(demo_pair)
 
     for name, tz, intro, topic_ids, methods, cadence, capacity in MENTORS:
         user = demo_user(_email(name), name, tz)
@@ -299,6 +302,57 @@ def seed_program(*, rng: random.Random) -> Program:
     for protege_name, mentor_name in DEMO_PAIRS:
         _pair(program, people[protege_name], people[mentor_name], admin)
     return program
+
+
+def seed_agreement(pair: Partnership) -> None:
+    """The demo pair's agreement: a first version agreed at their first meeting
+    and one revision (longer calls), both accepted; and their next call. Only
+    made when the pair has no agreement yet, so running again changes nothing."""
+    if pair.agreements.exists():
+        return
+    mentor, protege = pair.mentor.user, pair.protege.user
+    today = timezone.localdate()
+    terms = agreement_defaults(pair, today=pair.started_on or today) | {
+        "cadence": Cadence.EVERY_TWO_WEEKS,
+        "method": Method.VIDEO,
+        "first_review_on": today + datetime.timedelta(days=10),
+        "ends_on": today + datetime.timedelta(days=120),
+        "success": "I lead my former peers with confidence: we agree scope with other teams without "
+        "escalating, and my team tells me our one-to-ones are useful.",
+    }
+    first = agreement_propose(partnership=pair, by=mentor, terms=terms)
+    agreement_accept(agreement=first, by=protege)
+    revision = agreement_propose(
+        partnership=pair,
+        by=protege,
+        terms=terms | {"call_minutes": 45, "checkin_minutes": 10, "topic_minutes": 30, "prepare_minutes": 5},
+        change_note="Fifteen more minutes for the deeper topic: negotiation practice needs the room.",
+    )
+    agreement_accept(agreement=revision, by=mentor)
+    # As if agreed at their first meeting and revised a month later.
+    now = timezone.now()
+    started = now - datetime.timedelta(days=60)
+    revised = now - datetime.timedelta(days=30)
+    Agreement.objects.filter(pk=first.pk).update(
+        created_at=started, mentor_accepted_at=started, protege_accepted_at=started, in_force_at=started
+    )
+    Agreement.objects.filter(pk=revision.pk).update(
+        created_at=revised, mentor_accepted_at=revised, protege_accepted_at=revised, in_force_at=revised
+    )
+    london = zoneinfo.ZoneInfo(mentor.time_zone)
+    last_call = datetime.datetime.combine(
+        today - datetime.timedelta(days=9), datetime.time(17), tzinfo=london
+    )
+    next_call = datetime.datetime.combine(
+        today + datetime.timedelta(days=5), datetime.time(17), tzinfo=london
+    )
+    Partnership.objects.filter(pk=pair.pk).update(
+        started_on=started.date(),
+        last_call_at=last_call,
+        next_call_at=next_call,
+        next_call_time_zone=london.key,
+        next_call_set_by=mentor,
+    )
 
 
 def _pair(program, protege, mentor, admin) -> Partnership:

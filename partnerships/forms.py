@@ -1,7 +1,10 @@
 from django import forms
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 
 from .invitations import normalise_email
-from .models import Method, Participant
+from .models import Agreement, Cadence, Method, Participant, Partnership
 
 
 class MatchForm(forms.Form):
@@ -179,3 +182,249 @@ class InvitationsUploadForm(forms.Form):
         if file.size > CSV_MAX_BYTES:
             raise forms.ValidationError("The file is larger than 1 MB. Split it into smaller files.")
         return file
+
+
+# --- The pair's agreement, next call and closing (issue 5) ---
+
+
+class AgreementForm(forms.ModelForm):
+    """A proposal of the agreement. Says exactly what to fix: by how many
+    minutes the time boxes miss the call length, which date comes first."""
+
+    class Meta:
+        model = Agreement
+        fields = ["cadence", "every_weeks", "call_minutes", "checkin_minutes", "topic_minutes",
+                  "prepare_minutes", "method", "async_welcome", "agenda_owner", "ground_rules",
+                  "first_review_on", "ends_on", "success", "change_note"]  # fmt: skip
+        labels = {
+            "cadence": "How often you meet",
+            "every_weeks": "Every how many weeks",
+            "call_minutes": "Call length in minutes",
+            "checkin_minutes": "Check-in and homework recap",
+            "topic_minutes": "The deeper topic",
+            "prepare_minutes": "Preparing the next call",
+            "method": "How you meet",
+            "async_welcome": "Messages between calls are welcome",
+            "agenda_owner": "Who owns the agenda",
+            "ground_rules": "Ground rules",
+            "first_review_on": "First review of the goals",
+            "ends_on": "End of the partnership",
+            "success": "What success means to the protégé, in their words",
+            "change_note": "What changes and why",
+        }
+        help_texts = {
+            "cadence": "Mentors meet anywhere from weekly to every four to six weeks. "
+            "The rhythm you agree is what keeps a partnership alive past the first months.",
+            "every_weeks": "Only for “every N weeks”: from 1 to 8.",
+            "call_minutes": "From 15 to 120 minutes. 30 minutes is typical.",
+            "async_welcome": "A short message or question between calls, by email or chat.",
+            "agenda_owner": "Usually the protégé: they bring the topics, the mentor supports.",
+            "ground_rules": "One a line. Honesty, feedback on whether calls are useful, confidentiality.",
+            "first_review_on": "When you look together at how the goals are going.",
+            "ends_on": "When you plan to close the partnership.",
+            "success": "Write it together: what would make the protégé say this was worth it? "
+            "Only the two of you see this.",
+            "change_note": "So the other side sees at a glance what you are proposing to change.",
+        }
+        widgets = {
+            "cadence": forms.RadioSelect,
+            "every_weeks": forms.NumberInput(attrs={"min": 1, "max": 8, "inputmode": "numeric"}),
+            "call_minutes": forms.NumberInput(
+                attrs={"min": 15, "max": 120, "step": 5, "inputmode": "numeric"}
+            ),
+            "checkin_minutes": forms.NumberInput(attrs={"min": 0, "max": 120, "inputmode": "numeric"}),
+            "topic_minutes": forms.NumberInput(attrs={"min": 0, "max": 120, "inputmode": "numeric"}),
+            "prepare_minutes": forms.NumberInput(attrs={"min": 0, "max": 120, "inputmode": "numeric"}),
+            "method": forms.RadioSelect,
+            "agenda_owner": forms.RadioSelect,
+            "ground_rules": forms.Textarea(attrs={"rows": 4}),
+            "first_review_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "success": forms.Textarea(attrs={"rows": 3}),
+            "change_note": forms.TextInput,
+        }
+        error_messages = {
+            "success": {"required": "Write what success means to the protégé, even in one sentence."},
+            "first_review_on": {
+                "required": "Enter the date of the first review, like 15/06/2027.",
+                "invalid": "Enter the date of the first review as a real date, like 15/06/2027.",
+            },
+            "ends_on": {
+                "required": "Enter the date the partnership ends, like 15/12/2027.",
+                "invalid": "Enter the end date as a real date, like 15/12/2027.",
+            },
+            "cadence": {"required": "Choose how often you meet."},
+            "method": {"required": "Choose how you meet."},
+        }
+
+    def __init__(self, *args, revising: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Radio buttons without the blank "select an option" of a model field's choices.
+        self.fields["cadence"].choices = Cadence.choices
+        self.fields["method"].choices = Method.choices
+        self.fields["agenda_owner"].choices = [("protege", "The protégé"), ("mentor", "The mentor")]
+        self.fields["every_weeks"].required = False
+        for name in ("checkin_minutes", "topic_minutes", "prepare_minutes"):
+            self.fields[name].min_value = 0
+            self.fields[name].error_messages["required"] = (
+                f"Enter the minutes for {self.fields[name].label.lower()}, or 0."
+            )
+        self.fields["call_minutes"].error_messages["required"] = (
+            "Enter the call length in minutes, from 15 to 120."
+        )
+        if not revising:
+            del self.fields["change_note"]
+        else:
+            self.fields["change_note"].required = False
+
+    def clean_every_weeks(self):
+        weeks = self.cleaned_data.get("every_weeks")
+        if self.cleaned_data.get("cadence") != Cadence.EVERY_N_WEEKS:
+            return None
+        if weeks is None:
+            raise forms.ValidationError("Enter every how many weeks you meet, from 1 to 8.")
+        if not 1 <= weeks <= 8:
+            raise forms.ValidationError(
+                f"Choose from 1 to 8 weeks, not {weeks}; beyond two months a partnership loses its thread."
+            )
+        return weeks
+
+    def _text(self, name: str) -> str:
+        # Browsers send textarea lines with \r\n; stored text uses \n, so an
+        # unchanged text compares equal to the version before.
+        return "\n".join(line.rstrip() for line in self.cleaned_data[name].splitlines()).strip()
+
+    def clean_ground_rules(self) -> str:
+        return self._text("ground_rules")
+
+    def clean_success(self) -> str:
+        return self._text("success")
+
+    def clean_call_minutes(self):
+        minutes = self.cleaned_data["call_minutes"]
+        if not 15 <= minutes <= 120:
+            raise forms.ValidationError(f"Choose a call length from 15 to 120 minutes, not {minutes}.")
+        return minutes
+
+    def clean_ends_on(self):
+        ends_on = self.cleaned_data["ends_on"]
+        if ends_on <= timezone.localdate():
+            raise forms.ValidationError("Choose an end date in the future.")
+        return ends_on
+
+    def clean(self):
+        cleaned = super().clean()
+        boxes = [cleaned.get(name) for name in ("checkin_minutes", "topic_minutes", "prepare_minutes")]
+        call = cleaned.get("call_minutes")
+        if call is not None and None not in boxes and sum(boxes) != call:
+            total = sum(boxes)
+            gap = abs(call - total)
+            minutes = f"{gap} minute{'s' if gap != 1 else ''}"
+            if total < call:
+                message = (
+                    f"The time boxes add up to {total} minutes, {minutes} short of the {call}-minute call. "
+                    f"Add {minutes} to a box, or shorten the call."
+                )
+            else:
+                message = (
+                    f"The time boxes add up to {total} minutes, {minutes} over the {call}-minute call. "
+                    f"Take {minutes} off a box, or lengthen the call."
+                )
+            self.add_error("call_minutes", forms.ValidationError(message, code="time_boxes"))
+        review, ends = cleaned.get("first_review_on"), cleaned.get("ends_on")
+        if review and ends and review >= ends:
+            self.add_error(
+                "first_review_on",
+                f"The first review must come before the end of the partnership ({ends:%-d %B %Y}).",
+            )
+        return cleaned
+
+    @property
+    def boxes_error(self) -> bool:
+        errors = self.errors.get("call_minutes")
+        return bool(errors) and any(e.code == "time_boxes" for e in errors.as_data())
+
+    def terms(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if k != "change_note"}
+
+
+class NextCallForm(forms.Form):
+    at = forms.DateTimeField(
+        label="Date and time of the next call",
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={
+            "required": "Enter the date and time of the next call.",
+            "invalid": "Enter a date and time, like 14/05/2027 17:30.",
+        },
+    )
+
+    def __init__(self, *args, zone_name: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if zone_name:
+            self.fields["at"].help_text = format_html(
+                'In your time zone, {}. <a href="{}">Change it on your profile</a>.',
+                zone_name,
+                reverse("profile"),
+            )
+
+    def clean_at(self):
+        at = self.cleaned_data["at"]
+        if at <= timezone.now():
+            raise forms.ValidationError("Choose a date and time in the future.")
+        return at
+
+
+class ClosePartnershipForm(forms.Form):
+    """Completing a partnership or ending it early. No blame: the words ask
+    what changed, never whose fault it was."""
+
+    outcome = forms.ChoiceField(
+        label="How does the partnership end?",
+        choices=[
+            (Partnership.Status.COMPLETED, "It is complete: we reached the end we agreed"),
+            (Partnership.Status.ENDED, "It ends early"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the partnership is complete or ends early."},
+    )
+    reason = forms.CharField(
+        label="If it ends early: what changed?",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="A sentence about the situation, not the person, e.g. “a new role leaves no time for calls”.",
+        template_name="partnerships/forms/conditional_field.html",
+    )
+    reflection = forms.CharField(
+        label="Your closing reflection",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What you take away from this partnership. Only the two of you see it.",
+        error_messages={"required": "Write a sentence or two: what you take away from this partnership."},
+    )
+
+    def __init__(self, *args, with_reflection: bool = True, can_complete: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_reflection:
+            del self.fields["reflection"]
+        if not can_complete:
+            # A partnership that never started can only end early.
+            self.fields["outcome"].choices = [(Partnership.Status.ENDED, "It ends before it started")]
+            self.fields["outcome"].initial = Partnership.Status.ENDED
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") == Partnership.Status.ENDED and not cleaned.get("reason", "").strip():
+            self.add_error("reason", "Say in a sentence what changed, so the program can learn from it.")
+        return cleaned
+
+
+class ReflectionForm(forms.Form):
+    text = forms.CharField(
+        label="Your closing reflection",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What you take away from this partnership. Only the two of you see it.",
+        error_messages={"required": "Write a sentence or two: what you take away from this partnership."},
+    )

@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 
 class Cadence(models.TextChoices):
@@ -160,10 +161,11 @@ class Participant(models.Model):
 class PartnershipQuerySet(models.QuerySet["Partnership"]):
     def of(self, user) -> "PartnershipQuerySet":
         """The partnerships this person is in, as mentor or as protégé."""
-        # Through their participations, so PostgreSQL can use the mentor and
-        # protégé indexes instead of joining every partnership to its people.
-        mine = Participant.objects.filter(user=user).values("pk")
-        return self.filter(Q(mentor__in=mine) | Q(protege__in=mine))
+        # A union of two index lookups (participant by user, partnership by
+        # mentor or protégé); an OR across both would scan every partnership.
+        as_mentor = Partnership.objects.filter(mentor__user=user).values("pk")
+        as_protege = Partnership.objects.filter(protege__user=user).values("pk")
+        return self.filter(pk__in=as_mentor.union(as_protege, all=True))
 
     def with_people(self) -> "PartnershipQuerySet":
         return self.select_related("program", "mentor__user", "protege__user")
@@ -189,6 +191,20 @@ class Partnership(models.Model):
     )
     match_score = models.PositiveSmallIntegerField(null=True, blank=True)
     match_reasons = models.JSONField(default=list, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The schedule (partnerships.schedule) counts from these. The actual next
+    # call is set by either side; the calls expected after it keep its local
+    # time in the zone it was set in, across daylight-saving changes.
+    next_call_at = models.DateTimeField(null=True, blank=True)
+    next_call_time_zone = models.CharField(max_length=64, blank=True)
+    next_call_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # When the last call was held. The call log (sessions_log) keeps it; until
+    # then, a set next call whose time has passed counts as the last call.
+    last_call_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -306,3 +322,195 @@ class DraftMatch(models.Model):
 
     def __str__(self) -> str:
         return f"Draft: {self.protege_id} with {self.mentor_id} ({self.score})"
+
+
+# --- The agreement: how a pair works together (issue 5) ---
+
+DEFAULT_GROUND_RULES = """\
+Be honest with each other, even when it is uncomfortable.
+Say after each call whether it was useful, and what would make the next one better.
+What we talk about stays between us, unless we both agree to share it.
+If one of us needs to move a call, we say so at least a day before."""
+
+
+class AgreementQuerySet(models.QuerySet["Agreement"]):
+    def current(self) -> "AgreementQuerySet":
+        """The version in force and the proposal waiting for acceptance, if any."""
+        return self.filter(status__in=[Agreement.Status.PROPOSED, Agreement.Status.IN_FORCE])
+
+    def terms_only(self) -> "AgreementQuerySet":
+        """What a program admin may see: the terms, never what success means to
+        the protégé (not even loaded from the database)."""
+        return self.defer("success", "ground_rules", "change_note")
+
+
+class Agreement(models.Model):
+    """One version of a pair's agreement, the "set clear expectations" step of
+    their first meeting. A version is never edited: a change is a new version
+    that both accept again, and earlier ones stay readable. The proposer accepts
+    by proposing; a version is in force only once the other side accepts it too."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Waiting for acceptance"
+        IN_FORCE = "in_force", "In force"
+        SUPERSEDED = "superseded", "Replaced by a later version"
+        SET_ASIDE = "set_aside", "Set aside for a newer proposal"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="agreements")
+    version = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=10, choices=Status, default=Status.PROPOSED)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    proposed_by_role = models.CharField(max_length=10, choices=Participant.Role)
+    change_note = models.CharField("what changes and why", max_length=300, blank=True)
+
+    cadence = models.CharField("how often you meet", max_length=20, choices=Cadence)
+    every_weeks = models.PositiveSmallIntegerField("every how many weeks", null=True, blank=True)
+    call_minutes = models.PositiveSmallIntegerField("call length (minutes)")
+    checkin_minutes = models.PositiveSmallIntegerField("check-in and homework recap")
+    topic_minutes = models.PositiveSmallIntegerField("the deeper topic")
+    prepare_minutes = models.PositiveSmallIntegerField("preparing the next call")
+    method = models.CharField("how you meet", max_length=10, choices=Method)
+    async_welcome = models.BooleanField("contact between calls is welcome", default=True)
+    agenda_owner = models.CharField(
+        "who owns the agenda", max_length=10, choices=Participant.Role, default=Participant.Role.PROTEGE
+    )
+    ground_rules = models.TextField(default=DEFAULT_GROUND_RULES)
+    first_review_on = models.DateField("first review of goals")
+    ends_on = models.DateField("end of the partnership")
+    success = models.TextField("what success means to the protégé")
+
+    mentor_accepted_at = models.DateTimeField(null=True, blank=True)
+    protege_accepted_at = models.DateTimeField(null=True, blank=True)
+    in_force_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["partnership", "-version"]
+        constraints = [
+            # Also the index of "every version of this partnership, newest first"
+            # (selectors.agreement_page).
+            models.UniqueConstraint(fields=["partnership", "version"], name="agreement_version_unique"),
+            # One version in force and one open proposal per partnership; also the
+            # partial indexes of selectors.home_for and partnership_page (current()).
+            models.UniqueConstraint(
+                fields=["partnership"], condition=Q(status="in_force"), name="agreement_one_in_force"
+            ),
+            models.UniqueConstraint(
+                fields=["partnership"], condition=Q(status="proposed"), name="agreement_one_open_proposal"
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="agreement_version_positive"),
+            models.CheckConstraint(
+                condition=Q(status__in=["proposed", "set_aside"])
+                | Q(
+                    mentor_accepted_at__isnull=False,
+                    protege_accepted_at__isnull=False,
+                    in_force_at__isnull=False,
+                ),
+                name="agreement_in_force_only_when_both_accepted",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="proposed")
+                | Q(mentor_accepted_at__isnull=True)
+                | Q(protege_accepted_at__isnull=True),
+                name="agreement_proposal_waits_for_one_side",
+            ),
+            models.CheckConstraint(
+                condition=Q(call_minutes__gte=15, call_minutes__lte=120), name="agreement_call_minutes_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    call_minutes=models.F("checkin_minutes")
+                    + models.F("topic_minutes")
+                    + models.F("prepare_minutes")
+                ),
+                name="agreement_time_boxes_fill_the_call",
+                violation_error_message="The call's time boxes must add up to the call length.",
+            ),
+            models.CheckConstraint(
+                # isnull=False too: in SQL, a NULL N would make the check unknown, which passes.
+                condition=Q(
+                    cadence="every_n_weeks", every_weeks__isnull=False, every_weeks__gte=1, every_weeks__lte=8
+                )
+                | (~Q(cadence="every_n_weeks") & Q(every_weeks__isnull=True)),
+                name="agreement_every_n_weeks_range",
+                violation_error_message="“Every N weeks” needs N from 1 to 8, and other cadences none.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("first_review_on")),
+                name="agreement_review_before_end",
+                violation_error_message="The first review must come before the end of the partnership.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Agreement v{self.version} of partnership {self.partnership_id}"
+
+    def accepted_at(self, role: str):
+        return self.mentor_accepted_at if role == Participant.Role.MENTOR else self.protege_accepted_at
+
+    @property
+    def waiting_for_role(self) -> str | None:
+        """The side whose acceptance this proposal waits for; None once in force."""
+        if self.status != self.Status.PROPOSED:
+            return None
+        return Participant.Role.PROTEGE if self.mentor_accepted_at else Participant.Role.MENTOR
+
+    @property
+    def time_boxes(self) -> list[tuple[str, int]]:
+        """The call's structure, in order."""
+        return [
+            ("Check-in and homework recap", self.checkin_minutes),
+            ("Deeper topic", self.topic_minutes),
+            ("Preparing the next call", self.prepare_minutes),
+        ]
+
+    @property
+    def cadence_text(self) -> str:
+        if self.cadence == Cadence.EVERY_N_WEEKS:
+            return "every week" if self.every_weeks == 1 else f"every {self.every_weeks} weeks"
+        return self.get_cadence_display().lower()
+
+
+class ClosingReflection(models.Model):
+    """What one side of a pair takes away when the partnership ends. Between the
+    pair: program admins never see it."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="closing_reflections")
+    role = models.CharField(max_length=10, choices=Participant.Role)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "role"], name="reflection_one_per_side"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reflection of the {self.role} of partnership {self.partnership_id}"
+
+
+class CalendarFeed(models.Model):
+    """A person's private calendar link (/calendar/<token>.ics). The token is
+    kept as it is, not hashed, so the profile page can show the link again to
+    subscribe on another device; resetting it makes the old link return 404."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(32)

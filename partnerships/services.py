@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from . import matching, selectors
-from .models import DraftMatch, Participant, Partnership, Program
+from .models import ClosingReflection, DraftMatch, Participant, Partnership, Program
 
 CURRENT = [Partnership.Status.PROPOSED, Partnership.Status.ACTIVE]
 
@@ -83,6 +83,19 @@ def partnership_match(
     return partnership
 
 
+def _end(partnership: Partnership, *, status: str, reason: str, by) -> Partnership:
+    """Closes a current partnership by conditional update (so closing twice at
+    once closes it once) and frees the mentor's place in the same transaction."""
+    updated = Partnership.objects.filter(pk=partnership.pk, status__in=CURRENT).update(
+        status=status, ended_reason=reason, ended_at=timezone.now(), ended_by=by
+    )
+    if not updated:
+        raise ValidationError("This partnership has already ended.")
+    Participant.objects.filter(pk=partnership.mentor_id).update(load=F("load") - 1)
+    partnership.refresh_from_db()
+    return partnership
+
+
 @transaction.atomic
 def partnership_unmatch(*, partnership: Partnership, reason: str, by) -> Partnership:
     """Ends a current partnership early with a reason (no blame) and frees the
@@ -90,14 +103,50 @@ def partnership_unmatch(*, partnership: Partnership, reason: str, by) -> Partner
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say briefly why, so the next match can be better."})
-    updated = Partnership.objects.filter(pk=partnership.pk, status__in=CURRENT).update(
-        status=Partnership.Status.ENDED, ended_reason=reason, ended_at=timezone.now()
-    )
-    if not updated:
-        raise ValidationError("This partnership has already ended.")
-    Participant.objects.filter(pk=partnership.mentor_id).update(load=F("load") - 1)
-    partnership.refresh_from_db()
+    return _end(partnership, status=Partnership.Status.ENDED, reason=reason, by=by)
+
+
+@transaction.atomic
+def partnership_close(
+    *, partnership: Partnership, by, outcome: str, reason: str = "", reflection: str = ""
+) -> Partnership:
+    """Completes a partnership, or ends it early with a reason (no blame), and
+    frees the mentor's place. Either side of the pair or a program admin may;
+    a side of the pair adds their closing reflection with it. Only an active
+    partnership can be completed; a proposed one can only end early."""
+    reason = reason.strip()
+    if outcome not in (Partnership.Status.COMPLETED, Partnership.Status.ENDED):
+        raise ValidationError({"outcome": "Choose whether the partnership is complete or ends early."})
+    if outcome == Partnership.Status.ENDED and not reason:
+        raise ValidationError({"reason": "Say in a sentence what changed, so the program can learn from it."})
+    if outcome == Partnership.Status.COMPLETED and partnership.status != Partnership.Status.ACTIVE:
+        raise ValidationError(
+            {"outcome": "A partnership that has not started cannot be complete; end it early instead."}
+        )
+    partnership = _end(partnership, status=outcome, reason=reason, by=by)
+    if reflection.strip() and by.pk in (partnership.mentor.user_id, partnership.protege.user_id):
+        reflection_add(partnership=partnership, by=by, text=reflection)
     return partnership
+
+
+@transaction.atomic
+def reflection_add(*, partnership: Partnership, by, text: str) -> ClosingReflection:
+    """Adds one side's closing reflection to a partnership that has ended; each
+    side writes one. Only the mentor or the protégé may (the program admin
+    never sees it)."""
+    if by.pk not in (partnership.mentor.user_id, partnership.protege.user_id):
+        raise ValidationError("Only the mentor or the protégé of this partnership can reflect on it.")
+    if partnership.status in CURRENT:
+        raise ValidationError("A closing reflection is written when the partnership ends.")
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": "Write a sentence or two: what you take away from this partnership."})
+    role = Participant.Role.MENTOR if partnership.mentor.user_id == by.pk else Participant.Role.PROTEGE
+    try:
+        with transaction.atomic():
+            return ClosingReflection.objects.create(partnership=partnership, role=role, author=by, text=text)
+    except IntegrityError as exc:
+        raise ValidationError("You have already written your closing reflection.") from exc
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import invitations, matching, people, programs
+from .views import calendar, invitations, matching, pair, people, programs
 
 app_name = "partnerships"
 
@@ -47,4 +47,23 @@ urlpatterns = [
     ),
     path("invitations/<str:token>/", invitations.accept, name="invitation_accept"),
     # --- end people and invitations ---
+    # --- the pair's pages, the calendar feed (issue 5) ---
+    path("partnerships/<int:partnership_id>/", pair.partnership_home, name="partnership_home"),
+    path("partnerships/<int:partnership_id>/agreement/", pair.agreement, name="agreement"),
+    path(
+        "partnerships/<int:partnership_id>/agreement/<int:version>/accept/",
+        pair.agreement_accept,
+        name="agreement_accept",
+    ),
+    path("partnerships/<int:partnership_id>/next-call/", pair.next_call, name="next_call"),
+    path("partnerships/<int:partnership_id>/close/", pair.close, name="close"),
+    path("partnerships/<int:partnership_id>/reflection/", pair.reflection, name="reflection"),
+    path(
+        "programs/<slug:slug>/partnerships/<int:partnership_id>/close/",
+        programs.partnership_close,
+        name="program_partnership_close",
+    ),
+    path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
+    path("me/calendar/", calendar.calendar_link, name="calendar_link"),
+    # --- end the pair's pages ---
 ]

@@ -1,0 +1,188 @@
+"""Writes for a pair's agreement and their next call. Only the mentor and the
+protégé of a partnership call these (the views reach the partnership through
+``access.get_partnership_for``); each service validates and saves inside one
+transaction, and the database constraints are the last word."""
+
+import datetime
+import zoneinfo
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .access import role_of
+from .models import DEFAULT_GROUND_RULES, Agreement, Cadence, Method, Participant, Partnership
+
+CURRENT = [Partnership.Status.PROPOSED, Partnership.Status.ACTIVE]
+# What a proposal consists of: every field a pair agrees on.
+TERMS = [
+    "cadence",
+    "every_weeks",
+    "call_minutes",
+    "checkin_minutes",
+    "topic_minutes",
+    "prepare_minutes",
+    "method",
+    "async_welcome",
+    "agenda_owner",
+    "ground_rules",
+    "first_review_on",
+    "ends_on",
+    "success",
+]
+FIRST_REVIEW_AFTER = datetime.timedelta(weeks=6)
+
+
+def default_time_boxes(call_minutes: int) -> tuple[int, int, int]:
+    """Check-in, deeper topic and preparation: a third, a half and a sixth of
+    the call (10 / 15 / 5 of 30 minutes); the deeper topic takes what is left."""
+    checkin, prepare = round(call_minutes / 3), round(call_minutes / 6)
+    return checkin, call_minutes - checkin - prepare, prepare
+
+
+def agreement_defaults(partnership: Partnership, *, today: datetime.date | None = None) -> dict:
+    """A first proposal's terms, from the program's defaults and what both
+    people said they prefer."""
+    today = today or timezone.localdate()
+    program = partnership.program
+    minutes = program.default_call_minutes
+    checkin, topic, prepare = default_time_boxes(minutes)
+    shared = [m for m in partnership.protege.methods if m in partnership.mentor.methods]
+    ends_on = partnership.planned_end_on or today + relativedelta(months=program.engagement_months)
+    first_review_on = min(today + FIRST_REVIEW_AFTER, ends_on - datetime.timedelta(days=1))
+    return {
+        "cadence": program.default_cadence,
+        "every_weeks": 3 if program.default_cadence == Cadence.EVERY_N_WEEKS else None,
+        "call_minutes": minutes,
+        "checkin_minutes": checkin,
+        "topic_minutes": topic,
+        "prepare_minutes": prepare,
+        "method": shared[0] if shared else Method.VIDEO,
+        "async_welcome": True,
+        "agenda_owner": Participant.Role.PROTEGE,
+        "ground_rules": DEFAULT_GROUND_RULES,
+        "first_review_on": first_review_on,
+        "ends_on": ends_on,
+        "success": "",
+    }
+
+
+def terms_of(agreement: Agreement) -> dict:
+    return {name: getattr(agreement, name) for name in TERMS}
+
+
+def side_of(partnership: Partnership, user) -> str:
+    """The role of ``user`` in the pair; refused for anyone outside it."""
+    if user.pk not in (partnership.mentor.user_id, partnership.protege.user_id):
+        raise ValidationError("Only the mentor or the protégé of this partnership can do this.")
+    return role_of(partnership, user)
+
+
+def _locked(partnership: Partnership) -> Partnership:
+    """The partnership row, locked: agreement changes of one pair happen one at a time."""
+    locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    if locked.status not in CURRENT:
+        raise ValidationError("This partnership has ended; its agreement can no longer change.")
+    return locked
+
+
+@transaction.atomic
+def agreement_propose(*, partnership: Partnership, by, terms: dict, change_note: str = "") -> Agreement:
+    """Proposes a version of the agreement; proposing counts as accepting it
+    from the proposer's side. A proposal still waiting for acceptance is set
+    aside (it stays readable, never erased). Refused when nothing differs from
+    the version in force. ``by`` must be the mentor or the protégé."""
+    role = side_of(partnership, by)
+    _locked(partnership)
+    versions = list(partnership.agreements.select_for_update().order_by("-version"))
+    in_force = next((v for v in versions if v.status == Agreement.Status.IN_FORCE), None)
+    terms = {name: terms.get(name) for name in TERMS}
+    if terms["cadence"] != Cadence.EVERY_N_WEEKS:
+        terms["every_weeks"] = None
+    if in_force is not None and terms_of(in_force) == terms:
+        raise ValidationError("Nothing changed from the agreement in force. Change a term to propose it.")
+
+    now = timezone.now()
+    Agreement.objects.filter(partnership=partnership, status=Agreement.Status.PROPOSED).update(
+        status=Agreement.Status.SET_ASIDE
+    )
+    agreement = Agreement(
+        partnership=partnership,
+        version=(versions[0].version + 1) if versions else 1,
+        status=Agreement.Status.PROPOSED,
+        proposed_by=by,
+        proposed_by_role=role,
+        change_note=change_note.strip() if versions else "",
+        mentor_accepted_at=now if role == Participant.Role.MENTOR else None,
+        protege_accepted_at=now if role == Participant.Role.PROTEGE else None,
+        **terms,
+    )
+    agreement.full_clean(exclude=["partnership", "proposed_by"])
+    agreement.save()
+    return agreement
+
+
+@transaction.atomic
+def agreement_accept(*, agreement: Agreement, by) -> Agreement:
+    """Accepts a proposed version from the side it waits for; it comes into
+    force at once and the version in force before it is kept as superseded.
+    The first version in force makes a proposed partnership active, from today.
+    The version's end date becomes the partnership's planned end.
+
+    Refused when the version is no longer open (accepted, or set aside for a
+    newer proposal). The views refuse the proposer with 403 before this."""
+    partnership = agreement.partnership
+    role = side_of(partnership, by)
+    locked = _locked(partnership)
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.status != Agreement.Status.PROPOSED:
+        newer = {
+            Agreement.Status.SET_ASIDE: "It was set aside for a newer proposal; look at that one instead.",
+        }.get(agreement.status, "It has already been accepted.")
+        raise ValidationError(f"Version {agreement.version} can no longer be accepted. {newer}")
+    if agreement.waiting_for_role != role:
+        raise ValidationError("You proposed this version; it waits for the other side to accept it.")
+
+    now = timezone.now()
+    Agreement.objects.filter(partnership=partnership, status=Agreement.Status.IN_FORCE).update(
+        status=Agreement.Status.SUPERSEDED
+    )
+    if role == Participant.Role.MENTOR:
+        agreement.mentor_accepted_at = now
+    else:
+        agreement.protege_accepted_at = now
+    agreement.status = Agreement.Status.IN_FORCE
+    agreement.in_force_at = now
+    agreement.save(update_fields=["mentor_accepted_at", "protege_accepted_at", "status", "in_force_at"])
+
+    fields = {"planned_end_on": agreement.ends_on}
+    if locked.status == Partnership.Status.PROPOSED:
+        fields |= {"status": Partnership.Status.ACTIVE, "started_on": timezone.localdate()}
+    Partnership.objects.filter(pk=partnership.pk).update(**fields, updated_at=now)
+    partnership.refresh_from_db()
+    return agreement
+
+
+@transaction.atomic
+def partnership_set_next_call(*, partnership: Partnership, by, at: datetime.datetime | None) -> Partnership:
+    """Sets (or clears, with ``at=None``) the date and time of the pair's next
+    call. Either side may; the time is kept in UTC, with the setter's time zone
+    so the calls expected after it keep its local time. Refused in the past."""
+    side_of(partnership, by)
+    _locked(partnership)
+    if at is not None and at <= timezone.now():
+        raise ValidationError({"at": "Choose a date and time in the future."})
+    partnership.next_call_at = at
+    partnership.next_call_time_zone = by.time_zone if at else ""
+    partnership.next_call_set_by = by if at else None
+    partnership.save(update_fields=["next_call_at", "next_call_time_zone", "next_call_set_by", "updated_at"])
+    return partnership
+
+
+def schedule_zone(partnership: Partnership) -> zoneinfo.ZoneInfo:
+    """The zone whose local time the pair's calls keep."""
+    try:
+        return zoneinfo.ZoneInfo(partnership.next_call_time_zone or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")

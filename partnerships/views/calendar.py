@@ -1,0 +1,43 @@
+"""The private calendar feed and its link. The feed needs no sign-in: whoever
+holds the link reads it (calendar apps cannot sign in), so the link is a long
+random token the person can reset from their profile; an old or unknown link
+returns 404."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from mentoring.http import HtmxHttpRequest
+
+from .. import selectors
+from ..calendar import calendar_feed_reset, calendar_for
+
+
+@require_safe
+def calendar_feed(request: HtmxHttpRequest, token: str) -> HttpResponse:
+    user, partnerships = selectors.calendar_of(token)
+    response = HttpResponse(calendar_for(user, partnerships), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="mentoring-calls.ics"'
+    # Calendar apps poll; a private feed must not sit in shared caches.
+    response["Cache-Control"] = "private, max-age=900"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@login_required
+@require_POST
+def calendar_link(request: HtmxHttpRequest) -> HttpResponseRedirect:
+    """Makes the person's calendar link, or a new one in place of the old."""
+    had_one = selectors.calendar_feed_of(request.user) is not None
+    calendar_feed_reset(user=request.user)
+    if had_one:
+        messages.success(
+            request, "Your calendar link is new. The old link no longer works: subscribe with this one."
+        )
+    else:
+        messages.success(
+            request, "Your calendar link is ready. Add it to your calendar app as a subscription."
+        )
+    return HttpResponseRedirect(reverse("profile") + "#calendar", status=303)

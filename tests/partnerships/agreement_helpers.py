@@ -1,0 +1,40 @@
+"""Helpers for the agreement tests: terms that pass, and a pair that agreed."""
+
+import datetime
+
+from partnerships.agreements import agreement_accept, agreement_propose
+from partnerships.models import Agreement, Partnership
+
+
+def terms(**changes) -> dict:
+    return {
+        "cadence": "every_two_weeks",
+        "every_weeks": None,
+        "call_minutes": 30,
+        "checkin_minutes": 10,
+        "topic_minutes": 15,
+        "prepare_minutes": 5,
+        "method": "video",
+        "async_welcome": True,
+        "agenda_owner": "protege",
+        "ground_rules": "Be honest.\nSay whether calls help.",
+        "first_review_on": datetime.date(2030, 1, 15),
+        "ends_on": datetime.date(2030, 6, 30),
+        "success": "I negotiate scope without escalating.",
+    } | changes
+
+
+def form_data(**changes) -> dict:
+    data = terms(**changes)
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    if data["async_welcome"] is True:
+        data["async_welcome"] = "on"
+    else:
+        data.pop("async_welcome")
+    return {k: (v.isoformat() if isinstance(v, datetime.date) else v) for k, v in data.items()}
+
+
+def agree(partnership: Partnership, **changes) -> Agreement:
+    """A version proposed by the mentor and accepted by the protégé."""
+    version = agreement_propose(partnership=partnership, by=partnership.mentor.user, terms=terms(**changes))
+    return agreement_accept(agreement=version, by=partnership.protege.user)

@@ -1,0 +1,178 @@
+"""The private calendar feed: parses as iCalendar, stable UIDs, time zones, the
+call's structure; a reset link kills the old one."""
+
+import datetime
+import zoneinfo
+
+import icalendar
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from partnerships.calendar import calendar_feed_reset
+from partnerships.models import CalendarFeed, Partnership
+
+from .agreement_helpers import agree
+
+pytestmark = pytest.mark.django_db
+
+
+def feed_path(feed: CalendarFeed) -> str:
+    return reverse("partnerships:calendar_feed", args=[feed.token])
+
+
+@pytest.fixture
+def with_next_call(world):
+    agree(world.partnership, cadence="weekly")
+    at = (timezone.now() + datetime.timedelta(days=3)).replace(hour=17, minute=0, second=0, microsecond=0)
+    Partnership.objects.filter(pk=world.partnership.pk).update(
+        next_call_at=at, next_call_time_zone="Europe/London"
+    )
+    return at
+
+
+def parse(response) -> icalendar.Calendar:
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    return icalendar.Calendar.from_ical(response.content)
+
+
+def test_the_feed_parses_with_the_next_call_and_the_expected_ones_after_it(client, world, with_next_call):
+    world.protege.time_zone = "America/New_York"
+    world.protege.save()
+    feed = calendar_feed_reset(user=world.protege)
+    cal = parse(client.get(feed_path(feed)))
+    events = cal.events
+    assert len(events) == 4  # the set call and three expected after it
+    first, *expected = events
+    assert first.start == with_next_call
+    assert str(first["STATUS"]) == "CONFIRMED"
+    assert {str(e["STATUS"]) for e in expected} == {"TENTATIVE"}
+    london = zoneinfo.ZoneInfo("Europe/London")
+    assert [e.start.astimezone(london).date() for e in expected] == [
+        first.start.astimezone(london).date() + datetime.timedelta(weeks=k) for k in (1, 2, 3)
+    ]
+    assert first.end - first.start == datetime.timedelta(minutes=30)
+    assert str(first["SUMMARY"]) == "Mentoring call with Morgan Mentor"
+    assert str(expected[0]["SUMMARY"]) == "Mentoring call with Morgan Mentor (expected)"
+
+
+def test_events_are_in_the_subscribers_time_zone_with_its_definition(client, world, with_next_call):
+    world.protege.time_zone = "America/New_York"
+    world.protege.save()
+    cal = parse(client.get(feed_path(calendar_feed_reset(user=world.protege))))
+    event = cal.events[0]
+    assert event.start.tzinfo.key == "America/New_York"
+    assert event["DTSTART"].params["TZID"] == "America/New_York"
+    assert [tz.tz_name for tz in cal.timezones] == ["America/New_York"]
+
+
+def test_each_event_describes_the_calls_structure(client, world, with_next_call):
+    cal = parse(client.get(feed_path(calendar_feed_reset(user=world.mentor))))
+    description = str(cal.events[0]["DESCRIPTION"])
+    assert "30 minutes, video" in description
+    assert "- 10 min: Check-in and homework recap" in description
+    assert "- 15 min: Deeper topic" in description
+    assert "- 5 min: Preparing the next call" in description
+    assert f"/partnerships/{world.partnership.pk}/" in description
+    assert "negotiate" not in description  # what success means stays on the pair's pages
+
+
+def test_uids_are_stable_from_one_refresh_to_the_next_and_unique(client, world, with_next_call):
+    path = feed_path(calendar_feed_reset(user=world.mentor))
+    first = [str(e["UID"]) for e in parse(client.get(path)).events]
+    again = [str(e["UID"]) for e in parse(client.get(path)).events]
+    assert first == again
+    assert len(set(first)) == len(first)
+    assert first[0].startswith(f"partnership-{world.partnership.pk}-call-")
+
+
+def test_the_mentor_and_the_protege_share_the_calls_uid(client, world, with_next_call):
+    mentor = parse(client.get(feed_path(calendar_feed_reset(user=world.mentor)))).events[0]
+    protege = parse(client.get(feed_path(calendar_feed_reset(user=world.protege)))).events[0]
+    assert mentor["UID"] == protege["UID"]
+    assert mentor.start == protege.start
+
+
+def test_expected_calls_keep_their_local_time_across_a_daylight_saving_change(world):
+    from partnerships.calendar import calendar_for
+    from partnerships.selectors import calendar_of
+
+    agree(world.partnership, cadence="weekly")
+    london = zoneinfo.ZoneInfo("Europe/London")
+    set_at = datetime.datetime(2031, 3, 25, 17, tzinfo=london)  # the clocks go forward on 30 March 2031
+    Partnership.objects.filter(pk=world.partnership.pk).update(
+        next_call_at=set_at, next_call_time_zone="Europe/London", planned_end_on=datetime.date(2031, 6, 1)
+    )
+    user, partnerships = calendar_of(calendar_feed_reset(user=world.mentor).token)
+    now = datetime.datetime(2031, 3, 20, tzinfo=datetime.UTC)
+    cal = icalendar.Calendar.from_ical(calendar_for(user, partnerships, now=now))
+    starts = [e.start.astimezone(london) for e in cal.events]
+    assert [s.date() for s in starts] == [datetime.date(2031, 3, d) for d in (25,)] + [
+        datetime.date(2031, 4, 1),
+        datetime.date(2031, 4, 8),
+        datetime.date(2031, 4, 15),
+    ]
+    assert {s.time() for s in starts} == {datetime.time(17)}
+
+
+def test_a_pair_without_a_set_call_has_no_events_and_ended_pairs_are_left_out(client, world, with_next_call):
+    Partnership.objects.filter(pk=world.partnership.pk).update(status=Partnership.Status.ENDED)
+    cal = parse(client.get(feed_path(calendar_feed_reset(user=world.mentor))))
+    assert cal.events == []
+    assert str(cal["X-WR-CALNAME"]) == "Mentoring calls"
+
+
+def test_resetting_the_link_kills_the_old_one(client, world, with_next_call):
+    old = calendar_feed_reset(user=world.mentor).token
+    assert client.get(reverse("partnerships:calendar_feed", args=[old])).status_code == 200
+    client.force_login(world.mentor)
+    response = client.post(reverse("partnerships:calendar_link"))
+    assert response.status_code == 303
+    assert response["Location"] == reverse("profile") + "#calendar"
+    client.logout()
+    assert client.get(reverse("partnerships:calendar_feed", args=[old])).status_code == 404
+    new = CalendarFeed.objects.get(user=world.mentor).token
+    assert new != old
+    assert client.get(reverse("partnerships:calendar_feed", args=[new])).status_code == 200
+
+
+def test_an_unknown_link_is_404(client, db):
+    assert client.get(reverse("partnerships:calendar_feed", args=["not-a-token"])).status_code == 404
+
+
+def test_the_profile_offers_a_link_then_shows_it(client, world, settings):
+    settings.SITE_URL = "https://mentoring.example.org"
+    client.force_login(world.protege)
+    page = client.get(reverse("profile")).text
+    assert "Get my calendar link" in page
+    client.post(reverse("partnerships:calendar_link"))
+    token = CalendarFeed.objects.get(user=world.protege).token
+    page = client.get(reverse("profile")).text
+    assert f"https://mentoring.example.org/calendar/{token}.ics" in page
+    assert "Make a new link" in page
+
+
+def test_making_a_link_needs_sign_in_and_a_post(client, world):
+    assert client.post(reverse("partnerships:calendar_link")).status_code == 302
+    client.force_login(world.mentor)
+    assert client.get(reverse("partnerships:calendar_link")).status_code == 405
+
+
+def test_the_feed_runs_the_same_queries_for_one_or_many_partnerships(
+    client, world, django_assert_num_queries
+):
+    from tests.factories import PartnershipFactory
+
+    agree(world.partnership)
+    path = feed_path(calendar_feed_reset(user=world.mentor))
+    # savepoint, feed with its owner, partnerships, their agreements in force, release
+    with django_assert_num_queries(5):
+        client.get(path)
+    mentor = world.partnership.mentor
+    mentor.capacity = 10
+    mentor.save()
+    for _ in range(5):
+        agree(PartnershipFactory(program=world.program, mentor=mentor))
+    with django_assert_num_queries(5):
+        client.get(path)
