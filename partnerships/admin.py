@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import Participant, Partnership, Program, Topic
+# Agreements, and later call notes and goals, are deliberately not in the site
+# admin: what a pair writes stays between the pair.
+from .models import DraftMatch, Invitation, Participant, Partnership, Program, Topic
 
 
 class TopicInline(admin.TabularInline):
@@ -31,3 +33,29 @@ class PartnershipAdmin(admin.ModelAdmin):
     list_filter = ["program", "status"]
     list_select_related = ["program", "mentor__user", "protege__user"]
     raw_id_fields = ["mentor", "protege", "matched_by"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = [
+        "email",
+        "name",
+        "program",
+        "role",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "revoked_at",
+    ]
+    list_filter = ["program", "role"]
+    list_select_related = ["program"]
+    search_fields = ["email", "name"]
+    readonly_fields = ["token_hash"]
+    raw_id_fields = ["invited_by", "accepted_by"]
+
+
+@admin.register(DraftMatch)
+class DraftMatchAdmin(admin.ModelAdmin):
+    list_display = ["protege", "mentor", "program", "score"]
+    list_select_related = ["program", "protege__user", "mentor__user", "protege__program", "mentor__program"]
+    raw_id_fields = ["protege", "mentor"]

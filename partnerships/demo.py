@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.demo import demo_user
 
 from .agreements import agreement_accept, agreement_defaults, agreement_propose
+from .invitations import invitation_create
 from .models import Agreement, Cadence, Method, Participant, Partnership, Program
 from .services import partnership_match
 
@@ -201,6 +202,12 @@ PROTEGES = [
     ("Hiro Sato", "Asia/Tokyo", "Leads an international team; conflicts across cultures.", [1, 2]),
 ]
 
+# People invited who have not joined yet.
+DEMO_INVITATIONS = [
+    ("Rosa Delgado", "rosa.delgado@example.com", Participant.Role.MENTOR),
+    ("Felix Wagner", "felix.wagner@example.com", Participant.Role.PROTEGE),
+]
+
 # Pairs matched in the demo besides the demo mentor and protégé: (protégé, mentor).
 DEMO_PAIRS = [
     ("Sam Patel", "Amara Okafor"),
@@ -301,6 +308,9 @@ def seed_program(*, rng: random.Random) -> Program:
     people = {p.user.display_name: p for p in program.participants.select_related("user")}
     for protege_name, mentor_name in DEMO_PAIRS:
         _pair(program, people[protege_name], people[mentor_name], admin)
+    for name, email, role in DEMO_INVITATIONS:
+        if not program.invitations.open().filter(email=email).exists():
+            invitation_create(program=program, email=email, name=name, role=role, invited_by=admin)
     return program
 
 
