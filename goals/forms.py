@@ -1,0 +1,375 @@
+"""Forms own what a person is told when something they typed cannot be saved.
+Every message says what to fix; a rejected form keeps everything typed."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.utils import timezone
+
+from .models import CATEGORY_GUIDE, MAX_ACTIVE_PER_CATEGORY, RATING_MAX, RATING_MIN, Category, Goal
+from .services import RatingEntry
+from .templatetags.goals_tags import number
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def category_choices() -> list[tuple[str, str]]:
+    return list(Category.choices)
+
+
+class CategoryRadio(forms.RadioSelect):
+    """Radios whose options also carry the category's explanation and example
+    (``radio.data.explanation``), rendered by the goal form's template."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        explanation, example = CATEGORY_GUIDE.get(value, ("", ""))
+        option.update(explanation=explanation, example=example)
+        return option
+
+
+class GoalWordingForm(forms.Form):
+    """The words of a goal: what it is, why it matters, and for SMART goals the
+    metric, baseline, target, unit and deadline."""
+
+    title = forms.CharField(
+        label="Your goal",
+        max_length=200,
+        help_text="In your own words. One goal at a time.",
+        error_messages={"required": "Write your goal in a few words."},
+    )
+    why = forms.CharField(
+        label="Why it matters to you",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What will be different for you when you get there? Only you and your mentor see this.",
+        error_messages={"required": "Say why this goal matters to you, in your own words."},
+    )
+    # Required of SMART goals only: see __init__.
+    metric = forms.CharField(
+        label="What you will measure",
+        max_length=120,
+        help_text="For example: share of the department still with us after 12 months.",
+        error_messages={"required": "Say what you will measure."},
+    )
+    baseline = forms.DecimalField(
+        label="Baseline",
+        max_digits=12,
+        decimal_places=2,
+        help_text="Where it is now.",
+        error_messages={
+            "required": "Give where it is now, as a number.",
+            "invalid": "Enter the baseline as a number, like 20.",
+        },
+    )
+    target = forms.DecimalField(
+        label="Target",
+        max_digits=12,
+        decimal_places=2,
+        help_text="Where you want it to be.",
+        error_messages={
+            "required": "Give the number you aim for.",
+            "invalid": "Enter the target as a number, like 30.",
+        },
+    )
+    unit = forms.CharField(
+        label="Unit",
+        max_length=30,
+        help_text="For example: %, days.",
+        error_messages={"required": "Give the unit of the measure, for example % or days."},
+    )
+    deadline = forms.DateField(
+        label="By when",
+        widget=DATE_INPUT,
+        error_messages={
+            "required": "Give the date by which you aim to reach the target.",
+            "invalid": "Enter the deadline as a date, like 2026-06-30.",
+        },
+    )
+
+    SMART_FIELDS = ("metric", "baseline", "target", "unit", "deadline")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A blank form shows the SMART fields as required (they are, for a SMART
+        # goal); a submitted one requires them only when the goal is SMART.
+        if self.is_bound and self.submitted_category() != Category.SMART:
+            for name in self.SMART_FIELDS:
+                if name in self.fields:
+                    self.fields[name].required = False
+
+    def submitted_category(self) -> str:
+        raise NotImplementedError
+
+    def category_of_goal(self) -> str:
+        raise NotImplementedError
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.category_of_goal() != Category.SMART:
+            for name in self.SMART_FIELDS:  # typed before switching category: not a SMART goal, so ignored
+                self.errors.pop(name, None)
+                cleaned[name] = None if name in ("baseline", "target", "deadline") else ""
+            return cleaned
+        baseline, target, deadline = cleaned.get("baseline"), cleaned.get("target"), cleaned.get("deadline")
+        if baseline is not None and target is not None and baseline == target:
+            self.add_error("target", "The target is the same as where it is now: aim for a change.")
+        if (
+            deadline is not None
+            and deadline < timezone.localdate()
+            and deadline != self.initial.get("deadline")
+        ):
+            self.add_error("deadline", "The deadline is in the past: choose today or a later date.")
+        return cleaned
+
+    def wording(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in ("title", "why", *self.SMART_FIELDS)}
+
+
+class GoalForm(GoalWordingForm):
+    """A new goal: its category first. Refused when the category already has
+    three active goals (``frees``: a goal this one replaces, so its place counts as free)."""
+
+    category = forms.ChoiceField(
+        label="Category",
+        choices=category_choices,
+        widget=CategoryRadio,
+        error_messages={
+            "required": "Choose the kind of goal.",
+            "invalid_choice": "Choose one of the three kinds.",
+        },
+    )
+    field_order = ["category", "title", "why", "metric", "baseline", "target", "unit", "deadline"]
+
+    def __init__(
+        self, *args, partnership, fixed_category: str | None = None, frees: Goal | None = None, **kwargs
+    ):
+        self.partnership, self.frees = partnership, frees
+        self.fixed_category = fixed_category
+        super().__init__(*args, **kwargs)
+        if fixed_category:
+            self.fields["category"].initial = fixed_category
+            self.fields["category"].disabled = True
+
+    def submitted_category(self) -> str:
+        return self.fixed_category or self.data.get(self.add_prefix("category"), "")
+
+    def category_of_goal(self) -> str:
+        return self.fixed_category or self.cleaned_data.get("category") or ""
+
+    @property
+    def show_smart_fields(self) -> bool:
+        """With a choice of category, CSS hides them unless SMART is chosen."""
+        return not self.fixed_category or self.fixed_category == Category.SMART
+
+    @property
+    def fixed_category_guide(self) -> tuple[str, str, str] | None:
+        if not self.fixed_category:
+            return None
+        return (Category(self.fixed_category).label, *CATEGORY_GUIDE[self.fixed_category])
+
+    def clean_category(self) -> str:
+        category = self.fixed_category or self.cleaned_data["category"]
+        active = Goal.objects.filter(partnership=self.partnership, category=category).active()
+        if self.frees is not None and self.frees.is_active:
+            active = active.exclude(pk=self.frees.pk)
+        if active.count() >= MAX_ACTIVE_PER_CATEGORY:
+            raise forms.ValidationError(
+                f"You already have {MAX_ACTIVE_PER_CATEGORY} active {Category(category).label} goals. "
+                "Mark one achieved or drop it before adding another.",
+                code="category_full",
+            )
+        return category
+
+
+class GoalReviseForm(GoalWordingForm):
+    """New words for an existing goal; the earlier wording stays in its history."""
+
+    reason = forms.CharField(
+        label="What changed, and why",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example: “made it measurable” or “the project changed”. Kept with the earlier wording.",
+    )
+
+    def __init__(self, *args, goal: Goal, **kwargs):
+        initial = {name: getattr(goal, name) for name in ("title", "why", *self.SMART_FIELDS)}
+        for name in ("baseline", "target"):  # 2, not 2.00
+            if initial[name] is not None:
+                initial[name] = number(initial[name])
+        kwargs.setdefault("initial", initial)
+        self.goal = goal
+        super().__init__(*args, **kwargs)
+        if not goal.is_smart:
+            for name in self.SMART_FIELDS:
+                del self.fields[name]
+
+    def submitted_category(self) -> str:
+        return self.goal.category
+
+    def category_of_goal(self) -> str:
+        return self.goal.category
+
+    @property
+    def show_smart_fields(self) -> bool:
+        return self.goal.is_smart
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(
+        label="Next step",
+        max_length=200,
+        error_messages={"required": "Write the step in a few words."},
+    )
+    due_on = forms.DateField(
+        label="Due",
+        widget=DATE_INPUT,
+        error_messages={
+            "required": "Give a due date.",
+            "invalid": "Enter the due date as a date, like 2026-06-30.",
+        },
+    )
+
+    def clean_due_on(self):
+        due_on = self.cleaned_data["due_on"]
+        if due_on < timezone.localdate():
+            raise forms.ValidationError("The due date is in the past: choose today or a later date.")
+        return due_on
+
+
+class SuggestionForm(forms.Form):
+    """The mentor's suggestion of a goal; the protégé decides, in their own words."""
+
+    category = forms.ChoiceField(
+        label="Category",
+        choices=category_choices,
+        widget=CategoryRadio,
+        error_messages={"required": "Choose the kind of goal."},
+    )
+    title = forms.CharField(
+        label="Suggested goal",
+        max_length=200,
+        error_messages={"required": "Write the goal you suggest in a few words."},
+    )
+    note = forms.CharField(
+        label="Why you suggest it",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Your protégé reads this and decides; they write the goal and its why in their own words.",
+    )
+
+    def __init__(self, *args, advances: Goal | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.advances = advances
+        if advances is not None:
+            self.fields["category"].initial = advances.category
+            self.fields["category"].disabled = True
+
+
+# --- Rating every active goal at once ------------------------------------------
+
+
+class RatingValueField(forms.Field):
+    """A whole number from 0 to 10, with a message for each way it can go wrong."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "class": "rating-value"})
+    default_error_messages = {"required": "Rate this goal from 0 to 10."}
+
+    def to_python(self, value):
+        value = (value or "").strip()
+        if not value:
+            return None
+        try:
+            number = Decimal(value.replace(",", "."))
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite():
+            raise forms.ValidationError("Enter your rating as a number from 0 to 10, like 7.", code="invalid")
+        if number != number.to_integral_value():
+            raise forms.ValidationError("Use a whole number from 0 to 10, like 7 or 8.", code="not_whole")
+        if not RATING_MIN <= number <= RATING_MAX:
+            raise forms.ValidationError(
+                "Rate from 0 to 10: %(value)s is outside the scale.",
+                code="out_of_range",
+                params={"value": value},
+            )
+        return int(number)
+
+
+class RatingForm(forms.Form):
+    """One rating 0–10 for each active goal, and what grounds it: the metric's
+    current value (SMART), a self-assessment (competency) or a reflection
+    (real-time situation)."""
+
+    def __init__(self, *args, goals: list[Goal], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.goals = goals
+        for goal in goals:
+            self.fields[f"g{goal.pk}-value"] = RatingValueField(
+                label="Your rating, 0 to 10",
+                help_text=f"Last time: {goal.last_value}."
+                if goal.last_value is not None
+                else "Your first rating.",
+            )
+            if goal.is_smart:
+                unit = f" ({goal.unit})" if goal.unit else ""
+                self.fields[f"g{goal.pk}-metric_value"] = forms.DecimalField(
+                    label=f"{goal.metric[:1].upper()}{goal.metric[1:]}, now{unit}",
+                    max_digits=12,
+                    decimal_places=2,
+                    widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+                    help_text="The objective evidence behind your number.",
+                    error_messages={
+                        "required": "Give the metric's value now: it is the evidence behind your number.",
+                        "invalid": "Enter the metric's value as a number, like 24.",
+                        "max_digits": "That number is too long.",
+                        "max_decimal_places": "Use at most 2 decimal places.",
+                    },
+                )
+            elif goal.category == Category.COMPETENCY:
+                self.fields[f"g{goal.pk}-self_assessment"] = forms.CharField(
+                    label="Your self-assessment",
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                    help_text="A sentence or two: where you used the skill, what felt easier or harder.",
+                )
+            else:
+                self.fields[f"g{goal.pk}-reflection"] = forms.CharField(
+                    label="Your reflection on the situation",
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                    help_text="What happened, how you read it, what you would do differently.",
+                )
+
+    @staticmethod
+    def _grounding(goal: Goal) -> str:
+        if goal.is_smart:
+            return "metric_value"
+        return "self_assessment" if goal.category == Category.COMPETENCY else "reflection"
+
+    def rows(self) -> list[tuple[Goal, forms.BoundField, forms.BoundField]]:
+        """Each goal with its rating field and the field that grounds it."""
+        return [
+            (goal, self[f"g{goal.pk}-value"], self[f"g{goal.pk}-{self._grounding(goal)}"])
+            for goal in self.goals
+        ]
+
+    def error_list(self) -> list[tuple[Goal, forms.BoundField, str]]:
+        """Every problem, goal by goal, for the summary at the top."""
+        problems = []
+        for goal, value, grounding in self.rows():
+            for field in (value, grounding):
+                problems.extend((goal, field, error) for error in field.errors)
+        return problems
+
+    def entries(self) -> list[RatingEntry]:
+        data = self.cleaned_data
+        return [
+            RatingEntry(
+                goal=goal,
+                value=data[f"g{goal.pk}-value"],
+                metric_value=data.get(f"g{goal.pk}-metric_value"),
+                self_assessment=data.get(f"g{goal.pk}-self_assessment", ""),
+                reflection=data.get(f"g{goal.pk}-reflection", ""),
+            )
+            for goal in self.goals
+        ]

@@ -1,0 +1,49 @@
+"""Numbers as the goals pages show them."""
+
+from decimal import Decimal
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def signed(change: int | None) -> str:
+    """+3, −2 (a true minus sign) or ±0; empty when there is nothing to compare."""
+    if change is None:
+        return ""
+    if change > 0:
+        return f"+{change}"
+    if change < 0:
+        return f"−{-change}"
+    return "±0"
+
+
+@register.filter
+def number(value: Decimal | int | None) -> str:
+    """20, 12.5 or 0.25: no trailing zeros."""
+    if value is None:
+        return ""
+    text = f"{Decimal(value):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+@register.filter
+def amount(value: Decimal | int | None, unit: str = "") -> str:
+    """A metric's value with its unit: “24%”, “3 days”."""
+    if value is None:
+        return ""
+    text = number(value)
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit in {"%", "‰"} else f"{text} {unit}"
+
+
+@register.filter
+def trend_word(change: int | None) -> str:
+    """The direction of a change, for a class name: up, down, steady or none."""
+    if change is None:
+        return "none"
+    return "up" if change > 0 else "down" if change < 0 else "steady"
