@@ -202,6 +202,8 @@ PROTEGES = [
     ("Hiro Sato", "Asia/Tokyo", "Leads an international team; conflicts across cultures.", [1, 2]),
 ]
 
+DEMO_PAIR_DAYS_IN = 135  # how long the demo mentor and protégé have worked together
+
 # People invited who have not joined yet.
 DEMO_INVITATIONS = [
     ("Rosa Delgado", "rosa.delgado@example.com", Participant.Role.MENTOR),
@@ -276,8 +278,9 @@ def seed_program(*, rng: random.Random) -> Program:
     demo_pair = _pair(program, protege, mentor, admin)
     if demo_pair.status == Partnership.Status.PROPOSED:
         demo_pair.status = Partnership.Status.ACTIVE
-        demo_pair.started_on = today - datetime.timedelta(days=60)
-        demo_pair.planned_end_on = today + datetime.timedelta(days=120)
+        # Four and a half months in: history to show, two months to go.
+        demo_pair.started_on = today - datetime.timedelta(days=DEMO_PAIR_DAYS_IN)
+        demo_pair.planned_end_on = today + datetime.timedelta(days=50)
         demo_pair.save(update_fields=["status", "started_on", "planned_end_on"])
     seed_agreement(demo_pair)
 
@@ -326,7 +329,7 @@ def seed_agreement(pair: Partnership) -> None:
         "cadence": Cadence.EVERY_TWO_WEEKS,
         "method": Method.VIDEO,
         "first_review_on": today + datetime.timedelta(days=10),
-        "ends_on": today + datetime.timedelta(days=120),
+        "ends_on": today + datetime.timedelta(days=50),
         "success": "I lead my former peers with confidence: we agree scope with other teams without "
         "escalating, and my team tells me our one-to-ones are useful.",
     }
@@ -341,8 +344,8 @@ def seed_agreement(pair: Partnership) -> None:
     agreement_accept(agreement=revision, by=mentor)
     # As if agreed at their first meeting and revised a month later.
     now = timezone.now()
-    started = now - datetime.timedelta(days=60)
-    revised = now - datetime.timedelta(days=30)
+    started = now - datetime.timedelta(days=DEMO_PAIR_DAYS_IN)
+    revised = now - datetime.timedelta(days=DEMO_PAIR_DAYS_IN - 30)
     Agreement.objects.filter(pk=first.pk).update(
         created_at=started, mentor_accepted_at=started, protege_accepted_at=started, in_force_at=started
     )

@@ -4,7 +4,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD
+from goals.demo import seed_goals
 from partnerships.demo import seed_program
+from partnerships.models import Partnership
 
 
 class Command(BaseCommand):
@@ -14,6 +16,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         rng = random.Random(2026)  # the same demo every time
         program = seed_program(rng=rng)
+        demo_pair = Partnership.objects.get(program=program, mentor__user__email="mentor@example.com")
+        seed_goals(partnership=demo_pair)
         people = program.participants.count()
         self.stdout.write(self.style.SUCCESS(f"Demo program '{program.name}' with {people} participants."))
         self.stdout.write(
