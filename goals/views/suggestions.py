@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
-from mentoring.http import HtmxHttpRequest
+from mentoring.http import HtmxHttpRequest, in_viewer_time_zone
 
 from .. import services
 from ..forms import GoalForm, SuggestionForm
@@ -23,6 +23,7 @@ from .common import (
 
 
 @login_required
+@in_viewer_time_zone
 def suggestion_new(request: HtmxHttpRequest, partnership_id: int):
     partnership = mentor_partnership(request, partnership_id)
     advances = None
@@ -56,6 +57,7 @@ def suggestion_new(request: HtmxHttpRequest, partnership_id: int):
 
 
 @login_required
+@in_viewer_time_zone
 def suggestion_accept(request: HtmxHttpRequest, partnership_id: int, suggestion_id: int):
     partnership = protege_partnership(request, partnership_id)
     suggestion = suggestion_of(partnership, suggestion_id)
@@ -98,6 +100,7 @@ def suggestion_accept(request: HtmxHttpRequest, partnership_id: int, suggestion_
 
 
 @login_required
+@in_viewer_time_zone
 @require_POST
 def suggestion_decline(request: HtmxHttpRequest, partnership_id: int, suggestion_id: int):
     partnership = protege_partnership(request, partnership_id)

@@ -1,5 +1,6 @@
 import io
 import re
+import zoneinfo
 
 import pytest
 from django.core.management import call_command
@@ -69,7 +70,8 @@ def test_the_demo_protege_adds_a_competency_goal_rates_every_goal_and_sees_the_n
     expect(page.get_by_role("status")).to_contain_text(f"ratings of {len(active)} goals are saved")
 
     # The new point is on the charts.
-    today = timezone.localdate().strftime("%-d %b %Y")
+    # Dates are shown in the protégé's own time zone (the demo protégé lives in New York).
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(pair.protege.user.time_zone)).strftime("%-d %b %Y")
     expect(new_goal.locator("svg.trend-chart circle")).to_have_count(1)
     expect(new_goal.locator("svg.trend-chart desc")).to_have_text(f"Rated 7 on {today}.")
     negotiating = page.locator("article", has=page.get_by_role("heading", name="Giving feedback that lands"))
