@@ -18,6 +18,7 @@ from django.utils import dateformat, timezone
 from django.views.decorators.http import require_POST
 
 from mentoring.http import HtmxHttpRequest, in_viewer_time_zone
+from sessions_log.selectors import home_calls
 
 from .. import agreements, selectors, services
 from ..access import get_partnership_for, require_role
@@ -50,6 +51,7 @@ def _home(request: HtmxHttpRequest, partnership: Partnership, **forms) -> HttpRe
             f"{HOME}#to-do", context | {"oob": True}, request
         )
         return HttpResponse(html)
+    context |= home_calls(partnership, page=request.GET.get("calls"))
     return TemplateResponse(request, HOME, context)
 
 

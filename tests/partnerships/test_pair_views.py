@@ -334,9 +334,10 @@ def _grow(world, versions: int, partnerships: int):
 @pytest.mark.parametrize(
     ("name", "queries"),
     [
-        # savepoint, session, user, partnership, its current versions,
-        # "runs a program?" for the header, release
-        ("partnership_home", 7),
+        # savepoint, session, user, partnership, its current versions, the call
+        # log's open homework, agenda and timeline count (sessions_log.selectors.home_calls;
+        # with no calls logged, no page of calls to load), "runs a program?" for the header, release
+        ("partnership_home", 10),
         # savepoint, session, user, partnership, every version, header, release
         ("agreement", 7),
     ],

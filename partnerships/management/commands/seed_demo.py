@@ -7,6 +7,7 @@ from accounts.demo import DEMO_PASSWORD
 from goals.demo import seed_goals
 from partnerships.demo import seed_program
 from partnerships.models import Partnership
+from sessions_log.demo import seed_sessions
 
 
 class Command(BaseCommand):
@@ -18,6 +19,12 @@ class Command(BaseCommand):
         program = seed_program(rng=rng)
         demo_pair = Partnership.objects.get(program=program, mentor__user__email="mentor@example.com")
         seed_goals(partnership=demo_pair)
+        demo_pair = Partnership.objects.with_people().get(
+            program=program,
+            mentor__user__email="mentor@example.com",
+            protege__user__email="protege@example.com",
+        )
+        seed_sessions(partnership=demo_pair)
         people = program.participants.count()
         self.stdout.write(self.style.SUCCESS(f"Demo program '{program.name}' with {people} participants."))
         self.stdout.write(

@@ -1,0 +1,256 @@
+"""Forms of the call log. Django forms own validation and the words of each
+error; the site renderer shows an error summary on top and each error beside
+its field."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from .models import AgendaItem, CallFeedback, Homework, PartnershipCheck, Session
+
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
+RECAP_CHOICES = [
+    (Homework.Status.DONE, "Done"),
+    (Homework.Status.PARTLY, "Partly"),
+    (Homework.Status.NOT_DONE, "Not done"),
+]
+
+
+def _datetime_field(label: str, *, required: bool, **kwargs) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        required=required,
+        input_formats=DATETIME_FORMATS,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={
+            "required": f"Enter the {label.lower()}.",
+            "invalid": "Enter a date and time, like 14/05/2027 17:30.",
+        },
+        **kwargs,
+    )
+
+
+class SessionLogForm(forms.ModelForm):
+    """The mentor's log of one call. Times are typed in the mentor's time zone.
+    A held call's log needs its key learnings and a recap of each homework due;
+    a draft needs only when the call was."""
+
+    starts_at = _datetime_field("Date and time of the call", required=True)
+    next_call_at = _datetime_field(
+        "The next call",
+        required=False,
+        help_text="Setting it updates your schedule; the homework below is due by then unless you say otherwise.",
+    )
+    status = forms.ChoiceField(
+        label="Did the call happen?",
+        choices=[(s.value, s.label) for s in Session.Status if s != Session.Status.PLANNED],
+        widget=forms.RadioSelect,
+        initial=Session.Status.HELD,
+        error_messages={"required": "Say whether the call was held, missed or cancelled."},
+    )
+
+    class Meta:
+        model = Session
+        fields = [
+            "starts_at",
+            "minutes",
+            "method",
+            "status",
+            "checkin_notes",
+            "topic",
+            "key_learnings",
+            "prepare_next",
+            "next_call_at",
+        ]
+        widgets = {
+            "checkin_notes": forms.Textarea(attrs={"rows": 3}),
+            "topic": forms.Textarea(attrs={"rows": 3}),
+            "key_learnings": forms.Textarea(attrs={"rows": 4}),
+            "prepare_next": forms.Textarea(attrs={"rows": 2}),
+            "minutes": forms.NumberInput(attrs={"min": 5, "max": 240, "step": 5}),
+        }
+        help_texts = {
+            "checkin_notes": "How the protégé is doing, and how the homework went.",
+            "key_learnings": "Summarise them together at the end of the call: the protégé keeps them. "
+            "Needed for a held call, not for a draft.",
+            "prepare_next": "What each of you brings to the next call.",
+        }
+        error_messages = {
+            "minutes": {"required": "Enter how long the call was, in minutes."},
+        }
+
+    def __init__(self, *args, homework_due: list[Homework] = (), draft: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.draft = draft
+        self.homework_due = list(homework_due)
+        # Key learnings are needed to finish the log of a held call; a draft or a missed call does without.
+        self.fields["key_learnings"].required = not (
+            draft or (self.is_bound and self.data.get("status") != Session.Status.HELD)
+        )
+        self.fields["key_learnings"].error_messages["required"] = (
+            "Summarise the key learnings of the call, even in one line."
+        )
+        for item in self.homework_due:
+            self.fields[f"recap_{item.pk}"] = forms.ChoiceField(
+                label=item.description,
+                choices=RECAP_CHOICES,
+                required=False,
+                widget=forms.RadioSelect,
+                initial=Homework.Status.DONE if item.status == Homework.Status.DONE else None,
+                help_text=f"Done on {timezone.localtime(item.done_at):%-d %B}: “{item.reflection}”"
+                if item.status == Homework.Status.DONE and item.done_at
+                else "",
+            )
+
+    @property
+    def recap_fields(self):
+        return [self[f"recap_{item.pk}"] for item in self.homework_due]
+
+    @property
+    def call_fields(self):
+        return [self[name] for name in ["starts_at", "minutes", "method", "status"]]
+
+    def clean_minutes(self):
+        minutes = self.cleaned_data["minutes"]
+        if minutes is not None and not 5 <= minutes <= 240:
+            raise forms.ValidationError("Enter a length from 5 to 240 minutes.")
+        return minutes
+
+    def clean_next_call_at(self):
+        at = self.cleaned_data["next_call_at"]
+        if at is not None and at <= timezone.now() and not self.draft:
+            raise forms.ValidationError("Choose a date and time in the future for the next call.")
+        return at
+
+    def clean(self):
+        data = super().clean()
+        starts_at, next_call_at = data.get("starts_at"), data.get("next_call_at")
+        if starts_at and starts_at > timezone.now() + datetime.timedelta(hours=1):
+            self.add_error("starts_at", "Log a call once it has happened; this time is still ahead.")
+        if starts_at and next_call_at and next_call_at <= starts_at:
+            self.add_error("next_call_at", "The next call comes after this one.")
+        if self.draft or data.get("status") != Session.Status.HELD:
+            return data
+        for item in self.homework_due:
+            if item.status == Homework.Status.OPEN and not data.get(f"recap_{item.pk}"):
+                self.add_error(f"recap_{item.pk}", "Say whether it was done, partly done or not done.")
+        return data
+
+    def recap(self) -> dict[int, str]:
+        return {item.pk: self.cleaned_data.get(f"recap_{item.pk}") for item in self.homework_due}
+
+    def session_data(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+
+
+class HomeworkRowForm(forms.ModelForm):
+    """One homework item set at the end of the call. A row left empty is ignored."""
+
+    class Meta:
+        model = Homework
+        fields = ["kind", "description", "link", "due_on"]
+        widgets = {
+            "description": forms.TextInput(attrs={"placeholder": "e.g. Read chapter 3 of Getting to Yes"}),
+            "due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "link": forms.URLInput(attrs={"placeholder": "https://"}),
+        }
+        labels = {"description": "What to do", "due_on": "Due", "kind": "Kind"}
+        help_texts = {"due_on": "Empty: by the next call."}
+        error_messages = {
+            "description": {"required": "Describe the homework, or clear this row."},
+            "link": {"invalid": "Enter a full web address, starting https://"},
+            "due_on": {"invalid": "Enter a date, like 14/05/2027."},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["due_on"].required = False
+        self.fields["due_on"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
+
+    def row(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
+
+
+HomeworkFormSet = forms.formset_factory(
+    HomeworkRowForm, extra=1, max_num=20, absolute_max=20, validate_max=True
+)
+
+
+def homework_formset(data=None, *, rows: list[dict] | None = None) -> forms.BaseFormSet:
+    """The homework rows: what was posted, or a draft's rows (and one empty row)."""
+    if data is not None:
+        return HomeworkFormSet(data, prefix="homework")
+    return HomeworkFormSet(prefix="homework", initial=rows or None)
+
+
+def formset_with_another_row(data) -> forms.BaseFormSet:
+    """The posted rows and one more, for "Add another homework" without JavaScript."""
+    data = data.copy()
+    total = int(data.get("homework-TOTAL_FORMS") or 0)
+    data["homework-TOTAL_FORMS"] = str(min(total + 1, 20))
+    return HomeworkFormSet(data, prefix="homework")
+
+
+class HomeworkDoneForm(forms.Form):
+    reflection = forms.CharField(
+        label="What did you take from it?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="A line or two. Your mentor sees it and you recap it at your next call.",
+        error_messages={"required": "Write a line or two: what did you take from it?"},
+    )
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["text", "someday"]
+        labels = {"text": "Topic or question", "someday": "Keep it for someday, not the next call"}
+        error_messages = {"text": {"required": "Write the topic or question to add."}}
+
+
+class CallFeedbackForm(forms.ModelForm):
+    rating = forms.TypedChoiceField(
+        label="How valuable was this call?",
+        coerce=int,
+        choices=[(n, str(n)) for n in range(1, 6)],
+        widget=forms.RadioSelect,
+        help_text="1: not valuable, 5: very valuable. Your mentor sees your answer; the program admin only the number.",
+        error_messages={"required": "Choose a number from 1 to 5."},
+    )
+
+    class Meta:
+        model = CallFeedback
+        fields = ["rating", "comment"]
+        widgets = {"comment": forms.Textarea(attrs={"rows": 2})}
+        labels = {"comment": "What would make the next call better?"}
+
+
+ONE_TO_FIVE = [(n, str(n)) for n in range(1, 6)]
+
+
+class PartnershipCheckForm(forms.ModelForm):
+    working = forms.TypedChoiceField(
+        label="Is the partnership working for you?",
+        coerce=int,
+        choices=ONE_TO_FIVE,
+        widget=forms.RadioSelect,
+        help_text="1: not at all, 5: very well.",
+        error_messages={"required": "Choose a number from 1 to 5."},
+    )
+    valuable = forms.TypedChoiceField(
+        label="Are your conversations valuable?",
+        coerce=int,
+        choices=ONE_TO_FIVE,
+        widget=forms.RadioSelect,
+        help_text="1: not at all, 5: very.",
+        error_messages={"required": "Choose a number from 1 to 5."},
+    )
+
+    class Meta:
+        model = PartnershipCheck
+        fields = ["working", "valuable", "comment"]
+        widgets = {"comment": forms.Textarea(attrs={"rows": 2})}
+        labels = {"comment": "Anything you want to say about it?"}
+        help_texts = {"comment": "Your partner sees it; the program admin sees only the numbers."}

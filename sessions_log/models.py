@@ -1,0 +1,231 @@
+"""The call log: each mentoring call (a Session), its agenda, the homework set
+at its end and recapped at the next one, and what the pair says about the calls
+and the partnership. What a pair writes here stays between the pair: program
+admins see counts and ratings, never the text."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from partnerships.models import Method, Participant, Partnership
+
+
+class SessionQuerySet(models.QuerySet["Session"]):
+    def logged(self) -> "SessionQuerySet":
+        """Calls whose log is finished (drafts are the mentor's until then)."""
+        return self.filter(is_draft=False)
+
+    def held(self) -> "SessionQuerySet":
+        return self.logged().filter(status=Session.Status.HELD)
+
+
+class Session(models.Model):
+    """One mentoring call, logged by the mentor. A half-written log is a draft
+    (``is_draft``): only the mentor sees it, and nothing it says (homework,
+    recap, next call) takes effect until it is finished."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        HELD = "held", "Held"
+        MISSED = "missed", "Missed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="sessions")
+    status = models.CharField(max_length=10, choices=Status, default=Status.HELD)
+    is_draft = models.BooleanField(default=False)
+    starts_at = models.DateTimeField("date and time")
+    minutes = models.PositiveSmallIntegerField("length (minutes)", default=30)
+    method = models.CharField("how you met", max_length=10, choices=Method, default=Method.VIDEO)
+    checkin_notes = models.TextField("check-in and homework recap", blank=True)
+    topic = models.TextField("the topic you went deep on", blank=True)
+    key_learnings = models.TextField("key learnings", blank=True)
+    prepare_next = models.TextField("what to prepare for the next call", blank=True)
+    next_call_at = models.DateTimeField("the next call", null=True, blank=True)
+    # A draft's recap choices, {homework id: status}, applied when it is finished.
+    draft_recap = models.JSONField(default=dict, blank=True)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at", "-pk"]
+        indexes = [
+            # The call log and the home's timeline: a pair's calls, newest first (selectors.calls_page).
+            models.Index(fields=["partnership", "-starts_at"], name="session_pair_newest"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__gte=5, minutes__lte=240), name="session_minutes_range"
+            ),
+            # One half-written log per pair: "Log a call" opens it again (services.session_log).
+            models.UniqueConstraint(
+                fields=["partnership"], condition=Q(is_draft=True), name="session_one_draft_per_pair"
+            ),
+            # A finished log is of a call that happened or did not; "planned" is only ever a draft's.
+            models.CheckConstraint(
+                condition=Q(is_draft=True) | ~Q(status="planned"), name="session_logged_not_planned"
+            ),
+            models.CheckConstraint(
+                condition=Q(next_call_at__isnull=True) | Q(next_call_at__gt=models.F("starts_at")),
+                name="session_next_call_after_this_one",
+                violation_error_message="The next call comes after this one.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} call of partnership {self.partnership_id} on {self.starts_at:%Y-%m-%d}"
+
+
+class AgendaItem(models.Model):
+    """A topic or question for a call, added by either side before it. With
+    ``someday`` it waits on the protégé's running list until pulled into an
+    agenda; once the call is logged it belongs to that call (``session``)."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="agenda_items")
+    session = models.ForeignKey(
+        Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="agenda_items"
+    )
+    text = models.CharField("topic or question", max_length=300)
+    someday = models.BooleanField("someday, not the next call", default=False)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    added_by_role = models.CharField(max_length=10, choices=Participant.Role)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            # The next call's agenda and the someday list: items not yet discussed (selectors.open_agenda).
+            models.Index(
+                fields=["partnership", "created_at"],
+                condition=Q(session__isnull=True),
+                name="agenda_open_per_pair",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(someday=False) | Q(session__isnull=True), name="agenda_someday_unplaced"
+            ),
+            models.CheckConstraint(condition=Q(text__regex=r"\S"), name="agenda_text_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Homework(models.Model):
+    """Set at the end of a call: a reading, an exercise or research, due by
+    the next call unless said otherwise. The protégé marks it done with a short
+    reflection; the next call's check-in recaps it (done, partly or not done)."""
+
+    class Kind(models.TextChoices):
+        READING = "reading", "Reading"
+        EXERCISE = "exercise", "Exercise"
+        RESEARCH = "research", "Research"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "To do"
+        DONE = "done", "Done"
+        PARTLY = "partly", "Partly done"
+        NOT_DONE = "not_done", "Not done"
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="homework")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="homework")
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.READING)
+    description = models.CharField(max_length=500)
+    link = models.URLField(blank=True, max_length=500)
+    due_on = models.DateField("due")
+    status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
+    reflection = models.TextField(blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    # The call whose check-in recapped it.
+    recapped_in = models.ForeignKey(
+        Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="recapped_homework"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [
+            # The homework page and the home's summary: a pair's homework by due date (selectors.homework_page).
+            models.Index(fields=["partnership", "status", "due_on"], name="homework_pair_by_due"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(description__regex=r"\S"), name="homework_described"),
+            # "Done" says when; nothing else does.
+            models.CheckConstraint(
+                condition=Q(status="done", done_at__isnull=False)
+                | (~Q(status="done") & Q(done_at__isnull=True)),
+                name="homework_done_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(reflection="") | Q(status__in=["done", "partly"]),
+                name="homework_reflection_when_done",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status != self.Status.OPEN
+
+
+class CallFeedback(models.Model):
+    """How valuable a held call was to the protégé, 1–5, with an optional
+    comment. The pair sees both; the program admin, only the number."""
+
+    session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="feedback")
+    rating = models.PositiveSmallIntegerField("how valuable was this call?")
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__gte=1, rating__lte=5), name="callfeedback_rating_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating}/5 for session {self.session_id}"
+
+
+class PartnershipCheck(models.Model):
+    """Every few held calls, each side says whether the partnership is working
+    and whether the conversations are valuable (1–5 each). The pair sees the
+    answers; the program admin, only the numbers."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="checks")
+    role = models.CharField(max_length=10, choices=Participant.Role)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    after_calls = models.PositiveSmallIntegerField(help_text="How many calls were held when this was asked.")
+    working = models.PositiveSmallIntegerField("is the partnership working?")
+    valuable = models.PositiveSmallIntegerField("are the conversations valuable?")
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "role", "after_calls"], name="check_once_per_round"
+            ),
+            models.CheckConstraint(condition=Q(working__gte=1, working__lte=5), name="check_working_1_to_5"),
+            models.CheckConstraint(
+                condition=Q(valuable__gte=1, valuable__lte=5), name="check_valuable_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Check of the {self.role} of partnership {self.partnership_id} after {self.after_calls} calls"

@@ -1,0 +1,123 @@
+"""Reads for the call log. Each says how many queries it runs; none grows with
+the number of calls or homework."""
+
+import datetime
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Prefetch, Q, Window
+from django.utils import timezone
+
+from partnerships.models import Partnership
+
+from .models import AgendaItem, Homework, PartnershipCheck, Session
+from .services import check_due_round
+
+CALLS_PER_PAGE = 10
+TIMELINE_PER_PAGE = 5
+HOME_HOMEWORK_SHOWN = 5
+
+
+def _homework_of_each_call() -> Prefetch:
+    return Prefetch("homework", queryset=Homework.objects.order_by("due_on", "pk"))
+
+
+def calls_page(partnership: Partnership, page, *, per_page: int = CALLS_PER_PAGE) -> Page:
+    """The pair's finished call logs, newest first, one page, each with its
+    homework and the protégé's rating. Three queries (count, calls with their
+    feedback, their homework). Uses the index session_pair_newest."""
+    calls = (
+        Session.objects.logged()
+        .filter(partnership=partnership)
+        .select_related("feedback")
+        .prefetch_related(_homework_of_each_call())
+        .order_by("-starts_at", "-pk")
+    )
+    return Paginator(calls, per_page).get_page(page)
+
+
+def draft_of(partnership: Partnership) -> Session | None:
+    """The mentor's half-written log, if any. One query."""
+    return Session.objects.filter(partnership=partnership, is_draft=True).first()
+
+
+def held_calls(partnership: Partnership) -> int:
+    return Session.objects.held().filter(partnership=partnership).count()
+
+
+def check_for(partnership: Partnership, user, *, role: str) -> dict:
+    """Whether this person is asked now if the partnership is working, and the
+    answers the pair has given so far. Two queries."""
+    held = held_calls(partnership)
+    checks = list(PartnershipCheck.objects.filter(partnership=partnership).order_by("-after_calls", "role"))
+    mine = {c.after_calls for c in checks if c.role == role}
+    return {
+        "held_calls": held,
+        "check_round": check_due_round(held_calls=held, answered_rounds=mine),
+        "checks": checks,
+    }
+
+
+def open_agenda(partnership: Partnership) -> tuple[list[AgendaItem], list[AgendaItem]]:
+    """The next call's agenda and the someday list. One query (partial index agenda_open_per_pair)."""
+    items = list(
+        AgendaItem.objects.filter(partnership=partnership, session__isnull=True).select_related("added_by")
+    )
+    return [i for i in items if not i.someday], [i for i in items if i.someday]
+
+
+def _mark_overdue(items, today: datetime.date) -> list[Homework]:
+    items = list(items)
+    for item in items:
+        item.is_overdue = item.status == Homework.Status.OPEN and item.due_on < today
+    return items
+
+
+def homework_page(partnership: Partnership, *, today: datetime.date | None = None) -> dict:
+    """All the pair's homework from finished logs: what is open (soonest due
+    first, overdue flagged) and what is closed (latest first). One query
+    (index homework_pair_by_due)."""
+    today = today or timezone.localdate()
+    items = _mark_overdue(
+        Homework.objects.filter(partnership=partnership, session__is_draft=False)
+        .select_related("session")
+        .order_by("due_on", "pk"),
+        today,
+    )
+    open_items = [h for h in items if h.status == Homework.Status.OPEN]
+    closed = sorted(
+        (h for h in items if h.status != Homework.Status.OPEN),
+        key=lambda h: (h.updated_at, h.pk),
+        reverse=True,
+    )
+    return {
+        "open_homework": open_items,
+        "closed_homework": closed,
+        "overdue_count": sum(h.is_overdue for h in open_items),
+        "today": today,
+    }
+
+
+def home_calls(partnership: Partnership, *, page, today: datetime.date | None = None) -> dict:
+    """What the partnership home shows of the call log: the timeline of calls
+    (newest first, paginated, with key learnings and homework), the open
+    homework (the first few, with how many in all and how many overdue) and
+    the next call's agenda. Five queries, whatever the numbers."""
+    today = today or timezone.localdate()
+    open_homework = _mark_overdue(
+        Homework.objects.filter(partnership=partnership, session__is_draft=False, status=Homework.Status.OPEN)
+        .annotate(
+            open_total=Window(Count("pk")),
+            overdue_total=Window(Count("pk", filter=Q(due_on__lt=today))),
+        )
+        .order_by("due_on", "pk")[:HOME_HOMEWORK_SHOWN],
+        today,
+    )
+    agenda, someday = open_agenda(partnership)
+    return {
+        "timeline": calls_page(partnership, page, per_page=TIMELINE_PER_PAGE),
+        "open_homework": open_homework,
+        "open_homework_total": open_homework[0].open_total if open_homework else 0,
+        "overdue_total": open_homework[0].overdue_total if open_homework else 0,
+        "agenda": agenda,
+        "someday": someday,
+    }

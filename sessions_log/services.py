@@ -1,0 +1,256 @@
+"""Writes for the call log. Each service validates and saves inside one
+transaction; the database constraints are the last word. Only the mentor and
+the protégé of a partnership reach these (the views go through
+``partnerships.access.get_partnership_for``); a service also refuses the side
+an action does not belong to."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from partnerships.access import role_of
+from partnerships.agreements import partnership_set_next_call, schedule_zone
+from partnerships.models import Participant, Partnership
+
+from .models import AgendaItem, CallFeedback, Homework, PartnershipCheck, Session
+
+# Every this many held calls, both sides are asked whether the partnership works.
+CHECK_EVERY = 3
+SESSION_FIELDS = [
+    "status",
+    "starts_at",
+    "minutes",
+    "method",
+    "checkin_notes",
+    "topic",
+    "key_learnings",
+    "prepare_next",
+    "next_call_at",
+]
+RECAP_STATUSES = [Homework.Status.DONE, Homework.Status.PARTLY, Homework.Status.NOT_DONE]
+
+
+def _require(partnership: Partnership, by, role: str, what: str) -> None:
+    if (
+        by.pk not in (partnership.mentor.user_id, partnership.protege.user_id)
+        or role_of(partnership, by) != role
+    ):
+        who = "mentor" if role == Participant.Role.MENTOR else "protégé"
+        raise ValidationError(f"Only the {who} of this partnership can {what}.")
+
+
+def _locked(partnership: Partnership) -> Partnership:
+    """The partnership row, locked: one pair's log changes one at a time."""
+    locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    if locked.status not in (Partnership.Status.PROPOSED, Partnership.Status.ACTIVE):
+        raise ValidationError("This partnership has ended; its call log can no longer change.")
+    return locked
+
+
+def homework_default_due(
+    *, partnership: Partnership, starts_at: datetime.datetime, next_call_at=None
+) -> datetime.date:
+    """Homework is due by the next call: the one just set, else the one the
+    pair has set, else a fortnight after this call."""
+    zone = schedule_zone(partnership)
+    if next_call_at is None and partnership.next_call_at and partnership.next_call_at > starts_at:
+        next_call_at = partnership.next_call_at
+    if next_call_at is not None:
+        return next_call_at.astimezone(zone).date()
+    return (starts_at + datetime.timedelta(days=14)).astimezone(zone).date()
+
+
+def homework_to_recap(partnership: Partnership) -> list[Homework]:
+    """The homework the next call's check-in recaps: every item set at an
+    earlier (finished) call and not yet recapped. One query."""
+    return list(
+        Homework.objects.filter(
+            partnership=partnership, recapped_in__isnull=True, session__is_draft=False
+        ).order_by("due_on", "pk")
+    )
+
+
+@transaction.atomic
+def session_log(
+    *,
+    partnership: Partnership,
+    by,
+    data: dict,
+    homework: list[dict],
+    recap: dict[int, str] | None = None,
+    draft: bool = False,
+) -> Session:
+    """Logs a call, in one transaction: the call; the recap of the homework it
+    was due for (each done, partly or not done); the new homework (due by the
+    next call unless a date is given); the next call's date, which updates the
+    pair's schedule; and, for a held call, the partnership's last call. Either
+    all of it is saved or none of it.
+
+    With ``draft=True`` the half-written log is kept for later (one per pair,
+    which this finishes or overwrites); nothing else changes until it is
+    finished. Only the mentor may log a call."""
+    _require(partnership, by, Participant.Role.MENTOR, "log a call")
+    _locked(partnership)
+    recap = {int(k): v for k, v in (recap or {}).items() if v}
+    session = Session.objects.filter(partnership=partnership, is_draft=True).first() or Session(
+        partnership=partnership
+    )
+    for name in SESSION_FIELDS:
+        if name in data:
+            setattr(session, name, data[name])
+    session.is_draft = draft
+    session.logged_by = by
+    session.draft_recap = {str(k): v for k, v in recap.items()} if draft else {}
+    session.full_clean(exclude=["partnership", "logged_by"])
+    if not draft and session.status == Session.Status.PLANNED:
+        raise ValidationError({"status": "Say whether the call was held, missed or cancelled."})
+    session.save()
+
+    # A draft's homework rows are written again each time it is saved.
+    session.homework.all().delete()
+    due = homework_default_due(
+        partnership=partnership, starts_at=session.starts_at, next_call_at=session.next_call_at
+    )
+    rows = []
+    for row in homework:
+        item = Homework(
+            partnership=partnership, session=session, **{"due_on": due, **{k: v for k, v in row.items() if v}}
+        )
+        item.full_clean(exclude=["partnership", "session", "recapped_in"])
+        rows.append(item)
+    Homework.objects.bulk_create(rows)
+    if draft:
+        return session
+
+    now = timezone.now()
+    if session.status == Session.Status.HELD:
+        due_items = {h.pk: h for h in homework_to_recap(partnership) if h.session_id != session.pk}
+        missing = [h for pk, h in due_items.items() if pk not in recap and h.status == Homework.Status.OPEN]
+        if missing:
+            raise ValidationError(
+                {"recap": f"Say how each homework went: “{missing[0].description}” has no answer yet."}
+            )
+        for pk, status in recap.items():
+            item = due_items.get(pk)
+            if item is None:
+                continue
+            if status not in RECAP_STATUSES:
+                raise ValidationError({"recap": "Choose done, partly or not done."})
+            item.status = status
+            item.recapped_in = session
+            item.done_at = (item.done_at or now) if status == Homework.Status.DONE else None
+            if status == Homework.Status.NOT_DONE:
+                item.reflection = ""
+            item.save(update_fields=["status", "recapped_in", "done_at", "reflection", "updated_at"])
+        # The agenda waiting for this call was this call's agenda.
+        AgendaItem.objects.filter(partnership=partnership, session__isnull=True, someday=False).update(
+            session=session
+        )
+        # Only moves the last call forward: logging an older call keeps the newer one.
+        Partnership.objects.filter(pk=partnership.pk).filter(
+            Q(last_call_at__isnull=True) | Q(last_call_at__lt=session.starts_at)
+        ).update(last_call_at=session.starts_at, updated_at=now)
+    if session.next_call_at is not None and session.next_call_at > now:
+        partnership_set_next_call(partnership=partnership, by=by, at=session.next_call_at)
+    partnership.refresh_from_db()
+    return session
+
+
+@transaction.atomic
+def homework_mark_done(*, homework: Homework, by, reflection: str) -> Homework:
+    """The protégé marks an open item done, with a short reflection on what
+    they took from it. Marking it twice (two tabs) marks it once."""
+    partnership = homework.partnership
+    _require(partnership, by, Participant.Role.PROTEGE, "mark homework done")
+    _locked(partnership)
+    reflection = reflection.strip()
+    if not reflection:
+        raise ValidationError({"reflection": "Write a line or two: what did you take from it?"})
+    if len(reflection) > 2000:
+        raise ValidationError({"reflection": "Keep it short: at most 2,000 characters."})
+    updated = Homework.objects.filter(pk=homework.pk, status=Homework.Status.OPEN).update(
+        status=Homework.Status.DONE, reflection=reflection, done_at=timezone.now(), updated_at=timezone.now()
+    )
+    if not updated:
+        raise ValidationError("This homework is no longer open.")
+    homework.refresh_from_db()
+    return homework
+
+
+@transaction.atomic
+def agenda_item_add(*, partnership: Partnership, by, text: str, someday: bool = False) -> AgendaItem:
+    """Either side adds a topic or question to the next call's agenda, or to
+    the running list of topics for someday."""
+    role = role_of(partnership, by)
+    if by.pk not in (partnership.mentor.user_id, partnership.protege.user_id):
+        raise ValidationError("Only the mentor or the protégé of this partnership can add to its agenda.")
+    _locked(partnership)
+    item = AgendaItem(
+        partnership=partnership, text=text.strip(), someday=someday, added_by=by, added_by_role=role
+    )
+    item.full_clean(exclude=["partnership", "added_by", "session"])
+    item.save()
+    return item
+
+
+@transaction.atomic
+def agenda_item_pull(*, item: AgendaItem, by) -> AgendaItem:
+    """Pulls a someday topic into the next call's agenda. Either side may."""
+    _locked(item.partnership)
+    AgendaItem.objects.filter(pk=item.pk, someday=True, session__isnull=True).update(someday=False)
+    item.refresh_from_db()
+    return item
+
+
+@transaction.atomic
+def call_feedback_give(*, session: Session, by, rating: int, comment: str = "") -> CallFeedback:
+    """The protégé rates how valuable a held call was, 1–5, once."""
+    _require(session.partnership, by, Participant.Role.PROTEGE, "rate a call")
+    if session.is_draft or session.status != Session.Status.HELD:
+        raise ValidationError("Only a call that was held can be rated.")
+    feedback = CallFeedback(session=session, rating=rating, comment=comment.strip())
+    feedback.full_clean(exclude=["session"])
+    try:
+        with transaction.atomic():
+            feedback.save()
+    except IntegrityError as exc:
+        raise ValidationError("You have already rated this call.") from exc
+    return feedback
+
+
+def check_due_round(*, held_calls: int, answered_rounds: set[int]) -> int | None:
+    """The round (a multiple of CHECK_EVERY held calls) this person has yet to
+    answer, if any: only the latest round is asked, never a backlog."""
+    latest = held_calls - held_calls % CHECK_EVERY
+    return latest if latest and latest not in answered_rounds else None
+
+
+@transaction.atomic
+def partnership_check_give(
+    *, partnership: Partnership, by, after_calls: int, working: int, valuable: int, comment: str = ""
+) -> PartnershipCheck:
+    """One side says whether the partnership is working and whether the
+    conversations are valuable (1–5 each), once per round of calls."""
+    if by.pk not in (partnership.mentor.user_id, partnership.protege.user_id):
+        raise ValidationError("Only the mentor or the protégé of this partnership can answer.")
+    check = PartnershipCheck(
+        partnership=partnership,
+        role=role_of(partnership, by),
+        author=by,
+        after_calls=after_calls,
+        working=working,
+        valuable=valuable,
+        comment=comment.strip(),
+    )
+    check.full_clean(exclude=["partnership", "author"], validate_constraints=False)
+    try:
+        with transaction.atomic():
+            check.save()
+    except IntegrityError as exc:
+        raise ValidationError(
+            "You have already answered this time; you will be asked again in a few calls."
+        ) from exc
+    return check

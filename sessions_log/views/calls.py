@@ -1,0 +1,283 @@
+"""The call log, logging a call, the call page and what the pair says after
+a call. Only the mentor and the protégé reach these pages
+(``get_partnership_for``: 404 for everyone else, program admins included);
+logging a call is the mentor's (403 for the protégé), rating a call the
+protégé's. Every action is a plain form POST that redirects, so the pages work
+without JavaScript; htmx only adds homework rows in place."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from mentoring.http import HtmxHttpRequest, in_viewer_time_zone
+from partnerships import selectors as partnership_selectors
+from partnerships.access import get_partnership_for, require_role
+from partnerships.models import Participant, Partnership
+
+from .. import selectors, services
+from ..forms import (
+    AgendaItemForm,
+    CallFeedbackForm,
+    HomeworkFormSet,
+    HomeworkRowForm,
+    PartnershipCheckForm,
+    SessionLogForm,
+    homework_formset,
+)
+from ..models import Homework, Session
+
+MENTOR = Participant.Role.MENTOR
+PROTEGE = Participant.Role.PROTEGE
+ROW_FIELDS = ["kind", "description", "link", "due_on"]
+
+
+def redirect_to(name: str, partnership: Partnership, anchor: str = "") -> HttpResponseRedirect:
+    return HttpResponseRedirect(reverse(f"sessions_log:{name}", args=[partnership.pk]) + anchor, status=303)
+
+
+def apply_errors(form, error: ValidationError) -> None:
+    """Puts a service's refusal beside the field it is about, or on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _call_log(request: HtmxHttpRequest, partnership: Partnership, **forms) -> TemplateResponse:
+    role = partnership.my_role
+    page = selectors.calls_page(partnership, request.GET.get("page"))
+    context = {
+        "partnership": partnership,
+        "page": page,
+        "draft": selectors.draft_of(partnership) if role == MENTOR else None,
+        **selectors.check_for(partnership, request.user, role=role),
+    }
+    if role == PROTEGE:
+        posted = forms.get("feedback_form")
+        for call in page:
+            if call.status == Session.Status.HELD and not hasattr(call, "feedback"):
+                call.feedback_form = (
+                    posted
+                    if posted is not None and posted.prefix == f"call-{call.pk}"
+                    else CallFeedbackForm(prefix=f"call-{call.pk}")
+                )
+    context["check_form"] = forms.get("check_form") or PartnershipCheckForm()
+    return TemplateResponse(request, "sessions_log/call_log.html", context)
+
+
+def _pair(request: HtmxHttpRequest, partnership_id: int, *, write: bool = False) -> Partnership:
+    """The partnership, described for this person (``my_role``, ``other``, ``in_force``, ``next_call``)."""
+    partnership = get_partnership_for(request.user, partnership_id, write=write)
+    partnership_selectors.partnership_page(partnership, request.user)
+    return partnership
+
+
+@login_required
+@in_viewer_time_zone
+def call_log(request: HtmxHttpRequest, partnership_id: int) -> TemplateResponse:
+    """Every call the pair has logged, newest first, with its homework."""
+    return _call_log(request, _pair(request, partnership_id))
+
+
+def _rows_from(data) -> list[dict]:
+    """What was typed in each posted homework row, to show it again."""
+    try:
+        total = min(int(data.get("homework-TOTAL_FORMS") or 0), 20)
+    except ValueError:
+        total = 0
+    return [{name: data.get(f"homework-{i}-{name}", "") for name in ROW_FIELDS} for i in range(total)]
+
+
+def _initial(partnership: Partnership, draft: Session | None) -> tuple[dict, list[dict]]:
+    """The form's starting values: the draft's, or the call that was just due
+    under the agreement."""
+    if draft is not None:
+        data = {name: getattr(draft, name) for name in services.SESSION_FIELDS}
+        data |= {f"recap_{pk}": status for pk, status in draft.draft_recap.items()}
+        rows = [{name: getattr(h, name) for name in ROW_FIELDS} for h in draft.homework.all()]
+        return data, rows
+    now = timezone.now()
+    set_at = partnership.next_call_at
+    starts_at = set_at if set_at and set_at <= now else now.replace(minute=0, second=0, microsecond=0)
+    in_force = partnership.in_force
+    return {
+        "starts_at": starts_at,
+        "minutes": in_force.call_minutes if in_force else partnership.program.default_call_minutes,
+        "method": in_force.method if in_force else "video",
+        "status": Session.Status.HELD,
+    }, []
+
+
+@login_required
+@in_viewer_time_zone
+def session_new(request: HtmxHttpRequest, partnership_id: int):
+    """The mentor logs a call, or finishes their draft: the call, the recap of
+    the homework due, the key learnings, the next call and new homework, saved
+    together or not at all. "Save as draft" keeps a half-written log."""
+    partnership = _pair(request, partnership_id, write=True)
+    require_role(partnership, request.user, MENTOR)
+    draft = selectors.draft_of(partnership)
+    due = services.homework_to_recap(partnership)
+    if request.method == "POST" and "add_row" in request.POST:
+        # "Add another homework" without JavaScript: the same form, one more row, nothing saved.
+        rows = _rows_from(request.POST)
+        form = SessionLogForm(initial=request.POST.dict(), homework_due=due)
+        formset = HomeworkFormSet(prefix="homework", initial=[*rows, {}] if rows else [{}, {}])
+        formset.extra = 0
+    elif request.method == "POST":
+        saving_draft = "save_draft" in request.POST
+        form = SessionLogForm(request.POST, homework_due=due, draft=saving_draft)
+        formset = homework_formset(request.POST)
+        if form.is_valid() and formset.is_valid():
+            rows = [f.row() for f in formset if f.has_changed() and f.cleaned_data]
+            try:
+                session = services.session_log(
+                    partnership=partnership,
+                    by=request.user,
+                    data=form.session_data(),
+                    homework=rows,
+                    recap=form.recap(),
+                    draft=saving_draft,
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                if saving_draft:
+                    messages.success(
+                        request, "Your draft is saved. Finish it here when you are ready; only you see it."
+                    )
+                    return redirect_to("session_new", partnership)
+                assigned = len(rows)
+                messages.success(
+                    request,
+                    f"The call of {timezone.localtime(session.starts_at):%-d %B} is logged"
+                    + (f" with {assigned} homework item{'s' if assigned != 1 else ''}." if assigned else ".")
+                    + f" {partnership.other.user.name} sees it now.",
+                )
+                return redirect_to("call_log", partnership)
+    else:
+        data, rows = _initial(partnership, draft)
+        form = SessionLogForm(initial=data, homework_due=due)
+        formset = homework_formset(rows=rows)
+    return TemplateResponse(
+        request,
+        "sessions_log/session_form.html",
+        {"partnership": partnership, "form": form, "formset": formset, "draft": draft},
+    )
+
+
+@login_required
+@require_GET
+def homework_row(request: HtmxHttpRequest, partnership_id: int) -> HttpResponse:
+    """One more empty homework row for the log form (htmx), and the formset's
+    new row count out of band."""
+    partnership = get_partnership_for(request.user, partnership_id, write=True)
+    require_role(partnership, request.user, MENTOR)
+    try:
+        index = int(request.GET.get("homework-TOTAL_FORMS", ""))
+    except ValueError:
+        index = 0
+    if not 0 <= index < 20:
+        return HttpResponse(status=204)
+    row = HomeworkRowForm(prefix=f"homework-{index}", use_required_attribute=False)
+    return TemplateResponse(
+        request,
+        "sessions_log/_homework_row.html",
+        {"row": row, "number": index + 1, "total": index + 1, "oob_total": True},
+    )
+
+
+@login_required
+@in_viewer_time_zone
+def call_page(request: HtmxHttpRequest, partnership_id: int, agenda_form=None) -> TemplateResponse:
+    """The next call, following the agreement's time boxes: check in and recap
+    the homework due with the last call's key learnings; go deep on the
+    agenda; prepare the next call."""
+    partnership = _pair(request, partnership_id)
+    agenda, someday = selectors.open_agenda(partnership)
+    last = Session.objects.held().filter(partnership=partnership).order_by("-starts_at").first()
+    boxes = (
+        partnership.in_force.time_boxes
+        if partnership.in_force
+        else [("Check-in and homework recap", 10), ("Deeper topic", 15), ("Preparing the next call", 5)]
+    )
+    today = timezone.localdate()
+    due = services.homework_to_recap(partnership)
+    for item in due:
+        item.is_overdue = item.status == Homework.Status.OPEN and item.due_on < today
+    return TemplateResponse(
+        request,
+        "sessions_log/call_page.html",
+        {
+            "partnership": partnership,
+            "boxes": boxes,
+            "homework_due": due,
+            "last_call": last,
+            "agenda": agenda,
+            "someday": someday,
+            "agenda_form": agenda_form or AgendaItemForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+@in_viewer_time_zone
+def feedback(request: HtmxHttpRequest, partnership_id: int, session_id: int):
+    """The protégé rates how valuable a held call was (1–5), with an optional comment."""
+    partnership = _pair(request, partnership_id)
+    require_role(partnership, request.user, PROTEGE)
+    session = get_object_or_404(Session.objects.logged().filter(partnership=partnership), pk=session_id)
+    form = CallFeedbackForm(request.POST, prefix=f"call-{session.pk}")
+    if form.is_valid():
+        try:
+            services.call_feedback_give(
+                session=session,
+                by=request.user,
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request, f"Thank you. {partnership.other.user.name} sees how valuable the call was."
+            )
+            return redirect_to("call_log", partnership, f"#call-{session.pk}")
+    return _call_log(request, partnership, feedback_form=form)
+
+
+@login_required
+@require_POST
+@in_viewer_time_zone
+def partnership_check(request: HtmxHttpRequest, partnership_id: int):
+    """Either side says whether the partnership is working and the conversations valuable."""
+    partnership = _pair(request, partnership_id)
+    state = selectors.check_for(partnership, request.user, role=partnership.my_role)
+    form = PartnershipCheckForm(request.POST)
+    if state["check_round"] is None:
+        messages.info(request, "Nothing to answer now; you will be asked again in a few calls.")
+        return redirect_to("call_log", partnership)
+    if form.is_valid():
+        try:
+            services.partnership_check_give(
+                partnership=partnership,
+                by=request.user,
+                after_calls=state["check_round"],
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request, "Thank you for saying how it is going. Talk about it at your next call."
+            )
+            return redirect_to("call_log", partnership)
+    return _call_log(request, partnership, check_form=form)
