@@ -3,11 +3,15 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 
+from goals.selectors import next_rating_due_for
 from mentoring.http import HtmxHttpRequest, in_viewer_time_zone
 from partnerships.calendar import feed_url
 from partnerships.forms import ParticipantProfileForm
 from partnerships.selectors import calendar_feed_of, home_for, participations_of
 from partnerships.services import participant_update_profile
+from reminders.forms import ReminderPreferencesForm
+from reminders.selectors import wanted_kinds
+from reminders.services import reminder_preferences_set
 
 from .forms import ProfileForm
 from .services import user_update_profile
@@ -16,15 +20,20 @@ from .services import user_update_profile
 @login_required
 @in_viewer_time_zone
 def home(request: HtmxHttpRequest) -> TemplateResponse:
-    return TemplateResponse(request, "accounts/home.html", home_for(request.user))
+    context = home_for(request.user) | {"ratings_due": next_rating_due_for(request.user)}
+    return TemplateResponse(request, "accounts/home.html", context)
 
 
 @login_required
 def profile(request: HtmxHttpRequest):
-    """My account (name, time zone) and my profile in each program I am in.
-    Each is its own form; a rejected one keeps what was typed, the others are untouched."""
+    """My account (name, time zone), my reminder settings and my profile in each
+    program I am in. Each is its own form; a rejected one keeps what was typed,
+    the others are untouched."""
     participations = participations_of(request.user)
     account_form = ProfileForm(instance=request.user)
+    reminders_form = ReminderPreferencesForm(
+        initial={"kinds": wanted_kinds(request.user)}, prefix="reminders"
+    )
     program_forms = [(p, ParticipantProfileForm(instance=p, prefix=f"p{p.pk}")) for p in participations]
 
     if request.method == "POST":
@@ -35,6 +44,12 @@ def profile(request: HtmxHttpRequest):
                 user_update_profile(user=request.user, **account_form.cleaned_data)
                 messages.success(request, "Your profile is saved.")
                 return redirect("profile")
+        elif which == "reminders":
+            reminders_form = ReminderPreferencesForm(request.POST, prefix="reminders")
+            if reminders_form.is_valid():
+                reminder_preferences_set(user=request.user, wanted=reminders_form.cleaned_data["kinds"])
+                messages.success(request, "Your reminder settings are saved.")
+                return redirect(f"{request.path}#reminders")
         else:
             for i, (participant, _) in enumerate(program_forms):
                 if which != str(participant.pk):
@@ -51,6 +66,7 @@ def profile(request: HtmxHttpRequest):
         "accounts/profile.html",
         {
             "form": account_form,
+            "reminders_form": reminders_form,
             "program_forms": program_forms,
             "calendar_url": feed_url(feed) if feed else None,
         },

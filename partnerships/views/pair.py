@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.views.decorators.http import require_POST
 
+from goals.selectors import goals_panel_for
 from mentoring.http import HtmxHttpRequest, in_viewer_time_zone
 from sessions_log.selectors import home_calls
 
@@ -52,6 +53,7 @@ def _home(request: HtmxHttpRequest, partnership: Partnership, **forms) -> HttpRe
         )
         return HttpResponse(html)
     context |= home_calls(partnership, page=request.GET.get("calls"))
+    context["goals_panel"] = goals_panel_for(partnership)
     return TemplateResponse(request, HOME, context)
 
 

@@ -52,10 +52,10 @@ def test_home_runs_the_same_queries_for_one_or_many_partnerships(client, world, 
     mentor_participant.save()
     # savepoint, session, user, partnerships, their current agreement versions,
     # programs run, "runs a program?" for the header, release
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(reverse("home"))
     for _ in range(6):
         PartnershipFactory(program=world.program, mentor=mentor_participant)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get(reverse("home"))
     assert response.text.count('class="card"') == 7

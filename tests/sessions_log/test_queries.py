@@ -74,11 +74,11 @@ def test_the_homes_timeline_and_homework_run_the_same_queries_for_2_and_200_call
     home = reverse("partnerships:partnership_home", args=[pair.pk])
     _calls(pair, 2)
     # savepoint, session, user, partnership, current versions, open homework, agenda,
-    # timeline count, timeline calls (+feedback), their homework, header, release
-    with django_assert_num_queries(12):
+    # timeline count, timeline calls (+feedback), their homework, goals panel (2), header, release
+    with django_assert_num_queries(14):
         page = client.get(home).text
     assert 'Calls so far <span class="count">(2)</span>' in page
     _calls(pair, 198)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(14):
         page = client.get(home + "?calls=3").text
     assert "Page 3 of 40" in page and "Learning" in page
