@@ -31,9 +31,21 @@ SERVER_ENV = {
     "DJANGO_STATIC_ROOT": str(ROOT / "var" / "bench-static"),
 }
 
-# name, who, path in the big program, path in the small program, audience
+# name, who, path in the big program, path in the small program, audience.
+# {pair} is the measured person's own partnership in that program.
 PAGES = [
     ("my_home", "mentor", "/", "/", "pair"),
+    ("partnership_home", "mentor", "/partnerships/{pair}/", "/partnerships/{pair}/", "pair"),
+    ("goals", "protege", "/partnerships/{pair}/goals/", "/partnerships/{pair}/goals/", "pair"),
+    (
+        "rating_form",
+        "protege",
+        "/partnerships/{pair}/ratings/new/",
+        "/partnerships/{pair}/ratings/new/",
+        "pair",
+    ),
+    ("call_log", "mentor", "/partnerships/{pair}/sessions/", "/partnerships/{pair}/sessions/", "pair"),
+    ("homework", "protege", "/partnerships/{pair}/homework/", "/partnerships/{pair}/homework/", "pair"),
     ("program_list", "admin", "/programs/", "/programs/", "admin"),
     ("program_overview", "admin", "/programs/big/", "/programs/small/", "admin"),
     ("people", "admin", "/programs/big/people/", "/programs/small/people/", "admin"),
@@ -196,8 +208,20 @@ def main() -> None:
     from partnerships import matching
 
     results: dict = {}
-    people = {"mentor": "mentor@example.com", "admin": "admin@example.com"}
-    small_people = {"mentor": "mentor0@small.bench", "admin": "admin@example.com"}
+    people = {"mentor": "mentor@example.com", "protege": "protege@example.com", "admin": "admin@example.com"}
+    small_people = {
+        "mentor": "mentor0@small.bench",
+        "protege": "protege0@small.bench",
+        "admin": "admin@example.com",
+    }
+
+    from partnerships.models import Partnership
+
+    pair_ids = {
+        email: Partnership.objects.filter(mentor__user__email=email).values_list("pk", flat=True).first()
+        or Partnership.objects.filter(protege__user__email=email).values_list("pk", flat=True).first()
+        for email in [*people.values(), *small_people.values()]
+    }
 
     server = start_server()
     try:
@@ -207,6 +231,8 @@ def main() -> None:
         results["pages.floor.p95_ms"] = figure(floor["p95"], "ms", "bare view, no database", True)
         for name, who, big_path, small_path, audience in PAGES:
             goal = GOALS[audience]
+            big_path = big_path.format(pair=pair_ids[people[who]])
+            small_path = small_path.format(pair=pair_ids[small_people[who]])
             timing = time_page(big_path, cookies[who])
             ratio = timing["p50"] / floor["p50"]
             queries = count_queries(big_path, people[who])

@@ -112,7 +112,8 @@ def _program(*, name: str, slug: str, pairs: int, rng: random.Random, password: 
                 match_score=rng.randint(40, 95), match_reasons=["bench"],
             )
         )  # fmt: skip
-    _bulk(Partnership, partnerships, f"{slug} pairs")
+    partnerships = _bulk(Partnership, partnerships, f"{slug} pairs")
+    _history(partnerships, rng=rng, slug=slug)
 
     # Some protégés waiting for a mentor, so the board has work to show.
     waiting_users = _bulk(
@@ -129,6 +130,80 @@ def _program(*, name: str, slug: str, pairs: int, rng: random.Random, password: 
     admin = User.objects.get(email="admin@example.com")
     program.admins.add(admin)
     return program
+
+
+CALLS_PER_PAIR = 25  # 250,000 calls at full scale
+HOMEWORK_PER_CALL = 2  # 500,000 homework items
+GOALS_PER_PAIR = 6  # 60,000 goals: two competencies and two situations... and two SMART
+ROUNDS_PER_PAIR = 17  # × 6 goals ≈ 1,000,000 ratings
+
+
+def _history(partnerships: list, *, rng: random.Random, slug: str) -> None:
+    """Two years of what pairs do: calls with homework, goals and rating rounds,
+    written a slice of partnerships at a time so memory stays flat."""
+    from goals.models import Goal, ProgressRating, RatingRound
+    from sessions_log.models import Homework, Session
+
+    now = timezone.now()
+    progress = Progress(f"{slug} history", len(partnerships))
+    for start in range(0, len(partnerships), 500):
+        chunk = partnerships[start : start + 500]
+        sessions, goals, rounds = [], [], []
+        for pair in chunk:
+            begin = datetime.datetime.combine(pair.started_on, datetime.time(16), tzinfo=datetime.UTC)
+            step = max((now - begin) / (CALLS_PER_PAIR + 1), datetime.timedelta(days=1))
+            for n in range(CALLS_PER_PAIR):
+                sessions.append(Session(
+                    partnership=pair, status="held" if n % 9 else "missed", starts_at=begin + step * n,
+                    minutes=30, method="video", checkin_notes="Recap.", topic="Deeper topic",
+                    key_learnings="What we learned.", prepare_next="Prepare.",
+                ))  # fmt: skip
+            for i, category in enumerate(
+                ["smart", "smart", "competency", "competency", "situation", "situation"]
+            ):
+                smart = category == "smart"
+                goals.append(Goal(
+                    partnership=pair, category=category, title=f"Goal {i}", why="Because it matters.",
+                    metric="Retention" if smart else "", baseline=10 if smart else None,
+                    target=20 if smart else None, unit="%" if smart else "",
+                    deadline=(now + datetime.timedelta(days=180)).date() if smart else None,
+                    slot=i % 2 + 1, created_at=begin,
+                ))  # fmt: skip
+            for n in range(ROUNDS_PER_PAIR):
+                rounds.append(RatingRound(
+                    partnership=pair, point="baseline" if n == 0 else "check_in",
+                    created_at=begin + (now - begin) * n / ROUNDS_PER_PAIR,
+                ))  # fmt: skip
+        sessions = Session.objects.bulk_create(sessions, batch_size=BATCH)
+        Homework.objects.bulk_create(
+            [
+                Homework(
+                    partnership_id=call.partnership_id, session=call, description=f"Homework {k}",
+                    due_on=(call.starts_at + datetime.timedelta(days=14)).date(),
+                    status="done" if call.starts_at < now - datetime.timedelta(days=30) else "open",
+                    done_at=call.starts_at + datetime.timedelta(days=10)
+                    if call.starts_at < now - datetime.timedelta(days=30) else None,
+                )
+                for call in sessions
+                for k in range(HOMEWORK_PER_CALL)
+            ],
+            batch_size=BATCH,
+        )  # fmt: skip
+        goals = Goal.objects.bulk_create(goals, batch_size=BATCH)
+        rounds = RatingRound.objects.bulk_create(rounds, batch_size=BATCH)
+        goals_of: dict[int, list] = {}
+        for goal in goals:
+            goals_of.setdefault(goal.partnership_id, []).append(goal)
+        ProgressRating.objects.bulk_create(
+            [
+                ProgressRating(round=r, goal=g, value=min(10, 2 + rng.randint(0, 2) + (i % ROUNDS_PER_PAIR) // 3),
+                               metric_value=12 if g.category == "smart" else None, created_at=r.created_at)
+                for i, r in enumerate(rounds)
+                for g in goals_of[r.partnership_id]
+            ],
+            batch_size=BATCH,
+        )  # fmt: skip
+        progress.advance(len(chunk))
 
 
 @transaction.atomic

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "partnerships",
     "goals",
     "sessions_log",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -270,7 +271,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": 60 * 60 * 24,
     },
+    # Decides and enqueues due reminders; safe to run twice (reminders.services).
+    "scan-reminders": {
+        "task": "reminders.tasks.scan_reminders",
+        "schedule": 5 * 60,
+    },
 }
+# A reminder claimed longer ago than this belongs to a dead worker and is sent
+# again by the next scan; it must outlast a task's hard time limit.
+REMINDER_CLAIM_LEASE = env.int("REMINDER_CLAIM_LEASE", default=CELERY_TASK_TIME_LIMIT + 60)
+# A reminder enqueued longer ago than this and still pending lost its message
+# (or it sits with a dead worker): the scan enqueues it again. Above the longest retry delay.
+REMINDER_REQUEUE_AFTER = env.int("REMINDER_REQUEUE_AFTER", default=15 * 60)
 
 # --- Logging ----------------------------------------------------------------
 LOGGING = {

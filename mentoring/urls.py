@@ -12,6 +12,7 @@ urlpatterns = [
     path("me/", include("accounts.urls")),
     path("", include("partnerships.urls")),
     path("", include("goals.urls")),
+    path("", include("reminders.urls")),
     path("", include("sessions_log.urls")),
     path("admin/", admin.site.urls),
 ]

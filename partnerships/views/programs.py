@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from mentoring.http import HtmxHttpRequest, in_viewer_time_zone
+from reminders.selectors import program_reminder_health
 
 from .. import selectors, services
 from ..access import get_program_for_admin
@@ -26,13 +27,15 @@ def program_list(request: HtmxHttpRequest) -> TemplateResponse:
 @in_viewer_time_zone
 def program_overview(request: HtmxHttpRequest, slug: str) -> TemplateResponse:
     program = get_program_for_admin(request.user, slug)
+    pairs = selectors.program_pairs(program, request.GET.get("pairs"))
     return TemplateResponse(
         request,
         "partnerships/program_overview.html",
         {
             "program": program,
-            "pairs": selectors.program_pairs(program, request.GET.get("pairs")),
+            "pairs": pairs,
             **selectors.program_figures(program),
+            **program_reminder_health(program, [pair.pk for pair in pairs.object_list]),
         },
     )
 

@@ -1,0 +1,33 @@
+import datetime
+
+import pytest
+
+from partnerships.agreements import agreement_propose
+from reminders.models import Reminder
+from tests.partnerships.agreement_helpers import agree, terms
+
+UTC = datetime.UTC
+
+
+def at(*args) -> datetime.datetime:
+    return datetime.datetime(*args, tzinfo=UTC)
+
+
+def rows(**filters) -> list[Reminder]:
+    return list(
+        Reminder.objects.filter(**filters)
+        .select_related("recipient")
+        .order_by("kind", "object_key", "recipient_id")
+    )
+
+
+@pytest.fixture
+def agreed(world):
+    """The world's pair with an agreement in force: weekly calls."""
+    return agree(world.partnership, cadence="weekly")
+
+
+@pytest.fixture
+def proposal(world):
+    """A proposal by the mentor, waiting for the protégé."""
+    return agreement_propose(partnership=world.partnership, by=world.mentor, terms=terms())
