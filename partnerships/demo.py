@@ -377,3 +377,55 @@ def _pair(program, protege, mentor, admin) -> Partnership:
 def _email(name: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return ascii_name.lower().replace("'", "").replace(" ", ".") + "@example.com"
+
+
+# Pairs whose history gives the program overview something to show (issue 9):
+# protégé, days since each held call, "is it working?" answers (mentor, protégé).
+HEALTH_HISTORY = {
+    "Sam Patel": ([3, 17, 31, 45, 59, 73], (5, 4)),  # every call held: thriving
+    "Lucas Silva": ([6, 58], (3, 2)),  # behind the cadence, unsure it works: at risk
+    "Emma Johansson": ([50, 64], None),  # quiet for seven weeks: stalled
+}
+
+
+def seed_health_history(program: Program) -> None:
+    """Gives three demo pairs an agreement and 100 days of calls, so the overview
+    shows a thriving, an at-risk and a stalled pair. Numbers only: the calls
+    carry no notes. Only for a pair still without an agreement, so running
+    again changes nothing."""
+    from sessions_log.models import PartnershipCheck, Session
+
+    now = timezone.now()
+    today = timezone.localdate()
+    pairs = Partnership.objects.with_people().filter(
+        program=program, protege__user__display_name__in=HEALTH_HISTORY, status__in=["proposed", "active"]
+    )
+    for pair in pairs:
+        if pair.agreements.exists():
+            continue
+        held, working = HEALTH_HISTORY[pair.protege.user.display_name]
+        started = today - datetime.timedelta(days=100)
+        terms = agreement_defaults(pair, today=started) | {
+            "cadence": Cadence.EVERY_TWO_WEEKS,
+            "every_weeks": None,
+            "first_review_on": today + datetime.timedelta(days=20),
+            "ends_on": today + datetime.timedelta(days=80),
+            "success": "Agreed in our first call.",
+        }
+        agreement_accept(
+            agreement=agreement_propose(partnership=pair, by=pair.mentor.user, terms=terms),
+            by=pair.protege.user,
+        )
+        calls = [now - datetime.timedelta(days=d, hours=2) for d in held]
+        Session.objects.bulk_create(
+            Session(partnership=pair, status=Session.Status.HELD, starts_at=at, logged_by=pair.mentor.user)
+            for at in calls
+        )
+        if working:
+            for role, answer in zip(("mentor", "protege"), working, strict=True):
+                PartnershipCheck.objects.create(
+                    partnership=pair, role=role, after_calls=len(held), working=answer, valuable=answer
+                )
+        Partnership.objects.filter(pk=pair.pk).update(
+            status=Partnership.Status.ACTIVE, started_on=started, last_call_at=max(calls)
+        )

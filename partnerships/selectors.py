@@ -5,7 +5,9 @@ import datetime
 import functools
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
+    Avg,
     Count,
     Exists,
     F,
@@ -22,7 +24,9 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from . import matching, schedule
+from sessions_log.models import CallFeedback
+
+from . import health, matching, schedule
 from .agreements import TERMS, schedule_zone
 from .models import (
     Agreement,
@@ -30,6 +34,7 @@ from .models import (
     ClosingReflection,
     DraftMatch,
     Invitation,
+    Method,
     Participant,
     Partnership,
     Program,
@@ -495,3 +500,245 @@ def partnerships_of(participant: Participant) -> list[Partnership]:
         .select_related("mentor__user", "protege__user")
         .order_by("-created_at", "-pk")
     )
+
+
+# --- Program health: the overview and the report (issue 9) ---
+
+HEALTH_PAGE_SIZE = 25
+
+# Sort keys of the overview's columns, each with a tie-break on the pair's id.
+HEALTH_SORTS = {
+    "pair": ["protege__user__display_name", "mentor__user__display_name"],
+    "mentor": ["mentor__user__display_name"],
+    "status": ["status"],
+    "accepted": ["accepted_at"],
+    "last_call": ["last_call_at"],
+    "next_call": ["next_call_at"],
+    "calls": ["calls_held", "calls_expected"],
+    "homework": ["homework_done", "homework_assigned"],
+    "rating": ["rating_latest"],
+    "change": ["rating_change"],
+    "health": ["severity"],
+}
+DEFAULT_HEALTH_SORT = "pair"
+
+
+def _health_queryset(program: Program, *, now) -> QuerySet[Partnership]:
+    return health.annotate(
+        Partnership.objects.filter(program=program).select_related("mentor__user", "protege__user"),
+        now=now,
+    )
+
+
+def _health_filtered(program: Program, filters: dict, *, now) -> QuerySet[Partnership]:
+    """The program's partnerships with their health, filtered by ``filters``
+    (the overview's filter form's cleaned data) and sorted."""
+    partnerships = _health_queryset(program, now=now)
+    status = filters.get("status") or "current"
+    if status == "current":
+        partnerships = partnerships.filter(status__in=CURRENT)
+    elif status != "all":
+        partnerships = partnerships.filter(status=status)
+    if query := (filters.get("q") or "").strip():
+        partnerships = partnerships.filter(
+            Q(protege__user__display_name__icontains=query) | Q(mentor__user__display_name__icontains=query)
+        )
+    if label := filters.get("health"):
+        partnerships = partnerships.filter(health=label)
+    if agreement := filters.get("agreement"):
+        partnerships = partnerships.filter(in_force__isnull=agreement == "no")
+    if calls := filters.get("calls"):
+        behind = Q(calls_expected__gt=0, calls_held__lt=F("calls_expected"))
+        partnerships = partnerships.filter(behind if calls == "behind" else ~behind)
+    if filters.get("homework") == "behind":
+        partnerships = partnerships.filter(homework_due__gt=0, homework_done__lt=F("homework_due"))
+    if rating := filters.get("rating"):
+        partnerships = partnerships.filter(
+            {
+                "down": Q(rating_change__lt=0),
+                "up": Q(rating_change__gt=0),
+                "none": Q(rating_latest__isnull=True),
+            }[rating]
+        )
+    sort = filters.get("sort") or DEFAULT_HEALTH_SORT
+    descending = sort.startswith("-")
+    fields = HEALTH_SORTS.get(sort.lstrip("-"), HEALTH_SORTS[DEFAULT_HEALTH_SORT])
+    order = [F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True) for name in fields]
+    return partnerships.order_by(*order, "-pk" if descending else "pk")
+
+
+def _next_call_of(partnership: Partnership, *, now) -> schedule.NextCall | None:
+    """The pair's next call as their own pages show it (set, or expected by the agreement)."""
+    if partnership.status not in CURRENT:
+        return None
+    started = (
+        datetime.datetime.combine(partnership.started_on, datetime.time(12), tzinfo=datetime.UTC)
+        if partnership.started_on and partnership.status == Partnership.Status.ACTIVE
+        else None
+    )
+    return schedule.next_call(
+        rhythm=schedule.Rhythm(partnership.cadence, partnership.every_weeks) if partnership.cadence else None,
+        set_at=partnership.next_call_at,
+        last_call_at=partnership.last_call_at,
+        started_at=started,
+        tz=schedule_zone(partnership),
+        now=now,
+    )
+
+
+def _describe_health(partnership: Partnership, *, now) -> Partnership:
+    partnership.health_label = health.Label(partnership.health) if partnership.health else None
+    partnership.health_reason = health.reason(partnership.health, health.Numbers.of(partnership))
+    partnership.cadence_text = health.cadence_text(partnership.cadence, partnership.every_weeks)
+    partnership.method_text = Method(partnership.method).label.lower() if partnership.method else ""
+    partnership.next_call = _next_call_of(partnership, now=now)
+    return partnership
+
+
+def program_health_page(program: Program, filters: dict, page: int | str | None) -> Page:
+    """A page of the program's partnerships with their health numbers, label
+    and reason, filtered and sorted as ``filters`` say, and whether a proposal
+    of a new agreement version waits. Two queries (a count and the page),
+    whatever the size of the program; the label is computed by the database,
+    the reason and the next call for the rows shown only."""
+    now = timezone.now()
+    partnerships = _health_filtered(program, filters, now=now).annotate(
+        has_proposal=Exists(Agreement.objects.filter(partnership=OuterRef("pk"), status="proposed"))
+    )
+    pairs: Page = Paginator(partnerships, HEALTH_PAGE_SIZE).get_page(page)
+    pairs.object_list = [_describe_health(p, now=now) for p in pairs.object_list]
+    return pairs
+
+
+HEALTH_TOTALS = [
+    "calls_held",
+    "calls_expected",
+    "homework_done",
+    "homework_due",
+    "rating_latest",
+    "rating_change",
+]
+
+
+def program_health_figures(program: Program) -> dict:
+    """The figures at the top of the overview: people, matched share, active
+    partnerships, calls held against expected in the last 90 days, homework
+    completion, the average latest goal rating and its change, and how the
+    protégés rate their calls (1–5, last 90 days). Six queries."""
+    now = timezone.now()
+    figures = program_figures(program)
+    current = health.annotate(
+        Partnership.objects.filter(program=program, status__in=CURRENT), now=now
+    ).values("status", *HEALTH_TOTALS)
+    # Summed over a subquery of the annotated pairs, in one pass: Django's
+    # aggregate() loses these annotations when it wraps the query itself.
+    sql, params = current.query.sql_with_params()
+    sums = ", ".join(f'SUM("{name}")' for name in HEALTH_TOTALS[:4])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FILTER (WHERE status = 'active'), {sums}, "
+            f'AVG("rating_latest"), AVG("rating_change") FROM ({sql}) AS pairs',
+            params,
+        )
+        row = cursor.fetchone()
+    totals = dict(zip(["active", *HEALTH_TOTALS], row, strict=True))
+    session_value = CallFeedback.objects.filter(
+        session__partnership__program=program,
+        session__starts_at__gte=now - datetime.timedelta(days=health.WINDOW_DAYS),
+    ).aggregate(average=Avg("rating"), count=Count("pk"))
+    proteges = figures["proteges"]
+    return figures | {
+        "people": figures["mentors"] + figures["proteges"],
+        "matched_share": round(100 * (proteges - figures["waiting"]) / proteges) if proteges else None,
+        "active_pairs": totals["active"],
+        "calls_held": totals["calls_held"] or 0,
+        "calls_expected": totals["calls_expected"] or 0,
+        "homework_done": totals["homework_done"] or 0,
+        "homework_due": totals["homework_due"] or 0,
+        "homework_share": round(100 * totals["homework_done"] / totals["homework_due"])
+        if totals["homework_due"]
+        else None,
+        "rating_latest": totals["rating_latest"],
+        "rating_change": totals["rating_change"],
+        "session_value": session_value["average"],
+        "session_ratings": session_value["count"],
+    }
+
+
+REPORT_COLUMNS = [
+    "partnership_id",
+    "protege",
+    "mentor",
+    "status",
+    "started_on",
+    "agreement_accepted_at",
+    "cadence",
+    "last_call_at",
+    "next_call_at",
+    "calls_held_90d",
+    "calls_expected_90d",
+    "homework_done",
+    "homework_due",
+    "homework_assigned",
+    "rating_latest",
+    "rating_change",
+    "is_it_working",
+    "health",
+    "health_reason",
+]
+
+
+def _iso(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(datetime.UTC).isoformat(timespec="seconds")
+    return value.isoformat()
+
+
+def _number(value) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def program_report_rows(program: Program, *, chunk_size: int = 1000):
+    """Every partnership of ``program`` as report rows (``REPORT_COLUMNS``),
+    read from a server-side cursor ``chunk_size`` rows at a time, so memory
+    stays flat at any size. Numbers and dates only, never what a pair writes;
+    dates and times in ISO 8601 (times in UTC)."""
+    now = timezone.now()
+    partnerships = _health_filtered(program, {"status": "all"}, now=now).only(
+        "pk",
+        "status",
+        "started_on",
+        "last_call_at",
+        "next_call_at",
+        "next_call_time_zone",
+        "mentor__user__display_name",
+        "mentor__user__email",
+        "protege__user__display_name",
+        "protege__user__email",
+    )
+    yield REPORT_COLUMNS
+    for p in partnerships.iterator(chunk_size=chunk_size):
+        _describe_health(p, now=now)
+        yield [
+            p.pk,
+            p.protege.user.name,
+            p.mentor.user.name,
+            p.status,
+            _iso(p.started_on),
+            _iso(p.accepted_at),
+            p.cadence_text,
+            _iso(p.last_call_at),
+            _iso(p.next_call.at if p.next_call else None),
+            p.calls_held,
+            p.calls_expected,
+            p.homework_done,
+            p.homework_due,
+            p.homework_assigned,
+            _number(p.rating_latest),
+            _number(p.rating_change),
+            "" if p.working is None else p.working,
+            p.health,
+            p.health_reason,
+        ]

@@ -258,3 +258,43 @@ def participant_update_profile(*, participant: Participant, data: dict) -> Parti
     if topics_sought is not None:
         participant.topics_sought.set(topics_sought)
     return participant
+
+
+@transaction.atomic
+def partnership_nudge(*, partnership: Partnership, by, message: str) -> None:
+    """Emails both people of a current partnership the program admin's message,
+    after commit. Only for a current partnership; the caller checks that ``by``
+    runs its program."""
+    message = message.strip()
+    if not message:
+        raise ValidationError({"message": "Write a short message: it is what they will read."})
+    if partnership.status not in CURRENT:
+        raise ValidationError("This partnership has ended; there is no one to nudge.")
+    from .tasks import send_nudge_emails
+
+    send_nudge_emails.delay_on_commit(partnership.pk, message, by.pk)
+
+
+def partnership_send_nudge_emails(*, partnership_id: int, message: str, sender_id: int) -> None:
+    """Emails the mentor and the protégé the program admin's message (the nudge)."""
+    from accounts.models import User
+
+    partnership = Partnership.objects.with_people().get(pk=partnership_id)
+    sender = User.objects.get(pk=sender_id)
+    link = f"{settings.SITE_URL.rstrip('/')}/partnerships/{partnership.pk}/"
+    for me, other in [(partnership.mentor, partnership.protege), (partnership.protege, partnership.mentor)]:
+        context = {
+            "partnership": partnership,
+            "me": me,
+            "other": other,
+            "sender": sender,
+            "message": message,
+            "link": link,
+        }
+        subject = f"A note from {sender.name} about your partnership with {other.user.name}"
+        EmailMultiAlternatives(
+            subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
+            body=render_to_string("partnerships/email/nudge.txt", context),
+            to=[me.user.email],
+            reply_to=[sender.email],
+        ).send()

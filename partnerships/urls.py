@@ -63,6 +63,17 @@ urlpatterns = [
         programs.partnership_close,
         name="program_partnership_close",
     ),
+    path(
+        "programs/<slug:slug>/partnerships/<int:partnership_id>/nudge/",
+        programs.partnership_nudge,
+        name="program_partnership_nudge",
+    ),
+    path(
+        "programs/<slug:slug>/partnerships/<int:partnership_id>/rematch/",
+        programs.partnership_rematch,
+        name="program_partnership_rematch",
+    ),
+    path("programs/<slug:slug>/report.csv", programs.program_report, name="program_report"),
     path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
     path("me/calendar/", calendar.calendar_link, name="calendar_link"),
     # --- end the pair's pages ---

@@ -1,18 +1,20 @@
+import csv
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from mentoring.http import HtmxHttpRequest, in_viewer_time_zone
 from reminders.selectors import program_reminder_health
 
-from .. import selectors, services
+from .. import health, selectors, services
 from ..access import get_program_for_admin
-from ..forms import ClosePartnershipForm
+from ..forms import ClosePartnershipForm, HealthFilterForm, NudgeForm, UnmatchForm
 from ..models import Partnership
 
 
@@ -27,17 +29,35 @@ def program_list(request: HtmxHttpRequest) -> TemplateResponse:
 @in_viewer_time_zone
 def program_overview(request: HtmxHttpRequest, slug: str) -> TemplateResponse:
     program = get_program_for_admin(request.user, slug)
-    pairs = selectors.program_pairs(program, request.GET.get("pairs"))
+    form = HealthFilterForm(request.GET)
+    filters = form.filters
+    pairs = selectors.program_health_page(program, filters, request.GET.get("page"))
     return TemplateResponse(
         request,
         "partnerships/program_overview.html",
         {
             "program": program,
+            "form": form,
             "pairs": pairs,
-            **selectors.program_figures(program),
+            "sort": filters.get("sort") or selectors.DEFAULT_HEALTH_SORT,
+            "rule": health.RULE,
+            **selectors.program_health_figures(program),
             **program_reminder_health(program, [pair.pk for pair in pairs.object_list]),
         },
     )
+
+
+def _back_to_overview(request: HtmxHttpRequest, slug: str) -> HttpResponseRedirect:
+    """Back to the overview as it was filtered (``next`` is a query string of it)."""
+    query = request.POST.get("next", "")
+    query = f"?{query}" if query and not query.startswith(("/", "?")) else ""
+    return HttpResponseRedirect(
+        reverse("partnerships:program_overview", args=[slug]) + query + "#pairs", status=303
+    )
+
+
+def _current_pair(program, partnership_id: int) -> Partnership:
+    return get_object_or_404(Partnership.objects.with_people(), program=program, pk=partnership_id)
 
 
 @login_required
@@ -46,7 +66,7 @@ def partnership_close(request: HtmxHttpRequest, slug: str, partnership_id: int) 
     """A program admin completes a pair's partnership or ends it early, with a
     reason; the closing reflections are the pair's own."""
     program = get_program_for_admin(request.user, slug)
-    partnership = get_object_or_404(Partnership.objects.with_people(), program=program, pk=partnership_id)
+    partnership = _current_pair(program, partnership_id)
     form = ClosePartnershipForm(request.POST, with_reflection=False)
     try:
         if not form.is_valid():
@@ -65,4 +85,77 @@ def partnership_close(request: HtmxHttpRequest, slug: str, partnership_id: int) 
         messages.success(
             request, f"The partnership of {partnership} {done}; the mentor's place is free again."
         )
-    return HttpResponseRedirect(reverse("partnerships:program_overview", args=[slug]) + "#pairs", status=303)
+    return _back_to_overview(request, slug)
+
+
+@login_required
+@require_POST
+def partnership_nudge(request: HtmxHttpRequest, slug: str, partnership_id: int) -> HttpResponseRedirect:
+    """A program admin emails both people of a pair a message of their own."""
+    program = get_program_for_admin(request.user, slug)
+    partnership = _current_pair(program, partnership_id)
+    form = NudgeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        services.partnership_nudge(
+            partnership=partnership, by=request.user, message=form.cleaned_data["message"]
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, f"{partnership}: {message}")
+    else:
+        messages.success(
+            request,
+            f"Your note is on its way to {partnership.mentor.user.name} and {partnership.protege.user.name}.",
+        )
+    return _back_to_overview(request, slug)
+
+
+@login_required
+@require_POST
+def partnership_rematch(request: HtmxHttpRequest, slug: str, partnership_id: int) -> HttpResponseRedirect:
+    """Ends a pair's partnership early and sends both back to the matching board
+    (the protégé to be matched again, the mentor with their place free)."""
+    program = get_program_for_admin(request.user, slug)
+    partnership = _current_pair(program, partnership_id)
+    form = UnmatchForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("Say briefly why you are ending this match.")
+        services.partnership_unmatch(
+            partnership=partnership, reason=form.cleaned_data["reason"], by=request.user
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, f"{partnership}: {message}")
+        return _back_to_overview(request, slug)
+    messages.success(
+        request,
+        f"The partnership of {partnership} has ended; here are new suggestions for "
+        f"{partnership.protege.user.name}, and {partnership.mentor.user.name}'s place is free.",
+    )
+    board = reverse("partnerships:matching_board", args=[slug])
+    return HttpResponseRedirect(f"{board}?protege={partnership.protege_id}", status=303)
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for csv.writer."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+@login_required
+@require_GET
+def program_report(request: HtmxHttpRequest, slug: str) -> StreamingHttpResponse:
+    """Every partnership of the program, one CSV row each, streamed: memory stays
+    flat at any size. Numbers and dates only (ISO 8601, times in UTC)."""
+    program = get_program_for_admin(request.user, slug)
+    writer = csv.writer(_Echo())
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in selectors.program_report_rows(program)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{program.slug}-partnerships.csv"'
+    return response

@@ -5,7 +5,7 @@ from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD
 from goals.demo import seed_goals
-from partnerships.demo import seed_program
+from partnerships.demo import seed_health_history, seed_program
 from partnerships.models import Partnership
 from sessions_log.demo import seed_sessions
 
@@ -25,6 +25,7 @@ class Command(BaseCommand):
             protege__user__email="protege@example.com",
         )
         seed_sessions(partnership=demo_pair)
+        seed_health_history(program)
         people = program.participants.count()
         self.stdout.write(self.style.SUCCESS(f"Demo program '{program.name}' with {people} participants."))
         self.stdout.write(

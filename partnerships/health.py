@@ -1,0 +1,351 @@
+"""The health of a partnership, in one place: a label (thriving, on track, at
+risk, stalled) and the reason in words, from numbers only — never from what
+the pair writes.
+
+The numbers, for a current partnership:
+
+* cadence adherence: calls held in the last 90 days (or since the partnership
+  started, if later) against the calls their agreed cadence expects in that
+  time (``schedule.Rhythm.nominal_days``);
+* homework completion: homework done against homework that is due (closed,
+  or past its due date);
+* rating trend: the average of the protégé's latest round of goal ratings
+  (0–10) against the round before;
+* "is it working": the lower of the latest answers of each side (1–5).
+
+The rule, first match wins (``RULE`` is shown on the overview page):
+
+1. no agreement in force: at risk when matched more than two weeks ago, else on track;
+2. stalled: no call held for twice the agreed interval (as the reminders' stall flag);
+3. at risk: under three in four expected calls held, under half the due
+   homework done, ratings down a point or more, or either side says 2/5 or
+   less to "is it working";
+4. thriving: every expected call held, at least four in five homework done,
+   and ratings rising or both sides saying 4/5 or more;
+5. otherwise on track.
+
+The label is computed in SQL (``annotate``), so the overview can sort and
+filter by it over every partnership; the words (``reason``) are written in
+Python for the rows shown only, from the same numbers and thresholds."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, Least
+
+from goals.models import ProgressRating, RatingRound
+from sessions_log.models import Homework, PartnershipCheck, Session
+
+from . import schedule
+from .models import Cadence, Participant, Partnership
+
+WINDOW_DAYS = 90
+AGREEMENT_GRACE_DAYS = 14  # matched this long without an agreement in force: at risk
+STALL_AFTER = 2.0  # × the agreed interval without a held call (reminders.rules.STALL_AFTER)
+# Calls held against expected, as fractions (numerator, denominator) so SQL compares integers.
+AT_RISK_CALLS = (3, 4)  # under three in four
+AT_RISK_HOMEWORK = (1, 2)  # under half of what is due
+THRIVING_HOMEWORK = (4, 5)  # at least four in five
+RATING_DROP = 1.0  # the latest round's average down this much or more
+AT_RISK_WORKING = 2  # "is it working?" 2/5 or less from either side
+THRIVING_WORKING = 4
+HOMEWORK_MIN_DUE = 2  # fewer due pieces say nothing either way
+
+CURRENT = [Partnership.Status.PROPOSED, Partnership.Status.ACTIVE]
+
+
+class Label(models.TextChoices):
+    THRIVING = "thriving", "Thriving"
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    STALLED = "stalled", "Stalled"
+
+
+# Worst first: the order of "sort by health".
+SEVERITY = {Label.STALLED: 0, Label.AT_RISK: 1, Label.ON_TRACK: 2, Label.THRIVING: 3}
+
+RULE = [
+    (
+        Label.STALLED,
+        "No call held for twice the agreed interval (e.g. four weeks when meeting every two weeks).",
+    ),
+    (
+        Label.AT_RISK,
+        "Fewer than three in four of the calls the agreed cadence expects in the last 90 days; "
+        "under half the due homework done; the protégé's goal ratings down a point or more since "
+        "the round before; or either side answering 2 of 5 or less to “is it working?”. "
+        f"Also a pair matched over {AGREEMENT_GRACE_DAYS} days ago without an agreement.",
+    ),
+    (
+        Label.THRIVING,
+        "Every expected call held, at least four in five homework done, and ratings rising or "
+        "both sides answering 4 of 5 or more to “is it working?”.",
+    ),
+    (Label.ON_TRACK, "Everything else: calls mostly on rhythm, nothing alarming."),
+]
+
+
+class DaysBetween(Func):
+    """Whole days from the second date to the first (both DateField expressions)."""
+
+    output_field = IntegerField()
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+
+def _rhythms() -> list[schedule.Rhythm]:
+    every_n = [schedule.Rhythm(Cadence.EVERY_N_WEEKS, n) for n in range(1, 9)]
+    return [schedule.Rhythm(c) for c in Cadence.values if c != Cadence.EVERY_N_WEEKS] + every_n
+
+
+def _nominal_days() -> Case:
+    """The agreed interval in days (``schedule.Rhythm.nominal_days``), per cadence."""
+    return Case(
+        *[
+            When(in_force__cadence=cadence, then=Value(days))
+            for cadence, days in schedule.NOMINAL_DAYS.items()
+        ],
+        When(in_force__cadence=Cadence.EVERY_N_WEEKS, then=F("in_force__every_weeks") * 7),
+        output_field=IntegerField(),
+    )
+
+
+def _quiet_for_stall(now: datetime.datetime) -> Q:
+    """No call held for STALL_AFTER × the agreed interval, one condition per
+    rhythm (so it compares columns to constants). A set call whose time has
+    passed counts as held (as in ``schedule.next_call``)."""
+    stalled = Q(pk__in=[])
+    for rhythm in _rhythms():
+        cutoff = now - datetime.timedelta(days=rhythm.nominal_days * STALL_AFTER)
+        condition = (
+            Q(in_force__cadence=rhythm.cadence)
+            & (Q(last_call_at__isnull=True) | Q(last_call_at__lte=cutoff))
+            & (Q(next_call_at__isnull=True) | Q(next_call_at__lte=cutoff) | Q(next_call_at__gt=now))
+            & Q(started_on__lte=cutoff.date())
+        )
+        if rhythm.cadence == Cadence.EVERY_N_WEEKS:
+            condition &= Q(in_force__every_weeks=rhythm.every_weeks)
+        stalled |= condition
+    return Q(status=Partnership.Status.ACTIVE) & stalled
+
+
+def _count(queryset: QuerySet) -> Coalesce:
+    counted = queryset.order_by().values("partnership").annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _round_average(offset: int) -> Subquery:
+    """The average of the protégé's ``offset``-th latest round of goal ratings
+    (index ratinground_latest_idx)."""
+    rounds = RatingRound.objects.filter(partnership=OuterRef(OuterRef("pk"))).order_by("-created_at", "-pk")
+    average = (
+        ProgressRating.objects.filter(round=Subquery(rounds.values("pk")[offset : offset + 1]))
+        .order_by()
+        .values("round")
+        .annotate(a=Avg("value"))
+        .values("a")
+    )
+    return Subquery(average, output_field=FloatField())
+
+
+def _latest_working(role: str) -> Subquery:
+    latest = PartnershipCheck.objects.filter(partnership=OuterRef("pk"), role=role).order_by(
+        "-after_calls", "-created_at"
+    )
+    return Subquery(latest.values("working")[:1], output_field=IntegerField())
+
+
+def _share(field: str, fraction: tuple[int, int]) -> ExpressionWrapper:
+    """That fraction of ``field``, as a float (the Python side compares the same way)."""
+    n, d = fraction
+    return ExpressionWrapper(F(field) * Value(n / d), output_field=FloatField())
+
+
+def annotate(queryset: QuerySet[Partnership], *, now: datetime.datetime) -> QuerySet[Partnership]:
+    """Adds the health numbers and the label to each partnership:
+
+    ``accepted_at`` (the version in force, since), ``cadence``, ``every_weeks``,
+    ``calls_expected``, ``calls_held`` (last 90 days), ``homework_assigned``,
+    ``homework_due``, ``homework_done``, ``rating_latest``, ``rating_previous``,
+    ``rating_change``, ``working`` and ``health`` (a Label value, "" once closed),
+    with ``severity`` to sort by. A fixed number of correlated subqueries per
+    row: the cost follows the rows the database actually returns."""
+    today = now.date()
+    since = now - datetime.timedelta(days=WINDOW_DAYS)
+    window_start = Greatest(F("started_on"), Value(today - datetime.timedelta(days=WINDOW_DAYS)))
+    homework = Homework.objects.filter(partnership=OuterRef("pk"), session__is_draft=False)
+    queryset = queryset.annotate(
+        in_force=FilteredRelation("agreements", condition=Q(agreements__status="in_force")),
+    ).annotate(
+        accepted_at=F("in_force__in_force_at"),
+        agreement_version=F("in_force__version"),
+        cadence=F("in_force__cadence"),
+        every_weeks=F("in_force__every_weeks"),
+        call_minutes=F("in_force__call_minutes"),
+        method=F("in_force__method"),
+        first_review_on=F("in_force__first_review_on"),
+        agreement_ends_on=F("in_force__ends_on"),
+        nominal_days=_nominal_days(),
+        calls_expected=Case(
+            When(
+                in_force__isnull=False,
+                started_on__isnull=False,
+                then=Greatest(DaysBetween(Value(today), window_start), Value(0)) / _nominal_days(),
+            ),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+        calls_held=_count(Session.objects.held().filter(partnership=OuterRef("pk"), starts_at__gte=since)),
+        homework_assigned=_count(homework),
+        homework_due=_count(homework.filter(~Q(status=Homework.Status.OPEN) | Q(due_on__lt=today))),
+        homework_done=_count(homework.filter(status=Homework.Status.DONE)),
+        rating_latest=_round_average(0),
+        rating_previous=_round_average(1),
+        rating_change=F("rating_latest") - F("rating_previous"),
+        working=Least(_latest_working(Participant.Role.MENTOR), _latest_working(Participant.Role.PROTEGE)),
+    )
+    at_risk = (
+        Q(calls_expected__gt=0, calls_held__lt=_share("calls_expected", AT_RISK_CALLS))
+        | Q(homework_due__gte=HOMEWORK_MIN_DUE, homework_done__lt=_share("homework_due", AT_RISK_HOMEWORK))
+        | Q(rating_change__lte=-RATING_DROP)
+        | Q(working__lte=AT_RISK_WORKING)
+    )
+    thriving = (
+        Q(calls_expected__gt=0, calls_held__gte=F("calls_expected"))
+        & (Q(homework_due=0) | Q(homework_done__gte=_share("homework_due", THRIVING_HOMEWORK)))
+        & (Q(rating_change__gt=0) | Q(working__gte=THRIVING_WORKING))
+    )
+    return queryset.annotate(
+        health=Case(
+            When(~Q(status__in=CURRENT), then=Value("")),
+            When(
+                in_force__isnull=True,
+                then=Case(
+                    When(
+                        started_on__lt=today - datetime.timedelta(days=AGREEMENT_GRACE_DAYS),
+                        then=Value(Label.AT_RISK.value),
+                    ),
+                    default=Value(Label.ON_TRACK.value),
+                ),
+            ),
+            When(_quiet_for_stall(now), then=Value(Label.STALLED.value)),
+            When(at_risk, then=Value(Label.AT_RISK.value)),
+            When(thriving, then=Value(Label.THRIVING.value)),
+            default=Value(Label.ON_TRACK.value),
+            output_field=models.CharField(),
+        ),
+    ).annotate(
+        severity=Case(
+            *[When(health=label.value, then=Value(rank)) for label, rank in SEVERITY.items()],
+            default=Value(len(SEVERITY)),
+            output_field=IntegerField(),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Numbers:
+    """The numbers of one partnership, as ``annotate`` adds them."""
+
+    status: str
+    has_agreement: bool
+    started_on: datetime.date | None
+    cadence_text: str
+    calls_expected: int
+    calls_held: int
+    homework_due: int
+    homework_done: int
+    rating_change: float | None
+    working: int | None
+
+    @classmethod
+    def of(cls, row) -> "Numbers":
+        get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
+        return cls(
+            status=get("status"),
+            has_agreement=get("cadence") is not None,
+            started_on=get("started_on"),
+            cadence_text=cadence_text(get("cadence"), get("every_weeks")),
+            calls_expected=get("calls_expected") or 0,
+            calls_held=get("calls_held") or 0,
+            homework_due=get("homework_due") or 0,
+            homework_done=get("homework_done") or 0,
+            rating_change=get("rating_change"),
+            working=get("working"),
+        )
+
+
+def cadence_text(cadence: str | None, every_weeks: int | None) -> str:
+    if cadence is None:
+        return ""
+    if cadence == Cadence.EVERY_N_WEEKS:
+        return "every week" if every_weeks == 1 else f"every {every_weeks} weeks"
+    return Cadence(cadence).label.lower()
+
+
+def _lt(part: float, whole: float, fraction: tuple[int, int]) -> bool:
+    n, d = fraction
+    return part < whole * n / d
+
+
+def reason(label: str, numbers: Numbers) -> str:
+    """Why the partnership has ``label`` (from ``annotate``), in words, from its numbers only."""
+    n = numbers
+    if not label:
+        return "Closed."
+    if not n.has_agreement:
+        if label == Label.AT_RISK:
+            return f"Matched over {AGREEMENT_GRACE_DAYS} days ago and no agreement accepted yet."
+        return "Newly matched: agreeing how they will work together."
+    if label == Label.STALLED:
+        return f"No call held for over twice the agreed interval ({n.cadence_text})."
+    calls = f"{n.calls_held} of {n.calls_expected} expected call{'s' if n.calls_expected != 1 else ''} held"
+    facts: list[str] = []
+    if label == Label.AT_RISK:
+        if n.calls_expected and _lt(n.calls_held, n.calls_expected, AT_RISK_CALLS):
+            facts.append(f"only {calls} in 90 days")
+        if n.homework_due >= HOMEWORK_MIN_DUE and _lt(n.homework_done, n.homework_due, AT_RISK_HOMEWORK):
+            facts.append(f"{n.homework_done} of {n.homework_due} due homework done")
+        if n.rating_change is not None and n.rating_change <= -RATING_DROP:
+            facts.append(f"goal ratings down {abs(n.rating_change):.1f} since the last round")
+        if n.working is not None and n.working <= AT_RISK_WORKING:
+            facts.append(f"“is it working?” answered {n.working} of 5")
+    else:
+        facts.append(f"{calls} in 90 days" if n.calls_expected else "no call expected yet")
+        if n.homework_due:
+            facts.append(f"{n.homework_done} of {n.homework_due} due homework done")
+        if n.rating_change is not None:
+            moved = "up" if n.rating_change > 0 else "down" if n.rating_change < 0 else "steady"
+            facts.append(
+                f"goal ratings {moved}" + (f" {abs(n.rating_change):.1f}" if n.rating_change else "")
+            )
+        if n.working is not None:
+            facts.append(f"“is it working?” {n.working} of 5")
+    return (facts[0][0].upper() + "; ".join(facts)[1:] + ".") if facts else "Nothing to go on yet."

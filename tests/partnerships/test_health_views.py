@@ -1,0 +1,307 @@
+"""The program overview, its actions and the report (issue 9)."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from goals.models import Goal, ProgressRating
+from partnerships.models import Participant, Partnership
+from sessions_log.models import Homework, PartnershipCheck
+from tests.conftest import PROGRAM_ADMIN_ONLY
+from tests.factories import MentorFactory, PartnershipFactory
+from tests.goals.factories import GoalFactory, rate_rounds
+from tests.sessions_log.factories import CallFeedbackFactory, HomeworkFactory, SessionFactory
+
+from .agreement_helpers import agree
+from .test_health import calls, started
+
+pytestmark = pytest.mark.django_db
+
+
+def overview(slug, **params):
+    return reverse("partnerships:program_overview", args=[slug]) + (
+        "?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else ""
+    )
+
+
+def a_pair(world, protege_name: str, *, called: list[int], mentor=None) -> Partnership:
+    pair = PartnershipFactory(
+        program=world.program,
+        mentor=mentor or MentorFactory(program=world.program),
+        protege__user__display_name=protege_name,
+    )
+    agree(pair)
+    started(pair, 100)
+    if called:
+        calls(pair, called)
+    return pair
+
+
+@pytest.fixture
+def three_pairs(world):
+    """One thriving-or-on-track pair (Alice), one at risk (Bea), one stalled (Cleo)."""
+    return {
+        "alice": a_pair(world, "Alice Able", called=[2, 16, 30, 44, 58, 72]),
+        "bea": a_pair(world, "Bea Behind", called=[5, 60]),
+        "cleo": a_pair(world, "Cleo Quiet", called=[45]),
+    }
+
+
+def rows_of(page: str) -> list[str]:
+    return [name for name in ("Alice Able", "Bea Behind", "Cleo Quiet") if name in page]
+
+
+@pytest.mark.parametrize("name", ["program_overview", "program_report"])
+@pytest.mark.parametrize(("persona", "status"), PROGRAM_ADMIN_ONLY.items())
+def test_only_the_programs_admins_see_the_overview_and_report(client, world, name, persona, status):
+    client.force_login(getattr(world, persona))
+    assert client.get(reverse(f"partnerships:{name}", args=[world.program.slug])).status_code == status
+
+
+@pytest.mark.parametrize("name", ["program_partnership_nudge", "program_partnership_rematch"])
+@pytest.mark.parametrize(("persona", "status"), PROGRAM_ADMIN_ONLY.items())
+def test_only_the_programs_admins_can_nudge_or_rematch(client, world, mailoutbox, name, persona, status):
+    client.force_login(getattr(world, persona))
+    url = reverse(f"partnerships:{name}", args=[world.program.slug, world.partnership.pk])
+    response = client.post(url, {"message": "Hello", "reason": "Time zones"})
+    assert response.status_code == (303 if status == 200 else status)
+
+
+@pytest.mark.parametrize(
+    "name", ["program_overview", "program_report", "program_partnership_nudge", "program_partnership_rematch"]
+)
+def test_anonymous_is_sent_to_sign_in(client, world, name):
+    args = (
+        [world.program.slug]
+        if name in ("program_overview", "program_report")
+        else [
+            world.program.slug,
+            world.partnership.pk,
+        ]
+    )
+    response = client.get(reverse(f"partnerships:{name}", args=args))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_filters_by_health_label(client, world, three_pairs):
+    client.force_login(world.admin)
+    assert rows_of(client.get(overview(world.program.slug, health="at_risk")).text) == ["Bea Behind"]
+    assert rows_of(client.get(overview(world.program.slug, health="stalled")).text) == ["Cleo Quiet"]
+    assert "Alice Able" in client.get(overview(world.program.slug, health="on_track")).text
+
+
+def test_filters_by_column_and_searches_by_name(client, world, three_pairs):
+    client.force_login(world.admin)
+    slug = world.program.slug
+    assert rows_of(client.get(overview(slug, calls="behind")).text) == ["Bea Behind", "Cleo Quiet"]
+    assert rows_of(client.get(overview(slug, q="bea")).text) == ["Bea Behind"]
+    assert rows_of(client.get(overview(slug, agreement="no")).text) == []
+    Partnership.objects.filter(pk=three_pairs["cleo"].pk).update(status=Partnership.Status.ENDED)
+    assert rows_of(client.get(overview(slug)).text) == ["Alice Able", "Bea Behind"]
+    assert rows_of(client.get(overview(slug, status="ended")).text) == ["Cleo Quiet"]
+    # A filter value that makes no sense is ignored, not an error.
+    assert client.get(overview(slug, health="nonsense", sort="password")).status_code == 200
+
+
+def test_sorts_by_column_both_ways(client, world, three_pairs):
+    client.force_login(world.admin)
+    slug = world.program.slug
+    page = client.get(overview(slug, sort="calls")).text
+    assert page.index("Cleo Quiet") < page.index("Bea Behind") < page.index("Alice Able")
+    page = client.get(overview(slug, sort="-calls")).text
+    assert page.index("Alice Able") < page.index("Bea Behind") < page.index("Cleo Quiet")
+    page = client.get(overview(slug, sort="health")).text  # worst first
+    assert page.index("Cleo Quiet") < page.index("Bea Behind") < page.index("Alice Able")
+    assert 'aria-sort="ascending"' in page
+
+
+def test_the_overview_shows_figures_and_explains_the_rule(client, world, three_pairs):
+    client.force_login(world.admin)
+    page = client.get(overview(world.program.slug)).text
+    assert "How health is worked out" in page
+    assert "twice the agreed interval" in page
+    assert "Only 2 of 6 expected calls held in 90 days." in page  # Bea's reason
+    assert "9 of 18" in page  # calls held of expected, all current pairs (world's own pair expects none)
+
+
+def test_the_overview_runs_the_same_queries_at_any_size(client, world, django_assert_num_queries):
+    client.force_login(world.admin)
+    a_pair(world, "First Pair", called=[3, 20])
+    with django_assert_num_queries(16) as small:
+        client.get(overview(world.program.slug))
+    for i in range(30):  # more than a page
+        pair = a_pair(world, f"Pair {i}", called=[3, 20, 40])
+        HomeworkFactory(session=pair.sessions.first())
+        CallFeedbackFactory(session=pair.sessions.first())
+        rate_rounds(pair, {GoalFactory(partnership=pair): [4, 6]})
+    for params in [{}, {"health": "at_risk", "sort": "-rating"}, {"page": "2", "sort": "health"}]:
+        with django_assert_num_queries(len(small.captured_queries)):
+            assert client.get(overview(world.program.slug, **params)).status_code == 200
+
+
+@pytest.fixture
+def eager_tasks():
+    from mentoring.celery import app
+
+    before = {name: app.conf[name] for name in ("task_always_eager", "task_eager_propagates")}
+    app.conf.update(task_always_eager=True, task_eager_propagates=True)
+    yield
+    app.conf.update(before)
+
+
+def test_nudging_emails_both_with_the_admins_message(
+    client, world, mailoutbox, django_capture_on_commit_callbacks, eager_tasks
+):
+    client.force_login(world.admin)
+    url = reverse("partnerships:program_partnership_nudge", args=[world.program.slug, world.partnership.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url, {"message": "Could you set a date for your next call?", "next": "health=at_risk"}
+        )
+    assert response.status_code == 303
+    assert response["Location"].endswith("?health=at_risk#pairs")
+    assert sorted(m.to[0] for m in mailoutbox) == sorted([world.mentor.email, world.protege.email])
+    assert all("Could you set a date for your next call?" in m.body for m in mailoutbox)
+    assert mailoutbox[0].reply_to == [world.admin.email]
+
+
+def test_an_empty_nudge_is_refused_and_sends_nothing(
+    client, world, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(world.admin)
+    url = reverse("partnerships:program_partnership_nudge", args=[world.program.slug, world.partnership.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"message": "  "}, follow=True)
+    assert "Write a short message" in response.text
+    assert mailoutbox == []
+
+
+def test_rematching_ends_the_partnership_and_sends_both_to_the_board(client, world):
+    client.force_login(world.admin)
+    mentor = world.partnership.mentor
+    assert mentor.load == 1
+    url = reverse("partnerships:program_partnership_rematch", args=[world.program.slug, world.partnership.pk])
+    response = client.post(url, {"reason": "Time zones did not work out."})
+    assert response.status_code == 303
+    board = reverse("partnerships:matching_board", args=[world.program.slug])
+    assert response["Location"] == f"{board}?protege={world.partnership.protege_id}"
+    world.partnership.refresh_from_db()
+    assert world.partnership.status == Partnership.Status.ENDED
+    assert Participant.objects.get(pk=mentor.pk).load == 0
+    # Without a reason nothing changes.
+    other = a_pair(world, "Dee Dee", called=[3])
+    response = client.post(
+        reverse("partnerships:program_partnership_rematch", args=[world.program.slug, other.pk]),
+        {"reason": ""},
+    )
+    other.refresh_from_db()
+    assert other.status == Partnership.Status.ACTIVE
+
+
+def test_the_report_streams_one_row_per_partnership_with_iso_dates(client, world, three_pairs):
+    client.force_login(world.admin)
+    Partnership.objects.filter(pk=three_pairs["cleo"].pk).update(status=Partnership.Status.ENDED)
+    response = client.get(reverse("partnerships:program_report", args=[world.program.slug]))
+    assert response.status_code == 200 and response.streaming
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert len(rows) == 4  # every partnership, ended ones too
+    bea = next(r for r in rows if r["protege"] == "Bea Behind")
+    assert (bea["calls_held_90d"], bea["calls_expected_90d"], bea["health"]) == ("2", "6", "at_risk")
+    assert datetime.datetime.fromisoformat(bea["last_call_at"]).tzinfo is not None
+    assert datetime.date.fromisoformat(bea["started_on"])
+    assert datetime.datetime.fromisoformat(bea["agreement_accepted_at"])
+    assert next(r for r in rows if r["protege"] == "Cleo Quiet")["status"] == "ended"
+
+
+def test_the_report_reads_through_a_server_side_cursor_in_chunks(world, django_assert_num_queries):
+    from partnerships.selectors import program_report_rows
+
+    for i in range(5):
+        a_pair(world, f"Pair {i}", called=[3])
+    rows = program_report_rows(world.program, chunk_size=2)
+    assert next(rows)[0] == "partnership_id"
+    assert len(list(rows)) == 6
+
+
+SECRETS = {
+    "call notes": "SECRET-notes",
+    "key learnings": "SECRET-learnings",
+    "homework reflection": "SECRET-hw-reflection",
+    "goal why": "SECRET-why",
+    "goal evidence": "SECRET-evidence",
+    "rating reflection": "SECRET-rating-reflection",
+    "feedback comment": "SECRET-feedback",
+    "check comment": "SECRET-check",
+}
+
+
+def test_no_admin_page_nor_the_report_shows_what_a_pair_wrote(client, world):
+    pair = world.partnership
+    agree(pair)
+    started(pair, 100)
+    call = SessionFactory(
+        partnership=pair,
+        checkin_notes=SECRETS["call notes"],
+        topic=SECRETS["call notes"],
+        prepare_next=SECRETS["call notes"],
+        key_learnings=SECRETS["key learnings"],
+        starts_at=timezone.now() - datetime.timedelta(days=3),
+    )
+    HomeworkFactory(
+        session=call,
+        status=Homework.Status.DONE,
+        done_at=timezone.now(),
+        reflection=SECRETS["homework reflection"],
+    )
+    CallFeedbackFactory(session=call, comment=SECRETS["feedback comment"])
+    PartnershipCheck.objects.create(
+        partnership=pair,
+        role="protege",
+        after_calls=3,
+        working=2,
+        valuable=2,
+        comment=SECRETS["check comment"],
+    )
+    goal = GoalFactory(partnership=pair, why=SECRETS["goal why"])
+    rate_rounds(pair, {goal: [7, 5]})
+    ProgressRating.objects.filter(goal=goal).update(
+        self_assessment=SECRETS["goal evidence"], reflection=SECRETS["rating reflection"]
+    )
+    Goal.objects.filter(pk=goal.pk).update(why=SECRETS["goal why"])
+    slug = world.program.slug
+    participant = Participant.objects.get(user=world.protege, program=world.program)
+    client.force_login(world.admin)
+    pages = [
+        overview(slug),
+        overview(slug, health="at_risk", sort="-rating", q="Sam"),
+        overview(slug, status="all", sort="health", rating="down"),
+        reverse("partnerships:people", args=[slug]),
+        reverse("partnerships:participant_detail", args=[slug, participant.pk]),
+        reverse("partnerships:matching_board", args=[slug]),
+        reverse("partnerships:program_report", args=[slug]),
+    ]
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        for what, secret in SECRETS.items():
+            assert secret.encode() not in body, f"{what} on {path}"
+    # The pair is there, as numbers.
+    assert b"Sam Prot" in client.get(overview(slug, health="stalled")).content
+
+
+def test_an_admin_of_two_programs_sees_only_this_programs_pairs(client, world, three_pairs):
+    elsewhere = PartnershipFactory(protege__user__display_name="Zed Elsewhere")
+    elsewhere.program.admins.add(world.admin)
+    client.force_login(world.admin)
+    assert "Zed Elsewhere" not in client.get(overview(world.program.slug, status="all")).text
+    report = b"".join(
+        client.get(reverse("partnerships:program_report", args=[world.program.slug])).streaming_content
+    )
+    assert b"Zed Elsewhere" not in report
