@@ -101,13 +101,15 @@ def next_rating_point(
     last_round_at: datetime.datetime | None,
     has_end: bool,
     active_goals: int,
+    today: datetime.date | None = None,
 ) -> RatingDue | None:
     """The baseline before the first rating; then a check-in rating one cadence
     after the last; the end rating on the planned end; nothing after that, or
-    once the partnership is over."""
+    once the partnership is over. Dates are in the current time zone; ``today``
+    defaults to today's date there (the reminders' scan passes its own)."""
     if partnership.status not in CURRENT or has_end:
         return None
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     if last_round_at is None:
         start = partnership.started_on or today
         return RatingDue(partnership, RatingRound.Point.BASELINE, start, active_goals)

@@ -9,14 +9,19 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from goals.models import Goal, RatingRound
 from partnerships.models import Agreement, Participant, Partnership
+from sessions_log.models import Homework
+from sessions_log.selectors import open_agenda
 
 from .models import Kind, Reminder
+from .rules import homework_id_of
 from .timing import zone_of
 
 STOP_SALT = "reminders.stop"
@@ -53,6 +58,8 @@ def target_path(reminder: Reminder) -> str:
         return reverse("partnerships:agreement", args=[pk])
     if reminder.kind == Kind.RATING:
         return reverse("goals:rating_new", args=[pk])
+    if reminder.kind == Kind.HOMEWORK:
+        return reverse("sessions_log:homework", args=[pk])
     if reminder.kind == Kind.STALL:
         return reverse("partnerships:program_overview", args=[reminder.partnership.program.slug]) + "#pairs"
     return reverse("partnerships:partnership_home", args=[pk])
@@ -63,10 +70,33 @@ def _agreement_id(reminder: Reminder) -> int | None:
     return int(reminder.object_key[len(prefix) :]) if reminder.object_key.startswith(prefix) else None
 
 
+def homework_of(reminder: Reminder) -> Homework | None:
+    """The homework item a homework reminder is about, while it is still open
+    and due on the day the reminder was decided for."""
+    return Homework.objects.filter(
+        pk=homework_id_of(reminder.object_key),
+        partnership=reminder.partnership_id,
+        status=Homework.Status.OPEN,
+        due_on=reminder.due_at.date(),
+    ).first()
+
+
 def still_due(reminder: Reminder, now: datetime.datetime) -> bool:
     """Whether what the reminder is about still needs the person, at sending time:
-    the call was not moved, the proposal still waits for them, no call was held since."""
+    the call was not moved, the proposal still waits for them, no call was held
+    since, the homework is still open and due that day."""
     partnership: Partnership = reminder.partnership
+    if reminder.kind == Kind.HOMEWORK:
+        return partnership.status == Partnership.Status.ACTIVE and homework_of(reminder) is not None
+    if reminder.kind == Kind.RATING:
+        rounds = RatingRound.objects.filter(partnership=partnership)
+        return (
+            partnership.status == Partnership.Status.ACTIVE
+            and Goal.objects.filter(partnership=partnership, status=Goal.Status.ACTIVE).exists()
+            and not rounds.filter(
+                Q(created_at__gte=reminder.created_at) | Q(point=RatingRound.Point.END)
+            ).exists()
+        )
     if reminder.kind == Kind.CHECK_IN:
         return (
             partnership.status == Partnership.Status.ACTIVE
@@ -97,6 +127,24 @@ def _when(moment: datetime.datetime) -> str:
     return date_format(timezone.localtime(moment), "l j F Y, H:i")
 
 
+def _agenda_and_homework(partnership: Partnership, call_day: datetime.date) -> list[str]:
+    """The check-in's lines on what the call will cover: the agenda so far and
+    the open homework due by the call's day. Two queries."""
+    agenda, _someday = open_agenda(partnership)
+    lines = [
+        "The agenda so far: " + "; ".join(item.text for item in agenda) + "."
+        if agenda
+        else "Nothing is on the agenda yet: add a topic or question before the call."
+    ]
+    due = Homework.objects.filter(
+        partnership=partnership, status=Homework.Status.OPEN, session__is_draft=False, due_on__lte=call_day
+    ).order_by("due_on", "pk")
+    if due:
+        items = "; ".join(f"“{item.description}” (due {date_format(item.due_on, 'l j F')})" for item in due)
+        lines.append(f"Homework due by the call: {items}.")
+    return lines
+
+
 def _content(reminder: Reminder) -> dict:
     """Subject, lines and link text of one reminder, in the recipient's zone."""
     partnership = reminder.partnership
@@ -109,6 +157,7 @@ def _content(reminder: Reminder) -> dict:
         if in_force:
             boxes = "; ".join(f"{label}, {minutes} min" for label, minutes in in_force.time_boxes)
             lines.append(f"The call's structure ({in_force.call_minutes} minutes): {boxes}.")
+        lines += _agenda_and_homework(partnership, timezone.localtime(reminder.due_at).date())
         return {
             "subject": f"Your call with {other.name} {when} at {timezone.localtime(reminder.due_at):%H:%M}",
             "lines": lines,
@@ -142,9 +191,38 @@ def _content(reminder: Reminder) -> dict:
             ],
             "link_text": f"Open the {partnership.program.name} overview",
         }
+    if reminder.kind == Kind.HOMEWORK:
+        item = homework_of(reminder)
+        what = f"“{item.description}”" if item else "Your homework"
+        due = date_format(reminder.due_at.date(), "l j F Y")
+        if reminder.object_key.endswith("-overdue"):
+            return {
+                "subject": f"Overdue: {what}, due {date_format(reminder.due_at.date(), 'j F')}",
+                "lines": [
+                    f"The homework {what} from your call with {other.name} was due on {due} and is still open.",
+                    "Mark it done with a short reflection, or say at your next call what got in the way.",
+                ],
+                "link_text": "Open your homework",
+            }
+        return {
+            "subject": f"Homework due {date_format(reminder.due_at.date(), 'l j F')}: {what}",
+            "lines": [
+                f"The homework {what} from your call with {other.name} is due on {due}.",
+                "Once it is done, mark it done with a short reflection.",
+            ],
+            "link_text": "Open your homework",
+        }
+    point = (
+        RatingRound.Point(reminder.object_key) if reminder.object_key in RatingRound.Point.values else None
+    )
+    label = point.label if point else "progress rating"
+    since = date_format(reminder.due_at.date(), "l j F Y")
     return {
-        "subject": "Time to rate your goals",
-        "lines": ["Your goals are due a progress rating: 0 to 10 for each, with what grounds the number."],
+        "subject": f"Time to rate your goals: your {label.lower()}",
+        "lines": [
+            f"Your {label.lower()} is due, from {since}: rate each of your goals 0 to 10, "
+            "with what grounds the number."
+        ],
         "link_text": "Rate your goals",
     }
 

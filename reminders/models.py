@@ -22,6 +22,7 @@ class Kind(models.TextChoices):
     NUDGE = "nudge", "A nudge when no call has been held for a while"
     RATING = "rating", "Prompts to rate your goals"
     STALL = "stall", "Partnerships stalling in programs you run"
+    HOMEWORK = "homework", "Homework coming due, and overdue"
 
 
 class ReminderQuerySet(models.QuerySet["Reminder"]):

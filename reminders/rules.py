@@ -11,13 +11,30 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    CharField,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Concat, Greatest
+from django.utils import timezone
 
+from goals.models import Goal, RatingRound
+from goals.selectors import next_rating_point
 from partnerships import schedule
 from partnerships.models import Agreement, Cadence, Participant, Partnership
+from sessions_log.models import Homework
 
-from .models import Kind, Reminder
+from .models import Kind, Reminder, ReminderOptOut
 from .timing import QUIET_UNTIL, at_local, zone_of
 
 CURRENT = [Partnership.Status.PROPOSED, Partnership.Status.ACTIVE]
@@ -26,6 +43,13 @@ AGREEMENT_WAIT = datetime.timedelta(days=3)
 NUDGE_AFTER = 1.5  # × the cadence's interval without a call
 STALL_AFTER = 2.0
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+HOMEWORK_AHEAD = datetime.timedelta(days=2)
+# An item overdue for longer than this is not reminded any more (nor, the day
+# this rule first runs, are items long overdue): it keeps the scan's range short.
+HOMEWORK_OVERDUE_WINDOW = datetime.timedelta(days=7)
+# The widest offsets from UTC of any zone: a local date is within these of UTC's.
+EARLIEST_OFFSET = datetime.timedelta(hours=12)
+LATEST_OFFSET = datetime.timedelta(hours=14)
 
 
 @dataclass(frozen=True)
@@ -36,8 +60,16 @@ class Decision:
     partnership_id: int
     object_key: str
     due_at: datetime.datetime
-    recipient: object  # accounts.User, with time_zone loaded
+    recipient: object  # accounts.User or Recipient: its pk and time_zone are read
     fires_at: datetime.datetime
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Just what the scan needs of a person: who, and their zone."""
+
+    pk: int
+    time_zone: str
 
 
 # --- check-in: a day before each planned call, and the morning of it ----------
@@ -51,27 +83,35 @@ def check_in(now: datetime.datetime) -> Iterator[Decision]:
     decided = Reminder.objects.filter(
         kind=Kind.CHECK_IN, partnership=OuterRef("pk"), due_at=OuterRef("next_call_at")
     )
-    partnerships = (
+    calls = (
         # Uses the partial index reminders_partnership_next_call (migration 0002).
+        # Plain values, not model instances: at 5 % of 100,000 pairs, building
+        # five objects per pair was a good part of the scan's budget.
         Partnership.objects.filter(
             status=Partnership.Status.ACTIVE, next_call_at__gt=now, next_call_at__lte=now + CHECK_IN_AHEAD
         )
         .exclude(Exists(decided))
-        .select_related("mentor__user", "protege__user")
         .order_by()
+        .values_list(
+            "pk",
+            "next_call_at",
+            "mentor__user_id",
+            "mentor__user__time_zone",
+            "protege__user_id",
+            "protege__user__time_zone",
+        )
     )
-    for partnership in partnerships:
-        call = partnership.next_call_at
-        for person in (partnership.mentor.user, partnership.protege.user):
+    for partnership_id, call, mentor_id, mentor_zone, protege_id, protege_zone in calls:
+        for person in (Recipient(mentor_id, mentor_zone), Recipient(protege_id, protege_zone)):
             tz = zone_of(person)
             call_day = call.astimezone(tz).date()
             if call_day > now.astimezone(tz).date():
                 yield Decision(
-                    Kind.CHECK_IN, partnership.pk, "day_before", call, person, call - CHECK_IN_AHEAD
+                    Kind.CHECK_IN, partnership_id, "day_before", call, person, call - CHECK_IN_AHEAD
                 )
             morning = at_local(call_day, QUIET_UNTIL, tz)
             if morning < call:
-                yield Decision(Kind.CHECK_IN, partnership.pk, "morning", call, person, morning)
+                yield Decision(Kind.CHECK_IN, partnership_id, "morning", call, person, morning)
 
 
 # --- agreement pending: the side that has not accepted after three days -------
@@ -126,17 +166,6 @@ def _rhythms() -> list[schedule.Rhythm]:
     return [schedule.Rhythm(c) for c in Cadence.values if c != Cadence.EVERY_N_WEEKS] + every_n
 
 
-def _quiet_since(cutoff: datetime.datetime, now: datetime.datetime) -> Q:
-    """No call held after ``cutoff``: none logged, and no set call that has
-    passed since (a set call whose time has passed counts as held, as in
-    partnerships.schedule.next_call)."""
-    return (
-        (Q(last_call_at__isnull=True) | Q(last_call_at__lte=cutoff))
-        & (Q(next_call_at__isnull=True) | Q(next_call_at__lte=cutoff) | Q(next_call_at__gt=now))
-        & Q(started_on__lte=cutoff.date())
-    )
-
-
 def _interval(rhythm: schedule.Rhythm, share: float) -> datetime.timedelta:
     return datetime.timedelta(days=rhythm.nominal_days * share)
 
@@ -168,26 +197,56 @@ def still_stalled(now: datetime.datetime) -> Exists:
     )
 
 
+def _since_last_call(now: datetime.datetime) -> Coalesce:
+    """``anchor_of`` in SQL (for an outer Partnership): the later of the logged
+    call and a set call that has passed, else noon UTC of the start day."""
+    return Coalesce(
+        Greatest(
+            "last_call_at",
+            Case(When(next_call_at__lte=now, then=F("next_call_at")), output_field=DateTimeField()),
+        ),
+        ExpressionWrapper(
+            Cast("started_on", DateTimeField()) + Value(datetime.timedelta(hours=12)),
+            output_field=DateTimeField(),
+        ),
+        output_field=DateTimeField(),
+    )
+
+
+def _nudge_cutoff(now: datetime.datetime) -> Case:
+    """The latest anchor that is 1.5 × the in-force agreement's interval ago,
+    one constant per rhythm (partnerships.schedule's nominal intervals)."""
+    whens = []
+    for rhythm in _rhythms():
+        condition = Q(in_force__cadence=rhythm.cadence)
+        if rhythm.cadence == Cadence.EVERY_N_WEEKS:
+            condition &= Q(in_force__every_weeks=rhythm.every_weeks)
+        whens.append(When(condition, then=Value(now - _interval(rhythm, NUDGE_AFTER))))
+    return Case(*whens, output_field=DateTimeField())
+
+
 def nudge_and_stall(now: datetime.datetime) -> Iterator[Decision]:
     """A nudge to both people of an active pair with an agreement in force once
     no call has been held for 1.5 × their cadence's interval (unless a call is
-    set ahead), and a stall flag to each program admin at 2 ×. The thresholds
-    are compared in SQL, one condition per cadence (partnerships.schedule's
-    nominal intervals), so only the pairs past 1.5 × come back."""
-    in_force = Agreement.objects.filter(partnership=OuterRef("pk"), status=Agreement.Status.IN_FORCE)
-    due = Q(pk__in=[])
-    for rhythm in _rhythms():
-        condition = Q(cadence=rhythm.cadence) & _quiet_since(now - _interval(rhythm, NUDGE_AFTER), now)
-        if rhythm.cadence == Cadence.EVERY_N_WEEKS:
-            condition &= Q(every_weeks=rhythm.every_weeks)
-        due |= condition
+    set ahead), and a stall flag to each program admin at 2 ×.
+
+    One pass over the active pairs joined to their agreement in force (at most
+    one: agreement_one_in_force): the anchor and the cutoff per rhythm are
+    plain expressions on the joined row, so PostgreSQL checks 100,000 pairs in
+    a sequential scan and a hash join, and only the pairs past 1.5 × come back."""
     partnerships = (
-        Partnership.objects.filter(status=Partnership.Status.ACTIVE, started_on__isnull=False)
-        .annotate(
-            cadence=Subquery(in_force.values("cadence")[:1]),
-            every_weeks=Subquery(in_force.values("every_weeks")[:1]),
+        Partnership.objects.annotate(
+            in_force=FilteredRelation(
+                "agreements", condition=Q(agreements__status=Agreement.Status.IN_FORCE)
+            ),
         )
-        .filter(due)
+        .filter(status=Partnership.Status.ACTIVE, started_on__isnull=False, in_force__isnull=False)
+        .annotate(
+            cadence=F("in_force__cadence"),
+            every_weeks=F("in_force__every_weeks"),
+            anchor=_since_last_call(now),
+        )
+        .filter(anchor__lte=_nudge_cutoff(now))
         .exclude(still_stalled(now))
         .select_related("mentor__user", "protege__user")
         .prefetch_related("program__admins")
@@ -207,4 +266,167 @@ def nudge_and_stall(now: datetime.datetime) -> Iterator[Decision]:
                 yield Decision(Kind.STALL, partnership.pk, "stall", stall_at, admin, stall_at)
 
 
-RULES = [check_in, agreement_pending, nudge_and_stall]
+def _opted_out(user_path: str, kind: str) -> Exists:
+    """The person at ``user_path`` of the outer row stopped ``kind``: no need to decide for them."""
+    return Exists(ReminderOptOut.objects.filter(user=OuterRef(user_path), kind=kind))
+
+
+# --- homework: two days before an item is due, and when it becomes overdue -----
+
+
+def day_key(day: datetime.date) -> datetime.datetime:
+    """A date as the ledger's ``due_at``: 00:00 UTC of that day. Zone-free, so
+    it does not move when the recipient changes zone."""
+    return datetime.datetime.combine(day, datetime.time(0), tzinfo=datetime.UTC)
+
+
+def homework_key(homework_id: int, moment: str) -> str:
+    return f"homework-{homework_id}-{moment}"
+
+
+def homework_id_of(object_key: str) -> int | None:
+    parts = object_key.split("-")
+    return int(parts[1]) if len(parts) == 3 and parts[0] == "homework" and parts[1].isdigit() else None
+
+
+def _homework_decided(moment: str) -> Exists:
+    """The reminder for this moment of an outer Homework, at its current due date, is in the ledger."""
+    return Exists(
+        Reminder.objects.filter(
+            kind=Kind.HOMEWORK,
+            partnership=OuterRef("partnership"),
+            object_key=Concat(
+                Value("homework-"),
+                Cast(OuterRef("pk"), CharField()),
+                Value(f"-{moment}"),
+                output_field=CharField(),
+            ),
+            due_at=Cast(OuterRef("due_on"), DateTimeField()),  # the session's zone is UTC: day_key()
+        )
+    )
+
+
+def homework(now: datetime.datetime) -> Iterator[Decision]:
+    """To the protégé of an active pair, for each open item of a finished call
+    log: one reminder from 00:00 (so, with quiet hours, 08:00) of their day two
+    days before it is due, and one from 00:00 of the day after it was due
+    (overdue). An item set less than two days before it is due gets no "ahead"
+    reminder: it was set at the call just now. Only items due in a window of
+    a few days around today come back from the database (partial index
+    reminders_homework_open_due, migration 0003), less those already decided."""
+    latest_today = (now + LATEST_OFFSET).date()
+    earliest_today = (now - EARLIEST_OFFSET).date()
+    ahead_possible_until = latest_today + HOMEWORK_AHEAD
+    items = (
+        Homework.objects.filter(
+            status=Homework.Status.OPEN,
+            due_on__gte=earliest_today - HOMEWORK_OVERDUE_WINDOW,
+            due_on__lte=ahead_possible_until,
+            session__is_draft=False,
+            partnership__status=Partnership.Status.ACTIVE,
+        )
+        .exclude(_homework_decided("overdue"))
+        # Not yet overdue anywhere and already reminded ahead: nothing more for now.
+        .exclude(Q(due_on__gte=latest_today) & _homework_decided("ahead"))
+        .exclude(_opted_out("partnership__protege__user", Kind.HOMEWORK))
+        .select_related("partnership__protege__user")
+        .only("pk", "due_on", "created_at", "partnership_id", "partnership__protege__user__time_zone")
+        .order_by()
+    )
+    for item in items:
+        person = item.partnership.protege.user
+        tz = zone_of(person)
+        today = now.astimezone(tz).date()
+        due = day_key(item.due_on)
+        if today > item.due_on:
+            if today - item.due_on <= HOMEWORK_OVERDUE_WINDOW:
+                overdue_from = at_local(item.due_on + datetime.timedelta(days=1), datetime.time(0), tz)
+                yield Decision(
+                    Kind.HOMEWORK,
+                    item.partnership_id,
+                    homework_key(item.pk, "overdue"),
+                    due,
+                    person,
+                    overdue_from,
+                )
+        elif today >= item.due_on - HOMEWORK_AHEAD:
+            ahead_from = at_local(item.due_on - HOMEWORK_AHEAD, datetime.time(0), tz)
+            if item.created_at <= ahead_from:
+                yield Decision(
+                    Kind.HOMEWORK,
+                    item.partnership_id,
+                    homework_key(item.pk, "ahead"),
+                    due,
+                    person,
+                    ahead_from,
+                )
+
+
+# --- rating prompt: to the protégé when a rating point is due --------------------
+
+# The shortest time between two ratings (goals.selectors.CHECK_IN_INTERVAL: a
+# week), less the widest gap between two zones' dates: a round more recent
+# than this cannot be followed by a due check-in rating anywhere.
+RATING_RECENT = datetime.timedelta(days=7) - datetime.timedelta(days=2)
+
+
+def rating(now: datetime.datetime) -> Iterator[Decision]:
+    """To the protégé of an active pair with active goals, once a rating point
+    (goals.selectors.next_rating_point: baseline, check-in, end) has come on
+    their calendar: one prompt per point, from 00:00 of its day (so 08:00 with
+    quiet hours). SQL keeps only the pairs where a point can be due: no round
+    yet, a round at least five days old, or the planned end reached; and drops
+    those prompted since their last round (unless the end has come since) or
+    prompted for the end. The exact point is then the goals app's own rule."""
+    latest_today = (now + LATEST_OFFSET).date()
+    last_round = (
+        RatingRound.objects.filter(partnership=OuterRef("pk"))
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    prompted = Reminder.objects.filter(kind=Kind.RATING, partnership=OuterRef("pk"))
+    prompted_since_last_round = Exists(
+        prompted.filter(created_at__gt=Coalesce(OuterRef("last_round_at"), Value(EPOCH)))
+    )
+    end_reached = Q(planned_end_on__lte=latest_today)
+    partnerships = (
+        Partnership.objects.filter(status=Partnership.Status.ACTIVE, started_on__isnull=False)
+        .filter(Exists(Goal.objects.filter(partnership=OuterRef("pk"), status=Goal.Status.ACTIVE)))
+        .exclude(Exists(RatingRound.objects.filter(partnership=OuterRef("pk"), point=RatingRound.Point.END)))
+        .exclude(Exists(prompted.filter(object_key=RatingRound.Point.END)))
+        .exclude(_opted_out("protege__user", Kind.RATING))
+        .annotate(last_round_at=Subquery(last_round))
+        .filter(
+            Q(last_round_at__isnull=True, started_on__lte=latest_today)
+            | Q(last_round_at__lte=now - RATING_RECENT)
+            | end_reached
+        )
+        .exclude(~end_reached & prompted_since_last_round)
+        .select_related("program", "protege__user")
+        .order_by()
+    )
+    for partnership in partnerships:
+        person = partnership.protege.user
+        tz = zone_of(person)
+        today = now.astimezone(tz).date()
+        with timezone.override(tz):
+            due = next_rating_point(
+                partnership,
+                last_round_at=partnership.last_round_at,
+                has_end=False,
+                active_goals=1,
+                today=today,
+            )
+        if due is None or due.due_on > today:
+            continue
+        yield Decision(
+            Kind.RATING,
+            partnership.pk,
+            due.point,
+            day_key(due.due_on),
+            person,
+            at_local(due.due_on, datetime.time(0), tz),
+        )
+
+
+RULES = [check_in, agreement_pending, nudge_and_stall, homework, rating]
