@@ -5,6 +5,7 @@ is taken over."""
 import datetime
 import re
 import threading
+import types
 
 import pytest
 from django.core import mail
@@ -171,3 +172,19 @@ def test_the_email_has_text_and_html_the_name_the_thing_due_a_link_and_a_stop_li
     assert mimetype == "text/html" and "Sam Protégé" in html
     assert email.extra_headers["Message-ID"] == f"<reminder-{reminder.pk}@127.0.0.1>"
     assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_the_portable_ledger_path_of_make_run_also_records_once_and_enqueues_once(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    # `make run` on its embedded SQLite cannot use PostgreSQL's unnest(); the
+    # portable path must keep the same promise.
+    monkeypatch.setattr(services, "connection", types.SimpleNamespace(vendor="sqlite"))
+    Partnership.objects.filter(pk=world.partnership.pk).update(next_call_at=at(2026, 10, 6, 15, 0))
+    with django_capture_on_commit_callbacks() as first:
+        reminders_scan(now=NOW)
+    with django_capture_on_commit_callbacks() as second:
+        reminders_scan(now=NOW + datetime.timedelta(minutes=5))
+    assert Reminder.objects.count() == 4
+    assert len(first) == 2
+    assert len(second) == 0
