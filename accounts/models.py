@@ -56,6 +56,11 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
             models.CheckConstraint(condition=~models.Q(email=""), name="user_email_not_blank"),
         ]
+        indexes = [
+            # Lists of people by name walk this instead of sorting everyone: the program
+            # overview's first page of pairs (partnerships.selectors.HEALTH_SORTS).
+            models.Index(fields=["display_name", "id"], name="user_display_name_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name

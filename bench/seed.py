@@ -17,7 +17,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from partnerships.models import Cadence, Method, Participant, Partnership, Program, Topic
+from partnerships import health
+from partnerships.models import Agreement, Cadence, Method, Participant, Partnership, Program, Topic
 
 SCALES = {
     "full": {"partnerships": 10_000},
@@ -28,6 +29,15 @@ TOPICS = [f"Topic {i:02d}" for i in range(40)]
 TIME_ZONES = ["Europe/London", "Europe/Berlin", "America/New_York", "America/Chicago", "Asia/Tokyo",
               "Asia/Kolkata", "Australia/Sydney", "Africa/Lagos", "America/Sao_Paulo", "Asia/Singapore"]  # fmt: skip
 BATCH = 5_000
+# Names from these, so pairs sorted by name interleave mentors and protégés as real ones do.
+FIRST_NAMES = ["Ada", "Bo", "Chidi", "Dana", "Emeka", "Farah", "Giulia", "Hiro", "Ines", "Jonas", "Kemi",
+               "Lars", "Mei", "Nadia", "Omar", "Priya", "Quinn", "Rosa", "Sven", "Tariq", "Uma", "Vera",
+               "Wen", "Ximena", "Yusuf", "Zoe"]  # fmt: skip
+LAST_NAMES = ["Adeyemi", "Becker", "Costa", "Dubois", "Eriksen", "Fischer", "García", "Haddad", "Ito",
+              "Jensen", "Kowalski", "Lindqvist", "Müller", "Nakamura", "Okafor", "Patel", "Rossi",
+              "Schmidt", "Tanaka", "Usman", "Varga", "Wójcik", "Yamamoto", "Zhang"]  # fmt: skip
+# The agreed cadences, as often as pairs choose them.
+CADENCES = ["weekly", "every_two_weeks", "every_two_weeks", "twice_a_month", "monthly", "monthly"]
 
 
 class Progress:
@@ -71,7 +81,8 @@ def _program(*, name: str, slug: str, pairs: int, rng: random.Random, password: 
         email = f"{role}{i // 2}@{slug}.bench"
         if demo and i < 2:
             email = f"{role}@example.com"
-        users.append(User(email=email, display_name=f"{role.title()} {i // 2} {slug}", password=password,
+        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} {i}"
+        users.append(User(email=email, display_name=name, password=password,
                           time_zone=rng.choice(TIME_ZONES)))  # fmt: skip
     users = _bulk(User, users, f"{slug} people")
 
@@ -113,6 +124,7 @@ def _program(*, name: str, slug: str, pairs: int, rng: random.Random, password: 
             )
         )  # fmt: skip
     partnerships = _bulk(Partnership, partnerships, f"{slug} pairs")
+    _agreements(partnerships, rng=rng, slug=slug)
     _history(partnerships, rng=rng, slug=slug)
 
     # Some protégés waiting for a mentor, so the board has work to show.
@@ -130,6 +142,21 @@ def _program(*, name: str, slug: str, pairs: int, rng: random.Random, password: 
     admin = User.objects.get(email="admin@example.com")
     program.admins.add(admin)
     return program
+
+
+def _agreements(partnerships: list, *, rng: random.Random, slug: str) -> None:
+    """An agreement in force for each pair, from its first day, each pair's cadence its own."""
+    agreements = []
+    for pair in partnerships:
+        accepted = datetime.datetime.combine(pair.started_on, datetime.time(17), tzinfo=datetime.UTC)
+        agreements.append(Agreement(
+            partnership=pair, version=1, status="in_force", proposed_by_role="mentor",
+            cadence=rng.choice(CADENCES), call_minutes=30, checkin_minutes=10, topic_minutes=15,
+            prepare_minutes=5, method="video", first_review_on=pair.started_on + datetime.timedelta(days=42),
+            ends_on=pair.planned_end_on, success="Growth.", mentor_accepted_at=accepted,
+            protege_accepted_at=accepted, in_force_at=accepted,
+        ))  # fmt: skip
+    _bulk(Agreement, agreements, f"{slug} agreements")
 
 
 CALLS_PER_PAIR = 25  # 250,000 calls at full scale
@@ -226,3 +253,5 @@ def seed(scale: str) -> None:
     )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+    # What the nightly refresh keeps: every pair's health numbers of the day.
+    health.refresh_stale(Partnership.objects.all())

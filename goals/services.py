@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from partnerships import health
 from partnerships.models import Partnership
 
 from .models import (
@@ -292,4 +293,5 @@ def ratings_record(*, partnership: Partnership, by, entries: list[RatingEntry]) 
         )
         for entry in entries
     )
+    health.refresh_pair(partnership)
     return rating_round

@@ -10,6 +10,7 @@ without a secret key and allowed hosts, and passes ``check --deploy``).
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -270,6 +271,11 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": 60 * 60 * 24,
+    },
+    # Health numbers as of the new day (UTC), before admins start theirs (partnerships.health).
+    "refresh-health-numbers": {
+        "task": "partnerships.tasks.refresh_health_numbers",
+        "schedule": crontab(hour=0, minute=5),
     },
     # Decides and enqueues due reminders; safe to run twice (reminders.services).
     "scan-reminders": {

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from . import health
 from .access import role_of
 from .models import DEFAULT_GROUND_RULES, Agreement, Cadence, Method, Participant, Partnership
 
@@ -160,6 +161,7 @@ def agreement_accept(*, agreement: Agreement, by) -> Agreement:
     if locked.status == Partnership.Status.PROPOSED:
         fields |= {"status": Partnership.Status.ACTIVE, "started_on": timezone.localdate()}
     Partnership.objects.filter(pk=partnership.pk).update(**fields, updated_at=now)
+    health.refresh_pair(partnership)  # the calls expected follow the cadence in force
     partnership.refresh_from_db()
     return agreement
 

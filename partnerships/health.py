@@ -24,14 +24,19 @@ The rule, first match wins (``RULE`` is shown on the overview page):
    and ratings rising or both sides saying 4/5 or more;
 5. otherwise on track.
 
-The label is computed in SQL (``annotate``), so the overview can sort and
+The numbers are counted from each pair's history by ``refresh`` and stored
+(``HealthNumbers``): in the same transaction as whatever changes them, and
+each night as the window moves, so a program overview of 10,000 pairs reads
+10,000 rows, not years of calls, homework and ratings. The label is computed
+in SQL from the stored numbers (``annotate``), so the overview can sort and
 filter by it over every partnership; the words (``reason``) are written in
 Python for the rows shown only, from the same numbers and thresholds."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import (
     Avg,
     Case,
@@ -50,12 +55,13 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Greatest, Least
+from django.utils import timezone
 
 from goals.models import ProgressRating, RatingRound
 from sessions_log.models import Homework, PartnershipCheck, Session
 
 from . import schedule
-from .models import Cadence, Participant, Partnership
+from .models import Cadence, HealthNumbers, Participant, Partnership
 
 WINDOW_DAYS = 90
 AGREEMENT_GRACE_DAYS = 14  # matched this long without an agreement in force: at risk
@@ -188,6 +194,112 @@ def _share(field: str, fraction: tuple[int, int]) -> ExpressionWrapper:
     return ExpressionWrapper(F(field) * Value(n / d), output_field=FloatField())
 
 
+def _with_agreement(queryset: QuerySet[Partnership]) -> QuerySet[Partnership]:
+    return queryset.annotate(
+        in_force=FilteredRelation("agreements", condition=Q(agreements__status="in_force")),
+    )
+
+
+def _measured(partnerships: QuerySet[Partnership], *, as_of: datetime.date) -> QuerySet:
+    """Each partnership's ``STORED`` numbers as of ``as_of``, counted from its
+    history: a fixed number of index lookups per partnership."""
+    since = datetime.datetime.combine(
+        as_of - datetime.timedelta(days=WINDOW_DAYS), datetime.time(), datetime.UTC
+    )
+    window_start = Greatest(F("started_on"), Value(as_of - datetime.timedelta(days=WINDOW_DAYS)))
+    homework = Homework.objects.filter(partnership=OuterRef("pk"), session__is_draft=False)
+    return (
+        _with_agreement(partnerships)
+        .annotate(
+            m_calls_expected=Case(
+                When(
+                    in_force__isnull=False,
+                    started_on__isnull=False,
+                    then=Greatest(DaysBetween(Value(as_of), window_start), Value(0)) / _nominal_days(),
+                ),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            m_calls_held=_count(
+                Session.objects.held().filter(partnership=OuterRef("pk"), starts_at__gte=since)
+            ),
+            m_homework_assigned=_count(homework),
+            m_homework_due=_count(homework.filter(~Q(status=Homework.Status.OPEN) | Q(due_on__lt=as_of))),
+            m_homework_done=_count(homework.filter(status=Homework.Status.DONE)),
+            m_rating_latest=_round_average(0),
+            m_rating_previous=_round_average(1),
+            m_working=Least(
+                _latest_working(Participant.Role.MENTOR), _latest_working(Participant.Role.PROTEGE)
+            ),
+        )
+        .order_by()
+        .values_list("pk", *[f"m_{name}" for name in STORED])
+    )
+
+
+STORED = [
+    "calls_expected",
+    "calls_held",
+    "homework_assigned",
+    "homework_due",
+    "homework_done",
+    "rating_latest",
+    "rating_previous",
+    "working",
+]
+REFRESH_BATCH = 1000
+
+
+def refresh(partnership_ids: Iterable[int], *, today: datetime.date | None = None) -> int:
+    """Counts the health numbers of these partnerships again, as of ``today``,
+    and stores them (``HealthNumbers``). Idempotent. The caller holds the
+    partnerships' row locks (services lock the pair they change), so two
+    refreshes of one pair never interleave; returns how many were stored."""
+    today = today or timezone.localdate(timezone=datetime.UTC)
+    ids = list(partnership_ids)
+    for start in range(0, len(ids), REFRESH_BATCH):
+        chunk = Partnership.objects.filter(pk__in=ids[start : start + REFRESH_BATCH])
+        HealthNumbers.objects.bulk_create(
+            [
+                HealthNumbers(partnership_id=pk, as_of=today, **dict(zip(STORED, values, strict=True)))
+                for pk, *values in _measured(chunk, as_of=today)
+            ],
+            update_conflicts=True,
+            unique_fields=["partnership"],
+            update_fields=["as_of", *STORED, "updated_at"],
+        )
+    return len(ids)
+
+
+def refresh_pair(partnership: Partnership) -> None:
+    """After a change to what a pair's numbers count (a call, homework, a rating
+    round, an "is it working?" answer, the agreement, the pair closing): in the
+    same transaction, under the pair's lock."""
+    refresh([partnership.pk])
+
+
+def refresh_stale(partnerships: QuerySet[Partnership], *, today: datetime.date | None = None) -> int:
+    """Stores the numbers of those of ``partnerships`` that have none yet, and of
+    current ones whose numbers are of an earlier day (the window moved).
+    One query when none is stale. Pairs a service holds are skipped: it
+    refreshes them itself when it commits. The nightly task and the overview
+    call it; returns how many were refreshed."""
+    today = today or timezone.localdate(timezone=datetime.UTC)
+    stale = partnerships.filter(
+        Q(health_numbers__isnull=True) | Q(status__in=CURRENT, health_numbers__as_of__lt=today)
+    ).order_by("pk")
+    ids = list(stale.values_list("pk", flat=True))
+    refreshed = 0
+    for start in range(0, len(ids), REFRESH_BATCH):
+        with transaction.atomic():
+            chunk = ids[start : start + REFRESH_BATCH]
+            locked = Partnership.objects.filter(pk__in=chunk).select_for_update(
+                skip_locked=True, of=("self",)
+            )
+            refreshed += refresh(locked.values_list("pk", flat=True), today=today)
+    return refreshed
+
+
 def annotate(queryset: QuerySet[Partnership], *, now: datetime.datetime) -> QuerySet[Partnership]:
     """Adds the health numbers and the label to each partnership:
 
@@ -195,15 +307,12 @@ def annotate(queryset: QuerySet[Partnership], *, now: datetime.datetime) -> Quer
     ``calls_expected``, ``calls_held`` (last 90 days), ``homework_assigned``,
     ``homework_due``, ``homework_done``, ``rating_latest``, ``rating_previous``,
     ``rating_change``, ``working`` and ``health`` (a Label value, "" once closed),
-    with ``severity`` to sort by. A fixed number of correlated subqueries per
-    row: the cost follows the rows the database actually returns."""
+    with ``severity`` to sort by. The numbers are the stored ones
+    (``refresh_stale`` first, for numbers of today); nothing here reads a
+    pair's history, so the cost is one join per row."""
     today = now.date()
-    since = now - datetime.timedelta(days=WINDOW_DAYS)
-    window_start = Greatest(F("started_on"), Value(today - datetime.timedelta(days=WINDOW_DAYS)))
-    homework = Homework.objects.filter(partnership=OuterRef("pk"), session__is_draft=False)
-    queryset = queryset.annotate(
-        in_force=FilteredRelation("agreements", condition=Q(agreements__status="in_force")),
-    ).annotate(
+    numbers = {name: F(f"health_numbers__{name}") for name in STORED}
+    queryset = _with_agreement(queryset).annotate(
         accepted_at=F("in_force__in_force_at"),
         agreement_version=F("in_force__version"),
         cadence=F("in_force__cadence"),
@@ -212,24 +321,16 @@ def annotate(queryset: QuerySet[Partnership], *, now: datetime.datetime) -> Quer
         method=F("in_force__method"),
         first_review_on=F("in_force__first_review_on"),
         agreement_ends_on=F("in_force__ends_on"),
-        nominal_days=_nominal_days(),
-        calls_expected=Case(
-            When(
-                in_force__isnull=False,
-                started_on__isnull=False,
-                then=Greatest(DaysBetween(Value(today), window_start), Value(0)) / _nominal_days(),
-            ),
-            default=Value(0),
-            output_field=IntegerField(),
-        ),
-        calls_held=_count(Session.objects.held().filter(partnership=OuterRef("pk"), starts_at__gte=since)),
-        homework_assigned=_count(homework),
-        homework_due=_count(homework.filter(~Q(status=Homework.Status.OPEN) | Q(due_on__lt=today))),
-        homework_done=_count(homework.filter(status=Homework.Status.DONE)),
-        rating_latest=_round_average(0),
-        rating_previous=_round_average(1),
+        numbers_as_of=F("health_numbers__as_of"),
+        **{
+            name: Coalesce(value, 0)
+            for name, value in numbers.items()
+            if name.startswith(("calls", "homework"))
+        },
+        rating_latest=numbers["rating_latest"],
+        rating_previous=numbers["rating_previous"],
         rating_change=F("rating_latest") - F("rating_previous"),
-        working=Least(_latest_working(Participant.Role.MENTOR), _latest_working(Participant.Role.PROTEGE)),
+        working=numbers["working"],
     )
     at_risk = (
         Q(calls_expected__gt=0, calls_held__lt=_share("calls_expected", AT_RISK_CALLS))

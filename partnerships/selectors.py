@@ -5,7 +5,6 @@ import datetime
 import functools
 
 from django.core.paginator import Page, Paginator
-from django.db import connection
 from django.db.models import (
     Avg,
     Count,
@@ -595,53 +594,41 @@ def _describe_health(partnership: Partnership, *, now) -> Partnership:
     return partnership
 
 
-def program_health_page(program: Program, filters: dict, page: int | str | None) -> Page:
-    """A page of the program's partnerships with their health numbers, label
-    and reason, filtered and sorted as ``filters`` say, and whether a proposal
-    of a new agreement version waits. Two queries (a count and the page),
-    whatever the size of the program; the label is computed by the database,
-    the reason and the next call for the rows shown only."""
+def program_health(program: Program, filters: dict, page: int | str | None) -> dict:
+    """The overview: ``pairs``, a page of the program's partnerships with their
+    health numbers, label and reason, filtered and sorted as ``filters`` say,
+    and whether a proposal of a new agreement version waits; and the figures
+    at the top (``program_health_figures``). A fixed number of queries whatever
+    the size of the program, once the numbers of the day are stored (the
+    nightly refresh); the label is computed by the database, the reason and
+    the next call for the rows shown only."""
     now = timezone.now()
+    health.refresh_stale(Partnership.objects.filter(program=program), today=now.date())
     partnerships = _health_filtered(program, filters, now=now).annotate(
         has_proposal=Exists(Agreement.objects.filter(partnership=OuterRef("pk"), status="proposed"))
     )
     pairs: Page = Paginator(partnerships, HEALTH_PAGE_SIZE).get_page(page)
     pairs.object_list = [_describe_health(p, now=now) for p in pairs.object_list]
-    return pairs
+    return {"pairs": pairs, **program_health_figures(program, now=now)}
 
 
-HEALTH_TOTALS = [
-    "calls_held",
-    "calls_expected",
-    "homework_done",
-    "homework_due",
-    "rating_latest",
-    "rating_change",
-]
-
-
-def program_health_figures(program: Program) -> dict:
+def program_health_figures(program: Program, *, now: datetime.datetime) -> dict:
     """The figures at the top of the overview: people, matched share, active
     partnerships, calls held against expected in the last 90 days, homework
     completion, the average latest goal rating and its change, and how the
-    protégés rate their calls (1–5, last 90 days). Six queries."""
-    now = timezone.now()
+    protégés rate their calls (1–5, last 90 days), from the stored numbers of
+    the current partnerships. Five queries."""
     figures = program_figures(program)
-    current = health.annotate(
-        Partnership.objects.filter(program=program, status__in=CURRENT), now=now
-    ).values("status", *HEALTH_TOTALS)
-    # Summed over a subquery of the annotated pairs, in one pass: Django's
-    # aggregate() loses these annotations when it wraps the query itself.
-    sql, params = current.query.sql_with_params()
-    sums = ", ".join(f'SUM("{name}")' for name in HEALTH_TOTALS[:4])
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT COUNT(*) FILTER (WHERE status = 'active'), {sums}, "
-            f'AVG("rating_latest"), AVG("rating_change") FROM ({sql}) AS pairs',
-            params,
-        )
-        row = cursor.fetchone()
-    totals = dict(zip(["active", *HEALTH_TOTALS], row, strict=True))
+    numbers = {name: F(f"health_numbers__{name}") for name in health.STORED}
+    totals = Partnership.objects.filter(program=program, status__in=CURRENT).aggregate(
+        active=Count("pk", filter=Q(status=Partnership.Status.ACTIVE)),
+        **{
+            name: Sum(numbers[name])
+            for name in ["calls_held", "calls_expected", "homework_done", "homework_due"]
+        },
+        rating_latest=Avg(numbers["rating_latest"]),
+        rating_change=Avg(numbers["rating_latest"] - numbers["rating_previous"]),
+    )
     session_value = CallFeedback.objects.filter(
         session__partnership__program=program,
         session__starts_at__gte=now - datetime.timedelta(days=health.WINDOW_DAYS),
@@ -706,6 +693,7 @@ def program_report_rows(program: Program, *, chunk_size: int = 1000):
     stays flat at any size. Numbers and dates only, never what a pair writes;
     dates and times in ISO 8601 (times in UTC)."""
     now = timezone.now()
+    health.refresh_stale(Partnership.objects.filter(program=program), today=now.date())
     partnerships = _health_filtered(program, {"status": "all"}, now=now).only(
         "pk",
         "status",

@@ -10,7 +10,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from . import matching, selectors
+from . import health, matching, selectors
 from .models import ClosingReflection, DraftMatch, Participant, Partnership, Program
 
 CURRENT = [Partnership.Status.PROPOSED, Partnership.Status.ACTIVE]
@@ -92,6 +92,7 @@ def _end(partnership: Partnership, *, status: str, reason: str, by) -> Partnersh
     if not updated:
         raise ValidationError("This partnership has already ended.")
     Participant.objects.filter(pk=partnership.mentor_id).update(load=F("load") - 1)
+    health.refresh_pair(partnership)  # a closed pair keeps the numbers it closed with
     partnership.refresh_from_db()
     return partnership
 

@@ -31,18 +31,17 @@ def program_overview(request: HtmxHttpRequest, slug: str) -> TemplateResponse:
     program = get_program_for_admin(request.user, slug)
     form = HealthFilterForm(request.GET)
     filters = form.filters
-    pairs = selectors.program_health_page(program, filters, request.GET.get("page"))
+    overview = selectors.program_health(program, filters, request.GET.get("page"))
     return TemplateResponse(
         request,
         "partnerships/program_overview.html",
         {
             "program": program,
             "form": form,
-            "pairs": pairs,
+            **overview,
             "sort": filters.get("sort") or selectors.DEFAULT_HEALTH_SORT,
             "rule": health.RULE,
-            **selectors.program_health_figures(program),
-            **program_reminder_health(program, [pair.pk for pair in pairs.object_list]),
+            **program_reminder_health(program, [pair.pk for pair in overview["pairs"].object_list]),
         },
     )
 
