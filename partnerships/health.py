@@ -87,6 +87,7 @@ class Label(models.TextChoices):
 
 # Worst first: the order of "sort by health".
 SEVERITY = {Label.STALLED: 0, Label.AT_RISK: 1, Label.ON_TRACK: 2, Label.THRIVING: 3}
+LABELS = {rank: label.value for label, rank in SEVERITY.items()}
 
 RULE = [
     (
@@ -306,8 +307,8 @@ def annotate(queryset: QuerySet[Partnership], *, now: datetime.datetime) -> Quer
     ``accepted_at`` (the version in force, since), ``cadence``, ``every_weeks``,
     ``calls_expected``, ``calls_held`` (last 90 days), ``homework_assigned``,
     ``homework_due``, ``homework_done``, ``rating_latest``, ``rating_previous``,
-    ``rating_change``, ``working`` and ``health`` (a Label value, "" once closed),
-    with ``severity`` to sort by. The numbers are the stored ones
+    ``rating_change``, ``working`` and ``severity``, the label's rank (``label_of``;
+    None once closed), to filter and sort by. The numbers are the stored ones
     (``refresh_stale`` first, for numbers of today); nothing here reads a
     pair's history, so the cost is one join per row."""
     today = now.date()
@@ -343,32 +344,33 @@ def annotate(queryset: QuerySet[Partnership], *, now: datetime.datetime) -> Quer
         & (Q(homework_due=0) | Q(homework_done__gte=_share("homework_due", THRIVING_HOMEWORK)))
         & (Q(rating_change__gt=0) | Q(working__gte=THRIVING_WORKING))
     )
+    # The label as its rank (SEVERITY), so SQL writes the rule out once: a
+    # string label referred to by a rank would repeat it once per label.
     return queryset.annotate(
-        health=Case(
-            When(~Q(status__in=CURRENT), then=Value("")),
+        severity=Case(
+            When(~Q(status__in=CURRENT), then=Value(None)),
             When(
                 in_force__isnull=True,
                 then=Case(
                     When(
                         started_on__lt=today - datetime.timedelta(days=AGREEMENT_GRACE_DAYS),
-                        then=Value(Label.AT_RISK.value),
+                        then=Value(SEVERITY[Label.AT_RISK]),
                     ),
-                    default=Value(Label.ON_TRACK.value),
+                    default=Value(SEVERITY[Label.ON_TRACK]),
                 ),
             ),
-            When(_quiet_for_stall(now), then=Value(Label.STALLED.value)),
-            When(at_risk, then=Value(Label.AT_RISK.value)),
-            When(thriving, then=Value(Label.THRIVING.value)),
-            default=Value(Label.ON_TRACK.value),
-            output_field=models.CharField(),
-        ),
-    ).annotate(
-        severity=Case(
-            *[When(health=label.value, then=Value(rank)) for label, rank in SEVERITY.items()],
-            default=Value(len(SEVERITY)),
+            When(_quiet_for_stall(now), then=Value(SEVERITY[Label.STALLED])),
+            When(at_risk, then=Value(SEVERITY[Label.AT_RISK])),
+            When(thriving, then=Value(SEVERITY[Label.THRIVING])),
+            default=Value(SEVERITY[Label.ON_TRACK]),
             output_field=IntegerField(),
-        )
+        ),
     )
+
+
+def label_of(severity: int | None) -> str:
+    """The Label value of an ``annotate``d ``severity``; "" for a closed partnership."""
+    return "" if severity is None else LABELS[severity]
 
 
 @dataclass(frozen=True)

@@ -291,17 +291,19 @@ def mentors_with_places(program: Program) -> QuerySet[Participant]:
 
 
 def program_figures(program: Program) -> dict:
-    """Head counts for a program's pages. One query."""
-    return Program.objects.filter(pk=program.pk).aggregate(
-        mentors=Count("participants", filter=Q(participants__role="mentor", participants__status="active")),
-        proteges=Count("participants", filter=Q(participants__role="protege", participants__status="active")),
+    """Head counts of a program: ``mentors`` and ``proteges`` who joined, the
+    protégés ``waiting`` for a mentor (``waiting_proteges``), and the open
+    invitations (``invited``). Two queries."""
+    has_mentor = Partnership.objects.filter(protege=OuterRef("pk"), status__in=CURRENT)
+    return Participant.objects.filter(program=program, status=Participant.Status.ACTIVE).aggregate(
+        mentors=Count("pk", filter=Q(role=Participant.Role.MENTOR)),
+        proteges=Count("pk", filter=Q(role=Participant.Role.PROTEGE)),
+        waiting=Count("pk", filter=Q(role=Participant.Role.PROTEGE) & ~Exists(has_mentor)),
     ) | {
         "invited": Invitation.objects.filter(program=program)
         .open()
         .filter(expires_at__gt=timezone.now())
         .count(),
-        "waiting": waiting_proteges(program).count(),
-        "current_pairs": Partnership.objects.filter(program=program, status__in=CURRENT).count(),
     }
 
 
@@ -543,7 +545,7 @@ def _health_filtered(program: Program, filters: dict, *, now) -> QuerySet[Partne
             Q(protege__user__display_name__icontains=query) | Q(mentor__user__display_name__icontains=query)
         )
     if label := filters.get("health"):
-        partnerships = partnerships.filter(health=label)
+        partnerships = partnerships.filter(severity=health.SEVERITY[health.Label(label)])
     if agreement := filters.get("agreement"):
         partnerships = partnerships.filter(in_force__isnull=agreement == "no")
     if calls := filters.get("calls"):
@@ -586,6 +588,7 @@ def _next_call_of(partnership: Partnership, *, now) -> schedule.NextCall | None:
 
 
 def _describe_health(partnership: Partnership, *, now) -> Partnership:
+    partnership.health = health.label_of(partnership.severity)
     partnership.health_label = health.Label(partnership.health) if partnership.health else None
     partnership.health_reason = health.reason(partnership.health, health.Numbers.of(partnership))
     partnership.cadence_text = health.cadence_text(partnership.cadence, partnership.every_weeks)
@@ -603,13 +606,26 @@ def program_health(program: Program, filters: dict, page: int | str | None) -> d
     nightly refresh); the label is computed by the database, the reason and
     the next call for the rows shown only."""
     now = timezone.now()
-    health.refresh_stale(Partnership.objects.filter(program=program), today=now.date())
+    figures = program_health_figures(program, now=now)  # first: it brings stale numbers up to date
     partnerships = _health_filtered(program, filters, now=now).annotate(
         has_proposal=Exists(Agreement.objects.filter(partnership=OuterRef("pk"), status="proposed"))
     )
     pairs: Page = Paginator(partnerships, HEALTH_PAGE_SIZE).get_page(page)
     pairs.object_list = [_describe_health(p, now=now) for p in pairs.object_list]
-    return {"pairs": pairs, **program_health_figures(program, now=now)}
+    return {"pairs": pairs, **figures}
+
+
+def _health_totals(program: Program, *, today: datetime.date) -> dict:
+    numbers = {name: F(f"health_numbers__{name}") for name in health.STORED}
+    summed = ["calls_held", "calls_expected", "homework_done", "homework_due"]
+    return Partnership.objects.filter(program=program, status__in=CURRENT).aggregate(
+        current=Count("pk"),
+        active=Count("pk", filter=Q(status=Partnership.Status.ACTIVE)),
+        stale=Count("pk", filter=Q(health_numbers__isnull=True) | Q(health_numbers__as_of__lt=today)),
+        **{name: Sum(numbers[name]) for name in summed},
+        rating_latest=Avg(numbers["rating_latest"]),
+        rating_change=Avg(numbers["rating_latest"] - numbers["rating_previous"]),
+    )
 
 
 def program_health_figures(program: Program, *, now: datetime.datetime) -> dict:
@@ -617,18 +633,13 @@ def program_health_figures(program: Program, *, now: datetime.datetime) -> dict:
     partnerships, calls held against expected in the last 90 days, homework
     completion, the average latest goal rating and its change, and how the
     protégés rate their calls (1–5, last 90 days), from the stored numbers of
-    the current partnerships. Five queries."""
+    the current partnerships. Four queries; when some are of an earlier day
+    (the nightly refresh has not run yet), it refreshes them first."""
     figures = program_figures(program)
-    numbers = {name: F(f"health_numbers__{name}") for name in health.STORED}
-    totals = Partnership.objects.filter(program=program, status__in=CURRENT).aggregate(
-        active=Count("pk", filter=Q(status=Partnership.Status.ACTIVE)),
-        **{
-            name: Sum(numbers[name])
-            for name in ["calls_held", "calls_expected", "homework_done", "homework_due"]
-        },
-        rating_latest=Avg(numbers["rating_latest"]),
-        rating_change=Avg(numbers["rating_latest"] - numbers["rating_previous"]),
-    )
+    totals = _health_totals(program, today=now.date())
+    if totals["stale"]:
+        health.refresh_stale(Partnership.objects.filter(program=program), today=now.date())
+        totals = _health_totals(program, today=now.date())
     session_value = CallFeedback.objects.filter(
         session__partnership__program=program,
         session__starts_at__gte=now - datetime.timedelta(days=health.WINDOW_DAYS),
@@ -638,6 +649,7 @@ def program_health_figures(program: Program, *, now: datetime.datetime) -> dict:
         "people": figures["mentors"] + figures["proteges"],
         "matched_share": round(100 * (proteges - figures["waiting"]) / proteges) if proteges else None,
         "active_pairs": totals["active"],
+        "current_pairs": totals["current"],
         "calls_held": totals["calls_held"] or 0,
         "calls_expected": totals["calls_expected"] or 0,
         "homework_done": totals["homework_done"] or 0,

@@ -51,7 +51,8 @@ def health_of(partnership: Partnership) -> tuple[str, str]:
     history without the services that refresh them)."""
     health.refresh([partnership.pk])
     row = health.annotate(Partnership.objects.filter(pk=partnership.pk), now=timezone.now()).get()
-    return row.health, health.reason(row.health, health.Numbers.of(row))
+    label = health.label_of(row.severity)
+    return label, health.reason(label, health.Numbers.of(row))
 
 
 def on_rhythm(partnership, **terms) -> Partnership:
