@@ -209,6 +209,7 @@ def _measured(partnerships: QuerySet[Partnership], *, as_of: datetime.date) -> Q
     )
     window_start = Greatest(F("started_on"), Value(as_of - datetime.timedelta(days=WINDOW_DAYS)))
     homework = Homework.objects.filter(partnership=OuterRef("pk"), session__is_draft=False)
+    mentor, protege = (_latest_working(role) for role in (Participant.Role.MENTOR, Participant.Role.PROTEGE))
     return (
         _with_agreement(partnerships)
         .annotate(
@@ -229,9 +230,8 @@ def _measured(partnerships: QuerySet[Partnership], *, as_of: datetime.date) -> Q
             m_homework_done=_count(homework.filter(status=Homework.Status.DONE)),
             m_rating_latest=_round_average(0),
             m_rating_previous=_round_average(1),
-            m_working=Least(
-                _latest_working(Participant.Role.MENTOR), _latest_working(Participant.Role.PROTEGE)
-            ),
+            # Either side's answer when only one has answered (SQLite's LEAST is NULL then).
+            m_working=Least(Coalesce(mentor, protege), Coalesce(protege, mentor)),
         )
         .order_by()
         .values_list("pk", *[f"m_{name}" for name in STORED])
