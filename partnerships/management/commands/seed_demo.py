@@ -5,6 +5,7 @@ from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD
 from goals.demo import seed_goals
+from partnerships import health
 from partnerships.demo import seed_health_history, seed_program
 from partnerships.models import Partnership
 from sessions_log.demo import seed_sessions
@@ -26,6 +27,8 @@ class Command(BaseCommand):
         )
         seed_sessions(partnership=demo_pair)
         seed_health_history(program)
+        # The history above is written directly, not through the services that count it.
+        health.refresh(program.partnerships.values_list("pk", flat=True))
         people = program.participants.count()
         self.stdout.write(self.style.SUCCESS(f"Demo program '{program.name}' with {people} participants."))
         self.stdout.write(
