@@ -125,11 +125,17 @@ def session_new(request: HtmxHttpRequest, partnership_id: int):
     require_role(partnership, request.user, MENTOR)
     draft = selectors.draft_of(partnership)
     due = services.homework_to_recap(partnership)
-    if request.method == "POST" and "add_row" in request.POST:
-        # "Add another homework" without JavaScript: the same form, one more row, nothing saved.
+    if request.method == "POST" and ("add_row" in request.POST or "remove_row" in request.POST):
+        # "Add another homework" and "Remove" without JavaScript: the same form,
+        # one row more or less, nothing saved.
         rows = _rows_from(request.POST)
+        if "remove_row" in request.POST:
+            removed = request.POST["remove_row"]
+            rows = [row for i, row in enumerate(rows) if str(i) != removed] or [{}]
+        else:
+            rows = [*rows, {}] if rows else [{}, {}]
         form = SessionLogForm(initial=request.POST.dict(), homework_due=due)
-        formset = HomeworkFormSet(prefix="homework", initial=[*rows, {}] if rows else [{}, {}])
+        formset = HomeworkFormSet(prefix="homework", initial=rows)
         formset.extra = 0
     elif request.method == "POST":
         saving_draft = "save_draft" in request.POST

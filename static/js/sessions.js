@@ -44,9 +44,41 @@ document.addEventListener("DOMContentLoaded", () => {
     show();
   });
 
+  // "Remove" takes the row away here, without a round trip, and renumbers the
+  // rows left (their field names too, as Django's formset counts them from 0).
+  // Focus goes to "Add another homework".
+  // Rows are numbered as shown, whatever their index in the posted form.
+  const renumber = () => {
+    const rows = document.querySelectorAll(".homework-row");
+    rows.forEach((row, i) => {
+      row.id = `homework-row-${i + 1}`;
+      row.querySelector("legend").textContent = `Homework ${i + 1}`;
+      const remove = row.querySelector("[data-remove-row]");
+      remove.value = String(i);
+      remove.querySelector(".visually-hidden").textContent = ` homework ${i + 1}`;
+      row.querySelectorAll("[name], [id], [for], [aria-describedby]").forEach((el) => {
+        for (const attribute of ["name", "id", "for", "aria-describedby"]) {
+          const value = el.getAttribute(attribute);
+          if (value) el.setAttribute(attribute, value.replace(/homework-\d+-/g, `homework-${i}-`));
+        }
+      });
+    });
+    const total = document.getElementById("id_homework-TOTAL_FORMS");
+    if (total) total.value = String(rows.length);
+  };
+  document.body.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-remove-row]");
+    if (!button) return;
+    event.preventDefault();
+    button.closest(".homework-row").remove();
+    renumber();
+    document.querySelector(".add-row")?.focus();
+  });
+
   // After "Add another homework" brings a row, put the cursor in it.
   document.body.addEventListener("htmx:afterSwap", (event) => {
     if (!event.detail.target.matches("[data-homework-rows]")) return;
+    renumber();
     const rows = event.detail.target.querySelectorAll(".homework-row");
     const field = rows[rows.length - 1]?.querySelector("input[name$='-description']");
     if (field) field.focus();

@@ -248,3 +248,16 @@ def test_the_log_form_offers_the_agreements_length_and_method(client, pair, worl
     page = client.get(url("session_new", pair)).text
     assert 'name="minutes" value="30"' in page
     assert "Log a call" in page
+
+
+def test_removing_a_homework_row_without_javascript_keeps_the_others_and_saves_nothing(client, pair, world):
+    client.force_login(world.mentor)
+    rows = [{"kind": "reading", "description": "Keep me"}, {"kind": "exercise", "description": "Drop me"}]
+    response = client.post(
+        url("session_new", pair), log_data(rows, topic="Typed topic") | {"remove_row": "1"}
+    )
+    assert response.status_code == 200
+    page = response.text
+    assert "Typed topic" in page and 'value="Keep me"' in page and "Drop me" not in page
+    assert 'name="homework-TOTAL_FORMS" value="1"' in page
+    assert not Session.objects.exists()
