@@ -152,13 +152,13 @@ def _quiet_for_stall(now: datetime.datetime) -> Q:
     for rhythm in _rhythms():
         cutoff = now - datetime.timedelta(days=rhythm.nominal_days * STALL_AFTER)
         condition = (
-            Q(in_force__cadence=rhythm.cadence)
+            Q(cadence=rhythm.cadence)
             & (Q(last_call_at__isnull=True) | Q(last_call_at__lte=cutoff))
             & (Q(next_call_at__isnull=True) | Q(next_call_at__lte=cutoff) | Q(next_call_at__gt=now))
             & Q(started_on__lte=cutoff.date())
         )
         if rhythm.cadence == Cadence.EVERY_N_WEEKS:
-            condition &= Q(in_force__every_weeks=rhythm.every_weeks)
+            condition &= Q(every_weeks=rhythm.every_weeks)
         stalled |= condition
     return Q(status=Partnership.Status.ACTIVE) & stalled
 
@@ -350,7 +350,7 @@ def annotate(queryset: QuerySet[Partnership], *, now: datetime.datetime) -> Quer
         severity=Case(
             When(~Q(status__in=CURRENT), then=Value(None)),
             When(
-                in_force__isnull=True,
+                cadence__isnull=True,
                 then=Case(
                     When(
                         started_on__lt=today - datetime.timedelta(days=AGREEMENT_GRACE_DAYS),
