@@ -11,13 +11,14 @@ from decimal import Decimal
 from functools import cached_property
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from partnerships.models import Cadence, Participant, Partnership, Program
+from partnerships.schedule import Rhythm
 
 from .charts import Chart, trend_chart
 from .models import (
@@ -35,8 +36,8 @@ from .models import (
 CURRENT = [Partnership.Status.PROPOSED, Partnership.Status.ACTIVE]
 ADVANCE_AT = 8  # two ratings in a row at this or above suggest a more advanced version
 
-# A rating at each check-in: as often as the pair meets. The agreement will hold
-# the pair's own cadence; until then the program's default stands in.
+# A rating at each check-in: as often as the pair agreed to meet; before they
+# agree, as often as the program meets by default.
 CHECK_IN_INTERVAL = {
     Cadence.WEEKLY: relativedelta(weeks=1),
     Cadence.EVERY_TWO_WEEKS: relativedelta(weeks=2),
@@ -46,8 +47,19 @@ CHECK_IN_INTERVAL = {
 }
 
 
-def check_in_interval(partnership: Partnership) -> relativedelta:
-    return CHECK_IN_INTERVAL.get(partnership.program.default_cadence, relativedelta(weeks=2))
+def agreed_rhythm(partnership: Partnership) -> Rhythm | None:
+    """The rhythm of the version in force, from ``Partnership.objects.with_agreed_rhythm()``."""
+    if partnership.agreed_cadence is None:
+        return None
+    return Rhythm(partnership.agreed_cadence, partnership.agreed_every_weeks)
+
+
+def check_in_interval(partnership: Partnership, rhythm: Rhythm | None) -> relativedelta:
+    if rhythm is None:
+        return CHECK_IN_INTERVAL.get(partnership.program.default_cadence, relativedelta(weeks=2))
+    if rhythm.cadence == Cadence.EVERY_N_WEEKS:
+        return relativedelta(weeks=rhythm.every_weeks)
+    return CHECK_IN_INTERVAL[rhythm.cadence]
 
 
 def _local_date(moment: datetime.datetime) -> datetime.date:
@@ -98,14 +110,16 @@ class RatingDue:
 def next_rating_point(
     partnership: Partnership,
     *,
+    rhythm: Rhythm | None,
     last_round_at: datetime.datetime | None,
     has_end: bool,
     active_goals: int,
     today: datetime.date | None = None,
 ) -> RatingDue | None:
-    """The baseline before the first rating; then a check-in rating one cadence
-    after the last; the end rating on the planned end; nothing after that, or
-    once the partnership is over. Dates are in the current time zone; ``today``
+    """The baseline before the first rating; then a check-in rating one agreed
+    interval (``rhythm``, the version in force's; None before one) after the
+    last; the end rating on the planned end; nothing after that, or once the
+    partnership is over. Dates are in the current time zone; ``today``
     defaults to today's date there (the reminders' scan passes its own)."""
     if partnership.status not in CURRENT or has_end:
         return None
@@ -113,28 +127,37 @@ def next_rating_point(
     if last_round_at is None:
         start = partnership.started_on or today
         return RatingDue(partnership, RatingRound.Point.BASELINE, start, active_goals)
-    due = _local_date(last_round_at) + check_in_interval(partnership)
+    due = _local_date(last_round_at) + check_in_interval(partnership, rhythm)
     end = partnership.planned_end_on
     if end and (due >= end or today >= end):
         return RatingDue(partnership, RatingRound.Point.END, end, active_goals)
     return RatingDue(partnership, RatingRound.Point.CHECK_IN, due, active_goals)
 
 
-def _rounds_of(partnership: Partnership) -> dict:
-    return RatingRound.objects.filter(partnership=partnership).aggregate(
-        last_round_at=Max("created_at"), ends=Count("pk", filter=Q(point=RatingRound.Point.END))
+def rounds_of(partnership: Partnership) -> dict:
+    """What the next rating point counts from: ``last_round_at``, ``has_end``
+    (an end rating was given) and ``rhythm`` (``agreed_rhythm``). One query."""
+    row = (
+        Partnership.objects.filter(pk=partnership.pk)
+        .with_agreed_rhythm()
+        .annotate(
+            last_round_at=Subquery(
+                RatingRound.objects.filter(partnership=OuterRef("pk"))
+                .order_by("-created_at")
+                .values("created_at")[:1]
+            ),
+            has_end=Exists(
+                RatingRound.objects.filter(partnership=OuterRef("pk"), point=RatingRound.Point.END)
+            ),
+        )
+        .get()
     )
+    return {"last_round_at": row.last_round_at, "has_end": row.has_end, "rhythm": agreed_rhythm(row)}
 
 
 def rating_due(partnership: Partnership, *, active_goals: int) -> RatingDue | None:
     """When ``partnership``'s protégé rates next. One query."""
-    rounds = _rounds_of(partnership)
-    return next_rating_point(
-        partnership,
-        last_round_at=rounds["last_round_at"],
-        has_end=bool(rounds["ends"]),
-        active_goals=active_goals,
-    )
+    return next_rating_point(partnership, **rounds_of(partnership), active_goals=active_goals)
 
 
 def next_rating_due_for(user) -> list[RatingDue]:
@@ -156,6 +179,7 @@ def next_rating_due_for(user) -> list[RatingDue]:
     partnerships = (
         Partnership.objects.filter(protege__in=mine, status__in=CURRENT)
         .with_people()
+        .with_agreed_rhythm()
         .annotate(
             last_round_at=Subquery(last_round),
             has_end=Exists(
@@ -166,7 +190,13 @@ def next_rating_due_for(user) -> list[RatingDue]:
         .order_by("pk")
     )
     dues = [
-        next_rating_point(p, last_round_at=p.last_round_at, has_end=p.has_end, active_goals=p.active_goals)
+        next_rating_point(
+            p,
+            rhythm=agreed_rhythm(p),
+            last_round_at=p.last_round_at,
+            has_end=p.has_end,
+            active_goals=p.active_goals,
+        )
         for p in partnerships
     ]
     return sorted((d for d in dues if d is not None), key=lambda d: (d.due_on, d.partnership.pk))
@@ -388,13 +418,8 @@ def goals_panel_for(partnership: Partnership) -> GoalsPanel:
     )
     ratings = ProgressRating.objects.filter(goal__in=[g.pk for g in goals]).order_by("created_at", "pk")
     trends = _trends(goals, ratings) if goals else []
-    rounds = _rounds_of(partnership)
-    next_due = next_rating_point(
-        partnership,
-        last_round_at=rounds["last_round_at"],
-        has_end=bool(rounds["ends"]),
-        active_goals=len(goals),
-    )
+    rounds = rounds_of(partnership)
+    next_due = next_rating_point(partnership, **rounds, active_goals=len(goals))
     return GoalsPanel(
         partnership=partnership,
         trends=trends,

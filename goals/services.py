@@ -25,7 +25,7 @@ from .models import (
     ProgressRating,
     RatingRound,
 )
-from .selectors import next_rating_point
+from .selectors import next_rating_point, rounds_of
 
 WORDING = ["title", "why", "metric", "baseline", "target", "unit", "deadline"]
 SMART_FIELDS = ["metric", "baseline", "target", "unit", "deadline"]
@@ -264,16 +264,10 @@ def ratings_record(*, partnership: Partnership, by, entries: list[RatingEntry]) 
     rated = {entry.goal.pk for entry in entries}
     if rated != active or len(entries) != len(rated):
         raise ValidationError("Rate every active goal once; your goals changed meanwhile, so look again.")
-    last = RatingRound.objects.filter(partnership=partnership).order_by("-created_at").first()
-    has_end = RatingRound.objects.filter(partnership=partnership, point=RatingRound.Point.END).exists()
-    due = next_rating_point(
-        partnership,
-        last_round_at=last.created_at if last else None,
-        has_end=has_end,
-        active_goals=len(active),
-    )
+    rounds = rounds_of(partnership)
+    due = next_rating_point(partnership, **rounds, active_goals=len(active))
     point = RatingRound.Point.CHECK_IN
-    if last is None:
+    if rounds["last_round_at"] is None:
         point = RatingRound.Point.BASELINE
     elif due is not None and due.point == RatingRound.Point.END and due.due_now:
         point = RatingRound.Point.END

@@ -170,6 +170,17 @@ class PartnershipQuerySet(models.QuerySet["Partnership"]):
     def with_people(self) -> "PartnershipQuerySet":
         return self.select_related("program", "mentor__user", "protege__user")
 
+    def with_agreed_rhythm(self) -> "PartnershipQuerySet":
+        """Adds ``agreed_cadence`` and ``agreed_every_weeks``: the version in force's
+        (None before one is): see ``schedule.agreed_rhythm``."""
+        in_force = Agreement.objects.filter(
+            partnership=models.OuterRef("pk"), status=Agreement.Status.IN_FORCE
+        )
+        return self.annotate(
+            agreed_cadence=models.Subquery(in_force.values("cadence")[:1]),
+            agreed_every_weeks=models.Subquery(in_force.values("every_weeks")[:1]),
+        )
+
 
 class Partnership(models.Model):
     class Status(models.TextChoices):

@@ -29,7 +29,7 @@ from django.db.models.functions import Cast, Coalesce, Concat, Greatest
 from django.utils import timezone
 
 from goals.models import Goal, RatingRound
-from goals.selectors import next_rating_point
+from goals.selectors import agreed_rhythm, next_rating_point
 from partnerships import schedule
 from partnerships.models import Agreement, Cadence, Participant, Partnership
 from sessions_log.models import Homework
@@ -402,6 +402,7 @@ def rating(now: datetime.datetime) -> Iterator[Decision]:
             | end_reached
         )
         .exclude(~end_reached & prompted_since_last_round)
+        .with_agreed_rhythm()
         .select_related("program", "protege__user")
         .order_by()
     )
@@ -412,6 +413,7 @@ def rating(now: datetime.datetime) -> Iterator[Decision]:
         with timezone.override(tz):
             due = next_rating_point(
                 partnership,
+                rhythm=agreed_rhythm(partnership),
                 last_round_at=partnership.last_round_at,
                 has_end=False,
                 active_goals=1,

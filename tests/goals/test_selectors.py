@@ -5,6 +5,7 @@ import dataclasses
 import datetime
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import timezone
@@ -110,6 +111,27 @@ def test_next_rating_due_for_the_protege_only_soonest_first(world, django_assert
     assert dues[1].due_on == today + datetime.timedelta(days=11)  # every two weeks, the program's default
     assert dues[1].url == f"/partnerships/{world.partnership.pk}/ratings/new/"
     assert selectors.next_rating_due_for(world.mentor) == []  # mentors do not rate
+
+
+@pytest.mark.parametrize(
+    ("terms", "days"),
+    [
+        ({"cadence": "weekly"}, 7),
+        ({"cadence": "every_n_weeks", "every_weeks": 3}, 21),
+        ({"cadence": "monthly"}, None),
+    ],
+)
+def test_a_check_in_rating_is_due_one_agreed_interval_after_the_last(world, terms, days):
+    from tests.partnerships.agreement_helpers import agree
+
+    agree(world.partnership, **terms)
+    goal = GoalFactory(partnership=world.partnership)
+    (last,) = rate_rounds(world.partnership, {goal: [5]}, start=timezone.now() - datetime.timedelta(days=1))
+    last_day = timezone.localtime(last.created_at).date()
+    expected = last_day + (datetime.timedelta(days=days) if days else relativedelta(months=1))
+    (due,) = selectors.next_rating_due_for(world.protege)
+    assert (due.point, due.due_on) == ("check_in", expected)
+    assert selectors.goals_panel_for(world.partnership).next_due.due_on == expected
 
 
 def test_next_rating_due_is_the_end_rating_near_the_planned_end(world):
