@@ -1,15 +1,22 @@
 """What each reminder says, where its link goes, and its one-click stop link.
 
 Texts are rendered when the reminder is sent, in the recipient's time zone,
-from what the pair has now (the agreement in force, the proposal waiting)."""
+from what the pair has now (the agreement in force, the proposal waiting):
+``snapshot()`` reads that for a whole batch of reminders at once, so that
+checking and writing a hundred costs as many queries as one."""
 
 import datetime
+import email.policy
+import functools
+from collections import defaultdict
+from dataclasses import dataclass, field
+from email.headerregistry import BaseHeader, HeaderRegistry, UnstructuredHeader
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -17,8 +24,7 @@ from django.utils.formats import date_format
 
 from goals.models import Goal, RatingRound
 from partnerships.models import Agreement, Participant, Partnership
-from sessions_log.models import Homework
-from sessions_log.selectors import open_agenda
+from sessions_log.models import AgendaItem, Homework
 
 from .models import Kind, Reminder
 from .rules import homework_id_of
@@ -70,32 +76,104 @@ def _agreement_id(reminder: Reminder) -> int | None:
     return int(reminder.object_key[len(prefix) :]) if reminder.object_key.startswith(prefix) else None
 
 
-def homework_of(reminder: Reminder) -> Homework | None:
+@dataclass
+class Snapshot:
+    """What the pairs of a batch of reminders have now, as far as their
+    still-due checks and their texts need it (see ``snapshot``)."""
+
+    homework: dict[int, Homework] = field(default_factory=dict)  # open items, by id
+    with_active_goals: set[int] = field(default_factory=set)  # partnership ids
+    # partnership id → (when its latest rating round was made, whether it has the end round)
+    rounds: dict[int, tuple[datetime.datetime, bool]] = field(default_factory=dict)
+    proposals: dict[int, Agreement] = field(default_factory=dict)  # waiting proposals, by id
+    in_force: dict[int, Agreement] = field(default_factory=dict)  # by partnership id
+    agenda: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))  # next call's, by pair
+    # open homework of finished logs, soonest due first, by partnership id
+    homework_due: dict[int, list[Homework]] = field(default_factory=lambda: defaultdict(list))
+
+
+def snapshot(reminders: list[Reminder]) -> Snapshot:
+    """Reads what ``still_due`` and ``build`` need for these reminders (loaded
+    with their partnership, its program and both people): one query per kind
+    of fact and only for the kinds of reminder present, so seven at most
+    whatever the number of reminders."""
+    facts = Snapshot()
+    of_kind = defaultdict(list)
+    for reminder in reminders:
+        of_kind[reminder.kind].append(reminder)
+    if of_kind[Kind.HOMEWORK]:
+        ids = [homework_id_of(reminder.object_key) for reminder in of_kind[Kind.HOMEWORK]]
+        facts.homework = Homework.objects.filter(status=Homework.Status.OPEN).in_bulk(ids)
+    if of_kind[Kind.RATING]:
+        pairs = {reminder.partnership_id for reminder in of_kind[Kind.RATING]}
+        facts.with_active_goals = set(
+            Goal.objects.filter(partnership__in=pairs, status=Goal.Status.ACTIVE)
+            .order_by()
+            .values_list("partnership_id", flat=True)
+            .distinct()
+        )
+        facts.rounds = {
+            pair: (latest, ends > 0)
+            for pair, latest, ends in RatingRound.objects.filter(partnership__in=pairs)
+            .order_by()
+            .values("partnership_id")
+            .annotate(latest=Max("created_at"), ends=Count("pk", filter=Q(point=RatingRound.Point.END)))
+            .values_list("partnership_id", "latest", "ends")
+        }
+    if of_kind[Kind.AGREEMENT_PENDING]:
+        ids = [_agreement_id(reminder) for reminder in of_kind[Kind.AGREEMENT_PENDING]]
+        facts.proposals = Agreement.objects.filter(status=Agreement.Status.PROPOSED).in_bulk(ids)
+    if of_kind[Kind.CHECK_IN]:
+        pairs = {reminder.partnership_id for reminder in of_kind[Kind.CHECK_IN]}
+        facts.in_force = {
+            agreement.partnership_id: agreement
+            for agreement in Agreement.objects.filter(partnership__in=pairs, status=Agreement.Status.IN_FORCE)
+        }
+        # The partial index agenda_open_per_pair (sessions_log.selectors.open_agenda's query, for many pairs).
+        for pair, text in AgendaItem.objects.filter(
+            partnership__in=pairs, session__isnull=True, someday=False
+        ).values_list("partnership_id", "text"):
+            facts.agenda[pair].append(text)
+        last_call_day = max(_call_day(reminder) for reminder in of_kind[Kind.CHECK_IN])
+        for item in Homework.objects.filter(
+            partnership__in=pairs,
+            status=Homework.Status.OPEN,
+            session__is_draft=False,
+            due_on__lte=last_call_day,
+        ).order_by("due_on", "pk"):
+            facts.homework_due[item.partnership_id].append(item)
+    return facts
+
+
+def _call_day(reminder: Reminder) -> datetime.date:
+    """The day of a check-in's call on its recipient's calendar."""
+    return reminder.due_at.astimezone(zone_of(reminder.recipient)).date()
+
+
+def _homework_item(reminder: Reminder, facts: Snapshot) -> Homework | None:
     """The homework item a homework reminder is about, while it is still open
     and due on the day the reminder was decided for."""
-    return Homework.objects.filter(
-        pk=homework_id_of(reminder.object_key),
-        partnership=reminder.partnership_id,
-        status=Homework.Status.OPEN,
-        due_on=reminder.due_at.date(),
-    ).first()
+    item = facts.homework.get(homework_id_of(reminder.object_key))
+    if item and item.partnership_id == reminder.partnership_id and item.due_on == reminder.due_at.date():
+        return item
+    return None
 
 
-def still_due(reminder: Reminder, now: datetime.datetime) -> bool:
+def still_due(reminder: Reminder, now: datetime.datetime, facts: Snapshot) -> bool:
     """Whether what the reminder is about still needs the person, at sending time:
     the call was not moved, the proposal still waits for them, no call was held
-    since, the homework is still open and due that day."""
+    since, the homework is still open and due that day. ``facts`` is the
+    ``snapshot`` of its batch."""
     partnership: Partnership = reminder.partnership
     if reminder.kind == Kind.HOMEWORK:
-        return partnership.status == Partnership.Status.ACTIVE and homework_of(reminder) is not None
+        return partnership.status == Partnership.Status.ACTIVE and _homework_item(reminder, facts) is not None
     if reminder.kind == Kind.RATING:
-        rounds = RatingRound.objects.filter(partnership=partnership)
+        latest, ended = facts.rounds.get(partnership.pk, (None, False))
         return (
             partnership.status == Partnership.Status.ACTIVE
-            and Goal.objects.filter(partnership=partnership, status=Goal.Status.ACTIVE).exists()
-            and not rounds.filter(
-                Q(created_at__gte=reminder.created_at) | Q(point=RatingRound.Point.END)
-            ).exists()
+            and partnership.pk in facts.with_active_goals
+            and not ended
+            and (latest is None or latest < reminder.created_at)
         )
     if reminder.kind == Kind.CHECK_IN:
         return (
@@ -104,9 +182,7 @@ def still_due(reminder: Reminder, now: datetime.datetime) -> bool:
             and reminder.due_at > now
         )
     if reminder.kind == Kind.AGREEMENT_PENDING:
-        proposal = Agreement.objects.filter(
-            pk=_agreement_id(reminder), status=Agreement.Status.PROPOSED
-        ).first()
+        proposal = facts.proposals.get(_agreement_id(reminder))
         if proposal is None:
             return False
         role = (
@@ -127,37 +203,36 @@ def _when(moment: datetime.datetime) -> str:
     return date_format(timezone.localtime(moment), "l j F Y, H:i")
 
 
-def _agenda_and_homework(partnership: Partnership, call_day: datetime.date) -> list[str]:
+def _agenda_and_homework(reminder: Reminder, facts: Snapshot) -> list[str]:
     """The check-in's lines on what the call will cover: the agenda so far and
-    the open homework due by the call's day. Two queries."""
-    agenda, _someday = open_agenda(partnership)
+    the open homework due by the call's day."""
+    agenda = facts.agenda[reminder.partnership_id]
     lines = [
-        "The agenda so far: " + "; ".join(item.text for item in agenda) + "."
+        "The agenda so far: " + "; ".join(agenda) + "."
         if agenda
         else "Nothing is on the agenda yet: add a topic or question before the call."
     ]
-    due = Homework.objects.filter(
-        partnership=partnership, status=Homework.Status.OPEN, session__is_draft=False, due_on__lte=call_day
-    ).order_by("due_on", "pk")
+    call_day = _call_day(reminder)
+    due = [item for item in facts.homework_due[reminder.partnership_id] if item.due_on <= call_day]
     if due:
         items = "; ".join(f"“{item.description}” (due {date_format(item.due_on, 'l j F')})" for item in due)
         lines.append(f"Homework due by the call: {items}.")
     return lines
 
 
-def _content(reminder: Reminder) -> dict:
+def _content(reminder: Reminder, facts: Snapshot) -> dict:
     """Subject, lines and link text of one reminder, in the recipient's zone."""
     partnership = reminder.partnership
     me = reminder.recipient
     other = partnership.protege.user if partnership.mentor.user_id == me.pk else partnership.mentor.user
     if reminder.kind == Kind.CHECK_IN:
-        in_force = Agreement.objects.filter(partnership=partnership, status=Agreement.Status.IN_FORCE).first()
+        in_force = facts.in_force.get(partnership.pk)
         when = "tomorrow" if reminder.object_key == "day_before" else "today"
         lines = [f"Your call with {other.name} is {when}: {_when(reminder.due_at)}."]
         if in_force:
             boxes = "; ".join(f"{label}, {minutes} min" for label, minutes in in_force.time_boxes)
             lines.append(f"The call's structure ({in_force.call_minutes} minutes): {boxes}.")
-        lines += _agenda_and_homework(partnership, timezone.localtime(reminder.due_at).date())
+        lines += _agenda_and_homework(reminder, facts)
         return {
             "subject": f"Your call with {other.name} {when} at {timezone.localtime(reminder.due_at):%H:%M}",
             "lines": lines,
@@ -192,7 +267,7 @@ def _content(reminder: Reminder) -> dict:
             "link_text": f"Open the {partnership.program.name} overview",
         }
     if reminder.kind == Kind.HOMEWORK:
-        item = homework_of(reminder)
+        item = _homework_item(reminder, facts)
         what = f"“{item.description}”" if item else "Your homework"
         due = date_format(reminder.due_at.date(), "l j F Y")
         if reminder.object_key.endswith("-overdue"):
@@ -227,13 +302,74 @@ def _content(reminder: Reminder) -> dict:
     }
 
 
-def build(reminder: Reminder) -> EmailMultiAlternatives:
+class _OneLineHeader(UnstructuredHeader):
+    """A header written on one line (up to RFC 5322's 998 characters): folding
+    a long URL, which has no space to fold at, the email package turns it into
+    RFC 2047 encoded words, which no mail client reads as a URL any more."""
+
+    def fold(self, *, policy) -> str:
+        line = f"{self.name}: {self}"
+        return line + policy.linesep if line.isascii() and len(line) <= 998 else super().fold(policy=policy)
+
+
+class _FoldedOnce(BaseHeader):
+    """A header that keeps its folded form (per policy): those parsed once for
+    many messages are folded once too."""
+
+    def fold(self, *, policy) -> str:
+        folded = self.__dict__.setdefault("_folded", {})
+        if policy not in folded:
+            folded[policy] = super().fold(policy=policy)
+        return folded[policy]
+
+
+class _HeaderClasses(HeaderRegistry):
+    """The standard registry of header classes, with the one-click stop link on
+    one line, and quicker: writing a reminder's MIME form was the biggest part
+    of sending one, two thirds of it parsing and folding headers. The registry
+    made a new class for every header of every message, and parsed the same
+    values (From, Content-Type, MIME-Version…) again for each one; header
+    objects are immutable, so both are kept."""
+
+    def __init__(self):
+        super().__init__(base_class=_FoldedOnce)
+        self.map_to_type("list-unsubscribe", _OneLineHeader)
+
+    @functools.cache  # noqa: B019 (one instance, kept for the process's life)
+    def __getitem__(self, name: str) -> type:
+        return super().__getitem__(name)
+
+    def __call__(self, name: str, value):
+        return self._parsed(name, value) if isinstance(value, str) else super().__call__(name, value)
+
+    @functools.lru_cache(maxsize=1024)  # noqa: B019
+    def _parsed(self, name: str, value: str):
+        return super().__call__(name, value)
+
+
+_HEADER_CLASSES = _HeaderClasses()
+
+
+@functools.cache
+def _with_header_classes(policy: email.policy.EmailPolicy) -> email.policy.EmailPolicy:
+    return policy.clone(header_factory=_HEADER_CLASSES)
+
+
+class ReminderEmail(EmailMultiAlternatives):
+    """An email whose MIME form is written with the header classes above."""
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=_with_header_classes(policy))
+
+
+def build(reminder: Reminder, facts: Snapshot) -> EmailMultiAlternatives:
     """The reminder's email: plain text and HTML, the person's name, the exact
     thing due, a direct link to it and a one-click link to stop this kind.
     Its Message-ID is the reminder's own, so a copy resent after a crash is
-    recognisably the same message."""
+    recognisably the same message. ``facts`` is the ``snapshot`` of its batch;
+    no query."""
     with timezone.override(zone_of(reminder.recipient)):
-        content = _content(reminder)
+        content = _content(reminder, facts)
         context = {
             **content,
             "name": reminder.recipient.name,
@@ -244,7 +380,7 @@ def build(reminder: Reminder) -> EmailMultiAlternatives:
         text = render_to_string("reminders/email/reminder.txt", context)
         html = render_to_string("reminders/email/reminder.html", context)
     domain = urlsplit(settings.SITE_URL).hostname or "localhost"
-    message = EmailMultiAlternatives(
+    message = ReminderEmail(
         subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{content['subject']}",
         body=text,
         to=[reminder.recipient.email],

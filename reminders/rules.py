@@ -8,6 +8,7 @@ the ledger already holds. The ledger's unique key is the real guard against
 doubles (``services.reminders_scan`` inserts with ON CONFLICT DO NOTHING)."""
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -31,7 +32,7 @@ from django.utils import timezone
 from goals.models import Goal, RatingRound
 from goals.selectors import agreed_rhythm, next_rating_point
 from partnerships import schedule
-from partnerships.models import Agreement, Cadence, Participant, Partnership
+from partnerships.models import Agreement, Cadence, Participant, Partnership, Program
 from sessions_log.models import Homework
 
 from .models import Kind, Reminder, ReminderOptOut
@@ -170,16 +171,18 @@ def _interval(rhythm: schedule.Rhythm, share: float) -> datetime.timedelta:
     return datetime.timedelta(days=rhythm.nominal_days * share)
 
 
-def anchor_of(partnership: Partnership, now: datetime.datetime) -> datetime.datetime:
+def anchor_of(
+    last_call_at: datetime.datetime | None,
+    next_call_at: datetime.datetime | None,
+    started_on: datetime.date,
+    now: datetime.datetime,
+) -> datetime.datetime:
     """The last call the schedule counts from: the logged one, a set one that
     has passed, or else noon UTC of the start day (as the pair's pages count)."""
-    known = [partnership.last_call_at]
-    if partnership.next_call_at and partnership.next_call_at <= now:
-        known.append(partnership.next_call_at)
-    known = [t for t in known if t is not None]
+    known = [t for t in (last_call_at, next_call_at if next_call_at and next_call_at <= now else None) if t]
     if known:
         return max(known)
-    return datetime.datetime.combine(partnership.started_on, datetime.time(12), tzinfo=datetime.UTC)
+    return datetime.datetime.combine(started_on, datetime.time(12), tzinfo=datetime.UTC)
 
 
 def still_stalled(now: datetime.datetime) -> Exists:
@@ -199,7 +202,9 @@ def still_stalled(now: datetime.datetime) -> Exists:
 
 def _since_last_call(now: datetime.datetime) -> Coalesce:
     """``anchor_of`` in SQL (for an outer Partnership): the later of the logged
-    call and a set call that has passed, else noon UTC of the start day."""
+    call and a set call that has passed, else noon UTC of the start day. (On
+    SQLite, GREATEST is NULL when either side is: the start day, an earlier
+    anchor, lets more pairs through, and ``anchor_of`` decides.)"""
     return Coalesce(
         Greatest(
             "last_call_at",
@@ -215,12 +220,15 @@ def _since_last_call(now: datetime.datetime) -> Coalesce:
 
 def _nudge_cutoff(now: datetime.datetime) -> Case:
     """The latest anchor that is 1.5 × the in-force agreement's interval ago,
-    one constant per rhythm (partnerships.schedule's nominal intervals)."""
+    one constant per rhythm (partnerships.schedule's nominal intervals), for
+    an outer Partnership annotated with its agreement's ``cadence`` and ``every_weeks``."""
     whens = []
     for rhythm in _rhythms():
-        condition = Q(in_force__cadence=rhythm.cadence)
+        # The annotations, not in_force__…: a second lookup through the
+        # multi-valued relation would join the agreements a second time.
+        condition = Q(cadence=rhythm.cadence)
         if rhythm.cadence == Cadence.EVERY_N_WEEKS:
-            condition &= Q(in_force__every_weeks=rhythm.every_weeks)
+            condition &= Q(every_weeks=rhythm.every_weeks)
         whens.append(When(condition, then=Value(now - _interval(rhythm, NUDGE_AFTER))))
     return Case(*whens, output_field=DateTimeField())
 
@@ -233,8 +241,10 @@ def nudge_and_stall(now: datetime.datetime) -> Iterator[Decision]:
     One pass over the active pairs joined to their agreement in force (at most
     one: agreement_one_in_force): the anchor and the cutoff per rhythm are
     plain expressions on the joined row, so PostgreSQL checks 100,000 pairs in
-    a sequential scan and a hash join, and only the pairs past 1.5 × come back."""
-    partnerships = (
+    a sequential scan and a hash join, and only the pairs past 1.5 × come back.
+    Their people are read by two more queries: joined in the pass, planned for
+    thousands of rows, they were read by hashing every participant and user."""
+    pairs = list(
         Partnership.objects.annotate(
             in_force=FilteredRelation(
                 "agreements", condition=Q(agreements__status=Agreement.Status.IN_FORCE)
@@ -248,22 +258,38 @@ def nudge_and_stall(now: datetime.datetime) -> Iterator[Decision]:
         )
         .filter(anchor__lte=_nudge_cutoff(now))
         .exclude(still_stalled(now))
-        .select_related("mentor__user", "protege__user")
-        .prefetch_related("program__admins")
         .order_by()
+        .values_list(
+            "pk", "program_id", "cadence", "every_weeks", "last_call_at", "next_call_at", "started_on"
+        )
     )
-    for partnership in partnerships:
-        rhythm = schedule.Rhythm(partnership.cadence, partnership.every_weeks)
-        anchor = anchor_of(partnership, now)
+    if not pairs:
+        return
+    people = {
+        pk: (Recipient(mentor, mentor_zone), Recipient(protege, protege_zone))
+        for pk, mentor, mentor_zone, protege, protege_zone in Partnership.objects.filter(
+            pk__in=[pair[0] for pair in pairs]
+        ).values_list(
+            "pk", "mentor__user_id", "mentor__user__time_zone", "protege__user_id", "protege__user__time_zone"
+        )
+    }
+    admins = defaultdict(list)
+    for program_id, user_id, zone in Program.admins.through.objects.filter(
+        program__in={pair[1] for pair in pairs}
+    ).values_list("program_id", "user_id", "user__time_zone"):
+        admins[program_id].append(Recipient(user_id, zone))
+    for pk, program_id, cadence, every_weeks, last_call_at, next_call_at, started_on in pairs:
+        rhythm = schedule.Rhythm(cadence, every_weeks)
+        anchor = anchor_of(last_call_at, next_call_at, started_on, now)
         nudge_at = anchor + _interval(rhythm, NUDGE_AFTER)
         stall_at = anchor + _interval(rhythm, STALL_AFTER)
-        call_set_ahead = partnership.next_call_at is not None and partnership.next_call_at > now
+        call_set_ahead = next_call_at is not None and next_call_at > now
         if now >= nudge_at and not call_set_ahead:
-            for person in (partnership.mentor.user, partnership.protege.user):
-                yield Decision(Kind.NUDGE, partnership.pk, "nudge", nudge_at, person, nudge_at)
+            for person in people[pk]:
+                yield Decision(Kind.NUDGE, pk, "nudge", nudge_at, person, nudge_at)
         if now >= stall_at:
-            for admin in partnership.program.admins.all():
-                yield Decision(Kind.STALL, partnership.pk, "stall", stall_at, admin, stall_at)
+            for admin in admins[program_id]:
+                yield Decision(Kind.STALL, pk, "stall", stall_at, admin, stall_at)
 
 
 def _opted_out(user_path: str, kind: str) -> Exists:
@@ -313,10 +339,17 @@ def homework(now: datetime.datetime) -> Iterator[Decision]:
     (overdue). An item set less than two days before it is due gets no "ahead"
     reminder: it was set at the call just now. Only items due in a window of
     a few days around today come back from the database (partial index
-    reminders_homework_open_due, migration 0003), less those already decided."""
+    reminders_homework_open_due, migration 0003), less those already decided
+    and those that cannot have a reminder yet in any zone."""
     latest_today = (now + LATEST_OFFSET).date()
     earliest_today = (now - EARLIEST_OFFSET).date()
     ahead_possible_until = latest_today + HOMEWORK_AHEAD
+    # The latest "00:00 two days before it is due" of any zone (UTC-12's).
+    last_ahead_from = ExpressionWrapper(
+        Cast("due_on", DateTimeField()) - Value(HOMEWORK_AHEAD) + Value(EARLIEST_OFFSET),
+        output_field=DateTimeField(),
+    )
+    not_overdue_anywhere = Q(due_on__gte=latest_today)
     items = (
         Homework.objects.filter(
             status=Homework.Status.OPEN,
@@ -326,39 +359,38 @@ def homework(now: datetime.datetime) -> Iterator[Decision]:
             partnership__status=Partnership.Status.ACTIVE,
         )
         .exclude(_homework_decided("overdue"))
-        # Not yet overdue anywhere and already reminded ahead: nothing more for now.
-        .exclude(Q(due_on__gte=latest_today) & _homework_decided("ahead"))
+        # Not yet overdue anywhere, and reminded ahead already or set too late
+        # for it: nothing for now. (The steady state of a busy program: every
+        # scan would otherwise read each item set at the last call again.)
+        .exclude(not_overdue_anywhere & _homework_decided("ahead"))
+        .exclude(not_overdue_anywhere & Q(created_at__gt=last_ahead_from))
         .exclude(_opted_out("partnership__protege__user", Kind.HOMEWORK))
-        .select_related("partnership__protege__user")
-        .only("pk", "due_on", "created_at", "partnership_id", "partnership__protege__user__time_zone")
         .order_by()
+        .values_list(
+            "pk",
+            "due_on",
+            "created_at",
+            "partnership_id",
+            "partnership__protege__user_id",
+            "partnership__protege__user__time_zone",
+        )
     )
-    for item in items:
-        person = item.partnership.protege.user
+    for pk, due_on, created_at, partnership_id, protege_id, protege_zone in items:
+        person = Recipient(protege_id, protege_zone)
         tz = zone_of(person)
         today = now.astimezone(tz).date()
-        due = day_key(item.due_on)
-        if today > item.due_on:
-            if today - item.due_on <= HOMEWORK_OVERDUE_WINDOW:
-                overdue_from = at_local(item.due_on + datetime.timedelta(days=1), datetime.time(0), tz)
+        due = day_key(due_on)
+        if today > due_on:
+            if today - due_on <= HOMEWORK_OVERDUE_WINDOW:
+                overdue_from = at_local(due_on + datetime.timedelta(days=1), datetime.time(0), tz)
                 yield Decision(
-                    Kind.HOMEWORK,
-                    item.partnership_id,
-                    homework_key(item.pk, "overdue"),
-                    due,
-                    person,
-                    overdue_from,
+                    Kind.HOMEWORK, partnership_id, homework_key(pk, "overdue"), due, person, overdue_from
                 )
-        elif today >= item.due_on - HOMEWORK_AHEAD:
-            ahead_from = at_local(item.due_on - HOMEWORK_AHEAD, datetime.time(0), tz)
-            if item.created_at <= ahead_from:
+        elif today >= due_on - HOMEWORK_AHEAD:
+            ahead_from = at_local(due_on - HOMEWORK_AHEAD, datetime.time(0), tz)
+            if created_at <= ahead_from:
                 yield Decision(
-                    Kind.HOMEWORK,
-                    item.partnership_id,
-                    homework_key(item.pk, "ahead"),
-                    due,
-                    person,
-                    ahead_from,
+                    Kind.HOMEWORK, partnership_id, homework_key(pk, "ahead"), due, person, ahead_from
                 )
 
 

@@ -2,27 +2,43 @@
 
 - ``reminders_scan`` (beat, every few minutes) decides what is due, writes one
   ledger row per reminder with ON CONFLICT DO NOTHING on the ledger's unique
-  key, and enqueues the rows whose time has come, all in one transaction.
-- ``reminder_send`` (the ``send_reminder`` task) claims one row with a
-  conditional UPDATE, sends the email and marks the row sent.
+  key, and enqueues the rows whose time has come, up to ``SEND_BATCH`` ids per
+  task, all in one transaction.
+- ``reminders_send`` (the ``send_reminders`` task) claims a batch's rows with
+  one conditional UPDATE … RETURNING, reads what their emails need in a fixed
+  number of queries, sends them over one SMTP connection and marks each one
+  sent as soon as the server has accepted it.
 
 How each failure ends (see also the docstrings below):
 - a second scan or a second beat: the unique key drops the second insert (so
   only the scan that inserted a row enqueues it in ``_record``), and
   ``_enqueue_due`` locks the older rows it enqueues with SKIP LOCKED;
-- a redelivered or duplicated task: the claim (pending → sending) matches no row;
-- a process that dies between commit and publish: the row stays pending and a
-  later scan enqueues it again (``requeue_after()``);
+- a redelivered or duplicated task: the claim (pending → sending) matches
+  none of the rows another task holds or has sent;
+- a message the server refuses, or that cannot be written: it alone goes back
+  to pending and comes back after a backoff while its batch goes on; no SMTP
+  server to talk to: the rest of the batch goes back likewise; after
+  ``MAX_ATTEMPTS`` tries a row is ``failed``, with the error, for admins;
+- a server so slow that a batch would near the task's time limit: after
+  ``send_budget()`` the batch hands the rows it has not tried to a new task;
+- a process that dies between commit and publish: the rows stay pending and a
+  later scan enqueues them again (``requeue_after()``);
 - a worker killed while it held a message it had not started: as above;
-- a worker killed after its claim: the claim goes stale after ``claim_lease()``
-  and a later scan hands the row to another worker; the only copy that can go
-  twice is one killed between the SMTP server's "250 OK" and our commit, and it
-  goes with the same Message-ID.
+- a worker killed after its claim: the batch's claims go stale after
+  ``claim_lease()`` and a later scan hands their rows to another worker; each
+  claim counts as a try, so a row whose workers keep dying ends ``failed``.
+  The only copy that can go twice is the one killed between the SMTP server's
+  "250 OK" and the one-statement commit that follows it, and it goes with the
+  same Message-ID.
 """
 
 import datetime
 import logging
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 
+import psycopg
 from django.conf import settings
 from django.core.mail import mailers
 from django.db import connection, transaction
@@ -37,6 +53,9 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 RECORD_BATCH = 10_000
+# Reminders per send task: one claim, one SMTP connection and a handful of
+# queries for all of them, and still a few seconds' work for a worker.
+SEND_BATCH = 100
 FIRST_RETRY_DELAY = 30  # seconds; doubles with each try, up to CELERY_MAX_RETRY_DELAY
 
 
@@ -47,19 +66,18 @@ def requeue_after() -> datetime.timedelta:
     return datetime.timedelta(seconds=getattr(settings, "REMINDER_REQUEUE_AFTER", 15 * 60))
 
 
+def send_budget() -> float:
+    """Seconds a batch may spend sending before it hands the rest to a task of
+    their own: well inside the task's soft time limit, whose exception would
+    otherwise land in the middle of an SMTP conversation."""
+    return settings.CELERY_TASK_SOFT_TIME_LIMIT / 2
+
+
 def claim_lease() -> datetime.timedelta:
     """How long a claim holds: longer than a task may run (its hard time limit),
     so a live sender is never overtaken; after it, the claim is a dead worker's."""
     default = settings.CELERY_TASK_TIME_LIMIT + 60
     return datetime.timedelta(seconds=getattr(settings, "REMINDER_CLAIM_LEASE", default))
-
-
-class RetryLater(Exception):
-    """Sending failed; the task should try again after ``delay`` seconds."""
-
-    def __init__(self, delay: int, error: str):
-        super().__init__(error)
-        self.delay = delay
 
 
 def retry_delay(attempts: int) -> int:
@@ -78,6 +96,12 @@ def reminders_scan(*, now: datetime.datetime | None = None) -> dict[str, int]:
     scan only. Called by the ``scan_reminders`` task; returns counts for logs."""
     now = now or timezone.now()
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # Once the planner's estimate for the nudge rule's wide CASE crossed
+                # jit_optimize_above_cost, compiling it took 2 to 3 of the scan's
+                # seconds; every query here runs in a fraction of that uncompiled.
+                cursor.execute("SET LOCAL jit = off")
         opted_out = set(ReminderOptOut.objects.values_list("user_id", "kind"))
         rows = []
         for rule in rules.RULES:
@@ -98,14 +122,15 @@ def reminders_scan(*, now: datetime.datetime | None = None) -> dict[str, int]:
                     )
                 )
         enqueued = _record(rows, now) + _enqueue_due(now)
+        _enqueue(enqueued)
     return {"decided": len(rows), "enqueued": len(enqueued)}
 
 
 def _record(rows: list[tuple], now: datetime.datetime) -> list[int]:
     """Inserts the decided rows, (kind, partnership_id, object_key, due_at,
     recipient_id, send_at) each, skipping those the ledger holds (ON CONFLICT
-    DO NOTHING on reminder_once_per_key), and enqueues (after commit) the new
-    ones whose time has come; returns their ids.
+    DO NOTHING on reminder_once_per_key); returns the ids of the new ones whose
+    time has come, for the scan to enqueue.
 
     A row inserted here is this transaction's alone (a second scan inserting
     the same key waits on the unique index, then skips it), so it is written
@@ -114,132 +139,248 @@ def _record(rows: list[tuple], now: datetime.datetime) -> list[int]:
     model instances: bulk_create and the second write took over 2 seconds on
     20,000 rows, more than the scan's budget at 100,000 pairs."""
     if connection.vendor != "postgresql":
-        return _record_portably(rows)
+        return _record_portably(rows, now)
     table = Reminder._meta.db_table
     sql = (
         f"INSERT INTO {table} (kind, partnership_id, object_key, due_at, recipient_id, send_at, "
         "state, attempts, last_error, created_at, enqueued_at) "
-        "SELECT k, p, o, d, r, s, %s, 0, '', %s, CASE WHEN s <= %s THEN %s::timestamptz END FROM unnest("
-        "%s::varchar[], %s::bigint[], %s::varchar[], %s::timestamptz[], %s::bigint[], %s::timestamptz[]"
+        "SELECT k, p, o, d, r, s, %b, 0, '', %b, CASE WHEN s <= %b THEN %b::timestamptz END FROM unnest("
+        "%b::varchar[], %b::bigint[], %b::varchar[], %b::timestamptz[], %b::bigint[], %b::timestamptz[]"
         ") AS t(k, p, o, d, r, s) ON CONFLICT DO NOTHING RETURNING id, enqueued_at IS NOT NULL"
     )
     ids = []
-    with connection.cursor() as cursor:
+    connection.ensure_connection()
+    # psycopg's own cursor on the same connection, so in this transaction:
+    # Django's binds parameters as text on the client, which took a quarter of
+    # a second for 20,000 rows' arrays; these go as binary (%b), in a third of that.
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         for start in range(0, len(rows), RECORD_BATCH):
             columns = [list(column) for column in zip(*rows[start : start + RECORD_BATCH], strict=True)]
             cursor.execute(sql, [Reminder.State.PENDING.value, now, now, now, *columns])
             ids += [reminder_id for reminder_id, enqueued in cursor.fetchall() if enqueued]
-    _enqueue(ids)
     return ids
 
 
-def _record_portably(rows: list[tuple]) -> list[int]:
+def _record_portably(rows: list[tuple], now: datetime.datetime) -> list[int]:
     """The same decision on the embedded SQLite database of ``make run``: insert,
     skipping keys the ledger holds, and leave the enqueueing to ``_enqueue_due``,
     which the scan runs next. Slower, and only for small local databases."""
     fields = ["kind", "partnership_id", "object_key", "due_at", "recipient_id", "send_at"]
     Reminder.objects.bulk_create(
-        [Reminder(**dict(zip(fields, row, strict=True))) for row in rows], ignore_conflicts=True
+        [Reminder(**dict(zip(fields, row, strict=True)), created_at=now) for row in rows],
+        ignore_conflicts=True,
     )
     return []
 
 
 def _enqueue(ids: list[int]) -> None:
-    from .tasks import send_reminder  # the task module imports this one
+    """Enqueues (after commit) the sending of these rows, ``SEND_BATCH`` per task."""
+    from .tasks import send_reminders  # the task module imports this one
 
-    enqueue = send_reminder.delay_on_commit
-    for reminder_id in ids:
-        enqueue(reminder_id)
+    for start in range(0, len(ids), SEND_BATCH):
+        send_reminders.delay_on_commit(ids[start : start + SEND_BATCH])
 
 
 def _enqueue_due(now: datetime.datetime) -> list[int]:
-    """Enqueues (after commit) the send of every row whose time has come and
-    that no live task holds: pending rows never enqueued or enqueued long ago
-    (a lost message), and rows whose claim has gone stale (a dead worker).
+    """Marks enqueued, and returns for the scan to enqueue, every row whose time
+    has come and that no live task holds: pending rows never enqueued or
+    enqueued long ago (a lost message), and rows whose claim has gone stale (a
+    dead worker). A stale claim that was the row's last try ends ``failed``.
     SKIP LOCKED lets two scans share the work without both taking a row."""
-    stale = now - claim_lease()
+    stale = Q(state=Reminder.State.SENDING, claimed_at__lt=now - claim_lease())
+    Reminder.objects.filter(stale, attempts__gte=MAX_ATTEMPTS).update(
+        state=Reminder.State.FAILED,
+        claimed_at=None,
+        last_error=f"Claimed {MAX_ATTEMPTS} times by workers that stopped before recording it sent.",
+    )
     due = Reminder.objects.filter(
         Q(state=Reminder.State.PENDING, send_at__lte=now)
         & (Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - requeue_after()))
-    ) | Reminder.objects.filter(state=Reminder.State.SENDING, claimed_at__lt=stale)
+    ) | Reminder.objects.filter(stale)
     ids = list(due.select_for_update(skip_locked=True).order_by().values_list("pk", flat=True))
     if ids:
         Reminder.objects.filter(pk__in=ids).update(enqueued_at=now)
-        _enqueue(ids)
     return ids
 
 
-# --- Sending one ------------------------------------------------------------
+# --- Sending ----------------------------------------------------------------
 
 
-def reminder_send(*, reminder_id: int, now: datetime.datetime | None = None) -> str:
-    """Sends reminder ``reminder_id`` once. Idempotent: only the caller whose
-    conditional UPDATE moves the row from pending (or a stale claim) to sending
-    goes on; any other call returns ``"not claimed"`` and sends nothing.
+@dataclass
+class Delivery:
+    """What ``reminders_send`` did with each id it was given: ``"sent"``,
+    ``"cancelled"`` (no longer due, or the person opted out since it was
+    decided), ``"retry"``, ``"failed"`` (after its last try), ``"handed on"``
+    (not tried: the batch ran out of time) or ``"not claimed"`` (another task
+    holds it or has sent it); and which ids to try again after how many seconds."""
 
-    Returns ``"sent"``, ``"cancelled"`` (no longer due, or the person opted out
-    since it was decided) or ``"not claimed"``. Raises ``RetryLater`` when the
-    email could not be sent and tries remain; after the last try the row is
-    ``failed``, with the error, for admins to see. Called by ``send_reminder``."""
+    outcomes: dict[int, str]
+    retries: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+    def counts(self) -> dict[str, int]:
+        return dict(Counter(self.outcomes.values()))
+
+
+def reminders_send(*, reminder_ids: list[int], now: datetime.datetime | None = None) -> Delivery:
+    """Sends each of these reminders once. Idempotent: only the call whose
+    conditional UPDATE moves a row from pending (or a stale claim) to sending
+    goes on with it; any other call leaves it ``"not claimed"``.
+
+    A message that fails goes back to pending alone and is listed in
+    ``retries`` under its backoff (``retry_delay``); after its ``MAX_ATTEMPTS``-th
+    try it is ``failed``, with the error, for admins to see. Each sent one is
+    recorded before the next is written. Called by ``send_reminders``."""
     now = now or timezone.now()
-    with transaction.atomic():
-        claimed = (
-            Reminder.objects.filter(pk=reminder_id, send_at__lte=now)
-            .filter(
-                Q(state=Reminder.State.PENDING)
-                | Q(state=Reminder.State.SENDING, claimed_at__lt=now - claim_lease())
-            )
-            .update(state=Reminder.State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-        )
-    if claimed != 1:
-        return "not claimed"
-    mine = Reminder.objects.filter(pk=reminder_id, state=Reminder.State.SENDING, claimed_at=now)
-    reminder = (
+    delivery = Delivery(outcomes=dict.fromkeys(reminder_ids, "not claimed"))
+    claimed = _claim(reminder_ids, now)
+    if not claimed:
+        return delivery
+    reminders = list(
         Reminder.objects.select_related(
             "recipient", "partnership__program", "partnership__mentor__user", "partnership__protege__user"
         )
-        .filter(pk=reminder_id)
-        .get()
+        .filter(pk__in=claimed)
+        .order_by("send_at", "pk")
     )
-    opted_out = ReminderOptOut.objects.filter(user=reminder.recipient_id, kind=reminder.kind).exists()
-    if opted_out or not emails.still_due(reminder, now):
-        with transaction.atomic():
-            mine.update(state=Reminder.State.CANCELLED, claimed_at=None)
-        return "cancelled"
-    connection = mailers.default
+    opted_out = set(
+        ReminderOptOut.objects.filter(
+            user__in={reminder.recipient_id for reminder in reminders},
+            kind__in={reminder.kind for reminder in reminders},
+        ).values_list("user_id", "kind")
+    )
+    facts = emails.snapshot(reminders)
+    to_send, cancelled = [], []
+    for reminder in reminders:
+        wanted = (reminder.recipient_id, reminder.kind) not in opted_out
+        (to_send if wanted and emails.still_due(reminder, now, facts) else cancelled).append(reminder)
+    if cancelled:
+        _mine(cancelled, now).update(state=Reminder.State.CANCELLED, claimed_at=None)
+        delivery.outcomes.update(dict.fromkeys((reminder.pk for reminder in cancelled), "cancelled"))
+    mailer = mailers.default
+    deadline = time.monotonic() + send_budget()
     try:
-        connection.open()
-        connection.send_messages([emails.build(reminder)])
-    except Exception as error:  # SMTP, DNS, templates: all end as a retry, then "failed"
-        log.warning("Reminder %s: sending failed (try %s): %s", reminder_id, reminder.attempts, error)
-        last = reminder.attempts >= MAX_ATTEMPTS
-        with transaction.atomic():
-            mine.update(
-                state=Reminder.State.FAILED if last else Reminder.State.PENDING,
-                claimed_at=None,
-                enqueued_at=now,  # the task's own retry brings it back; the scan waits
-                last_error=f"{type(error).__name__}: {error}"[:2000],
-            )
-        _close_quietly(connection)
-        if last:
-            return "failed"
-        raise RetryLater(retry_delay(reminder.attempts), str(error)) from error
-    try:
-        # Recorded before saying goodbye to the server: the fewer steps between
-        # its "250 OK" and this commit, the smaller the window for a second copy.
-        with transaction.atomic():
-            marked = mine.update(state=Reminder.State.SENT, sent_at=timezone.now(), claimed_at=now)
-        if marked != 1:
-            log.error("Reminder %s was sent but its claim was taken over meanwhile", reminder_id)
+        for position, reminder in enumerate(to_send):
+            if time.monotonic() > deadline:  # a slow server: the rest go on in a new task
+                _hand_on(to_send[position:], now, delivery)
+                break
+            try:
+                message = emails.build(reminder, facts)
+            except Exception as error:  # a template, an address: this message alone
+                _give_back([reminder], error, now, delivery)
+                continue
+            try:
+                mailer.open()  # once per batch, and again after a failed message
+            except Exception as error:  # no server to talk to: none of the rest can go
+                _give_back(to_send[position:], error, now, delivery)
+                break
+            try:
+                if mailer.send_messages([message]) != 1:
+                    raise ValueError("the message has no recipient")
+            except Exception as error:  # refused, or the line broke: this message alone
+                _give_back([reminder], error, now, delivery)
+                _close_quietly(mailer)  # its state unknown, the next one starts afresh
+                continue
+            # One autocommitted statement right after the server's "250 OK": the
+            # fewer steps between the two, the smaller the window for a second copy.
+            if not _mark_sent(reminder.pk, now):
+                log.error("Reminder %s was sent but its claim was taken over meanwhile", reminder.pk)
+            delivery.outcomes[reminder.pk] = "sent"
     finally:
-        _close_quietly(connection)
-    return "sent"
+        _close_quietly(mailer)
+    return delivery
 
 
-def _close_quietly(connection) -> None:
+def _claim(ids: list[int], now: datetime.datetime) -> list[int]:
+    """Moves those of ``ids`` whose time has come and that no live task holds
+    (pending, or a stale claim with tries left) to sending, counting a try;
+    returns the ids this call claimed. One statement, committed on its own
+    outside a transaction: of two concurrent claims of a row, PostgreSQL
+    re-checks the second's WHERE on the row the first committed, so only one
+    gets it (SQLite lets one writer at a time). Raw SQL for RETURNING, which
+    the ORM's update() lacks; PostgreSQL and SQLite ≥ 3.35 both have it."""
+    if not ids:
+        return []
+    at = connection.ops.adapt_datetimefield_value
+    pending, sending = Reminder.State.PENDING.value, Reminder.State.SENDING.value
+    sql = (
+        f"UPDATE {Reminder._meta.db_table} SET state = %s, claimed_at = %s, attempts = attempts + 1 "
+        f"WHERE id IN ({', '.join(['%s'] * len(ids))}) AND send_at <= %s AND attempts < %s "
+        "AND (state = %s OR (state = %s AND claimed_at < %s)) RETURNING id"
+    )
+    params = [sending, at(now), *ids, at(now), MAX_ATTEMPTS, pending, sending, at(now - claim_lease())]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [reminder_id for (reminder_id,) in cursor.fetchall()]
+
+
+def _mark_sent(reminder_id: int, now: datetime.datetime) -> bool:
+    """Records one reminder sent, if the claim made at ``now`` still holds it.
+    Raw SQL: the ORM took half a millisecond to write this statement, a tenth
+    of a message's budget."""
+    at = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Reminder._meta.db_table} SET state = %s, sent_at = %s "
+            "WHERE id = %s AND state = %s AND claimed_at = %s",
+            [
+                Reminder.State.SENT.value,
+                at(timezone.now()),
+                reminder_id,
+                Reminder.State.SENDING.value,
+                at(now),
+            ],
+        )
+        return cursor.rowcount == 1
+
+
+def _mine(reminders: list[Reminder], now: datetime.datetime):
+    """These rows, as long as they are still held by the claim made at ``now``."""
+    return Reminder.objects.filter(
+        pk__in=[reminder.pk for reminder in reminders], state=Reminder.State.SENDING, claimed_at=now
+    )
+
+
+def _give_back(
+    reminders: list[Reminder], error: Exception, now: datetime.datetime, delivery: Delivery
+) -> None:
+    """This try of these reminders failed: each goes back to pending, to come
+    back after its backoff, or ends ``failed`` after its last try."""
+    log.warning("Reminders %s: sending failed: %s", [reminder.pk for reminder in reminders], error)
+    last = [reminder for reminder in reminders if reminder.attempts >= MAX_ATTEMPTS]
+    again = [reminder for reminder in reminders if reminder.attempts < MAX_ATTEMPTS]
+    error_text = f"{type(error).__name__}: {error}"[:2000]
+    with transaction.atomic():
+        if last:
+            _mine(last, now).update(state=Reminder.State.FAILED, claimed_at=None, last_error=error_text)
+        if again:
+            _mine(again, now).update(
+                state=Reminder.State.PENDING,
+                claimed_at=None,
+                enqueued_at=now,  # the task's retry brings it back; the scan waits
+                last_error=error_text,
+            )
+    for reminder in last:
+        delivery.outcomes[reminder.pk] = "failed"
+    for reminder in again:
+        delivery.outcomes[reminder.pk] = "retry"
+        delivery.retries[retry_delay(reminder.attempts)].append(reminder.pk)
+
+
+def _hand_on(reminders: list[Reminder], now: datetime.datetime, delivery: Delivery) -> None:
+    """These were claimed but not tried: back to pending, the try not counted,
+    for a new task to send at once."""
+    _mine(reminders, now).update(
+        state=Reminder.State.PENDING, claimed_at=None, enqueued_at=now, attempts=F("attempts") - 1
+    )
+    for reminder in reminders:
+        delivery.outcomes[reminder.pk] = "handed on"
+        delivery.retries[0].append(reminder.pk)
+
+
+def _close_quietly(mailer) -> None:
     try:
-        connection.close()
-    except Exception:  # the message is already accepted and recorded
+        mailer.close()
+    except Exception:  # what was accepted is already recorded
         log.warning("Closing the mail connection failed", exc_info=True)
 
 

@@ -10,12 +10,15 @@ def scan_reminders() -> dict[str, int]:
     return services.reminders_scan()
 
 
-@shared_task(bind=True, max_retries=None)
-def send_reminder(self, reminder_id: int) -> str:
-    """Sends one recorded reminder. Runs twice, sends once (the row is claimed
-    by a conditional UPDATE); a failure comes back after an exponential backoff
-    capped under the broker's visibility timeout, until services.MAX_ATTEMPTS."""
-    try:
-        return services.reminder_send(reminder_id=reminder_id)
-    except services.RetryLater as retry:
-        raise self.retry(countdown=retry.delay) from retry
+@shared_task
+def send_reminders(reminder_ids: list[int]) -> dict[str, int]:
+    """Sends a batch of recorded reminders (the scan enqueues up to
+    services.SEND_BATCH per task). Runs twice, sends once: each row is claimed
+    by a conditional UPDATE. The ids that failed come back in a task of their
+    own after an exponential backoff capped under the broker's visibility
+    timeout, until services.MAX_ATTEMPTS (and those a slow batch had no time
+    for, at once); the others are not sent again."""
+    delivery = services.reminders_send(reminder_ids=reminder_ids)
+    for delay, ids in delivery.retries.items():
+        send_reminders.apply_async((ids,), countdown=delay)
+    return delivery.counts()

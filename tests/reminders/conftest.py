@@ -4,6 +4,7 @@ import pytest
 
 from partnerships.agreements import agreement_propose
 from reminders.models import Reminder
+from reminders.services import reminders_send
 from tests.partnerships.agreement_helpers import agree, terms
 
 UTC = datetime.UTC
@@ -19,6 +20,11 @@ def rows(**filters) -> list[Reminder]:
         .select_related("recipient")
         .order_by("kind", "object_key", "recipient_id")
     )
+
+
+def send(reminder: Reminder, *, now: datetime.datetime | None = None) -> str:
+    """Sends one reminder, as a batch of one; what became of it."""
+    return reminders_send(reminder_ids=[reminder.pk], now=now).outcomes[reminder.pk]
 
 
 @pytest.fixture

@@ -9,11 +9,11 @@ import pytest
 from django.core import mail
 
 from reminders.models import Kind, Reminder, ReminderOptOut
-from reminders.services import reminder_send, reminders_scan
+from reminders.services import reminders_scan
 from sessions_log.models import Homework, Session
 from tests.sessions_log.factories import HomeworkFactory, SessionFactory
 
-from .conftest import at, rows
+from .conftest import at, rows, send
 
 DUE = datetime.date(2026, 10, 8)  # a Thursday; London is on BST (UTC+1)
 
@@ -89,7 +89,7 @@ def test_a_reminder_decided_before_the_item_was_done_is_cancelled_when_it_is_sen
     reminders_scan(now=at(2026, 10, 6, 12, 0))
     [reminder] = rows(kind=Kind.HOMEWORK)
     Homework.objects.filter(pk=item.pk).update(status=Homework.Status.DONE, done_at=at(2026, 10, 6, 12, 30))
-    assert reminder_send(reminder_id=reminder.pk, now=at(2026, 10, 6, 13, 0)) == "cancelled"
+    assert send(reminder, now=at(2026, 10, 6, 13, 0)) == "cancelled"
     assert mail.outbox == []
     assert Reminder.objects.get(pk=reminder.pk).state == Reminder.State.CANCELLED
 
@@ -98,7 +98,7 @@ def test_a_reminder_for_a_due_date_since_moved_is_cancelled(world, item):
     reminders_scan(now=at(2026, 10, 6, 12, 0))
     [reminder] = rows(kind=Kind.HOMEWORK)
     Homework.objects.filter(pk=item.pk).update(due_on=datetime.date(2026, 10, 15))
-    assert reminder_send(reminder_id=reminder.pk, now=at(2026, 10, 6, 13, 0)) == "cancelled"
+    assert send(reminder, now=at(2026, 10, 6, 13, 0)) == "cancelled"
 
 
 @pytest.mark.parametrize(
@@ -111,7 +111,7 @@ def test_the_email_names_the_item_and_its_due_date_and_links_to_the_homework_pag
 ):
     reminders_scan(now=now)
     [reminder] = rows(kind=Kind.HOMEWORK)
-    assert reminder_send(reminder_id=reminder.pk, now=now) == "sent"
+    assert send(reminder, now=now) == "sent"
     [email] = mail.outbox
     assert "“Read chapter 3 of Getting to Yes”" in email.body and words in email.body
     assert "Read chapter 3 of Getting to Yes" in email.subject
@@ -133,7 +133,7 @@ def test_the_check_in_email_lists_the_agenda_so_far_and_the_homework_due_by_the_
     Partnership.objects.filter(pk=world.partnership.pk).update(next_call_at=at(2026, 10, 8, 16, 0))
     reminders_scan(now=at(2026, 10, 7, 16, 30))
     reminder = Reminder.objects.get(kind=Kind.CHECK_IN, object_key="day_before", recipient=world.protege)
-    assert reminder_send(reminder_id=reminder.pk, now=at(2026, 10, 7, 16, 31)) == "sent"
+    assert send(reminder, now=at(2026, 10, 7, 16, 31)) == "sent"
     [email] = mail.outbox
     assert "The agenda so far: How to say no to my manager." in email.body
     assert "career change" not in email.body

@@ -10,10 +10,10 @@ from django.core import mail
 from goals.models import RatingRound
 from partnerships.models import Partnership
 from reminders.models import Kind, Reminder, ReminderOptOut
-from reminders.services import reminder_send, reminders_scan
+from reminders.services import reminders_scan
 from tests.goals.factories import GoalFactory
 
-from .conftest import at, rows
+from .conftest import at, rows, send
 
 
 @pytest.fixture
@@ -90,7 +90,7 @@ def test_a_prompt_answered_before_it_went_is_cancelled_and_one_that_goes_links_t
 ):
     reminders_scan(now=at(2026, 10, 5, 12, 0))
     [prompt] = rows(kind=Kind.RATING)
-    assert reminder_send(reminder_id=prompt.pk, now=at(2026, 10, 5, 12, 1)) == "sent"
+    assert send(prompt, now=at(2026, 10, 5, 12, 1)) == "sent"
     [email] = mail.outbox
     assert "Your baseline rating is due, from Tuesday 15 September 2026" in email.body
     assert f"/partnerships/{world.partnership.pk}/" in email.body
@@ -99,5 +99,5 @@ def test_a_prompt_answered_before_it_went_is_cancelled_and_one_that_goes_links_t
     reminders_scan(now=at(2026, 10, 5, 12, 0))
     [prompt] = rows(kind=Kind.RATING)
     rated(world, at(2026, 10, 5, 12, 30), RatingRound.Point.BASELINE)
-    assert reminder_send(reminder_id=prompt.pk, now=at(2026, 10, 5, 13, 0)) == "cancelled"
+    assert send(prompt, now=at(2026, 10, 5, 13, 0)) == "cancelled"
     assert mail.outbox == []

@@ -10,9 +10,8 @@ from django.urls import reverse
 from partnerships.models import Partnership
 from reminders.emails import stop_token
 from reminders.models import Kind, Reminder, ReminderOptOut
-from reminders.services import reminder_send
 
-from .conftest import at
+from .conftest import at, send
 from .test_delivery import NOW, a_reminder
 
 
@@ -42,7 +41,7 @@ def test_the_emails_link_opens_the_thing_for_its_recipient_and_404s_for_anyone_e
         )
     else:
         reminder = a_reminder(world, kind=kind, object_key=kind, recipient=getattr(world, recipient))
-    assert reminder_send(reminder_id=reminder.pk, now=NOW) == "sent"
+    assert send(reminder, now=NOW) == "sent"
     path = link_in(mail.outbox[0]).split("#")[0]
     for persona in ["admin", "other_admin", "mentor", "protege", "outsider"]:
         client.force_login(getattr(world, persona))
