@@ -556,10 +556,6 @@ class HealthNumbers(models.Model):
 
     class Meta:
         verbose_name_plural = "health numbers"
-        indexes = [
-            # The nightly refresh and the overview find pairs whose numbers are of an earlier day.
-            models.Index(fields=["as_of"], name="healthnumbers_as_of_idx"),
-        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(homework_done__lte=models.F("homework_due"))
