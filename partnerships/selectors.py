@@ -294,11 +294,10 @@ def program_figures(program: Program) -> dict:
     """Head counts of a program: ``mentors`` and ``proteges`` who joined, the
     protégés ``waiting`` for a mentor (``waiting_proteges``), and the open
     invitations (``invited``). Two queries."""
-    has_mentor = Partnership.objects.filter(protege=OuterRef("pk"), status__in=CURRENT)
     return Participant.objects.filter(program=program, status=Participant.Status.ACTIVE).aggregate(
         mentors=Count("pk", filter=Q(role=Participant.Role.MENTOR)),
         proteges=Count("pk", filter=Q(role=Participant.Role.PROTEGE)),
-        waiting=Count("pk", filter=Q(role=Participant.Role.PROTEGE) & ~Exists(has_mentor)),
+        waiting=Count("pk", filter=Q(pk__in=waiting_proteges(program).order_by().values("pk"))),
     ) | {
         "invited": Invitation.objects.filter(program=program)
         .open()
