@@ -2,6 +2,7 @@
 runs; none grows with the size of the program."""
 
 import datetime
+import decimal
 import functools
 
 from django.core.paginator import Page, Paginator
@@ -715,8 +716,10 @@ def _iso(value) -> str:
     return value.isoformat()
 
 
-def _number(value) -> str:
-    return "" if value is None else f"{value:.2f}"
+def _number(value) -> decimal.Decimal | None:
+    """Two decimals, as a number: a spreadsheet sorts it, and a negative one is
+    not mistaken for a formula (``mentoring.spreadsheets``)."""
+    return None if value is None else decimal.Decimal(f"{value:.2f}")
 
 
 def program_report_rows(program: Program, *, chunk_size: int = 1000):

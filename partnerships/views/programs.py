@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from mentoring.http import HtmxHttpRequest, in_viewer_time_zone
+from mentoring.spreadsheets import csv_response
 from reminders.selectors import program_reminder_health
 
 from .. import health, selectors, services
@@ -138,23 +137,10 @@ def partnership_rematch(request: HtmxHttpRequest, slug: str, partnership_id: int
     return HttpResponseRedirect(f"{board}?protege={partnership.protege_id}", status=303)
 
 
-class _Echo:
-    """A file-like object whose write returns the line, for csv.writer."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 @login_required
 @require_GET
 def program_report(request: HtmxHttpRequest, slug: str) -> StreamingHttpResponse:
     """Every partnership of the program, one CSV row each, streamed: memory stays
     flat at any size. Numbers and dates only (ISO 8601, times in UTC)."""
     program = get_program_for_admin(request.user, slug)
-    writer = csv.writer(_Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in selectors.program_report_rows(program)),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{program.slug}-partnerships.csv"'
-    return response
+    return csv_response(selectors.program_report_rows(program), filename=f"{program.slug}-partnerships.csv")

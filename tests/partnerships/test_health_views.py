@@ -213,7 +213,7 @@ def test_the_report_streams_one_row_per_partnership_with_iso_dates(client, world
     response = client.get(reverse("partnerships:program_report", args=[world.program.slug]))
     assert response.status_code == 200 and response.streaming
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert len(rows) == 4  # every partnership, ended ones too
     bea = next(r for r in rows if r["protege"] == "Bea Behind")
     assert (bea["calls_held_90d"], bea["calls_expected_90d"], bea["health"]) == ("2", "6", "at_risk")
