@@ -6,6 +6,7 @@ import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
 
 from .models import AgendaItem, CallFeedback, Homework, PartnershipCheck, Session
 
@@ -98,7 +99,9 @@ class SessionLogForm(forms.ModelForm):
                 required=False,
                 widget=forms.RadioSelect,
                 initial=Homework.Status.DONE if item.status == Homework.Status.DONE else None,
-                help_text=f"Done on {timezone.localtime(item.done_at):%-d %B}: “{item.reflection}”"
+                help_text=format_html(
+                    "Done on {}: “{}”", f"{timezone.localtime(item.done_at):%-d %B}", item.reflection
+                )
                 if item.status == Homework.Status.DONE and item.done_at
                 else "",
             )
