@@ -1,13 +1,25 @@
 """Each person's upcoming calls as an iCalendar feed (RFC 5545) that Google
 Calendar, Outlook and Apple Calendar subscribe to by a private link.
 
-The feed holds, for every current partnership of the person, the next call the
-pair set (confirmed) and the calls their agreement expects after it
-(tentative), in the person's time zone, each with the call's structure. A call
-keeps its UID from one refresh to the next, so calendars update it in place."""
+The feed holds, for every current partnership of the person, in the person's
+time zone, each with the call's structure:
+
+* the calls of the last ``PAST_CALLS_KEPT`` (six weeks) as the call log has them,
+  and the call the pair set, from before it starts until six weeks after it
+  ends (confirmed): a call in progress or just held must not vanish, or
+  subscribed calendars delete it;
+* the calls their agreement expects after the latest of the set call and the
+  last logged call, counted from it, while they are ahead or in progress
+  (tentative, ``EXPECTED_CALLS_SHOWN`` at most): the rhythm does not stop when
+  a set call passes.
+
+A call keeps its UID from one refresh to the next (one per pair per day), so
+calendars update it in place; a logged call keeps the UID it had as the set
+call."""
 
 import datetime
 import zoneinfo
+from dataclasses import dataclass
 
 import icalendar
 from django.conf import settings
@@ -21,6 +33,7 @@ from .models import Agreement, CalendarFeed, Partnership
 
 EXPECTED_CALLS_SHOWN = 3  # after the set call, per partnership
 HORIZON = datetime.timedelta(days=120)
+PAST_CALLS_KEPT = datetime.timedelta(weeks=6)  # calls stay this long after they end
 PRODID = "-//Mentoring//Partnership calls//EN"
 
 
@@ -84,9 +97,59 @@ def _uid(partnership: Partnership, start: datetime.datetime) -> str:
     return f"partnership-{partnership.pk}-call-{start.astimezone(datetime.UTC):%Y%m%d}@{host}"
 
 
+@dataclass(frozen=True)
+class _Call:
+    start: datetime.datetime
+    minutes: int
+    confirmed: bool
+
+    @property
+    def end(self) -> datetime.datetime:
+        return self.start + datetime.timedelta(minutes=self.minutes)
+
+
+def _calls(partnership: Partnership, agreement: Agreement | None, *, now: datetime.datetime) -> list[_Call]:
+    """The pair's calls in the feed, as the module's docstring says, by start."""
+    minutes = agreement.call_minutes if agreement else partnership.program.default_call_minutes
+    kept_since = now - PAST_CALLS_KEPT
+    logged = [
+        _Call(session.starts_at, session.minutes, True)
+        for session in getattr(partnership, "recent_calls", [])
+        if session.starts_at + datetime.timedelta(minutes=session.minutes) > kept_since
+    ]
+    calls = list(logged)
+    set_at = partnership.next_call_at
+    if set_at is not None and set_at + datetime.timedelta(minutes=minutes) > kept_since:
+        calls.append(_Call(set_at, minutes, True))
+    anchor = max([t for t in (set_at, partnership.last_call_at) if t is not None], default=None)
+    if agreement is not None and anchor is not None:
+        until = now + HORIZON
+        if end := partnership.planned_end_on:
+            until = min(until, datetime.datetime.combine(end, datetime.time.max, tzinfo=datetime.UTC))
+        in_progress = now - datetime.timedelta(minutes=minutes)  # an expected call stays until it ends
+        calls += [
+            _Call(at, minutes, False)
+            for at in schedule.upcoming(
+                schedule.Rhythm.of(agreement),
+                anchor,
+                schedule_zone(partnership),
+                after=max(anchor, in_progress),
+                until=until,
+                limit=EXPECTED_CALLS_SHOWN,
+            )
+        ]
+    # One call per pair per day (its UID): a logged call over the set call, a set call over an expected one.
+    by_day: dict[str, _Call] = {}
+    for call in calls:
+        by_day.setdefault(_uid(partnership, call.start), call)
+    return sorted(by_day.values(), key=lambda call: call.start)
+
+
 def calendar_for(user, partnerships: list[Partnership], *, now: datetime.datetime | None = None) -> bytes:
-    """The iCalendar text of ``user``'s upcoming calls. ``partnerships`` are
-    their current partnerships, each with ``in_force`` (Agreement or None)."""
+    """The iCalendar text of ``user``'s calls (see the module's docstring).
+    ``partnerships`` are their current partnerships, each with ``in_force``
+    (Agreement or None) and ``recent_calls`` (their logged calls of the last
+    ``PAST_CALLS_KEPT``), as ``selectors.calendar_of`` gives them."""
     now = now or timezone.now()
     tz = _zone(user.time_zone)
     cal = icalendar.Calendar()
@@ -101,43 +164,23 @@ def calendar_for(user, partnerships: list[Partnership], *, now: datetime.datetim
         agreement = partnership.in_force
         other = partnership.protege if partnership.mentor.user_id == user.pk else partnership.mentor
         link = site + reverse("partnerships:partnership_home", args=[partnership.pk])
-        minutes = agreement.call_minutes if agreement else partnership.program.default_call_minutes
-        stamp = partnership.updated_at
-        calls: list[tuple[datetime.datetime, bool]] = []
-        if partnership.next_call_at and partnership.next_call_at > now:
-            calls.append((partnership.next_call_at, True))
-            if agreement is not None:
-                end = partnership.planned_end_on
-                until = now + HORIZON
-                if end:
-                    until = min(until, datetime.datetime.combine(end, datetime.time.max, tzinfo=datetime.UTC))
-                calls += [
-                    (at, False)
-                    for at in schedule.upcoming(
-                        schedule.Rhythm.of(agreement),
-                        partnership.next_call_at,
-                        schedule_zone(partnership),
-                        after=now,
-                        until=until,
-                        limit=EXPECTED_CALLS_SHOWN,
-                    )
-                ]
-        for start, confirmed in calls:
-            summary = f"Mentoring call with {other.user.name}"
+        summary = f"Mentoring call with {other.user.name}"
+        for call in _calls(partnership, agreement, now=now):
             cal.add_component(
                 _event(
-                    uid=_uid(partnership, start),
-                    start=start,
-                    minutes=minutes,
-                    summary=summary if confirmed else f"{summary} (expected)",
-                    description=_description(partnership, agreement, is_set=confirmed, link=link),
+                    uid=_uid(partnership, call.start),
+                    start=call.start,
+                    minutes=call.minutes,
+                    summary=summary if call.confirmed else f"{summary} (expected)",
+                    description=_description(partnership, agreement, is_set=call.confirmed, link=link),
                     url=link,
-                    confirmed=confirmed,
-                    stamp=stamp,
+                    confirmed=call.confirmed,
+                    stamp=partnership.updated_at,
                     tz=tz,
                 )
             )
     cal.add_missing_timezones(
-        first_date=(now - datetime.timedelta(days=31)).date(), last_date=(now + HORIZON * 2).date()
+        first_date=(now - PAST_CALLS_KEPT - datetime.timedelta(days=1)).date(),
+        last_date=(now + HORIZON * 2).date(),
     )
     return cal.to_ical()

@@ -24,10 +24,11 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from sessions_log.models import CallFeedback
+from sessions_log.models import CallFeedback, Session
 
 from . import health, matching, schedule
 from .agreements import TERMS, schedule_zone
+from .calendar import PAST_CALLS_KEPT
 from .models import (
     Agreement,
     CalendarFeed,
@@ -219,20 +220,34 @@ def _changes(before: Agreement, after: Agreement) -> list[str]:
     return [CHANGE_LABELS[name] for name in TERMS if getattr(before, name) != getattr(after, name)]
 
 
-def calendar_of(token: str) -> tuple:
+def calendar_of(token: str, *, now: datetime.datetime | None = None) -> tuple:
     """The owner of a calendar link and their current partnerships, each with
-    the agreement in force; 404 for an unknown (or reset) token. Three queries."""
+    ``in_force`` (the agreement in force, or None) and ``recent_calls`` (the
+    calls logged since ``calendar.PAST_CALLS_KEPT`` before ``now``, cancelled
+    ones left out); 404 for an unknown (or reset) token. Four queries."""
+
+    now = now or timezone.now()
     feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
     in_force = Prefetch(
         "agreements",
         queryset=Agreement.objects.filter(status=Agreement.Status.IN_FORCE).terms_only(),
         to_attr="current_versions",
     )
+    # A day's margin for the longest call (calendar.py keeps those that end in the window).
+    recent = Prefetch(
+        "sessions",
+        queryset=Session.objects.logged()
+        .exclude(status=Session.Status.CANCELLED)
+        .filter(starts_at__gte=now - PAST_CALLS_KEPT - datetime.timedelta(days=1), starts_at__lte=now)
+        .only("partnership_id", "starts_at", "minutes")
+        .order_by("starts_at"),
+        to_attr="recent_calls",
+    )
     partnerships = list(
         Partnership.objects.of(feed.user)
         .with_people()
         .filter(status__in=CURRENT)
-        .prefetch_related(in_force)
+        .prefetch_related(in_force, recent)
         .order_by("pk")
     )
     for partnership in partnerships:

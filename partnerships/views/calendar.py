@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.http import HtmxHttpRequest
@@ -17,8 +18,11 @@ from ..calendar import calendar_feed_reset, calendar_for
 
 @require_safe
 def calendar_feed(request: HtmxHttpRequest, token: str) -> HttpResponse:
-    user, partnerships = selectors.calendar_of(token)
-    response = HttpResponse(calendar_for(user, partnerships), content_type="text/calendar; charset=utf-8")
+    now = timezone.now()
+    user, partnerships = selectors.calendar_of(token, now=now)
+    response = HttpResponse(
+        calendar_for(user, partnerships, now=now), content_type="text/calendar; charset=utf-8"
+    )
     response["Content-Disposition"] = 'inline; filename="mentoring-calls.ics"'
     # Calendar apps poll; a private feed must not sit in shared caches.
     response["Cache-Control"] = "private, max-age=900"

@@ -166,13 +166,123 @@ def test_the_feed_runs_the_same_queries_for_one_or_many_partnerships(
 
     agree(world.partnership)
     path = feed_path(calendar_feed_reset(user=world.mentor))
-    # savepoint, feed with its owner, partnerships, their agreements in force, release
-    with django_assert_num_queries(5):
+    # savepoint, feed with its owner, partnerships, their agreements in force, recent calls, release
+    with django_assert_num_queries(6):
         client.get(path)
     mentor = world.partnership.mentor
     mentor.capacity = 10
     mentor.save()
     for _ in range(5):
         agree(PartnershipFactory(program=world.program, mentor=mentor))
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get(path)
+
+
+# --- A call stays in the feed once it starts, and the rhythm goes on (issue 13) ---
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+SET_CALL = datetime.datetime(2031, 5, 6, 17, tzinfo=LONDON)  # a Tuesday, weekly, 30 minutes
+
+
+@pytest.fixture
+def weekly_set_call(world):
+    agree(world.partnership, cadence="weekly")
+    Partnership.objects.filter(pk=world.partnership.pk).update(
+        next_call_at=SET_CALL, next_call_time_zone="Europe/London", planned_end_on=datetime.date(2032, 1, 1)
+    )
+    return calendar_feed_reset(user=world.mentor).token
+
+
+def events_at(token: str, now: datetime.datetime) -> list:
+    from partnerships.calendar import calendar_for
+    from partnerships.selectors import calendar_of
+
+    user, partnerships = calendar_of(token, now=now)
+    return list(icalendar.Calendar.from_ical(calendar_for(user, partnerships, now=now)).events)
+
+
+def starts(events) -> list[tuple[datetime.datetime, str]]:
+    return [(e.start.astimezone(LONDON), str(e["STATUS"])) for e in events]
+
+
+def weeks_after(k: int) -> datetime.datetime:
+    return SET_CALL + datetime.timedelta(weeks=k)  # the same wall-clock time: no clock change in May–July
+
+
+def test_ten_minutes_into_the_set_call_it_and_the_calls_after_it_stay_in_the_feed(weekly_set_call):
+    before = events_at(weekly_set_call, SET_CALL - datetime.timedelta(hours=1))
+    during = events_at(weekly_set_call, SET_CALL + datetime.timedelta(minutes=10))
+    assert (
+        starts(during)
+        == starts(before)
+        == [
+            (SET_CALL, "CONFIRMED"),
+            (weeks_after(1), "TENTATIVE"),
+            (weeks_after(2), "TENTATIVE"),
+            (weeks_after(3), "TENTATIVE"),
+        ]
+    )
+    assert [str(e["UID"]) for e in during] == [str(e["UID"]) for e in before]
+
+
+def test_after_the_set_call_it_stays_for_weeks_and_the_expected_calls_are_counted_from_it(weekly_set_call):
+    events = events_at(weekly_set_call, SET_CALL + datetime.timedelta(days=2))
+    assert starts(events) == [
+        (SET_CALL, "CONFIRMED"),
+        (weeks_after(1), "TENTATIVE"),
+        (weeks_after(2), "TENTATIVE"),
+        (weeks_after(3), "TENTATIVE"),
+    ]
+    five_weeks_on = events_at(weekly_set_call, weeks_after(5) + datetime.timedelta(days=1))
+    assert starts(five_weeks_on) == [
+        (SET_CALL, "CONFIRMED"),
+        (weeks_after(6), "TENTATIVE"),
+        (weeks_after(7), "TENTATIVE"),
+        (weeks_after(8), "TENTATIVE"),
+    ]
+
+
+def test_a_call_leaves_the_feed_six_weeks_after_it_ends(weekly_set_call):
+    from partnerships.calendar import PAST_CALLS_KEPT
+
+    end = SET_CALL + datetime.timedelta(minutes=30)
+    assert (SET_CALL, "CONFIRMED") in starts(
+        events_at(weekly_set_call, end + PAST_CALLS_KEPT - datetime.timedelta(minutes=1))
+    )
+    assert (SET_CALL, "CONFIRMED") not in starts(events_at(weekly_set_call, end + PAST_CALLS_KEPT))
+
+
+def test_an_expected_call_in_progress_stays_until_it_ends(weekly_set_call):
+    into_the_next = weeks_after(1) + datetime.timedelta(minutes=10)
+    assert (weeks_after(1), "TENTATIVE") in starts(events_at(weekly_set_call, into_the_next))
+    after_it = weeks_after(1) + datetime.timedelta(minutes=31)
+    assert (weeks_after(1), "TENTATIVE") not in starts(events_at(weekly_set_call, after_it))
+
+
+def test_logged_calls_of_the_last_weeks_stay_with_the_uid_they_had_as_the_set_call(world, weekly_set_call):
+    from tests.sessions_log.factories import SessionFactory
+
+    uid_before = str(events_at(weekly_set_call, SET_CALL - datetime.timedelta(hours=1))[0]["UID"])
+    earlier = SessionFactory(partnership=world.partnership, starts_at=SET_CALL - datetime.timedelta(weeks=1))
+    SessionFactory(partnership=world.partnership, starts_at=SET_CALL)
+    Partnership.objects.filter(pk=world.partnership.pk).update(last_call_at=SET_CALL)
+    events = events_at(weekly_set_call, SET_CALL + datetime.timedelta(days=1))
+    assert starts(events)[:2] == [
+        (earlier.starts_at.astimezone(LONDON), "CONFIRMED"),
+        (SET_CALL, "CONFIRMED"),
+    ]
+    assert str(events[1]["UID"]) == uid_before
+    assert len({str(e["UID"]) for e in events}) == len(events)
+
+
+def test_the_live_feed_keeps_a_call_that_started_ten_minutes_ago(client, world):
+    agree(world.partnership, cadence="weekly")
+    started = timezone.now() - datetime.timedelta(minutes=10)
+    Partnership.objects.filter(pk=world.partnership.pk).update(
+        next_call_at=started, next_call_time_zone="Europe/London"
+    )
+    events = parse(client.get(feed_path(calendar_feed_reset(user=world.protege)))).events
+    first, *expected = events
+    assert first.start == started.replace(microsecond=0)
+    assert str(first["STATUS"]) == "CONFIRMED"
+    assert len(expected) == 3 and expected[0].start > first.start
