@@ -187,7 +187,8 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Mentoring <mentoring@localhost>")
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Absolute links in emails and the calendar link; by default the address `make run` serves (PORT).
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Internationalisation ---------------------------------------------------

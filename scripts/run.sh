@@ -3,7 +3,7 @@
 # beat side by side. Ctrl-C stops all three.
 set -euo pipefail
 BIN=.venv/bin
-PORT=${PORT:-8000}
+export PORT=${PORT:-8000}  # settings.SITE_URL follows it: links in emails point here
 
 "$BIN/python" manage.py migrate --noinput
 "$BIN/python" manage.py seed_demo

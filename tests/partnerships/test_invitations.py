@@ -531,3 +531,33 @@ def test_a_rejected_sign_up_keeps_the_invited_address_and_explains(
     assert "There is a problem" in response.text
     assert 'value="new.person@example.org"' in response.text
     assert not User.objects.filter(email="new.person@example.org").exists()
+
+
+def test_links_follow_the_port_the_app_serves_when_no_site_address_is_set(tmp_path):
+    """`PORT=8781 make run`: invitation emails and the calendar link point at
+    8781, not 8000 (settings.SITE_URL follows PORT unless SITE_URL is set)."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    env = {k: v for k, v in os.environ.items() if k not in {"SITE_URL", "DJANGO_SETTINGS_MODULE"}}
+    env |= {"PORT": "8781", "DJANGO_ENV": "development", "DJANGO_SETTINGS_MODULE": "mentoring.settings"}
+    script = (
+        "import django; django.setup()\n"
+        "from partnerships.calendar import feed_url\n"
+        "from partnerships.invitations import invitation_link\n"
+        "from partnerships.models import CalendarFeed\n"
+        "print(invitation_link('tok'))\n"
+        "print(feed_url(CalendarFeed(token='cal')))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert out == ["http://127.0.0.1:8781/invitations/tok/", "http://127.0.0.1:8781/calendar/cal.ics"]
