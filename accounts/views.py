@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 
 from goals.selectors import next_rating_due_for
-from mentoring.http import HtmxHttpRequest, in_viewer_time_zone
+from mentoring.http import HtmxHttpRequest
 from partnerships.calendar import feed_url
 from partnerships.forms import ParticipantProfileForm
 from partnerships.selectors import calendar_feed_of, home_for, participations_of
@@ -18,7 +18,6 @@ from .services import user_update_profile
 
 
 @login_required
-@in_viewer_time_zone
 def home(request: HtmxHttpRequest) -> TemplateResponse:
     context = home_for(request.user) | {"ratings_due": next_rating_due_for(request.user)}
     return TemplateResponse(request, "accounts/home.html", context)

@@ -79,6 +79,11 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Ours (mentoring.middleware), once per request so no view can miss them.
+    "mentoring.middleware.SignedInPagesNotStoredMiddleware",
+    "mentoring.middleware.SessionLifetimeMiddleware",
+    "mentoring.middleware.RequireMfaSetupMiddleware",
+    "mentoring.middleware.ViewerTimeZoneMiddleware",
 ]
 
 ROOT_URLCONF = "mentoring.urls"
@@ -165,6 +170,22 @@ ACCOUNT_SESSION_REMEMBER = None  # ask with "Remember me"
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mentoring] "
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Staff and program admins without an authenticator app are sent to set one up
+# before anything else (accounts.security, mentoring.middleware).
+REQUIRE_MFA_FOR_ADMINS = env.bool("REQUIRE_MFA_FOR_ADMINS", default=PRODUCTION)
+# Sign-up is by invitation: a password reset for an unknown address says so and
+# links to no sign-up page (templates/account/email/unknown_account_*.txt).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
+
+# Sessions (OWASP ASVS 4.0 V3.3.2, level 2: at most 12 hours, or 30 minutes idle).
+# Staff and program admins see every pair of a program, so theirs are shorter.
+# Seconds; enforced by mentoring.middleware.SessionLifetimeMiddleware.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_ABSOLUTE_LIFETIME = env.int("SESSION_ABSOLUTE_LIFETIME", default=12 * 60 * 60)
+ADMIN_SESSION_IDLE_TIMEOUT = env.int("ADMIN_SESSION_IDLE_TIMEOUT", default=15 * 60)
+ADMIN_SESSION_ABSOLUTE_LIFETIME = env.int("ADMIN_SESSION_ABSOLUTE_LIFETIME", default=8 * 60 * 60)
+# "Remember me" keeps the cookie no longer than the longest session may last.
+SESSION_COOKIE_AGE = max(SESSION_ABSOLUTE_LIFETIME, ADMIN_SESSION_ABSOLUTE_LIFETIME)
 
 # Development prints email to the console; production sends through SMTP.
 _email = env.email_url("EMAIL_URL", default="smtp://localhost:25" if PRODUCTION else "consolemail://")

@@ -5,7 +5,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
-from mentoring.http import HtmxHttpRequest, in_viewer_time_zone
+from mentoring.http import HtmxHttpRequest
 
 from . import selectors, services
 from .emails import read_stop_token
@@ -13,7 +13,6 @@ from .models import Kind
 
 
 @login_required
-@in_viewer_time_zone
 def notifications(request: HtmxHttpRequest) -> TemplateResponse:
     """My reminders, newest first; the ones on the page are read once shown. Three queries."""
     page = selectors.notifications_page(request.user, request.GET.get("page"))

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST, require_safe
 
-from mentoring.http import HtmxHttpRequest, in_viewer_time_zone
+from mentoring.http import HtmxHttpRequest
 from partnerships.access import get_partnership_for
 from partnerships.models import Partnership
 
@@ -32,7 +32,6 @@ def goals_page(
 
 
 @login_required
-@in_viewer_time_zone
 @require_safe
 def goal_list(request: HtmxHttpRequest, partnership_id: int) -> TemplateResponse:
     return goals_page(request, get_partnership_for(request.user, partnership_id))
@@ -45,7 +44,6 @@ def _form_page(request: HtmxHttpRequest, partnership: Partnership, form, **conte
 
 
 @login_required
-@in_viewer_time_zone
 def goal_new(request: HtmxHttpRequest, partnership_id: int):
     partnership = protege_partnership(request, partnership_id)
     category = request.GET.get("category")
@@ -75,7 +73,6 @@ def goal_new(request: HtmxHttpRequest, partnership_id: int):
 
 
 @login_required
-@in_viewer_time_zone
 def goal_advance(request: HtmxHttpRequest, partnership_id: int, goal_id: int):
     partnership = protege_partnership(request, partnership_id)
     earlier = goal_of(partnership, goal_id)
@@ -104,7 +101,6 @@ def goal_advance(request: HtmxHttpRequest, partnership_id: int, goal_id: int):
 
 
 @login_required
-@in_viewer_time_zone
 def goal_revise(request: HtmxHttpRequest, partnership_id: int, goal_id: int):
     partnership = protege_partnership(request, partnership_id)
     goal = goal_of(partnership, goal_id, active=True)
@@ -144,7 +140,6 @@ STATUS_MESSAGES = {
 
 
 @login_required
-@in_viewer_time_zone
 @require_POST
 def goal_status(request: HtmxHttpRequest, partnership_id: int, goal_id: int):
     partnership = protege_partnership(request, partnership_id)

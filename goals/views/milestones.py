@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
-from mentoring.http import HtmxHttpRequest, in_viewer_time_zone
+from mentoring.http import HtmxHttpRequest
 
 from .. import services
 from ..forms import MilestoneForm
@@ -36,7 +36,6 @@ def _steps(
 
 
 @login_required
-@in_viewer_time_zone
 @require_POST
 def milestone_add(request: HtmxHttpRequest, partnership_id: int, goal_id: int):
     partnership = protege_partnership(request, partnership_id)
@@ -60,7 +59,6 @@ def milestone_add(request: HtmxHttpRequest, partnership_id: int, goal_id: int):
 
 
 @login_required
-@in_viewer_time_zone
 @require_POST
 def milestone_done(request: HtmxHttpRequest, partnership_id: int, goal_id: int, milestone_id: int):
     partnership = protege_partnership(request, partnership_id)

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 
-from mentoring.http import HtmxHttpRequest, in_viewer_time_zone
+from mentoring.http import HtmxHttpRequest
 
 from .. import selectors, services
 from ..forms import RatingForm
@@ -14,7 +14,6 @@ from .common import back_to_goals, goals_url, pair_context, protege_partnership
 
 
 @login_required
-@in_viewer_time_zone
 def rating_new(request: HtmxHttpRequest, partnership_id: int):
     partnership = protege_partnership(request, partnership_id)
     goals = selectors.goals_for_rating(partnership)

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
-from mentoring.http import HtmxHttpRequest, in_viewer_time_zone
+from mentoring.http import HtmxHttpRequest
 
 from .. import services
 from ..forms import GoalForm, SuggestionForm
@@ -23,7 +23,6 @@ from .common import (
 
 
 @login_required
-@in_viewer_time_zone
 def suggestion_new(request: HtmxHttpRequest, partnership_id: int):
     partnership = mentor_partnership(request, partnership_id)
     advances = None
@@ -57,7 +56,6 @@ def suggestion_new(request: HtmxHttpRequest, partnership_id: int):
 
 
 @login_required
-@in_viewer_time_zone
 def suggestion_accept(request: HtmxHttpRequest, partnership_id: int, suggestion_id: int):
     partnership = protege_partnership(request, partnership_id)
     suggestion = suggestion_of(partnership, suggestion_id)
@@ -100,7 +98,6 @@ def suggestion_accept(request: HtmxHttpRequest, partnership_id: int, suggestion_
 
 
 @login_required
-@in_viewer_time_zone
 @require_POST
 def suggestion_decline(request: HtmxHttpRequest, partnership_id: int, suggestion_id: int):
     partnership = protege_partnership(request, partnership_id)

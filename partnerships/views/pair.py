@@ -18,7 +18,7 @@ from django.utils import dateformat, timezone
 from django.views.decorators.http import require_POST
 
 from goals.selectors import goals_panel_for
-from mentoring.http import HtmxHttpRequest, in_viewer_time_zone
+from mentoring.http import HtmxHttpRequest
 from sessions_log.selectors import home_calls
 
 from .. import agreements, selectors, services
@@ -58,14 +58,12 @@ def _home(request: HtmxHttpRequest, partnership: Partnership, **forms) -> HttpRe
 
 
 @login_required
-@in_viewer_time_zone
 def partnership_home(request: HtmxHttpRequest, partnership_id: int) -> TemplateResponse:
     return _home(request, get_partnership_for(request.user, partnership_id))
 
 
 @login_required
 @require_POST
-@in_viewer_time_zone
 def next_call(request: HtmxHttpRequest, partnership_id: int):
     """Either side sets (or clears) the date and time of the next call, typed
     in their own time zone. With htmx only the next-call panel is swapped."""
@@ -99,7 +97,6 @@ def next_call(request: HtmxHttpRequest, partnership_id: int):
 
 
 @login_required
-@in_viewer_time_zone
 def agreement(request: HtmxHttpRequest, partnership_id: int) -> TemplateResponse | HttpResponseRedirect:
     """The agreement: the version in force, a proposal waiting, every earlier
     version; and the form to propose the first version or a change."""
@@ -161,7 +158,6 @@ def agreement_accept(request: HtmxHttpRequest, partnership_id: int, version: int
 
 
 @login_required
-@in_viewer_time_zone
 def close(request: HtmxHttpRequest, partnership_id: int) -> TemplateResponse | HttpResponseRedirect:
     """Either side completes the partnership or ends it early, with a reason
     and their closing reflection."""
@@ -196,7 +192,6 @@ def close(request: HtmxHttpRequest, partnership_id: int) -> TemplateResponse | H
 
 @login_required
 @require_POST
-@in_viewer_time_zone
 def reflection(request: HtmxHttpRequest, partnership_id: int):
     """The other side adds their closing reflection once the partnership has ended."""
     partnership = get_partnership_for(request.user, partnership_id)

@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from mentoring.http import HtmxHttpRequest, in_viewer_time_zone
+from mentoring.http import HtmxHttpRequest
 from mentoring.spreadsheets import csv_response
 from reminders.selectors import program_reminder_health
 
@@ -25,7 +25,6 @@ def program_list(request: HtmxHttpRequest) -> TemplateResponse:
 
 
 @login_required
-@in_viewer_time_zone
 def program_overview(request: HtmxHttpRequest, slug: str) -> TemplateResponse:
     program = get_program_for_admin(request.user, slug)
     form = HealthFilterForm(request.GET)

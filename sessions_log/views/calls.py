@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from mentoring.http import HtmxHttpRequest, in_viewer_time_zone
+from mentoring.http import HtmxHttpRequest
 from partnerships import selectors as partnership_selectors
 from partnerships.access import get_partnership_for, require_role
 from partnerships.models import Participant, Partnership
@@ -80,7 +80,6 @@ def _pair(request: HtmxHttpRequest, partnership_id: int, *, write: bool = False)
 
 
 @login_required
-@in_viewer_time_zone
 def call_log(request: HtmxHttpRequest, partnership_id: int) -> TemplateResponse:
     """Every call the pair has logged, newest first, with its homework."""
     return _call_log(request, _pair(request, partnership_id))
@@ -116,7 +115,6 @@ def _initial(partnership: Partnership, draft: Session | None) -> tuple[dict, lis
 
 
 @login_required
-@in_viewer_time_zone
 def session_new(request: HtmxHttpRequest, partnership_id: int):
     """The mentor logs a call, or finishes their draft: the call, the recap of
     the homework due, the key learnings, the next call and new homework, saved
@@ -201,7 +199,6 @@ def homework_row(request: HtmxHttpRequest, partnership_id: int) -> HttpResponse:
 
 
 @login_required
-@in_viewer_time_zone
 def call_page(request: HtmxHttpRequest, partnership_id: int, agenda_form=None) -> TemplateResponse:
     """The next call, following the agreement's time boxes: check in and recap
     the homework due with the last call's key learnings; go deep on the
@@ -235,7 +232,6 @@ def call_page(request: HtmxHttpRequest, partnership_id: int, agenda_form=None) -
 
 @login_required
 @require_POST
-@in_viewer_time_zone
 def feedback(request: HtmxHttpRequest, partnership_id: int, session_id: int):
     """The protégé rates how valuable a held call was (1–5), with an optional comment."""
     partnership = _pair(request, partnership_id)
@@ -262,7 +258,6 @@ def feedback(request: HtmxHttpRequest, partnership_id: int, session_id: int):
 
 @login_required
 @require_POST
-@in_viewer_time_zone
 def partnership_check(request: HtmxHttpRequest, partnership_id: int):
     """Either side says whether the partnership is working and the conversations valuable."""
     partnership = _pair(request, partnership_id)

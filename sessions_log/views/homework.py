@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
-from mentoring.http import HtmxHttpRequest, in_viewer_time_zone
+from mentoring.http import HtmxHttpRequest
 from partnerships.access import get_partnership_for, require_role
 from partnerships.models import Participant
 
@@ -33,7 +33,6 @@ def _homework(
 
 
 @login_required
-@in_viewer_time_zone
 def homework(request: HtmxHttpRequest, partnership_id: int) -> TemplateResponse:
     """What is open, with due dates (overdue stands out), and what was done."""
     return _homework(request, _pair(request, partnership_id))
@@ -41,7 +40,6 @@ def homework(request: HtmxHttpRequest, partnership_id: int) -> TemplateResponse:
 
 @login_required
 @require_POST
-@in_viewer_time_zone
 def homework_done(request: HtmxHttpRequest, partnership_id: int, homework_id: int):
     """The protégé marks an item done, with a short reflection."""
     partnership = _pair(request, partnership_id, write=True)
@@ -67,7 +65,6 @@ def homework_done(request: HtmxHttpRequest, partnership_id: int, homework_id: in
 
 @login_required
 @require_POST
-@in_viewer_time_zone
 def agenda_add(request: HtmxHttpRequest, partnership_id: int):
     """Either side adds a topic or question to the next call, or to the someday list."""
     partnership = get_partnership_for(request.user, partnership_id, write=True)

@@ -1,0 +1,181 @@
+"""What every request goes through once, so that no view can forget it:
+
+- ``SignedInPagesNotStoredMiddleware``: a page shown to a signed-in person is
+  never kept by the browser or a proxy (OWASP ASVS 4.0 V8.2.1).
+- ``SessionLifetimeMiddleware``: a session ends after a spell without activity
+  and after a fixed time from sign-in, whichever comes first (ASVS V3.3).
+- ``RequireMfaSetupMiddleware``: a person who must use a second factor and has
+  none set up is sent to set up TOTP before anything else.
+- ``ViewerTimeZoneMiddleware``: every page is rendered in the viewer's time zone.
+
+The sign-in stamps these middlewares read are written by
+``accounts.security.stamp_session`` when a person signs in.
+"""
+
+import time
+import zoneinfo
+from collections.abc import Callable, Iterable, Iterator
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME, logout
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import resolve_url
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from mentoring.http import HtmxHttpRequest
+
+# Session keys written at sign-in (accounts.security.stamp_session); times are Unix seconds.
+SIGNED_IN_AT = "mentoring_signed_in_at"
+LAST_SEEN_AT = "mentoring_last_seen_at"
+IDLE_TIMEOUT = "mentoring_idle_timeout"
+ABSOLUTE_LIFETIME = "mentoring_absolute_lifetime"
+MFA_SETUP_REQUIRED = "mentoring_mfa_setup_required"
+
+# The last-seen stamp is rewritten at most this often, so a busy person's pages
+# do not each write the session; idle timeouts are therefore exact to a minute.
+LAST_SEEN_RESOLUTION = 60
+
+GetResponse = Callable[[HtmxHttpRequest], HttpResponse]
+
+
+def _redirect(request: HtmxHttpRequest, url: str) -> HttpResponse:
+    """A redirect that htmx follows as a whole-page load, not inside a fragment."""
+    if getattr(request, "htmx", False):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return HttpResponseRedirect(url)
+
+
+class SignedInPagesNotStoredMiddleware:
+    """Adds ``Cache-Control: max-age=0, no-cache, no-store, must-revalidate,
+    private`` to every response to a signed-in person (or to the request that
+    signed them in or out), so a shared computer's back button or a proxy never
+    shows one person's pages to another."""
+
+    def __init__(self, get_response: GetResponse):
+        self.get_response = get_response
+
+    def __call__(self, request: HtmxHttpRequest) -> HttpResponse:
+        was_signed_in = request.user.is_authenticated
+        response = self.get_response(request)
+        if was_signed_in or request.user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
+
+
+class SessionLifetimeMiddleware:
+    """Ends a signed-in session that has been idle longer than its idle
+    timeout, or that began longer ago than its absolute lifetime (seconds, as
+    stamped at sign-in from ``SESSION_IDLE_TIMEOUT``/``SESSION_ABSOLUTE_LIFETIME``
+    or their ``ADMIN_`` variants). The person is signed out and sent to sign in
+    again, with a message saying why and a ``next`` back to where they were.
+    A session without the stamps (from before they existed) is of unknown age
+    and ends too."""
+
+    def __init__(self, get_response: GetResponse):
+        self.get_response = get_response
+
+    def __call__(self, request: HtmxHttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            session = request.session
+            now = time.time()
+            try:
+                signed_in_at = float(session[SIGNED_IN_AT])
+                last_seen_at = float(session[LAST_SEEN_AT])
+                idle = int(session[IDLE_TIMEOUT])
+                absolute = int(session[ABSOLUTE_LIFETIME])
+            except (KeyError, TypeError, ValueError):
+                return self._sign_out(request, _("Please sign in again."))
+            if now - signed_in_at > absolute:
+                return self._sign_out(
+                    request,
+                    _("You were signed out %(hours)s hours after signing in. Please sign in again.")
+                    % {"hours": f"{absolute / 3600:g}"},
+                )
+            if now - last_seen_at > idle:
+                return self._sign_out(
+                    request,
+                    _("You were signed out after %(minutes)s minutes without activity. Please sign in again.")
+                    % {"minutes": f"{idle / 60:g}"},
+                )
+            if now - last_seen_at >= LAST_SEEN_RESOLUTION:
+                session[LAST_SEEN_AT] = now
+        return self.get_response(request)
+
+    def _sign_out(self, request: HtmxHttpRequest, message: str) -> HttpResponse:
+        logout(request)
+        messages.info(request, message)
+        login_url = resolve_url(settings.LOGIN_URL)
+        next_url = request.get_full_path() if request.method == "GET" else ""
+        if next_url and not getattr(request, "htmx", False):
+            login_url = f"{login_url}?{urlencode({REDIRECT_FIELD_NAME: next_url})}"
+        return _redirect(request, login_url)
+
+
+class RequireMfaSetupMiddleware:
+    """A person whose sign-in was stamped as needing a second factor
+    (``REQUIRE_MFA_FOR_ADMINS``: staff and program admins) and who has none is
+    sent to set up TOTP; only the account pages under ``/accounts/`` (set up
+    MFA, re-authenticate, sign out, email) stay open meanwhile. Once a TOTP
+    authenticator exists the stamp is cleared, so other people's requests and
+    later ones cost no query."""
+
+    def __init__(self, get_response: GetResponse):
+        self.get_response = get_response
+
+    def __call__(self, request: HtmxHttpRequest) -> HttpResponse:
+        if request.user.is_authenticated and request.session.get(MFA_SETUP_REQUIRED):
+            if is_mfa_enabled(request.user, [Authenticator.Type.TOTP]):
+                del request.session[MFA_SETUP_REQUIRED]
+            elif not request.path_info.startswith(self.account_pages_prefix()):
+                messages.warning(
+                    request,
+                    _("Your role needs a second sign-in step. Set up an authenticator app to continue."),
+                )
+                return _redirect(request, reverse("mfa_activate_totp"))
+        return self.get_response(request)
+
+    @staticmethod
+    def account_pages_prefix() -> str:
+        """``/accounts/``: where allauth's pages are mounted (mentoring.urls)."""
+        return reverse("account_login").removesuffix("login/")
+
+
+def viewer_time_zone(request: HtmxHttpRequest) -> zoneinfo.ZoneInfo:
+    """The signed-in person's zone (``User.time_zone``), else ``TIME_ZONE`` (UTC)."""
+    name = getattr(request.user, "time_zone", "") or settings.TIME_ZONE
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def _in_zone(content: Iterable[bytes], zone: zoneinfo.ZoneInfo) -> Iterator[bytes]:
+    with timezone.override(zone):
+        yield from content
+
+
+class ViewerTimeZoneMiddleware:
+    """Runs the view and renders its response (template responses and streamed
+    ones, such as CSV reports, included) in the viewer's time zone, so every
+    time shown or typed on any page, the admin's included, is theirs. Stored
+    times stay in UTC (``USE_TZ``); outside the request the zone is UTC again."""
+
+    def __init__(self, get_response: GetResponse):
+        self.get_response = get_response
+
+    def __call__(self, request: HtmxHttpRequest) -> HttpResponse:
+        zone = viewer_time_zone(request)
+        with timezone.override(zone):
+            response = self.get_response(request)
+        if response.streaming and not response.is_async:
+            response.streaming_content = _in_zone(response.streaming_content, zone)
+        return response
