@@ -1,9 +1,16 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as account_views
 
 from . import views
+
+# The site administration signs people in through allauth's flow (its rate
+# limits, MFA and session stamps), never with its own password-only form:
+# /admin/login/ sends a signed-out person to /accounts/login/?next=…, and a
+# signed-in person who is not staff gets 403.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", account_views.home, name="home"),
