@@ -201,6 +201,9 @@ _smtp_options = {
     ]
     if _email.get(setting) not in (None, "")
 }
+# Seconds an SMTP connection waits for the server before giving up: a wedged
+# relay must not hold a worker until the task's time limit (reminders.services).
+_smtp_options["timeout"] = env.int("EMAIL_TIMEOUT", default=30)
 MAILERS = {
     "default": {
         "BACKEND": _email["EMAIL_BACKEND"],
@@ -286,8 +289,12 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_TIME_LIMIT = 300
 # Retries back off up to this many seconds, far under the visibility timeout,
 # so a retried task is never also redelivered to a second worker.
-CELERY_MAX_RETRY_DELAY = 600
+CELERY_MAX_RETRY_DELAY = env.int("CELERY_MAX_RETRY_DELAY", default=600)
 CELERY_TIMEZONE = "UTC"
+# The reminder scan has a queue of its own, and a worker of its own in
+# scripts/run.sh and docker-compose.yml, so it never waits behind slow sends.
+CELERY_SCAN_QUEUE = env.str("CELERY_SCAN_QUEUE", default=f"{CELERY_TASK_DEFAULT_QUEUE}-scans")
+CELERY_TASK_ROUTES = {"reminders.tasks.scan_reminders": {"queue": CELERY_SCAN_QUEUE}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
@@ -311,6 +318,11 @@ REMINDER_CLAIM_LEASE = env.int("REMINDER_CLAIM_LEASE", default=CELERY_TASK_TIME_
 # A reminder enqueued longer ago than this and still pending lost its message
 # (or it sits with a dead worker): the scan enqueues it again. Above the longest retry delay.
 REMINDER_REQUEUE_AFTER = env.int("REMINDER_REQUEUE_AFTER", default=15 * 60)
+# A failed try comes back after this many seconds, doubling up to CELERY_MAX_RETRY_DELAY.
+REMINDER_FIRST_RETRY_DELAY = env.int("REMINDER_FIRST_RETRY_DELAY", default=30)
+# While the mail server cannot be reached, a reminder keeps waiting (without
+# spending its tries) for this many seconds after it was due to go; then it fails.
+REMINDER_RETRY_HORIZON = env.int("REMINDER_RETRY_HORIZON", default=2 * 24 * 60 * 60)
 
 # --- Logging ----------------------------------------------------------------
 LOGGING = {

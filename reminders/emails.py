@@ -21,11 +21,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from goals.models import Goal, RatingRound
 from partnerships.models import Agreement, Participant, Partnership
 from sessions_log.models import AgendaItem, Homework
 
+from . import rules
 from .models import Kind, Reminder
 from .rules import homework_id_of
 from .timing import zone_of
@@ -161,9 +163,11 @@ def _homework_item(reminder: Reminder, facts: Snapshot) -> Homework | None:
 
 def still_due(reminder: Reminder, now: datetime.datetime, facts: Snapshot) -> bool:
     """Whether what the reminder is about still needs the person, at sending time:
-    the call was not moved, the proposal still waits for them, no call was held
-    since, the homework is still open and due that day. ``facts`` is the
-    ``snapshot`` of its batch."""
+    the call was not moved (or, for a call the agreement expects, none was
+    set or held since), the proposal still waits for them, no call was held
+    since, the homework is still open and due that day. ``reminder`` is loaded
+    as ``services._load`` does (with ``call_set_at`` and ``call_held_at``,
+    the pair's calls read safely); ``facts`` is the ``snapshot`` of its batch."""
     partnership: Partnership = reminder.partnership
     if reminder.kind == Kind.HOMEWORK:
         return partnership.status == Partnership.Status.ACTIVE and _homework_item(reminder, facts) is not None
@@ -176,11 +180,24 @@ def still_due(reminder: Reminder, now: datetime.datetime, facts: Snapshot) -> bo
             and (latest is None or latest < reminder.created_at)
         )
     if reminder.kind == Kind.CHECK_IN:
-        return (
-            partnership.status == Partnership.Status.ACTIVE
-            and partnership.next_call_at == reminder.due_at
-            and reminder.due_at > now
+        if partnership.status != Partnership.Status.ACTIVE or reminder.due_at <= now:
+            return False
+        if reminder.object_key != "expected":
+            return reminder.call_set_at == reminder.due_at
+        # Still the call the agreement expects: none set ahead since, none held.
+        in_force = facts.in_force.get(partnership.pk)
+        if in_force is None or (reminder.call_set_at is not None and reminder.call_set_at > now):
+            return False
+        expected = rules.expected_call(
+            in_force.cadence,
+            in_force.every_weeks,
+            reminder.call_held_at,
+            reminder.call_set_at,
+            partnership.started_on,
+            partnership.next_call_time_zone,
+            now,
         )
+        return expected == reminder.due_at
     if reminder.kind == Kind.AGREEMENT_PENDING:
         proposal = facts.proposals.get(_agreement_id(reminder))
         if proposal is None:
@@ -192,7 +209,7 @@ def still_due(reminder: Reminder, now: datetime.datetime, facts: Snapshot) -> bo
         )
         return proposal.waiting_for_role == role
     if reminder.kind == Kind.NUDGE:
-        held = partnership.last_call_at
+        held = reminder.call_held_at
         return partnership.status == Partnership.Status.ACTIVE and (
             held is None or held < reminder.created_at
         )
@@ -220,24 +237,57 @@ def _agenda_and_homework(reminder: Reminder, facts: Snapshot) -> list[str]:
     return lines
 
 
-def _content(reminder: Reminder, facts: Snapshot) -> dict:
+def _call_when(call: datetime.datetime, now: datetime.datetime) -> str:
+    """ "today", "tomorrow" or the day, as the reader's calendar (the active
+    zone) has it at ``now``: the words are chosen when the email is written,
+    so a delayed one never says "tomorrow" on the day itself."""
+    day, today = timezone.localtime(call).date(), timezone.localtime(now).date()
+    if day == today:
+        return gettext("today")
+    if day == today + datetime.timedelta(days=1):
+        return gettext("tomorrow")
+    return gettext("on %(day)s") % {"day": date_format(day, "l j F")}
+
+
+def _check_in_content(reminder: Reminder, facts: Snapshot, other, now: datetime.datetime) -> dict:
+    """A check-in's subject and lines: a set call, or one the agreement expects."""
+    in_force = facts.in_force.get(reminder.partnership_id)
+    when = _call_when(reminder.due_at, now)
+    names = {"name": other.name, "when": when, "at": _when(reminder.due_at)}
+    if reminder.object_key == "expected":
+        lines = [
+            gettext(
+                "Your agreement's rhythm expects your next call with %(name)s %(when)s (%(at)s), "
+                "and no time is set for it yet. Agree one with %(name)s."
+            )
+            % names
+        ]
+        subject = gettext("Your next call with %(name)s is expected %(when)s") % names
+        link_text = gettext("Set the time of your next call")
+    else:
+        lines = [gettext("Your call with %(name)s is %(when)s: %(at)s.") % names]
+        subject = gettext("Your call with %(name)s %(when)s at %(time)s") % {
+            **names,
+            "time": f"{timezone.localtime(reminder.due_at):%H:%M}",
+        }
+        link_text = gettext("Open your partnership page")
+    if in_force:
+        boxes = "; ".join(f"{label}, {minutes} min" for label, minutes in in_force.time_boxes)
+        lines.append(
+            gettext("The call's structure (%(minutes)s minutes): %(boxes)s.")
+            % {"minutes": in_force.call_minutes, "boxes": boxes}
+        )
+    lines += _agenda_and_homework(reminder, facts)
+    return {"subject": subject, "lines": lines, "link_text": link_text}
+
+
+def _content(reminder: Reminder, facts: Snapshot, now: datetime.datetime) -> dict:
     """Subject, lines and link text of one reminder, in the recipient's zone."""
     partnership = reminder.partnership
     me = reminder.recipient
     other = partnership.protege.user if partnership.mentor.user_id == me.pk else partnership.mentor.user
     if reminder.kind == Kind.CHECK_IN:
-        in_force = facts.in_force.get(partnership.pk)
-        when = "tomorrow" if reminder.object_key == "day_before" else "today"
-        lines = [f"Your call with {other.name} is {when}: {_when(reminder.due_at)}."]
-        if in_force:
-            boxes = "; ".join(f"{label}, {minutes} min" for label, minutes in in_force.time_boxes)
-            lines.append(f"The call's structure ({in_force.call_minutes} minutes): {boxes}.")
-        lines += _agenda_and_homework(reminder, facts)
-        return {
-            "subject": f"Your call with {other.name} {when} at {timezone.localtime(reminder.due_at):%H:%M}",
-            "lines": lines,
-            "link_text": "Open your partnership page",
-        }
+        return _check_in_content(reminder, facts, other, now)
     if reminder.kind == Kind.AGREEMENT_PENDING:
         return {
             "subject": f"{other.name}'s proposed agreement is waiting for you",
@@ -258,7 +308,7 @@ def _content(reminder: Reminder, facts: Snapshot) -> dict:
         }
     if reminder.kind == Kind.STALL:
         return {
-            "subject": f"{partnership.protege.user.name} and {partnership.mentor.user.name} may be stalling",
+            "subject": f"{partnership.protege.user.name} and {partnership.mentor.user.name} may have stalled",
             "lines": [
                 f"{partnership.protege.user.name} (protégé) and {partnership.mentor.user.name} (mentor) in "
                 f"{partnership.program.name} have not held a call for twice as long as their agreement's rhythm. "
@@ -362,14 +412,17 @@ class ReminderEmail(EmailMultiAlternatives):
         return super().message(policy=_with_header_classes(policy))
 
 
-def build(reminder: Reminder, facts: Snapshot) -> EmailMultiAlternatives:
+def build(
+    reminder: Reminder, facts: Snapshot, now: datetime.datetime | None = None
+) -> EmailMultiAlternatives:
     """The reminder's email: plain text and HTML, the person's name, the exact
     thing due, a direct link to it and a one-click link to stop this kind.
     Its Message-ID is the reminder's own, so a copy resent after a crash is
     recognisably the same message. ``facts`` is the ``snapshot`` of its batch;
-    no query."""
+    ``now`` (by default the present) is when it is written, for "today" and
+    "tomorrow". No query."""
     with timezone.override(zone_of(reminder.recipient)):
-        content = _content(reminder, facts)
+        content = _content(reminder, facts, now or timezone.now())
         context = {
             **content,
             "name": reminder.recipient.name,

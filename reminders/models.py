@@ -3,8 +3,11 @@ key, so that deciding twice records once and sending twice delivers once.
 
 A row is written by the scan (``services.reminders_scan``) in the transaction
 that decided it, and moves pending → sending → sent (or back to pending for a
-retry, or to failed after the last try, or to cancelled when it is no longer
-due or its recipient opted out before it went)."""
+retry or for the end of the recipient's quiet hours; to failed after the last
+try or a permanent refusal; to unknown when the line broke after the message
+was written and before the server answered, so it may have arrived; or to
+cancelled when it is no longer due, or its recipient opted out or was
+deactivated before it went)."""
 
 from django.conf import settings
 from django.db import models
@@ -39,6 +42,8 @@ class Reminder(models.Model):
         SENDING = "sending", "Being sent"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed after the last try"
+        # Not resent by itself: a second copy is worse than a question to an admin.
+        UNKNOWN = "unknown", "Perhaps sent: the server did not answer"
         CANCELLED = "cancelled", "Not sent: no longer due, or opted out"
 
     Kind = Kind
@@ -94,8 +99,12 @@ class Reminder(models.Model):
             models.Index(fields=["recipient", "-send_at"], name="reminder_recipient_idx"),
             # selectors.unread_count: the header's badge.
             models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="reminder_unread_idx"),
-            # selectors.program_reminder_health: failed reminders per partnership.
-            models.Index(fields=["partnership"], condition=Q(state="failed"), name="reminder_failed_idx"),
+            # selectors.program_reminder_health: failed (or perhaps sent) reminders per partnership.
+            models.Index(
+                fields=["partnership"],
+                condition=Q(state__in=["failed", "unknown"]),
+                name="reminder_failed_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -36,10 +36,13 @@ from partnerships.models import Agreement, Cadence, Participant, Partnership, Pr
 from sessions_log.models import Homework
 
 from .models import Kind, Reminder, ReminderOptOut
-from .timing import QUIET_UNTIL, at_local, zone_of
+from .timing import QUIET_UNTIL, at_local, day_before, zone_named, zone_of
 
 CURRENT = [Partnership.Status.PROPOSED, Partnership.Status.ACTIVE]
 CHECK_IN_AHEAD = datetime.timedelta(days=1)
+# How far ahead a call is looked at: "the day before" is on the recipient's
+# clock, 25 hours before the call across a change of the clocks.
+CHECK_IN_WINDOW = CHECK_IN_AHEAD + datetime.timedelta(hours=2)
 AGREEMENT_WAIT = datetime.timedelta(days=3)
 NUDGE_AFTER = 1.5  # × the cadence's interval without a call
 STALL_AFTER = 2.0
@@ -51,6 +54,18 @@ HOMEWORK_OVERDUE_WINDOW = datetime.timedelta(days=7)
 # The widest offsets from UTC of any zone: a local date is within these of UTC's.
 EARLIEST_OFFSET = datetime.timedelta(hours=12)
 LATEST_OFFSET = datetime.timedelta(hours=14)
+# The latest moment a Python datetime can hold in any zone. A stored time past
+# it (9999-12-31 23:59 typed in New York is 10000-01-01 in UTC) cannot be read
+# into Python at all: the scan reads every stored time through ``readable``.
+FAR = datetime.datetime(9999, 12, 30, tzinfo=datetime.UTC)
+
+
+def readable(field: str) -> Case:
+    """A stored time, clamped to ``FAR`` (NULL stays NULL): one out-of-range
+    row must not make a whole query, and so the scan or a batch, fail."""
+    return Case(
+        When(**{f"{field}__gt": FAR}, then=Value(FAR)), default=F(field), output_field=DateTimeField()
+    )
 
 
 @dataclass(frozen=True)
@@ -77,10 +92,12 @@ class Recipient:
 
 
 def check_in(now: datetime.datetime) -> Iterator[Decision]:
-    """To both people of an active pair whose set call is within a day: a
-    reminder now if the call is on a later day of their calendar, and one at
-    08:00 on the day of the call if that is before the call. Both are decided
-    as soon as the call is a day away; the morning one waits in the ledger."""
+    """To both people of an active pair whose set call is within a day: one
+    at the call's time on the day before on their own clock ("day_before"),
+    and one at 08:00 on the day of the call if that is before the call
+    ("morning"). Both are decided as soon as the call is about a day away and
+    wait in the ledger until their time; the scan keeps only those that fit
+    ``timing.check_in_fits`` (the day before must reach them on the day before)."""
     decided = Reminder.objects.filter(
         kind=Kind.CHECK_IN, partnership=OuterRef("pk"), due_at=OuterRef("next_call_at")
     )
@@ -89,7 +106,7 @@ def check_in(now: datetime.datetime) -> Iterator[Decision]:
         # Plain values, not model instances: at 5 % of 100,000 pairs, building
         # five objects per pair was a good part of the scan's budget.
         Partnership.objects.filter(
-            status=Partnership.Status.ACTIVE, next_call_at__gt=now, next_call_at__lte=now + CHECK_IN_AHEAD
+            status=Partnership.Status.ACTIVE, next_call_at__gt=now, next_call_at__lte=now + CHECK_IN_WINDOW
         )
         .exclude(Exists(decided))
         .order_by()
@@ -106,13 +123,108 @@ def check_in(now: datetime.datetime) -> Iterator[Decision]:
         for person in (Recipient(mentor_id, mentor_zone), Recipient(protege_id, protege_zone)):
             tz = zone_of(person)
             call_day = call.astimezone(tz).date()
-            if call_day > now.astimezone(tz).date():
-                yield Decision(
-                    Kind.CHECK_IN, partnership_id, "day_before", call, person, call - CHECK_IN_AHEAD
-                )
+            yield Decision(Kind.CHECK_IN, partnership_id, "day_before", call, person, day_before(call, tz))
             morning = at_local(call_day, QUIET_UNTIL, tz)
             if morning < call:
                 yield Decision(Kind.CHECK_IN, partnership_id, "morning", call, person, morning)
+
+
+# --- check-in before a call the agreement expects, when none is set ------------
+
+# How far apart two calls of each cadence can be (partnerships.schedule.step),
+# with two hours either side for a change of the clocks.
+_GAPS = {
+    Cadence.WEEKLY: (7, 7),
+    Cadence.EVERY_TWO_WEEKS: (14, 14),
+    Cadence.TWICE_A_MONTH: (12, 17),
+    Cadence.MONTHLY: (28, 31),
+}
+_CLOCKS = datetime.timedelta(hours=2)
+
+
+def _expected_bounds(now: datetime.datetime) -> tuple[Case, Case]:
+    """For an outer Partnership annotated with ``cadence`` and ``every_weeks``:
+    the range of anchors whose next expected call can fall in (now, now +
+    CHECK_IN_WINDOW], one constant pair per rhythm."""
+    lower, upper = [], []
+    for rhythm in _rhythms():
+        condition = Q(cadence=rhythm.cadence)
+        if rhythm.cadence == Cadence.EVERY_N_WEEKS:
+            condition &= Q(every_weeks=rhythm.every_weeks)
+            shortest = longest = 7 * rhythm.every_weeks
+        else:
+            shortest, longest = _GAPS[rhythm.cadence]
+        lower.append(When(condition, then=Value(now - datetime.timedelta(days=longest) - _CLOCKS)))
+        upper.append(
+            When(condition, then=Value(now + CHECK_IN_WINDOW - datetime.timedelta(days=shortest) + _CLOCKS))
+        )
+    return Case(*lower, output_field=DateTimeField()), Case(*upper, output_field=DateTimeField())
+
+
+def expected_call(
+    cadence: str,
+    every_weeks: int | None,
+    last_call_at: datetime.datetime | None,
+    next_call_at: datetime.datetime | None,
+    started_on: datetime.date,
+    zone: str,
+    now: datetime.datetime,
+) -> datetime.datetime:
+    """The call the agreement expects next when none is set ahead: one step
+    of its rhythm after ``anchor_of``, at that call's local time in the pair's
+    zone (partnerships.schedule.next_call, as the pair's pages show it)."""
+    tz = zone_named(zone)
+    anchor = anchor_of(last_call_at, next_call_at, started_on, now)
+    return schedule.expected_after(schedule.Rhythm(cadence, every_weeks), anchor, tz)
+
+
+def expected_check_in(now: datetime.datetime) -> Iterator[Decision]:
+    """To both people of an active pair with an agreement in force and no call
+    set ahead, before the call their agreement expects ("expected"): one, at
+    that call's time on the day before on their clock. SQL keeps the pairs
+    whose anchor puts the expected call within about a day (per rhythm, as the
+    nudge rule does) and not yet reminded of it; ``expected_call`` decides."""
+    reminded = Reminder.objects.filter(
+        kind=Kind.CHECK_IN, partnership=OuterRef("pk"), object_key="expected", due_at__gt=OuterRef("anchor")
+    )
+    lower, upper = _expected_bounds(now)
+    pairs = (
+        Partnership.objects.annotate(
+            in_force=FilteredRelation(
+                "agreements", condition=Q(agreements__status=Agreement.Status.IN_FORCE)
+            ),
+        )
+        .filter(status=Partnership.Status.ACTIVE, started_on__isnull=False, in_force__isnull=False)
+        .filter(Q(next_call_at__isnull=True) | Q(next_call_at__lte=now))
+        .annotate(
+            cadence=F("in_force__cadence"),
+            every_weeks=F("in_force__every_weeks"),
+            anchor=_since_last_call(now),
+        )
+        .filter(anchor__gt=lower, anchor__lte=upper)
+        .exclude(Exists(reminded))
+        .annotate(held_call=readable("last_call_at"), set_call=readable("next_call_at"))
+        .order_by()
+        .values_list(
+            "pk",
+            "cadence",
+            "every_weeks",
+            "held_call",
+            "set_call",
+            "started_on",
+            "next_call_time_zone",
+            "mentor__user_id",
+            "mentor__user__time_zone",
+            "protege__user_id",
+            "protege__user__time_zone",
+        )
+    )
+    for pk, cadence, every_weeks, held, set_at, started_on, zone, mentor, m_zone, protege, p_zone in pairs:
+        call = expected_call(cadence, every_weeks, held, set_at, started_on, zone, now)
+        if not now < call <= now + CHECK_IN_WINDOW:
+            continue
+        for person in (Recipient(mentor, m_zone), Recipient(protege, p_zone)):
+            yield Decision(Kind.CHECK_IN, pk, "expected", call, person, day_before(call, zone_of(person)))
 
 
 # --- agreement pending: the side that has not accepted after three days -------
@@ -259,9 +371,8 @@ def nudge_and_stall(now: datetime.datetime) -> Iterator[Decision]:
         .filter(anchor__lte=_nudge_cutoff(now))
         .exclude(still_stalled(now))
         .order_by()
-        .values_list(
-            "pk", "program_id", "cadence", "every_weeks", "last_call_at", "next_call_at", "started_on"
-        )
+        .annotate(held_call=readable("last_call_at"), set_call=readable("next_call_at"))
+        .values_list("pk", "program_id", "cadence", "every_weeks", "held_call", "set_call", "started_on")
     )
     if not pairs:
         return
@@ -436,6 +547,7 @@ def rating(now: datetime.datetime) -> Iterator[Decision]:
         .exclude(~end_reached & prompted_since_last_round)
         .with_agreed_rhythm()
         .select_related("program", "protege__user")
+        .defer("next_call_at", "last_call_at")  # not needed, and may be out of range (``FAR``)
         .order_by()
     )
     for partnership in partnerships:
@@ -463,4 +575,4 @@ def rating(now: datetime.datetime) -> Iterator[Decision]:
         )
 
 
-RULES = [check_in, agreement_pending, nudge_and_stall, homework, rating]
+RULES = [check_in, expected_check_in, agreement_pending, nudge_and_stall, homework, rating]

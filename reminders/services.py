@@ -34,6 +34,7 @@ How each failure ends (see also the docstrings below):
 
 import datetime
 import logging
+import smtplib
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -41,13 +42,15 @@ from dataclasses import dataclass, field
 import psycopg
 from django.conf import settings
 from django.core.mail import mailers
-from django.db import connection, transaction
+from django.db import DataError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from accounts.models import User
+
 from . import emails, rules
 from .models import Kind, Reminder, ReminderOptOut
-from .timing import outside_quiet_hours, zone_of
+from .timing import check_in_fits, outside_quiet_hours, zone_of
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +59,6 @@ RECORD_BATCH = 10_000
 # Reminders per send task: one claim, one SMTP connection and a handful of
 # queries for all of them, and still a few seconds' work for a worker.
 SEND_BATCH = 100
-FIRST_RETRY_DELAY = 30  # seconds; doubles with each try, up to CELERY_MAX_RETRY_DELAY
 
 
 def requeue_after() -> datetime.timedelta:
@@ -80,10 +82,22 @@ def claim_lease() -> datetime.timedelta:
     return datetime.timedelta(seconds=getattr(settings, "REMINDER_CLAIM_LEASE", default))
 
 
+def first_retry_delay() -> int:
+    """Seconds before the first retry (REMINDER_FIRST_RETRY_DELAY, 30 by default)."""
+    return getattr(settings, "REMINDER_FIRST_RETRY_DELAY", 30)
+
+
 def retry_delay(attempts: int) -> int:
     """Exponential backoff after the ``attempts``-th failed try, capped well under
     the broker's visibility timeout (CELERY_MAX_RETRY_DELAY)."""
-    return min(FIRST_RETRY_DELAY * 2 ** max(attempts - 1, 0), settings.CELERY_MAX_RETRY_DELAY)
+    return min(first_retry_delay() * 2 ** max(attempts - 1, 0), settings.CELERY_MAX_RETRY_DELAY)
+
+
+def retry_horizon() -> datetime.timedelta:
+    """How long after its time a reminder keeps waiting for an unreachable mail
+    server (REMINDER_RETRY_HORIZON, two days by default) before it fails: a
+    server back within it loses nothing."""
+    return datetime.timedelta(seconds=getattr(settings, "REMINDER_RETRY_HORIZON", 2 * 24 * 60 * 60))
 
 
 # --- The scan ---------------------------------------------------------------
@@ -103,27 +117,44 @@ def reminders_scan(*, now: datetime.datetime | None = None) -> dict[str, int]:
                 # seconds; every query here runs in a fraction of that uncompiled.
                 cursor.execute("SET LOCAL jit = off")
         opted_out = set(ReminderOptOut.objects.values_list("user_id", "kind"))
+        inactive = set(User.objects.filter(is_active=False).values_list("pk", flat=True))
         rows = []
         for rule in rules.RULES:
-            for decision in rule(now):
-                if (decision.recipient.pk, decision.kind) in opted_out:
+            for decision in _decisions(rule, now):
+                person = decision.recipient
+                if person.pk in inactive or (person.pk, decision.kind) in opted_out:
                     continue
-                send_at = outside_quiet_hours(max(decision.fires_at, now), zone_of(decision.recipient))
-                if decision.kind == Kind.CHECK_IN and send_at >= decision.due_at:
-                    continue  # quiet hours would land it after the call
+                tz = zone_of(person)
+                send_at = outside_quiet_hours(max(decision.fires_at, now), tz)
+                if decision.kind == Kind.CHECK_IN and not check_in_fits(
+                    decision.object_key, decision.due_at, send_at, tz
+                ):
+                    continue  # quiet hours would land it on another day than it speaks of
                 rows.append(
                     (
                         decision.kind,
                         decision.partnership_id,
                         decision.object_key,
                         decision.due_at,
-                        decision.recipient.pk,
+                        person.pk,
                         send_at,
                     )
                 )
         enqueued = _record(rows, now) + _enqueue_due(now)
         _enqueue(enqueued)
     return {"decided": len(rows), "enqueued": len(enqueued)}
+
+
+def _decisions(rule, now: datetime.datetime) -> list[rules.Decision]:
+    """What one rule decides, or nothing when it fails (logged): one rule's
+    bad row must not stop the others. In a savepoint, so the scan's
+    transaction goes on after a database error."""
+    try:
+        with transaction.atomic():
+            return list(rule(now))
+    except Exception:
+        log.exception("The reminder rule %s failed; the other rules go on", rule.__name__)
+        return []
 
 
 def _record(rows: list[tuple], now: datetime.datetime) -> list[int]:
@@ -208,11 +239,16 @@ def _enqueue_due(now: datetime.datetime) -> list[int]:
 
 @dataclass
 class Delivery:
-    """What ``reminders_send`` did with each id it was given: ``"sent"``,
-    ``"cancelled"`` (no longer due, or the person opted out since it was
-    decided), ``"retry"``, ``"failed"`` (after its last try), ``"handed on"``
-    (not tried: the batch ran out of time) or ``"not claimed"`` (another task
-    holds it or has sent it); and which ids to try again after how many seconds."""
+    """What ``reminders_send`` did with each id it was given: ``"sent"``;
+    ``"cancelled"`` (no longer due, its recipient opted out or was deactivated
+    since it was decided, or a check-in that would now arrive on the wrong day);
+    ``"postponed"`` (its recipient's quiet hours, in the zone they have now:
+    back to pending until they end); ``"retry"`` (refused for now, or the
+    server could not be reached); ``"failed"`` (after its last try, refused
+    for good, or unreadable); ``"unknown"`` (the line broke after the message
+    was written: perhaps delivered, so not resent); ``"handed on"`` (not
+    tried: the batch ran out of time) or ``"not claimed"`` (another task holds
+    it or has sent it); and which ids to try again after how many seconds."""
 
     outcomes: dict[int, str]
     retries: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
@@ -221,27 +257,70 @@ class Delivery:
         return dict(Counter(self.outcomes.values()))
 
 
-def reminders_send(*, reminder_ids: list[int], now: datetime.datetime | None = None) -> Delivery:
-    """Sends each of these reminders once. Idempotent: only the call whose
-    conditional UPDATE moves a row from pending (or a stale claim) to sending
-    goes on with it; any other call leaves it ``"not claimed"``.
+class _Line:
+    """Whether the message being sent has been written out on the SMTP
+    connection (DATA's content, up to its final "."): past that point, a
+    broken line means the server may have the message. Watches the
+    connection's ``send``, which smtplib writes every command and the content
+    through, on each new connection the mailer opens."""
 
-    A message that fails goes back to pending alone and is listed in
-    ``retries`` under its backoff (``retry_delay``); after its ``MAX_ATTEMPTS``-th
-    try it is ``failed``, with the error, for admins to see. Each sent one is
-    recorded before the next is written. Called by ``send_reminders``."""
+    def __init__(self):
+        self.written = False
+        self._watched = None
+
+    def watch(self, mailer) -> None:
+        line = getattr(mailer, "connection", None)
+        if line is None or line is self._watched or not hasattr(line, "send"):
+            return
+        send = line.send
+
+        def watched_send(data):
+            if isinstance(data, bytes) and data.endswith(b"\r\n.\r\n"):
+                self.written = True
+            return send(data)
+
+        line.send = watched_send
+        self._watched = line
+
+
+def _reply_code(error: Exception) -> int | None:
+    """The SMTP server's reply code in ``error``, if the server answered."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        return max(codes) if codes else None
+    code = getattr(error, "smtp_code", None)
+    return code if isinstance(code, int) and code >= 400 else None
+
+
+def reminders_send(*, reminder_ids: list[int], now: datetime.datetime | None = None) -> Delivery:
+    """Sends each of these reminders at most once. Idempotent: only the call
+    whose conditional UPDATE moves a row from pending (or a stale claim) to
+    sending goes on with it; any other call leaves it ``"not claimed"``.
+
+    At sending time, not only when it was decided, each reminder must still
+    be true (``emails.still_due``), its recipient active and not opted out,
+    and the moment outside their quiet hours in the zone they have now
+    (``timing.outside_quiet_hours``; otherwise it waits for 08:00 there).
+
+    How each failure ends, message by message, the rest of the batch going on:
+    - no server to talk to (refused, timed out, disconnected before the
+      content was written): back to pending without spending a try, retried
+      with backoff until ``retry_horizon()`` after its time, then ``failed``;
+    - an explicit 4xx answer (or a message that cannot be built): a try
+      spent, back after ``retry_delay``; ``failed`` after ``MAX_ATTEMPTS``;
+    - an explicit 5xx answer: ``failed`` at once, with the answer;
+    - the line broke after the content was written: ``unknown``, shown to
+      admins and not resent, since the server may have it;
+    - the database lost after the server's "250": the worker keeps trying to
+      record it sent (``_record_sent``) before it sends anything else.
+    Called by ``send_reminders``."""
     now = now or timezone.now()
+    started = time.monotonic()
     delivery = Delivery(outcomes=dict.fromkeys(reminder_ids, "not claimed"))
     claimed = _claim(reminder_ids, now)
     if not claimed:
         return delivery
-    reminders = list(
-        Reminder.objects.select_related(
-            "recipient", "partnership__program", "partnership__mentor__user", "partnership__protege__user"
-        )
-        .filter(pk__in=claimed)
-        .order_by("send_at", "pk")
-    )
+    reminders = _load(claimed, now, delivery)
     opted_out = set(
         ReminderOptOut.objects.filter(
             user__in={reminder.recipient_id for reminder in reminders},
@@ -249,45 +328,120 @@ def reminders_send(*, reminder_ids: list[int], now: datetime.datetime | None = N
         ).values_list("user_id", "kind")
     )
     facts = emails.snapshot(reminders)
-    to_send, cancelled = [], []
+    to_send, cancelled, postponed = [], [], defaultdict(list)
     for reminder in reminders:
-        wanted = (reminder.recipient_id, reminder.kind) not in opted_out
-        (to_send if wanted and emails.still_due(reminder, now, facts) else cancelled).append(reminder)
+        try:
+            verdict = _verdict(reminder, now, facts, opted_out)
+        except Exception as error:  # one row's odd data: this reminder alone
+            log.exception("Reminder %s could not be checked", reminder.pk)
+            _give_back([reminder], error, now, delivery)
+            continue
+        if verdict is None:
+            cancelled.append(reminder)
+        elif verdict > now:
+            postponed[verdict].append(reminder)
+        else:
+            to_send.append(reminder)
     if cancelled:
         _mine(cancelled, now).update(state=Reminder.State.CANCELLED, claimed_at=None)
         delivery.outcomes.update(dict.fromkeys((reminder.pk for reminder in cancelled), "cancelled"))
+    for send_at, later in postponed.items():
+        # The scan enqueues it again once send_at has come; this claim was no try.
+        _mine(later, now).update(
+            state=Reminder.State.PENDING,
+            claimed_at=None,
+            send_at=send_at,
+            enqueued_at=None,
+            attempts=F("attempts") - 1,
+        )
+        delivery.outcomes.update(dict.fromkeys((reminder.pk for reminder in later), "postponed"))
     mailer = mailers.default
-    deadline = time.monotonic() + send_budget()
+    line = _Line()
+    deadline = started + send_budget()
+    record_until = started + claim_lease().total_seconds() * 0.9  # before another worker may take over
     try:
         for position, reminder in enumerate(to_send):
             if time.monotonic() > deadline:  # a slow server: the rest go on in a new task
                 _hand_on(to_send[position:], now, delivery)
                 break
             try:
-                message = emails.build(reminder, facts)
+                message = emails.build(reminder, facts, now)
             except Exception as error:  # a template, an address: this message alone
                 _give_back([reminder], error, now, delivery)
                 continue
             try:
                 mailer.open()  # once per batch, and again after a failed message
+                line.watch(mailer)
             except Exception as error:  # no server to talk to: none of the rest can go
-                _give_back(to_send[position:], error, now, delivery)
+                _wait_for_server(to_send[position:], error, now, delivery)
                 break
+            line.written = False
             try:
                 if mailer.send_messages([message]) != 1:
                     raise ValueError("the message has no recipient")
-            except Exception as error:  # refused, or the line broke: this message alone
-                _give_back([reminder], error, now, delivery)
+            except Exception as error:
                 _close_quietly(mailer)  # its state unknown, the next one starts afresh
+                _failed_send(reminder, error, line.written, now, delivery)
                 continue
-            # One autocommitted statement right after the server's "250 OK": the
-            # fewer steps between the two, the smaller the window for a second copy.
-            if not _mark_sent(reminder.pk, now):
-                log.error("Reminder %s was sent but its claim was taken over meanwhile", reminder.pk)
+            # Right after the server's "250 OK": the fewer steps between the
+            # two, the smaller the window for a second copy.
+            _record_sent(reminder.pk, now, record_until)
             delivery.outcomes[reminder.pk] = "sent"
     finally:
         _close_quietly(mailer)
     return delivery
+
+
+def _verdict(reminder: Reminder, now: datetime.datetime, facts, opted_out: set) -> datetime.datetime | None:
+    """When this claimed reminder may go: ``now``, a later moment (the end of
+    its recipient's quiet hours in their zone now), or None: not at all."""
+    recipient = reminder.recipient
+    if not recipient.is_active or (recipient.pk, reminder.kind) in opted_out:
+        return None
+    if not emails.still_due(reminder, now, facts):
+        return None
+    tz = zone_of(recipient)
+    moment = outside_quiet_hours(now, tz)
+    if reminder.kind == Kind.CHECK_IN and not check_in_fits(reminder.object_key, reminder.due_at, moment, tz):
+        return None
+    return moment
+
+
+_UNREADABLE = (DataError, ValueError, OverflowError)
+
+
+def _load(ids: list[int], now: datetime.datetime, delivery: Delivery) -> list[Reminder]:
+    """The claimed rows with what their emails need, in one query. The pair's
+    set and held calls are read clamped (``rules.FAR``): one typed far beyond
+    the year 9999 in its zone cannot be read into Python. Should a row still
+    not be readable, the rows are read one by one and the unreadable one
+    alone ends ``failed``, logged, while the rest of the batch goes on."""
+    query = (
+        Reminder.objects.select_related(
+            "recipient", "partnership__program", "partnership__mentor__user", "partnership__protege__user"
+        )
+        .defer("partnership__next_call_at", "partnership__last_call_at")
+        .annotate(
+            call_set_at=rules.readable("partnership__next_call_at"),
+            call_held_at=rules.readable("partnership__last_call_at"),
+        )
+        .order_by("send_at", "pk")
+    )
+    try:
+        return list(query.filter(pk__in=ids))
+    except _UNREADABLE:
+        log.exception("A batch of reminders could not be read at once; reading them one by one")
+    loaded = []
+    for reminder_id in ids:
+        try:
+            loaded += query.filter(pk=reminder_id)
+        except _UNREADABLE as error:
+            log.exception("Reminder %s cannot be read, so it is not sent", reminder_id)
+            Reminder.objects.filter(pk=reminder_id, state=Reminder.State.SENDING, claimed_at=now).update(
+                state=Reminder.State.FAILED, claimed_at=None, last_error=_error_text(error)
+            )
+            delivery.outcomes[reminder_id] = "failed"
+    return loaded
 
 
 def _claim(ids: list[int], now: datetime.datetime) -> list[int]:
@@ -333,11 +487,62 @@ def _mark_sent(reminder_id: int, now: datetime.datetime) -> bool:
         return cursor.rowcount == 1
 
 
+def _record_sent(reminder_id: int, now: datetime.datetime, until: float) -> None:
+    """Records a reminder the server has accepted, however long the database
+    takes to come back (up to ``until``, on the monotonic clock: before the
+    claim's lease ends and another worker could send it again). Nothing else
+    is sent meanwhile, so a worker holds at most one accepted, unrecorded
+    message: the one a kill can make go twice."""
+    pause = 0.05
+    while True:
+        try:
+            if not _mark_sent(reminder_id, now):
+                log.error("Reminder %s was sent but its claim was taken over meanwhile", reminder_id)
+            return
+        except (OperationalError, InterfaceError) as error:
+            if time.monotonic() + pause > until:
+                log.error("Reminder %s was sent and could not be recorded: %s", reminder_id, error)
+                raise
+            log.warning("Reminder %s was sent; recording it waits for the database: %s", reminder_id, error)
+            connection.close()  # the next try connects afresh
+            time.sleep(pause)
+            pause = min(pause * 2, 2.0)
+
+
 def _mine(reminders: list[Reminder], now: datetime.datetime):
     """These rows, as long as they are still held by the claim made at ``now``."""
     return Reminder.objects.filter(
         pk__in=[reminder.pk for reminder in reminders], state=Reminder.State.SENDING, claimed_at=now
     )
+
+
+def _error_text(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:2000]
+
+
+def _failed_send(
+    reminder: Reminder, error: Exception, written: bool, now: datetime.datetime, delivery: Delivery
+) -> None:
+    """Sorts a failed SMTP conversation by what the server can have: see ``reminders_send``."""
+    code = _reply_code(error)
+    if code is not None and code >= 500:
+        log.warning("Reminder %s was refused for good: %s", reminder.pk, error)
+        _mine([reminder], now).update(
+            state=Reminder.State.FAILED, claimed_at=None, last_error=_error_text(error)
+        )
+        delivery.outcomes[reminder.pk] = "failed"
+    elif code is not None or isinstance(error, ValueError):
+        _give_back([reminder], error, now, delivery)
+    elif written:
+        log.error(
+            "Reminder %s: the line broke after the message was written; not resent: %s", reminder.pk, error
+        )
+        _mine([reminder], now).update(
+            state=Reminder.State.UNKNOWN, claimed_at=None, last_error=_error_text(error)
+        )
+        delivery.outcomes[reminder.pk] = "unknown"
+    else:
+        _wait_for_server([reminder], error, now, delivery)
 
 
 def _give_back(
@@ -348,7 +553,7 @@ def _give_back(
     log.warning("Reminders %s: sending failed: %s", [reminder.pk for reminder in reminders], error)
     last = [reminder for reminder in reminders if reminder.attempts >= MAX_ATTEMPTS]
     again = [reminder for reminder in reminders if reminder.attempts < MAX_ATTEMPTS]
-    error_text = f"{type(error).__name__}: {error}"[:2000]
+    error_text = _error_text(error)
     with transaction.atomic():
         if last:
             _mine(last, now).update(state=Reminder.State.FAILED, claimed_at=None, last_error=error_text)
@@ -364,6 +569,38 @@ def _give_back(
     for reminder in again:
         delivery.outcomes[reminder.pk] = "retry"
         delivery.retries[retry_delay(reminder.attempts)].append(reminder.pk)
+
+
+def _wait_for_server(
+    reminders: list[Reminder], error: Exception, now: datetime.datetime, delivery: Delivery
+) -> None:
+    """The mail server could not be reached: an outage, not these messages'
+    fault, so no try is spent. Each goes back to pending and comes back after
+    a delay that grows with how long it has waited (``retry_delay``), until
+    ``retry_horizon()`` after its time; past that it ends ``failed``."""
+    log.warning("Reminders %s: no mail server to talk to: %s", [reminder.pk for reminder in reminders], error)
+    error_text = _error_text(error)
+    expired = [reminder for reminder in reminders if now - reminder.send_at > retry_horizon()]
+    waiting = [reminder for reminder in reminders if now - reminder.send_at <= retry_horizon()]
+    with transaction.atomic():
+        if expired:
+            _mine(expired, now).update(state=Reminder.State.FAILED, claimed_at=None, last_error=error_text)
+        if waiting:
+            _mine(waiting, now).update(
+                state=Reminder.State.PENDING,
+                claimed_at=None,
+                enqueued_at=now,
+                attempts=F("attempts") - 1,
+                last_error=error_text,
+            )
+    for reminder in expired:
+        delivery.outcomes[reminder.pk] = "failed"
+    if waiting:
+        waited = min(now - reminder.send_at for reminder in waiting)
+        delay = min(max(int(waited.total_seconds()), first_retry_delay()), settings.CELERY_MAX_RETRY_DELAY)
+        for reminder in waiting:
+            delivery.outcomes[reminder.pk] = "retry"
+            delivery.retries[delay].append(reminder.pk)
 
 
 def _hand_on(reminders: list[Reminder], now: datetime.datetime, delivery: Delivery) -> None:

@@ -14,6 +14,11 @@ def zone_of(user) -> zoneinfo.ZoneInfo:
     return _zone(user.time_zone or "UTC")
 
 
+def zone_named(name: str | None) -> zoneinfo.ZoneInfo:
+    """The zone of that name; UTC when it is empty or unknown."""
+    return _zone(name or "UTC")
+
+
 @functools.lru_cache(maxsize=1024)
 def _zone(name: str) -> zoneinfo.ZoneInfo:
     # ZoneInfo keeps only the last few zones it was asked for: a scan over
@@ -39,3 +44,26 @@ def outside_quiet_hours(moment: datetime.datetime, tz: zoneinfo.ZoneInfo) -> dat
     if local.time() < QUIET_UNTIL:
         return at_local(local.date(), QUIET_UNTIL, tz)
     return moment
+
+
+def day_before(call: datetime.datetime, tz: zoneinfo.ZoneInfo) -> datetime.datetime:
+    """The call's wall-clock time on the day before, on ``tz``'s clock: 25 or
+    23 hours before it across a change of the clocks, never "call − 24 h"."""
+    local = call.astimezone(tz)
+    return at_local(local.date() - datetime.timedelta(days=1), local.time().replace(tzinfo=None, fold=0), tz)
+
+
+def check_in_fits(object_key: str, call: datetime.datetime, moment: datetime.datetime, tz) -> bool:
+    """Whether a check-in about ``call`` may reach a person in ``tz`` at
+    ``moment``: before the call, and on the day it speaks of: the day-before
+    one ("tomorrow") on an earlier day than the call's, the morning one
+    ("today") on the call's day. So on one day a person gets at most one
+    check-in per call, and none says "tomorrow" on the day itself."""
+    if moment >= call:
+        return False
+    day, call_day = moment.astimezone(tz).date(), call.astimezone(tz).date()
+    if object_key == "day_before":
+        return day < call_day
+    if object_key == "morning":
+        return day == call_day
+    return True

@@ -176,9 +176,9 @@ def test_a_batch_goes_over_one_smtp_connection(world, settings, monkeypatch):
     assert len(server.messages) == 5
 
 
-def test_a_failed_send_retries_with_growing_delay_then_ends_failed(world, settings, monkeypatch):
+def test_a_message_refused_for_now_retries_with_growing_delay_then_ends_failed(world, settings, monkeypatch):
     def refuse(self, messages):
-        raise OSError("connection refused")
+        raise smtplib.SMTPDataError(451, b"Try again later")
 
     monkeypatch.setattr(f"{LOCMEM}.send_messages", refuse)
     reminder = a_reminder(world)
@@ -194,18 +194,21 @@ def test_a_failed_send_retries_with_growing_delay_then_ends_failed(world, settin
     assert send(reminder, now=NOW) == "failed"
     reminder.refresh_from_db()
     assert reminder.state == Reminder.State.FAILED
-    assert "connection refused" in reminder.last_error
+    assert "Try again later" in reminder.last_error
     assert services.retry_delay(20) == settings.CELERY_MAX_RETRY_DELAY
 
 
-def test_a_refused_message_goes_back_alone_and_the_rest_of_its_batch_is_sent(world, monkeypatch):
+@pytest.mark.parametrize(("code", "outcome"), [(450, "retry"), (550, "failed")])
+def test_a_refused_message_ends_alone_and_the_rest_of_its_batch_is_sent(world, monkeypatch, code, outcome):
+    """A 4xx answer is "not now": the message comes back. A 5xx is "never":
+    trying again would only be refused again, so it fails at once, for admins."""
     from django.core.mail.backends.locmem import EmailBackend
 
     deliver = EmailBackend.send_messages
 
     def refuse_the_mentor(self, messages):
         if messages[0].to == [world.mentor.email]:
-            raise smtplib.SMTPRecipientsRefused({world.mentor.email: (550, b"No such mailbox")})
+            raise smtplib.SMTPRecipientsRefused({world.mentor.email: (code, b"No such mailbox")})
         return deliver(self, messages)
 
     monkeypatch.setattr(EmailBackend, "send_messages", refuse_the_mentor)
@@ -213,25 +216,43 @@ def test_a_refused_message_goes_back_alone_and_the_rest_of_its_batch_is_sent(wor
     batch.append(a_reminder(world, object_key="other_admin", recipient=world.other_admin))
     delivery = reminders_send(reminder_ids=[r.pk for r in batch], now=NOW)
     refused = batch[1]
-    assert delivery.outcomes == {batch[0].pk: "sent", refused.pk: "retry", batch[2].pk: "sent"}
-    assert delivery.retries == {30: [refused.pk]}
+    assert delivery.outcomes == {batch[0].pk: "sent", refused.pk: outcome, batch[2].pk: "sent"}
+    assert delivery.retries == ({30: [refused.pk]} if outcome == "retry" else {})
     assert sorted(email.to[0] for email in mail.outbox) == sorted(
         [world.admin.email, world.other_admin.email]
     )
     refused.refresh_from_db()
-    assert refused.state == Reminder.State.PENDING and "No such mailbox" in refused.last_error
+    state = Reminder.State.PENDING if outcome == "retry" else Reminder.State.FAILED
+    assert refused.state == state and "No such mailbox" in refused.last_error
 
 
-def test_without_a_mail_server_the_whole_batch_comes_back_later(world, monkeypatch):
+def test_without_a_mail_server_the_batch_comes_back_without_spending_its_tries(world, monkeypatch):
+    """An outage is not the message's fault: ten failed connections later the
+    reminder still has all its tries, waiting longer each time; past the
+    retry horizon (two days after its time) it fails."""
+
     def unreachable(self):
         raise ConnectionRefusedError("no server on port 25")
 
     monkeypatch.setattr(f"{LOCMEM}.open", unreachable)
-    batch = [a_reminder(world, object_key=f"k{n}") for n in range(3)]
-    delivery = reminders_send(reminder_ids=[r.pk for r in batch], now=NOW)
-    assert set(delivery.outcomes.values()) == {"retry"}
-    assert delivery.retries == {30: [r.pk for r in batch]}
-    assert set(Reminder.objects.values_list("state", flat=True)) == {Reminder.State.PENDING}
+    due = NOW - datetime.timedelta(minutes=1)
+    batch = [a_reminder(world, object_key=f"k{n}", send_at=due) for n in range(3)]
+    delays = []
+    for minutes in (1, 2, 5, 10, 30, 60, 120, 240, 1440, 1500):  # never in quiet hours
+        delivery = reminders_send(
+            reminder_ids=[r.pk for r in batch], now=due + datetime.timedelta(minutes=minutes)
+        )
+        assert set(delivery.outcomes.values()) == {"retry"}
+        [(delay, ids)] = delivery.retries.items()
+        assert ids == [r.pk for r in batch]
+        delays.append(delay)
+    assert delays == sorted(delays) and delays[0] == 60 and delays[-1] == 600
+    assert set(Reminder.objects.values_list("state", "attempts")) == {(Reminder.State.PENDING, 0)}
+    delivery = reminders_send(
+        reminder_ids=[r.pk for r in batch], now=due + datetime.timedelta(days=2, minutes=1)
+    )
+    assert set(delivery.outcomes.values()) == {"failed"}
+    assert "no server on port 25" in Reminder.objects.first().last_error
 
 
 def test_a_batch_out_of_time_hands_what_it_has_not_tried_to_a_new_task(world, monkeypatch):

@@ -50,9 +50,9 @@ def test_quiet_hours_move_a_reminder_to_eight_in_the_morning_local(moment, expec
 def test_check_in_reminds_both_a_day_before_and_the_morning_of_the_call(world):
     call = at(2026, 10, 6, 15, 0)  # 16:00 BST
     set_call(world.partnership, call)
-    assert reminders_scan(now=at(2026, 10, 5, 14, 0))["decided"] == 0  # 25 hours ahead: not yet
+    assert reminders_scan(now=at(2026, 10, 5, 12, 0))["decided"] == 0  # 27 hours ahead: not yet
 
-    reminders_scan(now=at(2026, 10, 5, 15, 5))
+    reminders_scan(now=at(2026, 10, 5, 14, 0))
     got = rows(kind=Kind.CHECK_IN)
     assert {(r.recipient, r.object_key) for r in got} == {
         (world.mentor, "day_before"),
@@ -61,15 +61,22 @@ def test_check_in_reminds_both_a_day_before_and_the_morning_of_the_call(world):
         (world.protege, "morning"),
     }
     assert all(r.due_at == call for r in got)
-    assert {r.send_at for r in got if r.object_key == "day_before"} == {at(2026, 10, 5, 15, 5)}
+    # 16:00 BST the day before: decided an hour early, it waits in the ledger.
+    assert {r.send_at for r in got if r.object_key == "day_before"} == {at(2026, 10, 5, 15, 0)}
     assert {r.send_at for r in got if r.object_key == "morning"} == {at(2026, 10, 6, 7, 0)}  # 08:00 BST
 
 
-def test_a_check_in_reminder_is_not_sent_in_the_night_but_at_eight(world):
-    set_call(world.partnership, at(2026, 10, 6, 21, 0))  # 22:00 BST
-    reminders_scan(now=at(2026, 10, 5, 21, 0))  # a day before is 22:00 BST: quiet
-    day_before = rows(kind=Kind.CHECK_IN, object_key="day_before")
-    assert {r.send_at for r in day_before} == {at(2026, 10, 6, 7, 0)}
+def test_a_check_in_the_day_before_is_not_sent_in_the_night_nor_moved_onto_the_call_day(world):
+    """A call at 22:30: the day before at 22:30 is quiet, and 08:00 the next
+    morning is the call's day. Only the morning one goes: one check-in that
+    day, and no email says "tomorrow" on the day itself."""
+    set_call(world.partnership, at(2026, 10, 6, 21, 30))  # 22:30 BST
+    reminders_scan(now=at(2026, 10, 5, 21, 0))
+    got = rows(kind=Kind.CHECK_IN)
+    assert {(r.recipient, r.object_key, r.send_at) for r in got} == {
+        (world.mentor, "morning", at(2026, 10, 6, 7, 0)),
+        (world.protege, "morning", at(2026, 10, 6, 7, 0)),
+    }
 
 
 def test_check_in_follows_each_persons_zone_across_the_clock_change(world):
