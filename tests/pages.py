@@ -1,0 +1,57 @@
+"""Every page of the site, for tests that must hold on each of them: every URL
+pattern from the resolver (so a page added later is walked too), its
+parameters filled from a seeded world, fetched with GET by a signed-in person.
+While it renders, each template notes the time zone that was active."""
+
+import dataclasses
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.test.signals import template_rendered
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+_PARAM = re.compile(r"<(?:(?P<kind>[^>:]+):)?(?P<name>\w+)>|\(\?P<(?P<group>\w+)>[^()]*\)")
+
+
+@dataclasses.dataclass(frozen=True)
+class Route:
+    name: str
+    route: str  # as written, e.g. "partnerships/<int:partnership_id>/goals/"
+    params: tuple[str, ...]
+
+    def path(self, values: dict[str, str]) -> str:
+        return "/" + _PARAM.sub(lambda m: values.get(m["name"] or m["group"], "1"), self.route)
+
+
+def every_route(patterns=None, prefix: str = "", namespace: str = "") -> Iterator[Route]:
+    """Every URL pattern of the site; a regex pattern's groups (the admin's) count
+    as parameters."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        text = str(pattern.pattern).removeprefix("^").removesuffix("$").removesuffix("\\Z")
+        if isinstance(pattern, URLResolver):
+            inner = (
+                f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else pattern.namespace
+            )
+            yield from every_route(pattern.url_patterns, prefix + text, inner or namespace)
+        elif isinstance(pattern, URLPattern):
+            route = prefix + text
+            params = tuple(m["name"] or m["group"] for m in _PARAM.finditer(route))
+            name = f"{namespace}:{pattern.name}" if namespace else (pattern.name or route)
+            yield Route(name=name, route=route, params=params)
+
+
+@contextmanager
+def zones_while_rendering() -> Iterator[list[tuple[str, str]]]:
+    """Yields a list that fills with (template name, active zone) per render."""
+    seen: list[tuple[str, str]] = []
+
+    def note(sender, template, context, **kwargs):
+        seen.append((template.name or "?", timezone.get_current_timezone_name()))
+
+    template_rendered.connect(note, dispatch_uid="tests.pages.zones")
+    try:
+        yield seen
+    finally:
+        template_rendered.disconnect(dispatch_uid="tests.pages.zones")
