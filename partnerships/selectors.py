@@ -651,31 +651,35 @@ class _CountedPaginator(Paginator):
         return self.counted.count()
 
 
-def _health_totals(program: Program, *, today: datetime.date) -> dict:
-    numbers = {name: F(f"health_numbers__{name}") for name in health.STORED}
+def _health_totals(program: Program, *, now: datetime.datetime) -> dict:
+    """Sums of the current pairs' stored numbers, and how many have each label
+    that the overview counts (``stalled``), by the same rule as the table's."""
     summed = ["calls_held", "calls_expected", "homework_done", "homework_due"]
-    return Partnership.objects.filter(program=program, status__in=CURRENT).aggregate(
+    current = health.annotate(Partnership.objects.filter(program=program, status__in=CURRENT), now=now)
+    return current.aggregate(
         current=Count("pk"),
         active=Count("pk", filter=Q(status=Partnership.Status.ACTIVE)),
-        stale=Count("pk", filter=Q(health_numbers__isnull=True) | Q(health_numbers__as_of__lt=today)),
-        **{name: Sum(numbers[name]) for name in summed},
-        rating_latest=Avg(numbers["rating_latest"]),
-        rating_change=Avg(numbers["rating_latest"] - numbers["rating_previous"]),
+        stale=Count("pk", filter=Q(numbers_as_of__isnull=True) | Q(numbers_as_of__lt=now.date())),
+        stalled=Count("pk", filter=Q(severity=health.SEVERITY[health.Label.STALLED])),
+        **{name: Sum(name) for name in summed},
+        rating_latest_avg=Avg("rating_latest"),
+        rating_change_avg=Avg("rating_change"),
     )
 
 
 def program_health_figures(program: Program, *, now: datetime.datetime) -> dict:
     """The figures at the top of the overview: people, matched share, active
     partnerships, calls held against expected in the last 90 days, homework
-    completion, the average latest goal rating and its change, and how the
+    completion, the average latest goal rating and its change, how many pairs
+    are ``stalled`` (by the rule the table labels them with), and how the
     protégés rate their calls (1–5, last 90 days), from the stored numbers of
     the current partnerships. Four queries; when some are of an earlier day
     (the nightly refresh has not run yet), it refreshes them first."""
     figures = program_figures(program)
-    totals = _health_totals(program, today=now.date())
+    totals = _health_totals(program, now=now)
     if totals["stale"]:
         health.refresh_stale(Partnership.objects.filter(program=program), today=now.date())
-        totals = _health_totals(program, today=now.date())
+        totals = _health_totals(program, now=now)
     session_value = CallFeedback.objects.filter(
         session__partnership__program=program,
         session__starts_at__gte=now - datetime.timedelta(days=health.WINDOW_DAYS),
@@ -693,8 +697,9 @@ def program_health_figures(program: Program, *, now: datetime.datetime) -> dict:
         "homework_share": round(100 * totals["homework_done"] / totals["homework_due"])
         if totals["homework_due"]
         else None,
-        "rating_latest": totals["rating_latest"],
-        "rating_change": totals["rating_change"],
+        "rating_latest": totals["rating_latest_avg"],
+        "rating_change": totals["rating_change_avg"],
+        "stalled": totals["stalled"],
         "session_value": session_value["average"],
         "session_ratings": session_value["count"],
     }

@@ -1,12 +1,10 @@
 """Reads for reminders. Each says how many queries it runs."""
 
 from django.core.paginator import Page, Paginator
-from django.utils import timezone
 
-from partnerships.models import Partnership, Program
+from partnerships.models import Program
 
 from .models import Kind, Reminder, ReminderOptOut
-from .rules import still_stalled
 
 PAGE_SIZE = 30
 
@@ -41,20 +39,9 @@ def wanted_kinds(user) -> list[str]:
     return [kind for kind in Kind.values if kind not in stopped]
 
 
-def program_reminder_health(program: Program, partnership_ids) -> dict:
-    """For the program overview: which of ``partnership_ids`` (the page shown)
-    are flagged as stalling, how many current pairs stall in all, and how many
-    reminders of the program failed after their last try. Two queries."""
-    now = timezone.now()
-    stalled = list(
-        Partnership.objects.filter(program=program, status=Partnership.Status.ACTIVE)
-        .filter(still_stalled(now))
-        .values_list("pk", flat=True)
-    )
+def program_reminder_health(program: Program) -> dict:
+    """For the program overview: how many reminders of the program failed after
+    their last try. One query. (Which pairs are stalled is the health label's
+    job, ``partnerships.health``: one rule for the headline and the table.)"""
     failed = Reminder.objects.filter(state=Reminder.State.FAILED, partnership__program=program).count()
-    shown = set(partnership_ids)
-    return {
-        "stalled_ids": {pk for pk in stalled if pk in shown},
-        "stalled_count": len(stalled),
-        "failed_reminders": failed,
-    }
+    return {"failed_reminders": failed}

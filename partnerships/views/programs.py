@@ -39,7 +39,7 @@ def program_overview(request: HtmxHttpRequest, slug: str) -> TemplateResponse:
             **overview,
             "sort": filters.get("sort") or selectors.DEFAULT_HEALTH_SORT,
             "rule": health.RULE,
-            **program_reminder_health(program, [pair.pk for pair in overview["pairs"].object_list]),
+            **program_reminder_health(program),
         },
     )
 

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -131,11 +132,45 @@ def test_the_overview_shows_figures_and_explains_the_rule(client, world, three_p
     assert "9 of 18" in page  # calls held of expected, all current pairs (world's own pair expects none)
 
 
+def test_the_stalled_headline_agrees_with_the_table_from_the_first_view(client, world, three_pairs):
+    """As right after `make run`: no reminder scan has run, yet Cleo's pair is
+    stalled in the table, so the headline counts it, in the same word."""
+    client.force_login(world.admin)
+    page = client.get(overview(world.program.slug)).text
+    assert re.search(r"<dt>Stalled pairs</dt><dd><a href=\"\?health=stalled#pairs\">1</a></dd>", page)
+    assert rows_of(client.get(overview(world.program.slug, health="stalled")).text) == ["Cleo Quiet"]
+    assert "stalling" not in page.lower()
+    Partnership.objects.filter(pk=three_pairs["cleo"].pk).update(last_call_at=timezone.now())  # a call since
+    page = client.get(overview(world.program.slug)).text
+    assert re.search(r"<dt>Stalled pairs</dt><dd>0</dd>", page)
+
+
+STALL_WORD_WAITING_FOR_A_MIGRATION = {"reminders/models.py"}  # Kind.STALL's label: a choices change
+
+
+def test_the_state_has_one_name_stalled_everywhere_the_product_shows_or_sends_it():
+    """Templates (pages and emails) and the code that writes labels, filters and
+    email subjects say "stalled", never "stalling"."""
+    from django.conf import settings
+
+    root = settings.BASE_DIR
+    sources = [*root.glob("templates/**/*.*"), *root.glob("*/**/*.py")]
+    found = [
+        str(path.relative_to(root))
+        for path in sources
+        if not path.is_relative_to(root / ".venv")
+        and not path.is_relative_to(root / "tests")
+        and "migrations" not in path.parts
+        and re.search(r"\bstalling\b", path.read_text(errors="ignore"), re.IGNORECASE)
+    ]
+    assert set(found) <= STALL_WORD_WAITING_FOR_A_MIGRATION, found
+
+
 def test_the_overview_runs_the_same_queries_at_any_size(client, world, django_assert_num_queries):
     client.force_login(world.admin)
     a_pair(world, "First Pair", called=[3, 20])
     health.refresh([world.partnership.pk])  # every pair's numbers of the day are stored
-    with django_assert_num_queries(14) as small:
+    with django_assert_num_queries(13) as small:
         client.get(overview(world.program.slug))
     for i in range(30):  # more than a page
         pair = a_pair(world, f"Pair {i}", called=[3, 20, 40])
