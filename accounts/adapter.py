@@ -18,3 +18,11 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
             return False
         _token, invitation = pending
         return not User.objects.filter(email__iexact=invitation.email).exists()
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's mails, without a sign-up link: sign-up is by invitation, so
+        the "unknown account" mail (a password reset for an address nobody
+        uses) must not invite anyone to sign up
+        (templates/account/email/unknown_account_message.txt says what to do)."""
+        context = {key: value for key, value in context.items() if key != "signup_url"}
+        super().send_mail(template_prefix, email, context)
