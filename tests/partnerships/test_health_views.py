@@ -344,3 +344,22 @@ def test_an_admin_of_two_programs_sees_only_this_programs_pairs(client, world, t
         client.get(reverse("partnerships:program_report", args=[world.program.slug])).streaming_content
     )
     assert b"Zed Elsewhere" not in report
+
+
+def test_right_after_the_demo_is_seeded_the_stalled_headline_counts_the_stalled_rows(client):
+    import io
+
+    from django.core.management import call_command
+
+    from accounts.models import User
+    from partnerships.models import Program
+
+    call_command("seed_demo", stdout=io.StringIO())
+    admin = User.objects.get(email="admin@example.com")
+    client.force_login(admin)
+    slug = Program.objects.run_by(admin).get().slug
+    page = client.get(overview(slug)).text
+    stalled_rows = client.get(overview(slug, health="stalled")).text
+    count = int(re.search(r"(\d+) partnerships?[.,]", stalled_rows).group(1))
+    assert count >= 1  # the demo shows a stalled pair
+    assert re.search(rf"<dt>Stalled pairs</dt><dd><a href=\"\?health=stalled#pairs\">{count}</a></dd>", page)
