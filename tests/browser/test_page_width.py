@@ -1,0 +1,90 @@
+"""Pages fit the screen: no sideways scrolling on a phone (375 px) or a laptop
+(1280 px). The "Log a call" form scrolled sideways at every width (a hidden
+default submit button took the full width)."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page, expect
+
+from partnerships.models import Partnership
+
+from .test_sign_in import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WIDER_THAN_THE_PAGE = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+  .map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} ${Math.round(e.getBoundingClientRect().right)}px`)"""
+
+
+def overflow(page: Page) -> tuple[int, int, list[str]]:
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    return widths[0], widths[1], page.evaluate(WIDER_THAN_THE_PAGE)
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_log_a_call_form_does_not_scroll_sideways(page: Page, live_server, width):
+    call_command("seed_demo", stdout=io.StringIO())
+    pair = Partnership.objects.get(mentor__user__email="mentor@example.com")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto("/accounts/login/")
+    sign_in(page, "mentor@example.com", "mentoring-demo")
+    page.goto(f"/partnerships/{pair.pk}/sessions/new/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Finish your log")
+    scroll_width, client_width, wider = overflow(page)
+    assert scroll_width <= client_width, f"{scroll_width}px of content in {client_width}px: {wider}"
+
+
+def pages_of_the_demo() -> dict[str, list[str]]:
+    """Every page of the site a demo person opens with a GET, by who opens it:
+    the pair's pages as the mentor, the program's as the admin (every route
+    but downloads, feeds, sign-in and Django's admin)."""
+    from accounts.models import User
+    from partnerships.models import Program
+    from tests.url_walk import every_route
+
+    pair = Partnership.objects.get(mentor__user__email="mentor@example.com")
+    program = Program.objects.run_by(User.objects.get(email="admin@example.com")).get()
+    values = {"slug": program.slug, "partnership_id": pair.pk, "participant_id": pair.protege_id}
+    skipped = ("admin/", "accounts/", "healthz", "calendar/", "invitations/", "me/notifications/")
+    pages: dict[str, list[str]] = {"mentor@example.com": [], "admin@example.com": []}
+    for route in every_route():
+        if route.route.startswith(skipped) or route.route.endswith((".csv", ".ics")):
+            continue
+        if set(route.parameters) - {"slug", "partnership_id", "participant_id"}:
+            continue  # one object among many (a goal, a homework): their pages are the list's
+        who = "admin@example.com" if "slug" in route.parameters else "mentor@example.com"
+        pages[who].append(route.path(values))
+    return pages
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_no_page_of_the_demo_scrolls_sideways(page: Page, live_server, width):
+    call_command("seed_demo", stdout=io.StringIO())
+    page.set_viewport_size({"width": width, "height": 900})
+    too_wide, checked = {}, []
+    for email, paths in pages_of_the_demo().items():
+        page.context.clear_cookies()
+        page = page.context.new_page()
+        page.goto("/accounts/login/")
+        sign_in(page, email, "mentoring-demo")
+        expect(page).not_to_have_url("/accounts/login/")
+        for path in paths:
+            try:
+                response = page.goto(path)
+            except PlaywrightError:  # an empty error answer (405 to a POST-only action)
+                page = page.context.new_page()
+                continue
+            if response is None or response.status != 200:
+                continue  # not this person's
+            checked.append(path)
+            scroll_width, client_width, wider = overflow(page)
+            if scroll_width > client_width:
+                too_wide[path] = wider[:5]
+    assert too_wide == {}
+    assert len(checked) >= 15, checked  # the pair's pages and the program's were reached
