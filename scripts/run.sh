@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `make run`: migrate, seed the demo, then the web server, a Celery worker and
-# beat side by side. Ctrl-C stops all three.
+# `make run`: migrate, seed the demo, then the web server, a Celery worker, a
+# worker for the reminder scan and beat side by side. Ctrl-C stops them all.
 set -euo pipefail
 BIN=.venv/bin
 export PORT=${PORT:-8000}  # settings.SITE_URL follows it: links in emails point here
@@ -18,6 +18,9 @@ stop() {
 }
 trap stop INT TERM EXIT
 "$BIN/celery" -A mentoring worker --loglevel=INFO --concurrency=2 &
+# The reminder scan's own queue and worker: it never waits behind slow sends.
+"$BIN/celery" -A mentoring worker --loglevel=INFO --concurrency=1 -n scans@%h \
+  -Q "${CELERY_SCAN_QUEUE:-${CELERY_TASK_DEFAULT_QUEUE:-mentoring}-scans}" &
 "$BIN/celery" -A mentoring beat --loglevel=INFO &
 "$BIN/python" manage.py runserver "127.0.0.1:$PORT" &
 
