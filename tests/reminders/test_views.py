@@ -124,4 +124,27 @@ def test_the_program_overview_shows_failed_reminders(client, world):
     client.force_login(world.admin)
     page = client.get(reverse("partnerships:program_overview", args=[world.program.slug]))
     assert "Reminders that could not be sent" in page.text
+    assert "may not have arrived" not in page.text
+    a_reminder(world, kind=Kind.NUDGE, object_key="y", state=Reminder.State.UNKNOWN, recipient=world.mentor)
+    page = client.get(reverse("partnerships:program_overview", args=[world.program.slug]))
+    assert re.search(r"<dt>Reminders that may not have arrived</dt><dd>1</dd>", page.text)
     # Stalled pairs are counted by the health rule (tests/partnerships/test_health_views.py).
+
+
+def test_a_staff_member_can_send_again_a_reminder_that_may_not_have_arrived(client, world):
+    from accounts.models import User
+
+    unknown = a_reminder(world, state=Reminder.State.UNKNOWN, attempts=1, last_error="SMTPServerDisconnected")
+    sent = a_reminder(world, object_key="sent", state=Reminder.State.SENT, sent_at=NOW, attempts=1)
+    User.objects.filter(pk=world.admin.pk).update(is_staff=True, is_superuser=True)
+    client.force_login(world.admin)
+    page = client.post(
+        reverse("admin:reminders_reminder_changelist"),
+        {"action": "send_again", "_selected_action": [unknown.pk, sent.pk]},
+        follow=True,
+    )
+    assert "1 reminder will be sent again." in page.text
+    unknown.refresh_from_db()
+    sent.refresh_from_db()
+    assert (unknown.state, unknown.attempts, unknown.enqueued_at) == (Reminder.State.PENDING, 0, None)
+    assert sent.state == Reminder.State.SENT
