@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from mentoring.bounds import SingleLineCharField, single_line_in_database
+
 
 def time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
@@ -31,7 +33,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     time shown to this person is in their time zone."""
 
     email = models.EmailField("email address", unique=True)
-    display_name = models.CharField(
+    display_name = SingleLineCharField(
         max_length=120, blank=True, help_text="How you are shown to the people in your programs."
     )
     time_zone = models.CharField(
@@ -55,6 +57,8 @@ class User(AbstractBaseUser, PermissionsMixin):
             # Emails are stored lower-cased; this keeps two spellings of one address out.
             models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
             models.CheckConstraint(condition=~models.Q(email=""), name="user_email_not_blank"),
+            # A display name goes into email headers: a line break there loses the email.
+            single_line_in_database("display_name", name="user_display_name_one_line"),
         ]
         indexes = [
             # Lists of people by name walk this instead of sorting everyone: the program

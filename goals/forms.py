@@ -1,16 +1,22 @@
 """Forms own what a person is told when something they typed cannot be saved.
 Every message says what to fix; a rejected form keeps everything typed."""
 
+import datetime
 from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils import timezone
 
+from mentoring.bounds import BoundedDateField, MultiLineField, SingleLineField, date_input
+
 from .models import CATEGORY_GUIDE, MAX_ACTIVE_PER_CATEGORY, RATING_MAX, RATING_MIN, Category, Goal
 from .services import RatingEntry
 from .templatetags.goals_tags import number
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# A goal's deadline: not centuries away; a revision may keep one that has passed.
+DEADLINE_WITHIN = datetime.timedelta(days=5 * 366)
+# A milestone is a short-term step (it moves daily or weekly): within a year.
+STEP_WITHIN = datetime.timedelta(days=366)
 
 
 def category_choices() -> list[tuple[str, str]]:
@@ -32,20 +38,21 @@ class GoalWordingForm(forms.Form):
     """The words of a goal: what it is, why it matters, and for SMART goals the
     metric, baseline, target, unit and deadline."""
 
-    title = forms.CharField(
+    title = SingleLineField(
         label="Your goal",
         max_length=200,
         help_text="In your own words. One goal at a time.",
         error_messages={"required": "Write your goal in a few words."},
     )
-    why = forms.CharField(
+    why = MultiLineField(
         label="Why it matters to you",
+        max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="What will be different for you when you get there? Only you and your mentor see this.",
         error_messages={"required": "Say why this goal matters to you, in your own words."},
     )
     # Required of SMART goals only: see __init__.
-    metric = forms.CharField(
+    metric = SingleLineField(
         label="What you will measure",
         max_length=120,
         help_text="For example: share of the department still with us after 12 months.",
@@ -71,18 +78,23 @@ class GoalWordingForm(forms.Form):
             "invalid": "Enter the target as a number, like 30.",
         },
     )
-    unit = forms.CharField(
+    unit = SingleLineField(
         label="Unit",
         max_length=30,
         help_text="For example: %, days.",
         error_messages={"required": "Give the unit of the measure, for example % or days."},
     )
-    deadline = forms.DateField(
+    deadline = BoundedDateField(
         label="By when",
-        widget=DATE_INPUT,
+        earliest=-DEADLINE_WITHIN,
+        latest=DEADLINE_WITHIN,
+        widget=date_input(),
         error_messages={
             "required": "Give the date by which you aim to reach the target.",
             "invalid": "Enter the deadline as a date, like 2026-06-30.",
+            "too_early": "The deadline is in the past: choose today or a later date.",
+            "too_late": "Choose a deadline within five years, by %(limit)s: "
+            "break a longer goal into a nearer one.",
         },
     )
 
@@ -184,9 +196,10 @@ class GoalForm(GoalWordingForm):
 class GoalReviseForm(GoalWordingForm):
     """New words for an existing goal; the earlier wording stays in its history."""
 
-    reason = forms.CharField(
+    reason = MultiLineField(
         label="What changed, and why",
         required=False,
+        max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="For example: “made it measurable” or “the project changed”. Kept with the earlier wording.",
     )
@@ -202,6 +215,10 @@ class GoalReviseForm(GoalWordingForm):
         if not goal.is_smart:
             for name in self.SMART_FIELDS:
                 del self.fields[name]
+        elif goal.deadline is not None:
+            # Rewording keeps a deadline that passed long ago; clean() refuses a new past one.
+            window = self.fields["deadline"].earliest
+            self.fields["deadline"].earliest = lambda: min(goal.deadline, timezone.localdate() + window)
 
     def submitted_category(self) -> str:
         return self.goal.category
@@ -215,25 +232,23 @@ class GoalReviseForm(GoalWordingForm):
 
 
 class MilestoneForm(forms.Form):
-    title = forms.CharField(
+    title = SingleLineField(
         label="Next step",
         max_length=200,
         error_messages={"required": "Write the step in a few words."},
     )
-    due_on = forms.DateField(
+    due_on = BoundedDateField(
         label="Due",
-        widget=DATE_INPUT,
+        earliest=datetime.timedelta(0),
+        latest=STEP_WITHIN,
+        widget=date_input(),
         error_messages={
             "required": "Give a due date.",
             "invalid": "Enter the due date as a date, like 2026-06-30.",
+            "too_early": "The due date is in the past: choose today or a later date.",
+            "too_late": "Choose a date within the next year, by %(limit)s: a step is short-term.",
         },
     )
-
-    def clean_due_on(self):
-        due_on = self.cleaned_data["due_on"]
-        if due_on < timezone.localdate():
-            raise forms.ValidationError("The due date is in the past: choose today or a later date.")
-        return due_on
 
 
 class SuggestionForm(forms.Form):
@@ -245,14 +260,15 @@ class SuggestionForm(forms.Form):
         widget=CategoryRadio,
         error_messages={"required": "Choose the kind of goal."},
     )
-    title = forms.CharField(
+    title = SingleLineField(
         label="Suggested goal",
         max_length=200,
         error_messages={"required": "Write the goal you suggest in a few words."},
     )
-    note = forms.CharField(
+    note = MultiLineField(
         label="Why you suggest it",
         required=False,
+        max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Your protégé reads this and decides; they write the goal and its why in their own words.",
     )
@@ -326,16 +342,18 @@ class RatingForm(forms.Form):
                     },
                 )
             elif goal.category == Category.COMPETENCY:
-                self.fields[f"g{goal.pk}-self_assessment"] = forms.CharField(
+                self.fields[f"g{goal.pk}-self_assessment"] = MultiLineField(
                     label="Your self-assessment",
                     required=False,
+                    max_length=1000,
                     widget=forms.Textarea(attrs={"rows": 2}),
                     help_text="A sentence or two: where you used the skill, what felt easier or harder.",
                 )
             else:
-                self.fields[f"g{goal.pk}-reflection"] = forms.CharField(
+                self.fields[f"g{goal.pk}-reflection"] = MultiLineField(
                     label="Your reflection on the situation",
                     required=False,
+                    max_length=1000,
                     widget=forms.Textarea(attrs={"rows": 2}),
                     help_text="What happened, how you read it, what you would do differently.",
                 )

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from mentoring.bounds import MultiLineTextField, SingleLineCharField, stored_in_range, text_within
 from partnerships.models import Partnership
 
 MAX_ACTIVE_PER_CATEGORY = 3  # Kumar: 2–3 objectives in each category
@@ -67,15 +68,15 @@ class Goal(models.Model):
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="goals")
     category = models.CharField(max_length=12, choices=Category)
-    title = models.CharField("your goal", max_length=200)
-    why = models.TextField("why it matters to you")
+    title = SingleLineCharField("your goal", max_length=200)
+    why = MultiLineTextField("why it matters to you", max_length=1000)
     # SMART goals only (the constraint below holds it): what is measured and where to.
-    metric = models.CharField("what you will measure", max_length=120, blank=True)
+    metric = SingleLineCharField("what you will measure", max_length=120, blank=True)
     baseline = models.DecimalField("where it is now", max_digits=12, decimal_places=2, null=True, blank=True)
     target = models.DecimalField(
         "where you want it to be", max_digits=12, decimal_places=2, null=True, blank=True
     )
-    unit = models.CharField(max_length=30, blank=True)
+    unit = SingleLineCharField(max_length=30, blank=True)
     deadline = models.DateField("by when", null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.ACTIVE)
     # Which of the category's three places an active goal holds; empty once it
@@ -138,6 +139,8 @@ class Goal(models.Model):
                 name="goal_smart_fields",
             ),
             models.CheckConstraint(condition=~Q(advances=F("pk")), name="goal_does_not_advance_itself"),
+            stored_in_range("deadline", name="goal_deadline_in_range"),
+            text_within("why", 1000, name="goal_why_length"),
         ]
         indexes = [
             # The goals page and the panels read a partnership's goals in page order.
@@ -167,19 +170,24 @@ class GoalRevision(models.Model):
     """An earlier wording of a goal, kept when the protégé revises it."""
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="revisions")
-    title = models.CharField(max_length=200)
-    why = models.TextField()
-    metric = models.CharField(max_length=120, blank=True)
+    title = SingleLineCharField(max_length=200)
+    why = MultiLineTextField(max_length=1000)
+    metric = SingleLineCharField(max_length=120, blank=True)
     baseline = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     target = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    unit = models.CharField(max_length=30, blank=True)
+    unit = SingleLineCharField(max_length=30, blank=True)
     deadline = models.DateField(null=True, blank=True)
-    reason = models.TextField("what changed, and why", blank=True)
+    reason = MultiLineTextField("what changed, and why", max_length=500, blank=True)
     # When this wording was replaced by the next one.
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            stored_in_range("deadline", name="goalrevision_deadline_in_range"),
+            text_within("why", 1000, name="goalrevision_why_length"),
+            text_within("reason", 500, name="goalrevision_reason_length"),
+        ]
 
     def __str__(self) -> str:
         return f"Earlier wording of goal {self.goal_id}: {self.title}"
@@ -189,14 +197,17 @@ class Milestone(models.Model):
     """A short-term step towards a goal, moving daily or weekly."""
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="milestones")
-    title = models.CharField("next step", max_length=200)
+    title = SingleLineCharField("next step", max_length=200)
     due_on = models.DateField("due")
     done_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["due_on", "pk"]
-        constraints = [models.CheckConstraint(condition=~Q(title=""), name="milestone_title_given")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="milestone_title_given"),
+            stored_in_range("due_on", name="milestone_due_on_in_range"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -219,8 +230,8 @@ class GoalSuggestion(models.Model):
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="goal_suggestions")
     category = models.CharField(max_length=12, choices=Category)
-    title = models.CharField("suggested goal", max_length=200)
-    note = models.TextField("why you suggest it", blank=True)
+    title = SingleLineCharField("suggested goal", max_length=200)
+    note = MultiLineTextField("why you suggest it", max_length=1000, blank=True)
     advances = models.ForeignKey(
         Goal, on_delete=models.SET_NULL, null=True, blank=True, related_name="suggested_next"
     )
@@ -240,6 +251,7 @@ class GoalSuggestion(models.Model):
                 name="goalsuggestion_decided_at_iff_decided",
             ),
             models.CheckConstraint(condition=~Q(title=""), name="goalsuggestion_title_given"),
+            text_within("note", 1000, name="goalsuggestion_note_length"),
         ]
 
     def __str__(self) -> str:
@@ -289,8 +301,8 @@ class ProgressRating(models.Model):
         validators=[MinValueValidator(RATING_MIN), MaxValueValidator(RATING_MAX)]
     )
     metric_value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    self_assessment = models.TextField(blank=True)
-    reflection = models.TextField(blank=True)
+    self_assessment = MultiLineTextField(max_length=1000, blank=True)
+    reflection = MultiLineTextField(max_length=1000, blank=True)
     created_at = models.DateTimeField(default=timezone.now)  # the round's time, copied for the index
 
     class Meta:
@@ -300,6 +312,8 @@ class ProgressRating(models.Model):
                 condition=Q(value__gte=RATING_MIN, value__lte=RATING_MAX), name="progressrating_value_0_to_10"
             ),
             models.UniqueConstraint(fields=["round", "goal"], name="progressrating_once_per_round"),
+            text_within("self_assessment", 1000, name="progressrating_self_assessment_length"),
+            text_within("reflection", 1000, name="progressrating_reflection_length"),
         ]
         indexes = [
             # A goal's ratings in time order; the latest and first per goal (selectors).

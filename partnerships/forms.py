@@ -1,7 +1,18 @@
+import datetime
+
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+
+from mentoring.bounds import (
+    BoundedDateField,
+    BoundedDateTimeField,
+    MultiLineField,
+    SingleLineField,
+    date_input,
+    datetime_input,
+)
 
 from .invitations import normalise_email
 from .models import Agreement, Cadence, Method, Participant, Partnership
@@ -19,7 +30,7 @@ class MatchForm(forms.Form):
 
 
 class UnmatchForm(forms.Form):
-    reason = forms.CharField(
+    reason = MultiLineField(
         label="Why are you ending this match?",
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -140,7 +151,7 @@ CSV_MAX_BYTES = 1024 * 1024
 
 
 class InvitationForm(forms.Form):
-    name = forms.CharField(
+    name = SingleLineField(
         label="Name",
         max_length=120,
         help_text="As they like to be called; used in the email.",
@@ -196,6 +207,7 @@ class AgreementForm(forms.ModelForm):
         fields = ["cadence", "every_weeks", "call_minutes", "checkin_minutes", "topic_minutes",
                   "prepare_minutes", "method", "async_welcome", "agenda_owner", "ground_rules",
                   "first_review_on", "ends_on", "success", "change_note"]  # fmt: skip
+        field_classes = {"first_review_on": BoundedDateField, "ends_on": BoundedDateField}
         labels = {
             "cadence": "How often you meet",
             "every_weeks": "Every how many weeks",
@@ -238,8 +250,8 @@ class AgreementForm(forms.ModelForm):
             "method": forms.RadioSelect,
             "agenda_owner": forms.RadioSelect,
             "ground_rules": forms.Textarea(attrs={"rows": 4}),
-            "first_review_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "first_review_on": date_input(),
+            "ends_on": date_input(),
             "success": forms.Textarea(attrs={"rows": 3}),
             "change_note": forms.TextInput,
         }
@@ -252,6 +264,9 @@ class AgreementForm(forms.ModelForm):
             "ends_on": {
                 "required": "Enter the date the partnership ends, like 15/12/2027.",
                 "invalid": "Enter the end date as a real date, like 15/12/2027.",
+                "too_early": "Choose an end date in the future.",
+                "too_late": "Choose an end date within three years, by %(limit)s: "
+                "programs run for at most 36 months.",
             },
             "cadence": {"required": "Choose how often you meet."},
             "method": {"required": "Choose how you meet."},
@@ -272,6 +287,12 @@ class AgreementForm(forms.ModelForm):
         self.fields["call_minutes"].error_messages["required"] = (
             "Enter the call length in minutes, from 15 to 120."
         )
+        # A revision may keep a first review that has passed, never one from before the
+        # program could have begun; the end comes within a program's longest engagement (36 months).
+        self.fields["first_review_on"].earliest = -datetime.timedelta(days=3 * 366)
+        self.fields["first_review_on"].latest = datetime.timedelta(days=3 * 366)
+        self.fields["ends_on"].earliest = datetime.timedelta(days=1)
+        self.fields["ends_on"].latest = datetime.timedelta(days=3 * 366)
         if not revising:
             del self.fields["change_note"]
         else:
@@ -305,12 +326,6 @@ class AgreementForm(forms.ModelForm):
         if not 15 <= minutes <= 120:
             raise forms.ValidationError(f"Choose a call length from 15 to 120 minutes, not {minutes}.")
         return minutes
-
-    def clean_ends_on(self):
-        ends_on = self.cleaned_data["ends_on"]
-        if ends_on <= timezone.localdate():
-            raise forms.ValidationError("Choose an end date in the future.")
-        return ends_on
 
     def clean(self):
         cleaned = super().clean()
@@ -349,13 +364,16 @@ class AgreementForm(forms.ModelForm):
 
 
 class NextCallForm(forms.Form):
-    at = forms.DateTimeField(
+    # Within a year: a pair that cannot say when it meets within a year has no next call.
+    at = BoundedDateTimeField(
         label="Date and time of the next call",
+        latest=datetime.timedelta(days=366),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=datetime_input(),
         error_messages={
             "required": "Enter the date and time of the next call.",
             "invalid": "Enter a date and time, like 14/05/2027 17:30.",
+            "too_late": "Choose a time within the next year, before %(limit)s.",
         },
     )
 
@@ -388,7 +406,7 @@ class ClosePartnershipForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose whether the partnership is complete or ends early."},
     )
-    reason = forms.CharField(
+    reason = MultiLineField(
         label="If it ends early: what changed?",
         required=False,
         max_length=500,
@@ -396,7 +414,7 @@ class ClosePartnershipForm(forms.Form):
         help_text="A sentence about the situation, not the person, e.g. “a new role leaves no time for calls”.",
         template_name="partnerships/forms/conditional_field.html",
     )
-    reflection = forms.CharField(
+    reflection = MultiLineField(
         label="Your closing reflection",
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -421,7 +439,7 @@ class ClosePartnershipForm(forms.Form):
 
 
 class ReflectionForm(forms.Form):
-    text = forms.CharField(
+    text = MultiLineField(
         label="Your closing reflection",
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -437,7 +455,7 @@ class HealthFilterForm(forms.Form):
     """The overview's filters: a plain GET form, so it works without JavaScript
     and every filtered view has an address to bookmark."""
 
-    q = forms.CharField(label="Name", required=False, max_length=100)
+    q = SingleLineField(label="Name", required=False, max_length=100)
     status = forms.ChoiceField(
         label="Status",
         required=False,
@@ -460,7 +478,7 @@ class HealthFilterForm(forms.Form):
         required=False,
         choices=[("", "Any"), ("down", "Going down"), ("up", "Going up"), ("none", "Not rated yet")],
     )
-    sort = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    sort = SingleLineField(required=False, max_length=20, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         from .health import Label
@@ -482,7 +500,7 @@ class HealthFilterForm(forms.Form):
 
 
 class NudgeForm(forms.Form):
-    message = forms.CharField(
+    message = MultiLineField(
         label="Your message to both of them",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -8,6 +8,14 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from mentoring.bounds import (
+    MultiLineTextField,
+    SingleLineCharField,
+    single_line_in_database,
+    stored_in_range,
+    text_within,
+)
+
 
 class Cadence(models.TextChoices):
     """How often a pair meets. Mentors in practice range from weekly to every 4–6 weeks."""
@@ -32,9 +40,9 @@ class ProgramQuerySet(models.QuerySet["Program"]):
 
 
 class Program(models.Model):
-    name = models.CharField(max_length=120)
+    name = SingleLineCharField(max_length=120)
     slug = models.SlugField(max_length=60, unique=True)
-    description = models.TextField(blank=True)
+    description = MultiLineTextField(max_length=2000, blank=True)
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
     engagement_months = models.PositiveSmallIntegerField(
@@ -77,6 +85,9 @@ class Program(models.Model):
                 name="program_call_minutes_range",
             ),
             models.CheckConstraint(condition=Q(min_match_score__lte=100), name="program_min_score_range"),
+            stored_in_range("starts_on", name="program_starts_on_in_range"),
+            stored_in_range("ends_on", name="program_ends_on_in_range"),
+            text_within("description", 2000, name="program_description_length"),
         ]
 
     def __str__(self) -> str:
@@ -87,7 +98,7 @@ class Topic(models.Model):
     """A topic on the program's list, offered by mentors and sought by protégés."""
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="topics")
-    name = models.CharField(max_length=80)
+    name = SingleLineCharField(max_length=80)
 
     class Meta:
         ordering = ["name"]
@@ -115,13 +126,14 @@ class Participant(models.Model):
     )
     role = models.CharField(max_length=10, choices=Role)
     status = models.CharField(max_length=10, choices=Status, default=Status.ACTIVE)
-    intro = models.TextField(
+    intro = MultiLineTextField(
+        max_length=2000,
         blank=True,
         help_text="Mentors: your work experience, why you mentor, earlier partnerships. "
         "Sharing this first is how trust starts.",
     )
-    strengths = models.TextField("strengths offered", blank=True)
-    challenges = models.TextField("challenges sought", blank=True)
+    strengths = MultiLineTextField("strengths offered", max_length=1000, blank=True)
+    challenges = MultiLineTextField("challenges sought", max_length=1000, blank=True)
     topics_offered = models.ManyToManyField(Topic, related_name="offered_by", blank=True)
     topics_sought = models.ManyToManyField(Topic, related_name="sought_by", blank=True)
     methods = models.JSONField("preferred communication methods", default=list, blank=True)
@@ -148,6 +160,9 @@ class Participant(models.Model):
             models.CheckConstraint(
                 condition=Q(load__lte=models.F("capacity")), name="participant_within_capacity"
             ),
+            text_within("intro", 2000, name="participant_intro_length"),
+            text_within("strengths", 1000, name="participant_strengths_length"),
+            text_within("challenges", 1000, name="participant_challenges_length"),
         ]
 
     def __str__(self) -> str:
@@ -195,7 +210,7 @@ class Partnership(models.Model):
     status = models.CharField(max_length=10, choices=Status, default=Status.PROPOSED)
     started_on = models.DateField(null=True, blank=True)
     planned_end_on = models.DateField(null=True, blank=True)
-    ended_reason = models.TextField(blank=True, help_text="Why it ended early; no blame.")
+    ended_reason = MultiLineTextField(max_length=500, blank=True, help_text="Why it ended early; no blame.")
     ended_at = models.DateTimeField(null=True, blank=True)
     matched_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -235,6 +250,10 @@ class Partnership(models.Model):
                 condition=Q(match_score__isnull=True) | Q(match_score__lte=100),
                 name="partnership_score_range",
             ),
+            stored_in_range("started_on", name="partnership_started_on_in_range"),
+            stored_in_range("planned_end_on", name="partnership_planned_end_on_in_range"),
+            stored_in_range("next_call_at", name="partnership_next_call_at_in_range", datetime_field=True),
+            text_within("ended_reason", 500, name="partnership_ended_reason_length"),
         ]
 
     def __str__(self) -> str:
@@ -258,7 +277,7 @@ class Invitation(models.Model):
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
-    name = models.CharField(max_length=120, blank=True)
+    name = SingleLineCharField(max_length=120, blank=True)
     role = models.CharField(max_length=10, choices=Participant.Role)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
@@ -289,6 +308,8 @@ class Invitation(models.Model):
                 condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True),
                 name="invitation_not_accepted_and_revoked",
             ),
+            # The name goes into the invitation email.
+            single_line_in_database("name", name="invitation_name_one_line"),
         ]
 
     def __str__(self) -> str:
@@ -374,7 +395,7 @@ class Agreement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     proposed_by_role = models.CharField(max_length=10, choices=Participant.Role)
-    change_note = models.CharField("what changes and why", max_length=300, blank=True)
+    change_note = SingleLineCharField("what changes and why", max_length=300, blank=True)
 
     cadence = models.CharField("how often you meet", max_length=20, choices=Cadence)
     every_weeks = models.PositiveSmallIntegerField("every how many weeks", null=True, blank=True)
@@ -387,10 +408,10 @@ class Agreement(models.Model):
     agenda_owner = models.CharField(
         "who owns the agenda", max_length=10, choices=Participant.Role, default=Participant.Role.PROTEGE
     )
-    ground_rules = models.TextField(default=DEFAULT_GROUND_RULES)
+    ground_rules = MultiLineTextField(max_length=2000, default=DEFAULT_GROUND_RULES)
     first_review_on = models.DateField("first review of goals")
     ends_on = models.DateField("end of the partnership")
-    success = models.TextField("what success means to the protégé")
+    success = MultiLineTextField("what success means to the protégé", max_length=2000)
 
     mentor_accepted_at = models.DateTimeField(null=True, blank=True)
     protege_accepted_at = models.DateTimeField(null=True, blank=True)
@@ -455,6 +476,11 @@ class Agreement(models.Model):
                 name="agreement_review_before_end",
                 violation_error_message="The first review must come before the end of the partnership.",
             ),
+            stored_in_range("first_review_on", name="agreement_first_review_on_in_range"),
+            stored_in_range("ends_on", name="agreement_ends_on_in_range"),
+            # Every version is shown on the agreement page: a long text would repeat in each.
+            text_within("ground_rules", 2000, name="agreement_ground_rules_length"),
+            text_within("success", 2000, name="agreement_success_length"),
         ]
 
     def __str__(self) -> str:
@@ -495,13 +521,14 @@ class ClosingReflection(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    text = models.TextField()
+    text = MultiLineTextField(max_length=1000)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["created_at"]
         constraints = [
             models.UniqueConstraint(fields=["partnership", "role"], name="reflection_one_per_side"),
+            text_within("text", 1000, name="reflection_text_length"),
         ]
 
     def __str__(self) -> str:

@@ -8,6 +8,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.html import format_html
 
+from mentoring.bounds import (
+    BoundedDateField,
+    BoundedDateTimeField,
+    MultiLineField,
+    date_input,
+    datetime_input,
+)
+
 from .models import AgendaItem, CallFeedback, Homework, PartnershipCheck, Session
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
@@ -18,15 +26,24 @@ RECAP_CHOICES = [
 ]
 
 
-def _datetime_field(label: str, *, required: bool, **kwargs) -> forms.DateTimeField:
-    return forms.DateTimeField(
+# A call is logged once it has happened (a few minutes' grace for a clock ahead);
+# the next one is set within the next year, like the partnership's next call.
+LOGGED_UP_TO = datetime.timedelta(hours=1)
+NEXT_CALL_WITHIN = datetime.timedelta(days=366)
+# Homework is due around the call it is set in, not in another year.
+HOMEWORK_WITHIN = datetime.timedelta(days=366)
+
+
+def _datetime_field(label: str, *, required: bool, error_messages=None, **kwargs) -> BoundedDateTimeField:
+    return BoundedDateTimeField(
         label=label,
         required=required,
         input_formats=DATETIME_FORMATS,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=datetime_input(),
         error_messages={
             "required": f"Enter the {label.lower()}.",
             "invalid": "Enter a date and time, like 14/05/2027 17:30.",
+            **(error_messages or {}),
         },
         **kwargs,
     )
@@ -37,11 +54,22 @@ class SessionLogForm(forms.ModelForm):
     A held call's log needs its key learnings and a recap of each homework due;
     a draft needs only when the call was."""
 
-    starts_at = _datetime_field("Date and time of the call", required=True)
+    starts_at = _datetime_field(
+        "Date and time of the call",
+        required=True,
+        earliest=-datetime.timedelta(days=3 * 366),
+        latest=LOGGED_UP_TO,
+        error_messages={
+            "too_early": "The partnership began on %(limit)s: log a call from then on.",
+            "too_late": "Log a call once it has happened; this time is still ahead.",
+        },
+    )
     next_call_at = _datetime_field(
         "The next call",
         required=False,
+        latest=NEXT_CALL_WITHIN,
         help_text="Setting it updates your schedule; the homework below is due by then unless you say otherwise.",
+        error_messages={"too_late": "Choose a time within the next year, before %(limit)s."},
     )
     status = forms.ChoiceField(
         label="Did the call happen?",
@@ -81,9 +109,17 @@ class SessionLogForm(forms.ModelForm):
             "minutes": {"required": "Enter how long the call was, in minutes."},
         }
 
-    def __init__(self, *args, homework_due: list[Homework] = (), draft: bool = False, **kwargs):
+    def __init__(
+        self, *args, homework_due: list[Homework] = (), draft: bool = False, partnership=None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.draft = draft
+        # No call before the partnership began (its start, or its match before it started).
+        starts_at = self.fields["starts_at"]
+        starts_at.limit_format = "j F Y"
+        if partnership is not None:
+            began = partnership.started_on or timezone.localdate(partnership.created_at)
+            starts_at.earliest = timezone.make_aware(datetime.datetime.combine(began, datetime.time.min))
         self.homework_due = list(homework_due)
         # Key learnings are needed to finish the log of a held call; a draft or a missed call does without.
         self.fields["key_learnings"].required = not (
@@ -129,8 +165,6 @@ class SessionLogForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         starts_at, next_call_at = data.get("starts_at"), data.get("next_call_at")
-        if starts_at and starts_at > timezone.now() + datetime.timedelta(hours=1):
-            self.add_error("starts_at", "Log a call once it has happened; this time is still ahead.")
         if starts_at and next_call_at and next_call_at <= starts_at:
             self.add_error("next_call_at", "The next call comes after this one.")
         if self.draft or data.get("status") != Session.Status.HELD:
@@ -153,9 +187,10 @@ class HomeworkRowForm(forms.ModelForm):
     class Meta:
         model = Homework
         fields = ["kind", "description", "link", "due_on"]
+        field_classes = {"due_on": BoundedDateField}
         widgets = {
             "description": forms.TextInput(attrs={"placeholder": "e.g. Read chapter 3 of Getting to Yes"}),
-            "due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "due_on": date_input(),
             "link": forms.URLInput(attrs={"placeholder": "https://"}),
         }
         labels = {"description": "What to do", "due_on": "Due", "kind": "Kind"}
@@ -163,13 +198,19 @@ class HomeworkRowForm(forms.ModelForm):
         error_messages = {
             "description": {"required": "Describe the homework, or clear this row."},
             "link": {"invalid": "Enter a full web address, starting https://"},
-            "due_on": {"invalid": "Enter a date, like 14/05/2027."},
+            "due_on": {
+                "invalid": "Enter a date, like 14/05/2027.",
+                "too_early": "Choose a due date after %(limit)s: homework is due around its call.",
+                "too_late": "Choose a due date within the next year, by %(limit)s.",
+            },
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["due_on"].required = False
         self.fields["due_on"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
+        self.fields["due_on"].earliest = -HOMEWORK_WITHIN
+        self.fields["due_on"].latest = HOMEWORK_WITHIN
 
     def row(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
@@ -196,7 +237,7 @@ def formset_with_another_row(data) -> forms.BaseFormSet:
 
 
 class HomeworkDoneForm(forms.Form):
-    reflection = forms.CharField(
+    reflection = MultiLineField(
         label="What did you take from it?",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),

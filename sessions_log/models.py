@@ -7,7 +7,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from mentoring.bounds import MultiLineTextField, SingleLineCharField, stored_in_range, text_within
 from partnerships.models import Method, Participant, Partnership
+
+# A call's notes: room for a full page each.
+NOTES_MAX = 4000
 
 
 class SessionQuerySet(models.QuerySet["Session"]):
@@ -36,10 +40,10 @@ class Session(models.Model):
     starts_at = models.DateTimeField("date and time")
     minutes = models.PositiveSmallIntegerField("length (minutes)", default=30)
     method = models.CharField("how you met", max_length=10, choices=Method, default=Method.VIDEO)
-    checkin_notes = models.TextField("check-in and homework recap", blank=True)
-    topic = models.TextField("the topic you went deep on", blank=True)
-    key_learnings = models.TextField("key learnings", blank=True)
-    prepare_next = models.TextField("what to prepare for the next call", blank=True)
+    checkin_notes = MultiLineTextField("check-in and homework recap", max_length=NOTES_MAX, blank=True)
+    topic = MultiLineTextField("the topic you went deep on", max_length=NOTES_MAX, blank=True)
+    key_learnings = MultiLineTextField("key learnings", max_length=NOTES_MAX, blank=True)
+    prepare_next = MultiLineTextField("what to prepare for the next call", max_length=NOTES_MAX, blank=True)
     next_call_at = models.DateTimeField("the next call", null=True, blank=True)
     # A draft's recap choices, {homework id: status}, applied when it is finished.
     draft_recap = models.JSONField(default=dict, blank=True)
@@ -74,6 +78,12 @@ class Session(models.Model):
                 name="session_next_call_after_this_one",
                 violation_error_message="The next call comes after this one.",
             ),
+            stored_in_range("starts_at", name="session_starts_at_in_range", datetime_field=True),
+            stored_in_range("next_call_at", name="session_next_call_at_in_range", datetime_field=True),
+            *(
+                text_within(name, NOTES_MAX, name=f"session_{name}_length")
+                for name in ("checkin_notes", "topic", "key_learnings", "prepare_next")
+            ),
         ]
 
     def __str__(self) -> str:
@@ -89,7 +99,7 @@ class AgendaItem(models.Model):
     session = models.ForeignKey(
         Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="agenda_items"
     )
-    text = models.CharField("topic or question", max_length=300)
+    text = SingleLineCharField("topic or question", max_length=300)
     someday = models.BooleanField("someday, not the next call", default=False)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -138,11 +148,11 @@ class Homework(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="homework")
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="homework")
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.READING)
-    description = models.CharField(max_length=500)
+    description = SingleLineCharField(max_length=500)
     link = models.URLField(blank=True, max_length=500)
     due_on = models.DateField("due")
     status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
-    reflection = models.TextField(blank=True)
+    reflection = MultiLineTextField(max_length=2000, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
     # The call whose check-in recapped it.
     recapped_in = models.ForeignKey(
@@ -169,6 +179,8 @@ class Homework(models.Model):
                 condition=Q(reflection="") | Q(status__in=["done", "partly"]),
                 name="homework_reflection_when_done",
             ),
+            stored_in_range("due_on", name="homework_due_on_in_range"),
+            text_within("reflection", 2000, name="homework_reflection_length"),
         ]
 
     def __str__(self) -> str:
@@ -185,7 +197,7 @@ class CallFeedback(models.Model):
 
     session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="feedback")
     rating = models.PositiveSmallIntegerField("how valuable was this call?")
-    comment = models.TextField(blank=True)
+    comment = MultiLineTextField(max_length=1000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -193,6 +205,7 @@ class CallFeedback(models.Model):
             models.CheckConstraint(
                 condition=Q(rating__gte=1, rating__lte=5), name="callfeedback_rating_1_to_5"
             ),
+            text_within("comment", 1000, name="callfeedback_comment_length"),
         ]
 
     def __str__(self) -> str:
@@ -212,7 +225,7 @@ class PartnershipCheck(models.Model):
     after_calls = models.PositiveSmallIntegerField(help_text="How many calls were held when this was asked.")
     working = models.PositiveSmallIntegerField("is the partnership working?")
     valuable = models.PositiveSmallIntegerField("are the conversations valuable?")
-    comment = models.TextField(blank=True)
+    comment = MultiLineTextField(max_length=1000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -225,6 +238,7 @@ class PartnershipCheck(models.Model):
             models.CheckConstraint(
                 condition=Q(valuable__gte=1, valuable__lte=5), name="check_valuable_1_to_5"
             ),
+            text_within("comment", 1000, name="check_comment_length"),
         ]
 
     def __str__(self) -> str:

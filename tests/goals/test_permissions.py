@@ -2,6 +2,8 @@
 writes and rates, the mentor suggests; everyone else gets 404, program admins
 included, and an action of the other role gets 403."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -24,7 +26,10 @@ def _rating_data(goals):
 
 
 def _milestone_data(goal):
-    return {f"m{goal.pk}-title": "Call Jo", f"m{goal.pk}-due_on": "2099-01-01"}
+    return {
+        f"m{goal.pk}-title": "Call Jo",
+        f"m{goal.pk}-due_on": f"{datetime.date.today() + datetime.timedelta(days=30)}",
+    }
 
 
 # name: (method, url, data, status for the protégé, status for the mentor)

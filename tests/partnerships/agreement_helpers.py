@@ -5,6 +5,18 @@ import datetime
 from partnerships.agreements import agreement_accept, agreement_propose
 from partnerships.models import Agreement, Partnership
 
+# Dates inside the agreement's windows (the end within three years) whenever the tests run.
+FIRST_REVIEW = datetime.date.today() + datetime.timedelta(days=60)
+ENDS = datetime.date.today() + datetime.timedelta(days=240)
+
+
+def early_march_tuesday() -> datetime.date:
+    """The next Tuesday in the first days of March: within a year, and before the
+    clocks change in New York (second Sunday of March) and London."""
+    today = datetime.date.today()
+    day = datetime.date(today.year if today < datetime.date(today.year, 3, 1) else today.year + 1, 3, 1)
+    return day + datetime.timedelta(days=(1 - day.weekday()) % 7)
+
 
 def terms(**changes) -> dict:
     return {
@@ -18,8 +30,8 @@ def terms(**changes) -> dict:
         "async_welcome": True,
         "agenda_owner": "protege",
         "ground_rules": "Be honest.\nSay whether calls help.",
-        "first_review_on": datetime.date(2030, 1, 15),
-        "ends_on": datetime.date(2030, 6, 30),
+        "first_review_on": FIRST_REVIEW,
+        "ends_on": ENDS,
         "success": "I negotiate scope without escalating.",
     } | changes
 

@@ -10,7 +10,7 @@ from partnerships.services import partnership_close, reflection_add
 from tests.conftest import PROGRAM_ADMIN_ONLY
 from tests.factories import PartnershipFactory
 
-from .agreement_helpers import agree
+from .agreement_helpers import ENDS, FIRST_REVIEW, agree
 
 pytestmark = pytest.mark.django_db
 
@@ -148,7 +148,7 @@ def test_the_overview_shows_the_admin_the_terms_and_never_the_success_text(
     client.force_login(world.admin)
     page = client.get(reverse("partnerships:program_overview", args=[world.program.slug])).text
     assert "Monthly, 30 min, video" in page
-    assert "15 Jan 2030" in page and "30 Jun 2030" in page
+    assert f"{FIRST_REVIEW:%-d %b %Y}" in page and f"{ENDS:%-d %b %Y}" in page
     assert "negotiate scope" not in page  # what success means to the protégé
     assert "Be honest" not in page  # the pair's ground rules
     # 12 (health: head counts, invitations, totals with the stale numbers check, session

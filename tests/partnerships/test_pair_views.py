@@ -12,7 +12,9 @@ from partnerships.agreements import agreement_propose
 from partnerships.models import Agreement, Partnership
 from tests.factories import PartnershipFactory
 
-from .agreement_helpers import agree, form_data, terms
+from .agreement_helpers import ENDS, agree, early_march_tuesday, form_data, terms
+
+TUESDAY = early_march_tuesday()
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +33,7 @@ def pair_requests(world):
         ("get", url("partnership_home", p), None),
         ("get", url("agreement", p), None),
         ("post", url("agreement", p), form_data(cadence="weekly")),
-        ("post", url("next_call", p), {"at": "2031-03-04T17:30"}),
+        ("post", url("next_call", p), {"at": f"{TUESDAY}T17:30"}),
         ("get", url("close", p), None),
         ("post", url("close", p), {"outcome": "completed", "reflection": "Thank you."}),
     ]
@@ -162,8 +164,8 @@ def test_the_time_box_error_says_when_the_boxes_run_over(client, world):
             "from 15 to 120 minutes, not 10",
         ),
         (
-            {"first_review_on": datetime.date(2030, 7, 1)},
-            "The first review must come before the end of the partnership (30 June 2030).",
+            {"first_review_on": ENDS + datetime.timedelta(days=1)},
+            f"The first review must come before the end of the partnership ({ENDS:%-d %B %Y}).",
         ),
         ({"success": ""}, "Write what success means to the protégé"),
         (
@@ -222,17 +224,19 @@ def test_the_next_call_is_typed_in_my_time_zone_stored_in_utc_and_shown_in_their
     world.protege.time_zone = "America/New_York"
     world.protege.save()
     client.force_login(world.protege)
-    response = client.post(url("next_call", world.partnership), {"at": "2031-03-04T17:30"})
+    response = client.post(url("next_call", world.partnership), {"at": f"{TUESDAY}T17:30"})
     assert response.status_code == 303
     world.partnership.refresh_from_db()
-    assert world.partnership.next_call_at == datetime.datetime(2031, 3, 4, 22, 30, tzinfo=datetime.UTC)
+    assert world.partnership.next_call_at == datetime.datetime.combine(
+        TUESDAY, datetime.time(22, 30), tzinfo=datetime.UTC
+    )
     assert world.partnership.next_call_time_zone == "America/New_York"
-    assert "Tuesday 4 March, 17:30" in client.get(response["Location"]).text
+    assert f"Tuesday {TUESDAY.day} March, 17:30" in client.get(response["Location"]).text
     client.force_login(world.mentor)  # Europe/London
     page = client.get(url("partnership_home", world.partnership)).text
-    assert "Tuesday 4 March, 22:30" in page
+    assert f"Tuesday {TUESDAY.day} March, 22:30" in page
     assert "Set by Sam Protégé, who sees it in their own time zone." in page
-    assert "Tuesday 4 March, 22:30" in client.get(reverse("home")).text
+    assert f"Tuesday {TUESDAY.day} March, 22:30" in client.get(reverse("home")).text
 
 
 def test_a_next_call_in_the_past_is_refused_and_keeps_what_was_typed(client, world):
@@ -249,12 +253,12 @@ def test_with_htmx_setting_the_next_call_swaps_only_its_panel(client, world):
     agree(world.partnership)
     client.force_login(world.mentor)
     response = client.post(
-        url("next_call", world.partnership), {"at": "2031-03-04T17:30"}, headers={"HX-Request": "true"}
+        url("next_call", world.partnership), {"at": f"{TUESDAY}T17:30"}, headers={"HX-Request": "true"}
     )
     assert response.status_code == 200
     assert response.text.lstrip().startswith('<section id="next-call"')
     assert "<html" not in response.text
-    assert "Your next call is set for Tuesday 4 March, 17:30." in response.text
+    assert f"Your next call is set for Tuesday {TUESDAY.day} March, 17:30." in response.text
     # What needs my action is swapped too: setting the call is done.
     assert '<div id="to-do" hx-swap-oob="true">' in response.text
     assert "Set the date and time of your next call" not in response.text

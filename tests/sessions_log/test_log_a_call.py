@@ -15,6 +15,8 @@ from sessions_log.models import AgendaItem, Homework, Session
 from .factories import AgendaItemFactory, HomeworkFactory, SessionFactory
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
+# A due date other than the next call's, inside the homework's window (a year).
+EXERCISE_DUE = datetime.date.today() + datetime.timedelta(days=40)
 
 
 def _local(moment: datetime.datetime) -> str:
@@ -53,7 +55,7 @@ def test_the_mentor_logs_a_call_with_homework_which_updates_the_schedule(client,
     client.force_login(world.mentor)
     rows = [
         {"kind": "reading", "description": "Read Getting to Yes, ch. 1", "link": "https://example.org/yes"},
-        {"kind": "exercise", "description": "Say no once this week", "due_on": "2030-01-10"},
+        {"kind": "exercise", "description": "Say no once this week", "due_on": EXERCISE_DUE.isoformat()},
     ]
     data = log_data(rows)
     response = client.post(url("session_new", pair), data)
@@ -71,7 +73,7 @@ def test_the_mentor_logs_a_call_with_homework_which_updates_the_schedule(client,
     reading, exercise = Homework.objects.order_by("pk")
     assert reading.due_on == next_call.date()  # due by the next call unless said otherwise
     assert reading.link == "https://example.org/yes"
-    assert exercise.due_on == datetime.date(2030, 1, 10)
+    assert exercise.due_on == EXERCISE_DUE
     assert AgendaItem.objects.get(text="Scope creep").session == call  # the agenda waited for this call
     someday.refresh_from_db()
     assert someday.session is None and someday.someday
@@ -95,7 +97,7 @@ def test_a_rejected_log_keeps_every_field_and_every_homework_row(client, pair, w
     rows = [
         {"kind": "research", "description": "Find how the platform team prioritises", "link": "not a link"},
         {"kind": "exercise", "description": "", "link": "https://example.org/x"},
-        {"kind": "reading", "description": "Read Radical Candor, ch. 4", "due_on": "2030-02-01"},
+        {"kind": "reading", "description": "Read Radical Candor, ch. 4", "due_on": EXERCISE_DUE.isoformat()},
     ]
     data = log_data(rows, key_learnings="", minutes="45", topic="Delegating without disappearing")
     response = client.post(url("session_new", pair), data)
@@ -113,7 +115,7 @@ def test_a_rejected_log_keeps_every_field_and_every_homework_row(client, pair, w
         'value="not a link"',
         'value="https://example.org/x"',
         "Read Radical Candor, ch. 4",
-        'value="2030-02-01"',
+        f'value="{EXERCISE_DUE.isoformat()}"',
         f'value="{data["starts_at"]}"',
         f'value="{data["next_call_at"]}"',
     ]:
