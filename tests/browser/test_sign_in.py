@@ -60,3 +60,27 @@ def test_a_protege_changes_their_name_and_time_zone(page: Page, world):
     expect(page.get_by_role("status")).to_contain_text("Your profile is saved.")
     expect(page.get_by_label("Display name")).to_have_value("Sam the Protégé")
     assert_accessible(page)
+
+
+def test_the_site_admin_signs_in_to_the_admin_through_the_password_and_the_authenticator_app(
+    page: Page, world
+):
+    import time
+
+    from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
+
+    staff = world.admin
+    staff.is_staff = staff.is_superuser = True
+    staff.save()
+    secret = generate_totp_secret()
+    TOTP.activate(staff, secret)
+
+    page.goto("/admin/")
+    expect(page).to_have_url("/accounts/login/?next=%2Fadmin%2F")
+    sign_in(page, staff.email, PASSWORD)
+    expect(page).to_have_url("/accounts/2fa/authenticate/")
+    assert_accessible(page)
+    page.get_by_label("Code").fill(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
+    page.get_by_role("button", name="Sign In").click()
+    expect(page).to_have_url("/admin/")
+    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
