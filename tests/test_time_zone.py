@@ -123,3 +123,22 @@ def test_no_view_sets_the_zone_itself():
         elif "in_viewer_time_zone" in text:
             offenders.append(str(path))
     assert offenders == []
+
+
+def test_a_streamed_response_is_written_in_the_viewers_zone(rf, world):
+    """Streamed pages (the CSV report) are written after the view returns: the
+    middleware keeps the zone for them too, and gives UTC back afterwards."""
+    from django.http import StreamingHttpResponse
+
+    from mentoring.middleware import ViewerTimeZoneMiddleware
+
+    def view(request):
+        return StreamingHttpResponse(timezone.get_current_timezone_name() for _ in range(2))
+
+    request = rf.get("/")
+    request.user = world.mentor
+    world.mentor.time_zone = "America/New_York"
+    response = ViewerTimeZoneMiddleware(view)(request)
+    assert timezone.get_current_timezone_name() == settings.TIME_ZONE
+    assert b"".join(response.streaming_content) == b"America/New_YorkAmerica/New_York"
+    assert timezone.get_current_timezone_name() == settings.TIME_ZONE
