@@ -140,6 +140,21 @@ class BoundedDateTimeField(_Bounded, forms.DateTimeField):
     def _now(self) -> datetime.datetime:
         return timezone.now()
 
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError as error:
+            # 01/01/0001 00:00 in Tokyo is before the year 1 in UTC: Django cannot
+            # place it in the zone; say which end of the range it misses instead.
+            typed = (error.params or {}).get("datetime") if error.code == "ambiguous_timezone" else None
+            if typed is None or STORED_FROM <= typed.date() < STORED_UNTIL:
+                raise
+            earliest, latest = self.limits()
+            code, limit = ("too_early", earliest) if typed.date() < STORED_FROM else ("too_late", latest)
+            raise ValidationError(
+                self.error_messages[code], code=code, params={"limit": self._shown(limit)}
+            ) from error
+
     def _stored_range(self) -> tuple[datetime.datetime, datetime.datetime]:
         # A day inside the stored range on each side, so the value in any zone stays in it.
         day = datetime.timedelta(days=1)
@@ -307,3 +322,10 @@ def _range_of(model, name: str):
     if isinstance(model._meta.get_field(name), models.DateTimeField):
         return STORED_FROM_AT, STORED_UNTIL_AT
     return STORED_FROM, STORED_UNTIL
+
+
+def settle_deferred_checks(schema_editor) -> None:
+    """Runs the foreign-key checks the repairs queued, so the migration can alter
+    the tables in the same transaction (PostgreSQL refuses with checks pending)."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")

@@ -3,13 +3,14 @@
 import mentoring.bounds
 from django.db import migrations, models
 
-from mentoring.bounds import repair_rows
+from mentoring.bounds import repair_rows, settle_deferred_checks
 
 
 def repair(apps, schema_editor):
     """Names stored before the bounds lose their control characters."""
     repair_rows(apps.get_model("accounts", "User"), one_line=("display_name",))
 
+    settle_deferred_checks(schema_editor)
 
 class Migration(migrations.Migration):
     dependencies = [

@@ -7,7 +7,7 @@ import mentoring.bounds
 from django.conf import settings
 from django.db import migrations, models
 
-from mentoring.bounds import repair_rows
+from mentoring.bounds import repair_rows, settle_deferred_checks
 
 
 def repair(apps, schema_editor):
@@ -22,6 +22,7 @@ def repair(apps, schema_editor):
     repair_rows(model("sessions_log", "CallFeedback"), truncate={"comment": 1000})
     repair_rows(model("sessions_log", "PartnershipCheck"), truncate={"comment": 1000})
 
+    settle_deferred_checks(schema_editor)
 
 class Migration(migrations.Migration):
     dependencies = [
