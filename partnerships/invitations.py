@@ -23,6 +23,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from mentoring.bounds import validate_single_line
+
 from .models import Invitation, Participant, Program
 
 logger = logging.getLogger(__name__)
@@ -30,6 +32,7 @@ logger = logging.getLogger(__name__)
 INVITATION_VALID_FOR = datetime.timedelta(days=14)
 CSV_COLUMNS = ("name", "email", "role")
 CSV_MAX_ROWS = 2000  # a big program at once; beyond this, split the file
+CSV_PROBLEMS_SHOWN = 50  # beside the upload field; the rest are counted
 ROLE_WORDS = {
     "mentor": Participant.Role.MENTOR,
     "protégé": Participant.Role.PROTEGE,
@@ -125,9 +128,16 @@ def _refresh(invitation: Invitation, fields: dict) -> str:
     return token
 
 
+def _shown(text: str, limit: int = 60) -> str:
+    """What the file says, cut short for a message: a cell can be very long."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _parse_csv(file: UploadedFile) -> tuple[list[tuple[int, dict]], list[tuple[int, str]]]:
     """The well-formed rows of an upload with their line numbers, and every
-    problem found, each with its line number (0 for the whole file)."""
+    problem found, each with its line number (0 for the whole file). Any file
+    gets an answer in words: not UTF-8, not CSV, a cell longer than the csv
+    module reads (``csv.field_size_limit``), more than ``CSV_MAX_ROWS`` people."""
     try:
         text = file.read().decode("utf-8-sig")  # spreadsheets often start UTF-8 files with a BOM
     except UnicodeDecodeError:
@@ -135,53 +145,72 @@ def _parse_csv(file: UploadedFile) -> tuple[list[tuple[int, dict]], list[tuple[i
             (0, "The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8” and try again.")
         ]
     reader = csv.reader(io.StringIO(text, newline=""))
-    header = next(reader, None)
-    columns = [column.strip().lower() for column in header or []]
-    if not set(CSV_COLUMNS) <= set(columns):  # in any order; other columns are ignored
-        found = f"it says '{','.join(header)}'" if header else "the file is empty"
-        return [], [(0, f"Line 1 must name the columns: name,email,role ({found}).")]
-    position = {column: columns.index(column) for column in CSV_COLUMNS}
-
     rows, errors, seen = [], [], {}
-    for values in reader:
-        line = reader.line_num
-        if not any(value.strip() for value in values):
-            continue  # blank lines are common at the end of exported files
-        if len(rows) + len(errors) >= CSV_MAX_ROWS:
-            errors.append(
-                (line, f"The file has more than {CSV_MAX_ROWS} people. Split it into smaller files.")
-            )
-            break
-        cells = {column: (values[i].strip() if i < len(values) else "") for column, i in position.items()}
-        email, role = normalise_email(cells["email"]), ROLE_WORDS.get(cells["role"].casefold())
-        problems = []
-        if not cells["name"]:
-            problems.append("The name is missing")
-        elif len(cells["name"]) > Invitation._meta.get_field("name").max_length:
-            problems.append("The name is longer than 120 characters")
-        if not email:
-            problems.append("The email address is missing")
-        else:
-            try:
-                validate_email(email)
-            except ValidationError:
-                problems.append(f"'{cells['email']}' is not an email address")
-        if role is None:
-            problems.append(
-                f"'{cells['role']}' is not a role: use mentor or protégé"
-                if cells["role"]
-                else "The role is missing: use mentor or protégé"
-            )
-        if email and email in seen:
-            problems.append(f"{email} is already on line {seen[email]}")
-        errors += [(line, problem) for problem in problems]
-        if email:
-            seen.setdefault(email, line)
-        if not problems:
-            rows.append((line, {"name": cells["name"], "email": email, "role": role}))
+    try:
+        header = next(reader, None)
+        columns = [column.strip().lower() for column in header or []]
+        if not set(CSV_COLUMNS) <= set(columns):  # in any order; other columns are ignored
+            found = f"it says '{_shown(','.join(header))}'" if header else "the file is empty"
+            return [], [(0, f"Line 1 must name the columns: name,email,role ({found}).")]
+        position = {column: columns.index(column) for column in CSV_COLUMNS}
+        people = 0
+        for values in reader:
+            line = reader.line_num
+            if not any(value.strip() for value in values):
+                continue  # blank lines are common at the end of exported files
+            if people >= CSV_MAX_ROWS:
+                # A problem of the whole file, so it comes first.
+                errors.append(
+                    (0, f"The file has more than {CSV_MAX_ROWS} people. Split it into smaller files.")
+                )
+                break
+            people += 1
+            cells = {column: (values[i].strip() if i < len(values) else "") for column, i in position.items()}
+            problems = _row_problems(cells, seen)
+            email, role = normalise_email(cells["email"]), ROLE_WORDS.get(cells["role"].casefold())
+            errors += [(line, problem) for problem in problems]
+            if email:
+                seen.setdefault(email, line)
+            if not problems:
+                rows.append((line, {"name": cells["name"], "email": email, "role": role}))
+    except csv.Error as error:
+        # The csv module stops at a cell over its size limit (131,072 characters) or a stray NUL.
+        limit = "too long" if "field limit" in str(error) else "not readable as CSV"
+        errors.append((reader.line_num or 1, f"A cell is {limit}. Check the file in your spreadsheet."))
     if not rows and not errors:
         errors.append((0, "The file has no people in it: add one line per person under the column names."))
     return rows, errors
+
+
+def _row_problems(cells: dict[str, str], seen: dict[str, int]) -> list[str]:
+    """What is wrong with one line's name, email and role, in words."""
+    email, role = normalise_email(cells["email"]), ROLE_WORDS.get(cells["role"].casefold())
+    problems = []
+    if not cells["name"]:
+        problems.append("The name is missing")
+    elif len(cells["name"]) > Invitation._meta.get_field("name").max_length:
+        problems.append("The name is longer than 120 characters")
+    else:
+        try:
+            validate_single_line(cells["name"])
+        except ValidationError:
+            problems.append("The name has a line break, a tab or another control character")
+    if not email:
+        problems.append("The email address is missing")
+    else:
+        try:
+            validate_email(email)
+        except ValidationError:
+            problems.append(f"'{_shown(cells['email'])}' is not an email address")
+    if role is None:
+        problems.append(
+            f"'{_shown(cells['role'])}' is not a role: use mentor or protégé"
+            if cells["role"]
+            else "The role is missing: use mentor or protégé"
+        )
+    if email and email in seen:
+        problems.append(f"{_shown(email)} is already on line {seen[email]}")
+    return problems
 
 
 @transaction.atomic
@@ -192,8 +221,9 @@ def invitations_import_csv(*, program: Program, file: UploadedFile, invited_by) 
     with invitation_create.
 
     All or nothing: every problem is reported in one ValidationError, one
-    message a problem, "Line <n>: …", in line order; then nothing of the upload
-    is saved or sent. Program admins only: the caller checks."""
+    message a problem, "Line <n>: …", in line order (the first
+    ``CSV_PROBLEMS_SHOWN``, then how many more); then nothing of the upload is
+    saved or sent. Program admins only: the caller checks."""
     rows, errors = _parse_csv(file)
     members = dict(
         Participant.objects.filter(program=program, status=Participant.Status.ACTIVE)
@@ -214,14 +244,18 @@ def invitations_import_csv(*, program: Program, file: UploadedFile, invited_by) 
             except ValidationError as error:  # e.g. joined between the check above and now
                 errors += [(line, message) for message in error.messages]
     if errors:
+        messages = [
+            f"Line {line}: {message}" if line else message
+            for line, message in sorted(errors, key=lambda e: e[0])
+        ]
+        if len(messages) > CSV_PROBLEMS_SHOWN:
+            more = len(messages) - CSV_PROBLEMS_SHOWN
+            messages = [
+                *messages[:CSV_PROBLEMS_SHOWN],
+                f"…and {more} more problem{'s' if more != 1 else ''}. Fix these and upload the file again.",
+            ]
         # Raising out of this atomic block rolls back every row and drops their emails.
-        raise ValidationError(
-            [
-                f"Line {line}: {message}" if line else message
-                for line, message in sorted(errors, key=lambda e: e[0])
-            ],
-            code="invalid_csv",
-        )
+        raise ValidationError(messages, code="invalid_csv")
     return invitations
 
 

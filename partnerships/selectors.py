@@ -4,6 +4,7 @@ runs; none grows with the size of the program."""
 import datetime
 import decimal
 import functools
+import re
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -21,6 +22,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -220,12 +222,18 @@ def _changes(before: Agreement, after: Agreement) -> list[str]:
     return [CHANGE_LABELS[name] for name in TERMS if getattr(before, name) != getattr(after, name)]
 
 
+# What CalendarFeed.new_token makes (secrets.token_urlsafe), up to the column's length.
+CALENDAR_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
 def calendar_of(token: str, *, now: datetime.datetime | None = None) -> tuple:
     """The owner of a calendar link and their current partnerships, each with
     ``in_force`` (the agreement in force, or None) and ``recent_calls`` (the
     calls logged since ``calendar.PAST_CALLS_KEPT`` before ``now``, cancelled
     ones left out); 404 for an unknown (or reset) token. Four queries."""
 
+    if not CALENDAR_TOKEN.fullmatch(token):
+        raise Http404("not a calendar link")  # e.g. a NUL, which PostgreSQL refuses in a query
     now = now or timezone.now()
     feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
     in_force = Prefetch(
