@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import time
+import zoneinfo
 from collections import Counter
 
 from django.contrib.auth.hashers import make_password
@@ -39,9 +40,12 @@ class _Rollback(Exception):
     pass
 
 
-def _seed(n: int, due_share: float, now: datetime.datetime) -> list[Partnership]:
-    """``n`` active pairs with an agreement in force; ``due_share`` of them have
-    their next call within a day (so two check-in reminders each), the others in four days."""
+def _seed(
+    n: int, due_share: float, now: datetime.datetime, *, zone: str = "Europe/London", due_in: int = 20
+) -> list[Partnership]:
+    """``n`` active pairs with an agreement in force, both people in ``zone``;
+    ``due_share`` of them have their next call in ``due_in`` hours (so check-in
+    reminders each), the others in four days."""
     tag = f"{TAG}-{time.time_ns()}"
     program = Program.objects.create(name=tag, slug=tag, starts_on=now.date() - datetime.timedelta(days=60))
     password = make_password(None)
@@ -51,7 +55,7 @@ def _seed(n: int, due_share: float, now: datetime.datetime) -> list[Partnership]
                 email=f"{tag}-{i}@example.org",
                 display_name=f"Person {i}",
                 password=password,
-                time_zone="Europe/London",
+                time_zone=zone,
             )
             for i in range(2 * n)
         ],
@@ -77,7 +81,7 @@ def _seed(n: int, due_share: float, now: datetime.datetime) -> list[Partnership]
             Partnership(
                 program=program, protege=people[2 * i], mentor=people[2 * i + 1], status=Partnership.Status.ACTIVE,
                 started_on=now.date() - datetime.timedelta(days=50), last_call_at=now - datetime.timedelta(days=3),
-                next_call_at=now + datetime.timedelta(hours=20 if due else 96), next_call_time_zone="Europe/London",
+                next_call_at=now + datetime.timedelta(hours=due_in if due else 96), next_call_time_zone=zone,
             )
         )  # fmt: skip
     pairs = Partnership.objects.bulk_create(pairs, batch_size=BATCH)
@@ -94,6 +98,15 @@ def _seed(n: int, due_share: float, now: datetime.datetime) -> list[Partnership]
         batch_size=BATCH,
     )  # fmt: skip
     return pairs
+
+
+def _midday_zone(now: datetime.datetime) -> str:
+    """A zone where it is now around midday (Etc/ zones' signs are inverted)."""
+    for hours in range(-12, 15):
+        name = f"Etc/GMT{-hours:+d}" if hours else "Etc/UTC"
+        if 11 <= now.astimezone(zoneinfo.ZoneInfo(name)).hour < 15:
+            return name
+    return "Etc/UTC"
 
 
 def _tables(models) -> str:
@@ -169,8 +182,11 @@ def _time_sends(sends: int, smtp_port: int, figures: dict) -> None:
     try:
         assert sink.stdout.readline().strip() == "ready", "the SMTP sink did not start"
         with transaction.atomic():
-            # One check-in a day before the call for each person of the pairs.
-            pairs = _seed(sends // 2 + 1, 1.0, now)
+            # One check-in a day before the call for each person of the pairs:
+            # people where it is midday and a call on a later day, so that
+            # whatever the hour of the run none waits for the end of quiet
+            # hours or is dropped as on the wrong day.
+            pairs = _seed(sends // 2 + 1, 1.0, now, zone=_midday_zone(now), due_in=30)
             reminders = Reminder.objects.bulk_create(
                 Reminder(kind=Kind.CHECK_IN, partnership=pair, object_key="day_before", due_at=pair.next_call_at,
                          recipient_id=person.user_id, send_at=now)
