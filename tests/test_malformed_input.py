@@ -3,17 +3,18 @@ parameter, and uploads that are not the CSV we expect (too long a field, not
 UTF-8, empty, too many people). Each example of issue 13 is a test here, and
 two walks cover every URL the site serves, so a URL added later is walked too."""
 
+import importlib
 import itertools
 import re
 from urllib.parse import quote
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from partnerships.calendar import calendar_feed_reset
-from partnerships.forms import HealthFilterForm
 from partnerships.invitations import CSV_MAX_ROWS
 from partnerships.models import Invitation
 from tests.url_walk import every_route
@@ -26,14 +27,28 @@ ODD_VALUES = ["a\x00b", "9" * 30, "é" * 300]
 
 
 def query_parameters() -> set[str]:
-    """Every query parameter the code reads (``request.GET.get("…")``) and every
-    field of the forms bound to ``request.GET``, plus ``page``."""
-    names = {"page", *HealthFilterForm.base_fields}
+    """Every query parameter the code reads: ``request.GET.get("…")``, and every
+    field of each form bound to ``request.GET`` (found in the apps' forms modules)."""
+    forms = {}
+    for app in apps.get_app_configs():
+        if app.path.startswith(str(settings.BASE_DIR)) and (module := _forms_module(app.name)):
+            forms |= {name: cls for name, cls in vars(module).items() if hasattr(cls, "base_fields")}
+    names = set()
     for path in settings.BASE_DIR.glob("*/**/*.py"):
         if ".venv" in path.parts or "tests" in path.parts:
             continue
-        names |= set(re.findall(r"GET\.get\(\s*[\"'](\w+)[\"']", path.read_text()))
+        source = path.read_text()
+        names |= set(re.findall(r"GET\.get\(\s*[\"'](\w+)[\"']", source))
+        for form in re.findall(r"(\w+)\(request\.GET\b", source):
+            names |= set(forms[form].base_fields) if form in forms else set()
     return names
+
+
+def _forms_module(app: str):
+    try:
+        return importlib.import_module(f"{app}.forms")
+    except ModuleNotFoundError:
+        return None
 
 
 @pytest.fixture

@@ -15,15 +15,8 @@ from mentoring.http import HtmxHttpRequest
 
 from .. import selectors, services
 from ..access import get_program_for_admin
-from ..forms import DraftChangeForm, MatchForm, MatchingSettingsForm, UnmatchForm
+from ..forms import DraftChangeForm, ListQueryForm, MatchForm, MatchingSettingsForm, UnmatchForm
 from ..models import DraftMatch, Partnership
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
 
 
 def _back(request: HtmxHttpRequest, slug: str, **query) -> HttpResponseRedirect:
@@ -40,12 +33,13 @@ def _report(request: HtmxHttpRequest, error: ValidationError) -> None:
 @login_required
 def board(request: HtmxHttpRequest, slug: str) -> TemplateResponse:
     program = get_program_for_admin(request.user, slug)
+    query = ListQueryForm(request.GET)
     context = selectors.board_for(
         program=program,
-        protege_id=_int(request.GET.get("protege")),
-        waiting_page=_int(request.GET.get("waiting")) or 1,
-        pairs_page=_int(request.GET.get("pairs")) or 1,
-        drafts_page=_int(request.GET.get("drafts")) or 1,
+        protege_id=query.value("protege"),
+        waiting_page=query.value("waiting", 1),
+        pairs_page=query.value("pairs", 1),
+        drafts_page=query.value("drafts", 1),
     )
     weights = context["weights"].to_dict()
     settings_form = MatchingSettingsForm(

@@ -20,7 +20,7 @@ from mentoring.http import HtmxHttpRequest
 
 from .. import invitations, selectors
 from ..access import get_program_for_admin
-from ..forms import InvitationForm, InvitationsUploadForm
+from ..forms import InvitationForm, InvitationsUploadForm, ListQueryForm
 from ..invitations import INVITATION_VALID_FOR
 from ..models import Invitation, Method, Participant, Program
 
@@ -34,8 +34,9 @@ def _page(
     invite_form: InvitationForm | None = None,
     upload_form: InvitationsUploadForm | None = None,
 ) -> TemplateResponse:
+    query = ListQueryForm(request.GET)
     context = selectors.people_page(
-        program=program, page=request.GET.get("page"), invitations_page_number=request.GET.get("invitations")
+        program=program, page=query.value("page", 1), invitations_page_number=query.value("invitations", 1)
     )
     return TemplateResponse(
         request,
@@ -50,9 +51,9 @@ def _page(
     )
 
 
-def _back(program: Program, invitations_page: str | None = None) -> HttpResponseRedirect:
+def _back(program: Program, invitations_page: int = 1) -> HttpResponseRedirect:
     url = reverse("partnerships:people", args=[program.slug])
-    if invitations_page and invitations_page.isdigit() and invitations_page != "1":
+    if invitations_page != 1:
         url += f"?invitations={invitations_page}#invitations"
     return HttpResponseRedirect(url, status=303)
 
@@ -62,7 +63,7 @@ def _done(request: HtmxHttpRequest, program: Program, *, ok: bool, message: str,
     again and the message in the status region; without, back to the page.
     htmx puts focus back on the button pressed (same id); when its row is gone,
     focus goes to the section's heading instead of being lost."""
-    invitations_page = request.POST.get("invitations")
+    invitations_page = ListQueryForm(request.POST).value("invitations", 1)
     if not request.htmx:
         (messages.success if ok else messages.error)(request, message)
         return _back(program, invitations_page)

@@ -13,7 +13,7 @@ from reminders.selectors import program_reminder_health
 
 from .. import health, selectors, services
 from ..access import get_program_for_admin
-from ..forms import ClosePartnershipForm, HealthFilterForm, NudgeForm, UnmatchForm
+from ..forms import ClosePartnershipForm, HealthFilterForm, ListQueryForm, NudgeForm, UnmatchForm
 from ..models import Partnership
 
 
@@ -29,7 +29,7 @@ def program_overview(request: HtmxHttpRequest, slug: str) -> TemplateResponse:
     program = get_program_for_admin(request.user, slug)
     form = HealthFilterForm(request.GET)
     filters = form.filters
-    overview = selectors.program_health(program, filters, request.GET.get("page"))
+    overview = selectors.program_health(program, filters, ListQueryForm(request.GET).value("page", 1))
     return TemplateResponse(
         request,
         "partnerships/program_overview.html",
