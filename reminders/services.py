@@ -371,7 +371,10 @@ def reminders_send(*, reminder_ids: list[int], now: datetime.datetime | None = N
     mailer = mailers.default
     line = _Line()
     deadline = started + send_budget()
-    record_until = started + claim_lease().total_seconds() * 0.9  # before another worker may take over
+    # Before another worker may take the claim over, and before the task's soft time limit.
+    record_until = started + min(
+        claim_lease().total_seconds() * 0.9, settings.CELERY_TASK_SOFT_TIME_LIMIT - 5
+    )
     try:
         for position, reminder in enumerate(to_send):
             if time.monotonic() > deadline:  # a slow server: the rest go on in a new task
