@@ -5,8 +5,10 @@ from . import services
 
 @shared_task
 def scan_reminders() -> dict[str, int]:
-    """Records and enqueues every reminder now due (beat, every few minutes).
-    Safe to run twice at once or back to back: see services.reminders_scan."""
+    """Records and enqueues every reminder now due (beat, every few minutes,
+    on the queue CELERY_SCAN_QUEUE, which a worker of its own consumes, so it
+    never waits behind sends). Safe to run twice at once or back to back: see
+    services.reminders_scan."""
     return services.reminders_scan()
 
 
@@ -16,8 +18,9 @@ def send_reminders(reminder_ids: list[int]) -> dict[str, int]:
     services.SEND_BATCH per task). Runs twice, sends once: each row is claimed
     by a conditional UPDATE. The ids that failed come back in a task of their
     own after an exponential backoff capped under the broker's visibility
-    timeout, until services.MAX_ATTEMPTS (and those a slow batch had no time
-    for, at once); the others are not sent again."""
+    timeout (and those a slow batch had no time for, at once); those postponed
+    to the end of their recipient's quiet hours come back with the scan; the
+    others are not sent again."""
     delivery = services.reminders_send(reminder_ids=reminder_ids)
     for delay, ids in delivery.retries.items():
         send_reminders.apply_async((ids,), countdown=delay)
