@@ -2,7 +2,6 @@ import datetime
 
 from django import forms
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 
 from mentoring.bounds import (
@@ -364,15 +363,18 @@ class AgreementForm(forms.ModelForm):
 
 
 class NextCallForm(forms.Form):
-    # Within a year: a pair that cannot say when it meets within a year has no next call.
+    # In the future and within a year: a pair that cannot say when it meets within a
+    # year has no next call.
     at = BoundedDateTimeField(
         label="Date and time of the next call",
+        earliest=datetime.timedelta(0),
         latest=datetime.timedelta(days=366),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
         widget=datetime_input(),
         error_messages={
             "required": "Enter the date and time of the next call.",
             "invalid": "Enter a date and time, like 14/05/2027 17:30.",
+            "too_early": "Choose a date and time in the future.",
             "too_late": "Choose a time within the next year, before %(limit)s.",
         },
     )
@@ -385,12 +387,6 @@ class NextCallForm(forms.Form):
                 zone_name,
                 reverse("profile"),
             )
-
-    def clean_at(self):
-        at = self.cleaned_data["at"]
-        if at <= timezone.now():
-            raise forms.ValidationError("Choose a date and time in the future.")
-        return at
 
 
 class ClosePartnershipForm(forms.Form):

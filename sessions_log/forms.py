@@ -67,9 +67,13 @@ class SessionLogForm(forms.ModelForm):
     next_call_at = _datetime_field(
         "The next call",
         required=False,
+        earliest=-datetime.timedelta(days=3 * 366),
         latest=NEXT_CALL_WITHIN,
         help_text="Setting it updates your schedule; the homework below is due by then unless you say otherwise.",
-        error_messages={"too_late": "Choose a time within the next year, before %(limit)s."},
+        error_messages={
+            "too_early": "Choose a date and time in the future for the next call.",
+            "too_late": "Choose a time within the next year, before %(limit)s.",
+        },
     )
     status = forms.ChoiceField(
         label="Did the call happen?",
