@@ -1,10 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.http import HttpResponseRedirect, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from mentoring.http import HtmxHttpRequest
@@ -45,9 +46,14 @@ def program_overview(request: HtmxHttpRequest, slug: str) -> TemplateResponse:
 
 
 def _back_to_overview(request: HtmxHttpRequest, slug: str) -> HttpResponseRedirect:
-    """Back to the overview as it was filtered (``next`` is a query string of it)."""
-    query = request.POST.get("next", "")
-    query = f"?{query}" if query and not query.startswith(("/", "?")) else ""
+    """Back to the overview as it was filtered: ``next`` is its query string, read
+    through the overview's forms, so only filters, a sort and a page they accept
+    come back (anything else is dropped, never an error after the action is done)."""
+    shown = QueryDict(request.POST.get("next", "")[:2000])
+    kept = {name: value for name, value in HealthFilterForm(shown).filters.items() if value}
+    if (page := ListQueryForm(shown).value("page")) is not None:
+        kept["page"] = page
+    query = f"?{urlencode(kept)}" if kept else ""
     return HttpResponseRedirect(
         reverse("partnerships:program_overview", args=[slug]) + query + "#pairs", status=303
     )

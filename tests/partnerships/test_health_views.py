@@ -209,6 +209,25 @@ def test_nudging_emails_both_with_the_admins_message(
     assert mailoutbox[0].reply_to == [world.admin.email]
 
 
+@pytest.mark.parametrize(
+    ("shown", "back_to"),
+    [
+        ("health=stalled&sort=-rating&page=2", "?health=stalled&sort=-rating&page=2#pairs"),
+        ("health=nonsense&page=x&evil=1", "#pairs"),
+        ("q=a%0Ab&sort=%00", "#pairs"),
+        ("é" * 3000, "#pairs"),
+    ],
+)
+def test_after_an_action_the_overview_comes_back_with_the_filters_it_accepts_only(
+    client, world, mailoutbox, shown, back_to
+):
+    client.force_login(world.admin)
+    url = reverse("partnerships:program_partnership_nudge", args=[world.program.slug, world.partnership.pk])
+    response = client.post(url, {"message": "How are your calls going?", "next": shown})
+    assert response.status_code == 303
+    assert response["Location"] == overview(world.program.slug) + back_to
+
+
 def test_an_empty_nudge_is_refused_and_sends_nothing(
     client, world, mailoutbox, django_capture_on_commit_callbacks
 ):
