@@ -31,6 +31,12 @@ logger = logging.getLogger(__name__)
 
 INVITATION_VALID_FOR = datetime.timedelta(days=14)
 CSV_COLUMNS = ("name", "email", "role")
+# The example on the people page, and the file it offers to download (views.people.template).
+CSV_EXAMPLE = [
+    list(CSV_COLUMNS),
+    ["Ada Lovelace", "ada@example.org", "mentor"],
+    ["Grace Hopper", "grace@example.org", "protégé"],
+]
 CSV_MAX_ROWS = 2000  # a big program at once; beyond this, split the file
 CSV_PROBLEMS_SHOWN = 50  # beside the upload field; the rest are counted
 ROLE_WORDS = {

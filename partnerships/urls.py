@@ -25,6 +25,7 @@ urlpatterns = [
     path("programs/<slug:slug>/people/", people.people, name="people"),
     path("programs/<slug:slug>/people/invite/", people.invite, name="invite"),
     path("programs/<slug:slug>/people/upload/", people.upload, name="invitations_upload"),
+    path("programs/<slug:slug>/people/invitations.csv", people.template, name="invitations_template"),
     path(
         "programs/<slug:slug>/people/invitations/<int:invitation_id>/resend/",
         people.resend,

@@ -9,7 +9,7 @@ the page's status region."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.http import HtmxHttpRequest
+from mentoring.spreadsheets import csv_response
 
 from .. import invitations, selectors
 from ..access import get_program_for_admin
@@ -46,6 +47,7 @@ def _page(
             "invite_form": invite_form or InvitationForm(),
             "upload_form": upload_form or InvitationsUploadForm(),
             "valid_days": INVITATION_VALID_FOR.days,
+            "csv_example": invitations.CSV_EXAMPLE,
             **context,
         },
     )
@@ -129,6 +131,14 @@ def upload(request: HtmxHttpRequest, slug: str):
             )
             return _back(program)
     return _page(request, program, upload_form=form)
+
+
+@login_required
+@require_safe
+def template(request: HtmxHttpRequest, slug: str) -> StreamingHttpResponse:
+    """The example the page shows, as a CSV file to fill in and upload."""
+    program = get_program_for_admin(request.user, slug)
+    return csv_response(invitations.CSV_EXAMPLE, filename=f"{program.slug}-invitations.csv")
 
 
 def _invitation(program: Program, invitation_id: int) -> Invitation:

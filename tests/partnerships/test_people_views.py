@@ -422,3 +422,32 @@ def test_a_withdrawn_person_can_be_invited_again_from_the_page(client, world):
     )
     assert response.status_code == 303
     assert Invitation.objects.filter(email=world.protege.email).exists()
+
+
+def test_the_example_downloads_as_a_csv_that_uploads_as_it_is(client, world):
+    from tests.test_exports import rows_of
+
+    client.force_login(world.admin)
+    page = client.get(reverse("partnerships:people", args=[world.program.slug])).text
+    assert "Ada Lovelace,ada@example.org,mentor\nGrace Hopper,grace@example.org,protégé</code>" in page
+    download = client.get(reverse("partnerships:invitations_template", args=[world.program.slug]))
+    assert download["Content-Type"] == "text/csv; charset=utf-8"
+    body, rows = rows_of(download)
+    assert rows[0] == ["name", "email", "role"] and len(rows) == 3
+    response = client.post(
+        reverse("partnerships:invitations_upload", args=[world.program.slug]),
+        {"file": SimpleUploadedFile("invitations.csv", body, content_type="text/csv")},
+    )
+    assert response.status_code == 303
+    assert sorted(Invitation.objects.values_list("email", flat=True)) == [
+        "ada@example.org",
+        "grace@example.org",
+    ]
+
+
+def test_only_the_programs_admins_download_the_example(client, world):
+    url = reverse("partnerships:invitations_template", args=[world.program.slug])
+    assert client.get(url).status_code == 302
+    for persona, status in PROGRAM_ADMIN_ONLY.items():
+        client.force_login(getattr(world, persona))
+        assert client.get(url).status_code == status, persona
