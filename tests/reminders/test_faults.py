@@ -7,6 +7,7 @@ import datetime
 import os
 import signal
 import time
+import zoneinfo
 from collections import Counter
 
 import psycopg
@@ -18,8 +19,18 @@ from django.utils import timezone
 from accounts.models import User
 from reminders import services
 from reminders.models import Kind, Reminder
+from reminders.timing import at_local
 
-from .workers import Sink, SinkServer, daytime_zone, free_port, private_queue, start_worker, stop
+from .workers import (
+    Sink,
+    SinkServer,
+    daytime_zone,
+    free_port,
+    night_zone,
+    private_queue,
+    start_worker,
+    stop,
+)
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -216,3 +227,28 @@ def test_a_worker_killed_mid_send_makes_at_most_one_extra_copy_per_kill(
     extra = sum(copies.values()) - len(reminders)
     assert extra <= kills
     assert all(count <= 2 for count in copies.values())
+
+
+def test_a_send_that_comes_due_in_the_recipients_night_waits_for_their_morning(world, monkeypatch, sink):
+    """Quiet hours are checked when the worker claims a row, in the zone the
+    recipient has then: due before an outage, or decided before they moved
+    to a zone where it is now night, it waits for 08:00 there."""
+    smtp, server = sink
+    reminders = due_reminders(world, 3)
+    zone = night_zone()
+    User.objects.filter(pk=world.admin.pk).update(time_zone=zone)
+    queue = private_queue(monkeypatch)
+    worker = start_worker(queue, server.port)
+    try:
+        services.reminders_scan()
+        deadline = time.monotonic() + 30
+        postponed = Reminder.objects.filter(state=Reminder.State.PENDING, enqueued_at__isnull=True)
+        while postponed.count() != len(reminders):  # claimed, then handed back to wait
+            assert time.monotonic() < deadline, states()
+            time.sleep(0.5)
+    finally:
+        stop(worker)
+    assert smtp.total == 0
+    tz = zoneinfo.ZoneInfo(zone)
+    morning = at_local(timezone.now().astimezone(tz).date(), datetime.time(8), tz)
+    assert set(Reminder.objects.values_list("send_at", "attempts")) == {(morning, 0)}

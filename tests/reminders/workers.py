@@ -153,13 +153,23 @@ def private_queue(monkeypatch) -> str:
     return queue
 
 
+def zone_at(first_hour: int, last_hour: int, now: datetime.datetime | None = None) -> str:
+    """A zone whose clock now shows an hour from ``first_hour`` to ``last_hour``."""
+    now = now or datetime.datetime.now(datetime.UTC)
+    for hours in range(-12, 15):
+        name = f"Etc/GMT{-hours:+d}" if hours else "Etc/UTC"  # Etc/ zones' signs are inverted
+        if first_hour <= now.astimezone(zoneinfo.ZoneInfo(name)).hour <= last_hour:
+            return name
+    raise AssertionError(f"no zone between {first_hour}:00 and {last_hour}:59")
+
+
 def daytime_zone(now: datetime.datetime | None = None) -> str:
     """A zone where it is now the middle of the day, far from quiet hours, so
     that a test with a real worker (and the real clock) sends at once at any
     hour it runs."""
-    now = now or datetime.datetime.now(datetime.UTC)
-    for hours in range(-12, 15):
-        name = f"Etc/GMT{-hours:+d}" if hours else "Etc/UTC"  # Etc/ zones' signs are inverted
-        if 11 <= now.astimezone(zoneinfo.ZoneInfo(name)).hour < 15:
-            return name
-    raise AssertionError("no zone at midday")
+    return zone_at(11, 14, now)
+
+
+def night_zone(now: datetime.datetime | None = None) -> str:
+    """A zone where it is now the middle of the night, in quiet hours."""
+    return zone_at(1, 4, now)
