@@ -259,6 +259,12 @@ class Partnership(models.Model):
     def __str__(self) -> str:
         return f"{self.mentor.user} & {self.protege.user}"
 
+    @property
+    def began_on(self):
+        """The day the partnership began: its start, or its match before it started.
+        Nothing of the pair (a call, homework) is dated before it."""
+        return self.started_on or timezone.localdate(self.created_at)
+
 
 class InvitationQuerySet(models.QuerySet["Invitation"]):
     def open(self) -> "InvitationQuerySet":

@@ -122,8 +122,9 @@ class SessionLogForm(forms.ModelForm):
         starts_at = self.fields["starts_at"]
         starts_at.limit_format = "j F Y"
         if partnership is not None:
-            began = partnership.started_on or timezone.localdate(partnership.created_at)
-            starts_at.earliest = timezone.make_aware(datetime.datetime.combine(began, datetime.time.min))
+            starts_at.earliest = timezone.make_aware(
+                datetime.datetime.combine(partnership.began_on, datetime.time.min)
+            )
         self.homework_due = list(homework_due)
         # Key learnings are needed to finish the log of a held call; a draft or a missed call does without.
         self.fields["key_learnings"].required = not (
@@ -204,17 +205,20 @@ class HomeworkRowForm(forms.ModelForm):
             "link": {"invalid": "Enter a full web address, starting https://"},
             "due_on": {
                 "invalid": "Enter a date, like 14/05/2027.",
-                "too_early": "Choose a due date after %(limit)s: homework is due around its call.",
+                "too_early": "Choose a due date from %(limit)s on: homework is due around its call.",
                 "too_late": "Choose a due date within the next year, by %(limit)s.",
             },
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, partnership=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["due_on"].required = False
-        self.fields["due_on"].input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
-        self.fields["due_on"].earliest = -HOMEWORK_WITHIN
-        self.fields["due_on"].latest = HOMEWORK_WITHIN
+        due_on = self.fields["due_on"]
+        due_on.required = False
+        due_on.input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
+        due_on.latest = HOMEWORK_WITHIN
+        due_on.earliest = -HOMEWORK_WITHIN
+        if partnership is not None:  # and never before the partnership began
+            due_on.earliest = lambda: max(partnership.began_on, timezone.localdate() - HOMEWORK_WITHIN)
 
     def row(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
@@ -225,10 +229,11 @@ HomeworkFormSet = forms.formset_factory(
 )
 
 
-def homework_formset(data=None, *, rows: list[dict] | None = None) -> forms.BaseFormSet:
-    """The homework rows: what was posted, or a draft's rows (and one empty row)."""
+def homework_formset(data=None, *, rows: list[dict] | None = None, partnership=None) -> forms.BaseFormSet:
+    """The homework rows: what was posted (each due date checked against the
+    ``partnership``'s start when given), or a draft's rows (and one empty row)."""
     if data is not None:
-        return HomeworkFormSet(data, prefix="homework")
+        return HomeworkFormSet(data, prefix="homework", form_kwargs={"partnership": partnership})
     return HomeworkFormSet(prefix="homework", initial=rows or None)
 
 

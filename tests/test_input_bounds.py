@@ -230,6 +230,28 @@ def test_a_call_cannot_be_logged_before_the_partnership_began(client, world):
     assert not world.partnership.sessions.exists()
 
 
+def test_homework_cannot_be_due_before_the_partnership_began(client, world):
+    began = timezone.localdate() - datetime.timedelta(days=30)
+    Partnership.objects.filter(pk=world.partnership.pk).update(started_on=began)
+    client.force_login(world.mentor)
+    data = {
+        "starts_at": (timezone.localtime() - datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "minutes": "30",
+        "method": "video",
+        "status": "held",
+        "key_learnings": "Something.",
+        "homework-TOTAL_FORMS": "1",
+        "homework-INITIAL_FORMS": "0",
+        "homework-0-kind": "reading",
+        "homework-0-description": "Read chapter 1",
+        "homework-0-due_on": f"{began - datetime.timedelta(days=1)}",
+    }
+    response = client.post(reverse("sessions_log:session_new", args=[world.partnership.pk]), data)
+    assert response.status_code == 200
+    assert "homework is due around its call" in response.text
+    assert not world.partnership.sessions.exists()
+
+
 def test_an_agreement_cannot_end_centuries_away(client, world):
     client.force_login(world.mentor)
     response = client.post(

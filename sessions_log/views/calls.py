@@ -138,7 +138,7 @@ def session_new(request: HtmxHttpRequest, partnership_id: int):
     elif request.method == "POST":
         saving_draft = "save_draft" in request.POST
         form = SessionLogForm(request.POST, homework_due=due, draft=saving_draft, partnership=partnership)
-        formset = homework_formset(request.POST)
+        formset = homework_formset(request.POST, partnership=partnership)
         if form.is_valid() and formset.is_valid():
             rows = [f.row() for f in formset if f.has_changed() and f.cleaned_data]
             try:
