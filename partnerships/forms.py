@@ -2,6 +2,7 @@ import datetime
 
 from django import forms
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from mentoring.bounds import (
@@ -271,7 +272,7 @@ class AgreementForm(forms.ModelForm):
             "method": {"required": "Choose how you meet."},
         }
 
-    def __init__(self, *args, revising: bool = False, **kwargs):
+    def __init__(self, *args, revising: bool = False, partnership: Partnership | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         # Radio buttons without the blank "select an option" of a model field's choices.
         self.fields["cadence"].choices = Cadence.choices
@@ -287,9 +288,18 @@ class AgreementForm(forms.ModelForm):
             "Enter the call length in minutes, from 15 to 120."
         )
         # A revision may keep a first review that has passed, never one from before the
-        # program could have begun; the end comes within a program's longest engagement (36 months).
-        self.fields["first_review_on"].earliest = -datetime.timedelta(days=3 * 366)
-        self.fields["first_review_on"].latest = datetime.timedelta(days=3 * 366)
+        # partnership began; the end comes within a program's longest engagement (36 months).
+        review = self.fields["first_review_on"]
+        review.earliest = -datetime.timedelta(days=3 * 366)
+        review.latest = datetime.timedelta(days=3 * 366)
+        if partnership is not None:
+            review.earliest = lambda: max(
+                partnership.began_on, timezone.localdate() - datetime.timedelta(days=3 * 366)
+            )
+            review.error_messages = {
+                **review.error_messages,
+                "too_early": "The partnership began on %(limit)s: choose a first review from then on.",
+            }
         self.fields["ends_on"].earliest = datetime.timedelta(days=1)
         self.fields["ends_on"].latest = datetime.timedelta(days=3 * 366)
         if not revising:

@@ -212,10 +212,12 @@ def test_the_protege_in_new_york_cannot_set_the_next_call_to_the_year_9999(clien
 
 
 def test_a_call_cannot_be_logged_before_the_partnership_began(client, world):
-    Partnership.objects.filter(pk=world.partnership.pk).update(started_on=datetime.date(2026, 9, 1))
+    began = timezone.localdate() - datetime.timedelta(days=30)
+    Partnership.objects.filter(pk=world.partnership.pk).update(started_on=began)
     client.force_login(world.mentor)
+    typed = f"{began - datetime.timedelta(days=1)}T10:00"
     data = {
-        "starts_at": "2026-08-31T10:00",
+        "starts_at": typed,
         "minutes": "30",
         "method": "video",
         "status": "held",
@@ -225,8 +227,8 @@ def test_a_call_cannot_be_logged_before_the_partnership_began(client, world):
     }
     response = client.post(reverse("sessions_log:session_new", args=[world.partnership.pk]), data)
     assert response.status_code == 200
-    assert "The partnership began on 1 September 2026: log a call from then on." in response.text
-    assert 'value="2026-08-31T10:00"' in response.text
+    assert f"The partnership began on {began:%-d %B %Y}: log a call from then on." in response.text
+    assert f'value="{typed}"' in response.text
     assert not world.partnership.sessions.exists()
 
 
@@ -250,6 +252,19 @@ def test_homework_cannot_be_due_before_the_partnership_began(client, world):
     assert response.status_code == 200
     assert "homework is due around its call" in response.text
     assert not world.partnership.sessions.exists()
+
+
+def test_an_agreement_cannot_review_the_goals_before_the_partnership_began(client, world):
+    began = timezone.localdate() - datetime.timedelta(days=30)
+    Partnership.objects.filter(pk=world.partnership.pk).update(started_on=began)
+    client.force_login(world.mentor)
+    response = client.post(
+        reverse("partnerships:agreement", args=[world.partnership.pk]),
+        form_data(first_review_on=began - datetime.timedelta(days=1)),
+    )
+    assert response.status_code == 200
+    assert f"The partnership began on {began:%-d %B %Y}: choose a first review from then on." in response.text
+    assert not Agreement.objects.exists()
 
 
 def test_an_agreement_cannot_end_centuries_away(client, world):

@@ -105,7 +105,7 @@ def agreement(request: HtmxHttpRequest, partnership_id: int) -> TemplateResponse
     latest = partnership.proposal or partnership.in_force
     revising = bool(context["versions"])
     if request.method == "POST":
-        form = AgreementForm(request.POST, revising=revising)
+        form = AgreementForm(request.POST, revising=revising, partnership=partnership)
         if form.is_valid():
             try:
                 version = agreements.agreement_propose(
