@@ -1,0 +1,383 @@
+"""No request answers 500, however odd (issue 13): a bounded fuzz pass over every
+URL pattern of the resolver, as every role, with odd path parameters, odd query
+parameters (those the view reads, those its links and filters pass, and an unknown
+one) and every form the pages render posted back with odd values.
+
+A new page is covered when it is added: its pattern comes from the resolver, and
+a path parameter the pass has no real value for fails the test until one is
+given in ``real_values``. The machinery lives in tests/fuzz.py."""
+
+import datetime
+import logging
+import random
+import time
+from contextlib import contextmanager
+from urllib.parse import quote
+
+import pytest
+import redis
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+from allauth.account.utils import user_pk_to_url_str
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.utils import timezone
+
+from partnerships.agreements import agreement_propose
+from partnerships.calendar import calendar_feed_reset
+from partnerships.models import DraftMatch, Invitation, Program
+from reminders.emails import stop_token
+from reminders.models import Kind, Reminder, ReminderOptOut
+from tests.goals.factories import (
+    GoalFactory,
+    GoalSuggestionFactory,
+    MilestoneFactory,
+    SituationGoalFactory,
+    SmartGoalFactory,
+    rate_rounds,
+)
+from tests.partnerships.agreement_helpers import agree, terms
+from tests.sessions_log.factories import AgendaItemFactory, HomeworkFactory, SessionFactory
+
+from . import fuzz
+from .factories import MentorFactory, ParticipantFactory, PartnershipFactory, UserFactory
+
+# The most able first: path parameters are fuzzed as the first role the page opens for.
+ROLES = ("mentor", "protege", "admin", "staff", "other_admin", "outsider", "anonymous")
+# The Django admin site checks staff once for all its pages (AdminSite.admin_view):
+# besides staff, one stranger signed in and one signed out probe it.
+ADMIN_SITE_ROLES = ("staff", "admin", "anonymous")
+MAX_REQUESTS = 4500
+# A safety net well above a normal run (under a minute and a half on two idle cores).
+SECONDS = 300
+WITNESS_ROUNDS = 30
+
+
+@pytest.fixture
+def seeded(world):
+    """The world with something behind every path parameter: an agreement in force
+    and a proposal, goals with a milestone, ratings and a suggestion, a held call
+    with homework, an agenda item, an invitation, a draft match, a calendar link,
+    a sent reminder, a pair in the other admin's program, and a site staff user."""
+    p = world.partnership
+    now = timezone.now()
+    agree(p)
+    proposal = agreement_propose(partnership=p, by=world.mentor, terms=terms(method="phone"))
+    smart = SmartGoalFactory(partnership=p)
+    competency = GoalFactory(partnership=p)
+    SituationGoalFactory(partnership=p)
+    rate_rounds(p, {smart: [3, 5], competency: [4, 6]})
+    held = SessionFactory(partnership=p)
+    invitation = Invitation(
+        program=world.program,
+        email="invited@example.org",
+        name="Ivy Invited",
+        role="mentor",
+        invited_by=world.admin,
+        expires_at=now + datetime.timedelta(days=14),
+    )
+    invitation_token = invitation.new_token()
+    invitation.save()
+    draft = DraftMatch.objects.create(
+        program=world.program,
+        protege=ParticipantFactory(program=world.program),
+        mentor=MentorFactory(program=world.program),
+        score=50,
+        reasons=["because"],
+    )
+    Reminder.objects.create(
+        kind=Kind.NUDGE,
+        recipient=world.mentor,
+        partnership=p,
+        object_key="nudge-fuzz",
+        due_at=now,
+        send_at=now,
+        state=Reminder.State.SENT,
+        sent_at=now,
+    )
+    other_program = Program.objects.get(admins=world.other_admin)
+    other_pair = PartnershipFactory(program=other_program)
+    staff = UserFactory(display_name="Stella Staff", is_staff=True, is_superuser=True)
+    TOTP.activate(staff, generate_totp_secret())
+    Group.objects.create(name="Reviewers")
+    ReminderOptOut.objects.create(user=world.outsider, kind=Kind.NUDGE)
+    email = EmailAddress.objects.get(user=world.mentor)
+    return {
+        "world": world,
+        "staff": staff,
+        "values": {
+            "slug": world.program.slug,
+            "partnership_id": p.pk,
+            "goal_id": smart.pk,
+            "milestone_id": MilestoneFactory(goal=smart).pk,
+            "suggestion_id": GoalSuggestionFactory(partnership=p).pk,
+            "version": proposal.version,
+            "session_id": held.pk,
+            "homework_id": HomeworkFactory(session=held).pk,
+            "item_id": AgendaItemFactory(partnership=p).pk,
+            "draft_id": draft.pk,
+            "invitation_id": invitation.pk,
+            "participant_id": p.protege_id,
+            "app_label": "partnerships",
+            "url": "nowhere/",
+            "content_type_id": ContentType.objects.get_for_model(Program).pk,
+        },
+        "by_endpoint": {
+            ("partnerships:calendar_feed", "token"): calendar_feed_reset(user=world.mentor).token,
+            ("partnerships:invitation_accept", "token"): invitation_token,
+            ("reminders:stop", "token"): stop_token(world.mentor.pk, Kind.NUDGE),
+            ("account_confirm_email", "key"): EmailConfirmationHMAC(email).key,
+            ("account_reset_password_from_key", "uidb36"): user_pk_to_url_str(world.mentor),
+            ("account_reset_password_from_key", "key"): default_token_generator.make_token(world.mentor),
+            ("admin:view_on_site", "object_id"): world.program.pk,
+        },
+        # Odd but real: another program's slug, another program's pair.
+        "odd": {"slug": [other_program.slug], "partnership_id": [other_pair.pk]},
+    }
+
+
+def real_values(endpoint: fuzz.Endpoint, seeded) -> dict[str, str]:
+    """Each path parameter of ``endpoint`` filled with a real id, slug or token (wire form)."""
+    values = {}
+    for param in endpoint.params:
+        key = (endpoint.name, param.name)
+        if key in seeded["by_endpoint"]:
+            value = seeded["by_endpoint"][key]
+        elif param.name in ("object_id", "id") and endpoint.route.startswith("admin/"):
+            # admin/<app>/<model>/<object_id>/…: the first row of that model.
+            app_label, model_name = endpoint.route.split("/")[1:3]
+            value = (
+                apps.get_model(app_label, model_name)
+                .objects.order_by("pk")
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if value is None:
+                pytest.fail(f"The fuzz pass needs a row of {app_label}.{model_name}: add one in seeded().")
+        elif param.name in seeded["values"]:
+            value = seeded["values"][param.name]
+        else:
+            pytest.fail(
+                f"The fuzz pass has no real value for <{param.name}> of {endpoint.route} "
+                f"({endpoint.name}): give it one in tests/test_fuzz.py seeded()/real_values()."
+            )
+        values[param.name] = quote(str(value), safe="")
+    return values
+
+
+def odd_path_values(param: fuzz.Param, seeded) -> list[str]:
+    kind = {"int": "int", "slug": "slug"}.get(param.kind, "text")
+    extra = [quote(str(v), safe="") for v in seeded["odd"].get(param.name, [])]
+    return fuzz.PATH_ODD[kind] + extra
+
+
+def witness_pages(seeded, paths: dict) -> list[tuple[str, str]]:
+    """Where stored bad data would show: each side's home and pair pages, the admin's
+    program pages and the calendar feed."""
+    return [
+        ("mentor", "/"),
+        ("protege", paths["partnerships:partnership_home"]),
+        ("mentor", paths["sessions_log:call_log"]),
+        ("admin", paths["partnerships:program_overview"]),
+        ("admin", paths["partnerships:program_report"]),
+        ("anonymous", paths["partnerships:calendar_feed"]),
+    ]
+
+
+def is_html(response) -> bool:
+    return response.get("Content-Type", "").startswith("text/html")
+
+
+def run(prober: fuzz.Prober, seeded, stats: dict) -> None:
+    t0 = time.monotonic()
+    rng = random.Random(0)
+    today = timezone.localdate()
+    endpoints = fuzz.endpoints()
+    real = {e.name: real_values(e, seeded) for e in endpoints}
+    paths = {e.name: e.path(real[e.name]) for e in endpoints}
+    witnesses = witness_pages(seeded, paths)
+    stats["patterns"] = len(endpoints)
+
+    # 1. Every page as every role, as linked (and as htmx asks for it, where the view reads it).
+    status: dict[tuple[str, str], int] = {}
+    pages: dict[tuple[str, str], fuzz.PageParser] = {}
+    for endpoint in endpoints:
+        roles = ADMIN_SITE_ROLES if endpoint.route.startswith("admin/") else ROLES
+        path = paths[endpoint.name]
+        for role in roles:
+            with prober.scratch():
+                response = prober.send(role, "GET", path, probe="the page as linked")
+            status[endpoint.name, role] = response.status_code
+            if response.status_code == 200 and is_html(response):
+                pages[endpoint.name, role] = fuzz.parse_page(response.content.decode(errors="replace"))
+                if fuzz.reads_htmx(endpoint):
+                    with prober.scratch():
+                        prober.send(role, "GET", path, probe="the page as htmx asks for it", htmx=True)
+    stats["pages open"] = len(pages)
+    stats["after pages"] = (prober.count, round(time.monotonic() - t0))
+
+    # 2. Odd path parameters, as the first role the page opens for (and signed out
+    #    where it opens signed out: tokens), the others real.
+    fuzzed_path: set[tuple] = set()
+    for endpoint in endpoints:
+        if not endpoint.params:
+            continue
+        tried = [r for r in ROLES if (endpoint.name, r) in status]
+        chosen = next((r for r in tried if status[endpoint.name, r] < 300), None)
+        method = "GET"
+        if chosen is None:
+            chosen = next((r for r in tried if status[endpoint.name, r] == 405), None)
+            method = "POST" if chosen else "GET"
+        chosen = chosen or next((r for r in tried if status[endpoint.name, r] == 403), "staff")
+        roles = [chosen]
+        if chosen != "anonymous" and status.get((endpoint.name, "anonymous"), 0) < 300:
+            roles.append("anonymous")
+        for param in endpoint.params:
+            values = odd_path_values(param, seeded)
+            key = (fuzz.view_key(endpoint), param.name)
+            if key in fuzzed_path:
+                values = rng.sample(values, fuzz.AGAIN)
+            fuzzed_path.add(key)
+            for value in values:
+                path = endpoint.path(real[endpoint.name] | {param.name: value})
+                for role in roles:
+                    with prober.scratch():
+                        prober.send(role, method, path, probe=f"path <{param.name}>={fuzz.short(value)}")
+
+    stats["after paths"] = (prober.count, round(time.monotonic() - t0))
+
+    # 3. Odd query parameters on every page that opens: each value for all of the
+    #    page's parameters at once, then each parameter given three times.
+    fuzzed_query: set[str] = set()
+    for (name, role), page in pages.items():
+        endpoint = next(e for e in endpoints if e.name == name)
+        params = sorted(
+            fuzz.query_params_read(endpoint)
+            | fuzz.link_params(paths[name], page.links)
+            | {f.name for form in page.forms if form.method == "get" for f in form.fields}
+            | {fuzz.UNKNOWN_PARAMETER}
+        )
+        again = fuzz.view_key(endpoint) in fuzzed_query
+        values = rng.sample(fuzz.QUERY_ODD, fuzz.QUERY_ODD_AGAIN) if again else fuzz.QUERY_ODD
+        fuzzed_query.add(fuzz.view_key(endpoint))
+        for value in values:
+            query = fuzz.encode_query((p, value) for p in params)
+            with prober.scratch():
+                prober.send(
+                    role, "GET", paths[name], query=query, probe=f"query {params}={fuzz.short(value)}"
+                )
+        if again:
+            continue
+        query = fuzz.encode_query((p, v) for p in params for v in ("1", "x", ""))
+        with prober.scratch():
+            prober.send(role, "GET", paths[name], query=query, probe=f"query {params} each sent three times")
+    stats["query parameters"] = len(fuzzed_query)
+    stats["after queries"] = (prober.count, round(time.monotonic() - t0))
+
+    # 4. Every form a page renders, posted back: plausible, empty, each field odd
+    #    (once per form), every field odd at once, keys twice. A POST with an odd
+    #    date or number that is accepted is followed by the pages that show it.
+    # A form of an existing object goes deeper (its fields hold valid values): the
+    # pages with the most path parameters first, so theirs are fuzzed in full (the
+    # admin's change page before its add page).
+    seen_forms: set[tuple] = set()
+    fully_fuzzed: set[tuple] = set()
+    witness_rounds = 0
+    depth = {e.name: len(e.params) for e in endpoints}
+    for (name, role), page in sorted(pages.items(), key=lambda item: -depth[item[0][0]]):
+        for form in page.forms:
+            if form.method != "post":
+                continue
+            target = fuzz.same_site(paths[name], form.action)
+            if target is None:
+                continue
+            path, query = target
+            shape = tuple(sorted({f.name for f in form.fields}))
+            if (role, path, shape) in seen_forms:
+                continue
+            seen_forms.add((role, path, shape))
+            full = shape not in fully_fuzzed
+            fully_fuzzed.add(shape)
+            for description, kind, data in fuzz.form_payloads(form, today, rng, full=full):
+                probe = f"form of {fuzz.route_of(path)} on {name}: {description}"
+                with prober.scratch():
+                    response = prober.send(role, "POST", path, query=query, data=data, probe=probe)
+                    if (
+                        kind in fuzz.WITNESSED_KINDS
+                        and response.status_code in (301, 302, 303)
+                        and witness_rounds < WITNESS_ROUNDS
+                    ):
+                        witness_rounds += 1
+                        after = f"after {probe}"
+                        location = fuzz.same_site(path, response["Location"])
+                        if location:
+                            prober.send(role, "GET", location[0], query=location[1], probe=after)
+                        for who, page_path in witnesses:
+                            prober.send(who, "GET", page_path, probe=after)
+                if kind == "" and form.htmx:
+                    with prober.scratch():
+                        prober.send(
+                            role, "POST", path, query=query, data=data, probe=f"{probe} (htmx)", htmx=True
+                        )
+    stats["after forms"] = (prober.count, round(time.monotonic() - t0))
+    stats["forms"] = len(seen_forms)
+    stats["forms fuzzed field by field"] = len(fully_fuzzed)
+    stats["accepted odd posts followed"] = witness_rounds
+
+
+def forget_rate_limits() -> None:
+    """Rate limits live in Redis, outside the rolled-back savepoints: each probe starts
+    with none counted, as tests/conftest.py does for each test (only this run's keys)."""
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    keys = list(client.scan_iter(f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
+
+
+@contextmanager
+def quiet(*names: str):
+    """Django logs each 4xx and 5xx with its traceback; the pass records its own."""
+    loggers = [logging.getLogger(name) for name in names]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
+def test_no_request_of_any_role_answers_500(seeded):
+    world = seeded["world"]
+    users = {
+        "mentor": world.mentor,
+        "protege": world.protege,
+        "admin": world.admin,
+        "staff": seeded["staff"],
+        "other_admin": world.other_admin,
+        "outsider": world.outsider,
+    }
+    clients = {"anonymous": Client(raise_request_exception=False)}
+    for role, user in users.items():
+        clients[role] = Client(raise_request_exception=False)
+        clients[role].force_login(user)
+    prober = fuzz.Prober(clients, max_requests=MAX_REQUESTS, seconds=SECONDS, after_post=forget_rate_limits)
+    stats: dict = {}
+    started = time.monotonic()
+    cut = ""
+    try:
+        with quiet("django.request", "django.security"):
+            run(prober, seeded, stats)
+    except fuzz.BudgetSpent as spent:
+        cut = f"The pass was cut short: {spent} after {prober.count} requests; raise the bound or trim the plan."
+    stats |= {"requests": prober.count, "seconds": round(time.monotonic() - started, 1)}
+    print("fuzz pass:", stats)
+    for (method, route), (n, spent) in sorted(prober.timing.items(), key=lambda kv: -kv[1][1])[:10]:
+        print(f"  {spent:6.1f} s in {n:4d} requests: {method} {route}")
+    assert not prober.failures and not cut, "\n".join(filter(None, [cut, fuzz.report(prober.failures)]))
