@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Partnership
 
@@ -20,12 +21,12 @@ from partnerships.models import Partnership
 class Kind(models.TextChoices):
     """What a reminder is about. Each person can stop each kind (``ReminderOptOut``)."""
 
-    CHECK_IN = "check_in", "Check-in reminders before each call"
-    AGREEMENT_PENDING = "agreement_pending", "An agreement waiting for your acceptance"
-    NUDGE = "nudge", "A nudge when no call has been held for a while"
-    RATING = "rating", "Prompts to rate your goals"
-    STALL = "stall", "Partnerships stalling in programs you run"
-    HOMEWORK = "homework", "Homework coming due, and overdue"
+    CHECK_IN = "check_in", _("Check-in reminders before each call")
+    AGREEMENT_PENDING = "agreement_pending", _("An agreement waiting for your acceptance")
+    NUDGE = "nudge", _("A nudge when no call has been held for a while")
+    RATING = "rating", _("Prompts to rate your goals")
+    STALL = "stall", _("Stalled partnerships in programs you run")
+    HOMEWORK = "homework", _("Homework coming due, and overdue")
 
 
 class ReminderQuerySet(models.QuerySet["Reminder"]):
