@@ -3,7 +3,7 @@ import datetime
 import pytest
 
 from partnerships.agreements import agreement_propose
-from reminders.models import Reminder
+from reminders.models import Kind, Reminder
 from reminders.services import reminders_send
 from tests.partnerships.agreement_helpers import agree, terms
 
@@ -37,3 +37,16 @@ def agreed(world):
 def proposal(world):
     """A proposal by the mentor, waiting for the protégé."""
     return agreement_propose(partnership=world.partnership, by=world.mentor, terms=terms())
+
+
+def a_reminder(world, **fields) -> Reminder:
+    """A stall reminder for the world's admin, due and sendable on 1 October 2026; ``fields`` override."""
+    values = {
+        "kind": Kind.STALL,
+        "partnership": world.partnership,
+        "object_key": "stall",
+        "due_at": at(2026, 10, 1),
+        "recipient": world.admin,
+        "send_at": at(2026, 10, 1),
+    } | fields
+    return Reminder.objects.create(**values)

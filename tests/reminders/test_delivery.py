@@ -21,22 +21,10 @@ from reminders import services, tasks
 from reminders.models import Kind, Reminder, ReminderOptOut
 from reminders.services import reminders_scan, reminders_send
 
-from .conftest import at, send
+from .conftest import a_reminder, at, send
 
 NOW = at(2026, 10, 5, 15, 5)
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
-
-
-def a_reminder(world, **fields) -> Reminder:
-    values = {
-        "kind": Kind.STALL,
-        "partnership": world.partnership,
-        "object_key": "stall",
-        "due_at": at(2026, 10, 1),
-        "recipient": world.admin,
-        "send_at": at(2026, 10, 1),
-    } | fields
-    return Reminder.objects.create(**values)
 
 
 def check_ins(world, keys: range) -> list[Reminder]:

@@ -22,7 +22,7 @@ from reminders.services import reminders_scan, reminders_send
 from reminders.timing import QUIET_FROM, at_local, outside_quiet_hours
 from tests.partnerships.agreement_helpers import agree
 
-from .conftest import at, rows, send
+from .conftest import a_reminder, at, rows, send
 
 ZONES = ["Europe/London", "America/New_York", "Australia/Adelaide"]
 # The day each zone's clocks change in 2026, forward (a 23-hour day) and back (25 hours).
@@ -42,18 +42,6 @@ def live_in(zone: str, *people) -> None:
 
 def set_call(world, when: datetime.datetime, zone: str = "Europe/London") -> None:
     Partnership.objects.filter(pk=world.partnership.pk).update(next_call_at=when, next_call_time_zone=zone)
-
-
-def a_reminder(world, **fields) -> Reminder:
-    values = {
-        "kind": Kind.STALL,
-        "partnership": world.partnership,
-        "object_key": "stall",
-        "due_at": at(2026, 10, 1),
-        "recipient": world.admin,
-        "send_at": at(2026, 10, 1),
-    } | fields
-    return Reminder.objects.create(**values)
 
 
 # --- inactive accounts ---------------------------------------------------------
