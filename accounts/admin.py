@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from mentoring.admin import SiteAdminMixin
+
 from .models import User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(SiteAdminMixin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "display_name", "time_zone", "is_staff", "is_active"]
     search_fields = ["email", "display_name"]

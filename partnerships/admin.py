@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from mentoring.admin import SiteModelAdmin
+
 # Agreements, and later call notes and goals, are deliberately not in the site
 # admin: what a pair writes stays between the pair.
 from .models import DraftMatch, Invitation, Participant, Partnership, Program, Topic
@@ -11,7 +13,7 @@ class TopicInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(SiteModelAdmin):
     list_display = ["name", "slug", "starts_on", "ends_on"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["admins"]
@@ -19,7 +21,7 @@ class ProgramAdmin(admin.ModelAdmin):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(SiteModelAdmin):
     list_display = ["user", "program", "role", "status", "capacity"]
     list_filter = ["program", "role", "status"]
     list_select_related = ["user", "program"]
@@ -28,7 +30,7 @@ class ParticipantAdmin(admin.ModelAdmin):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(SiteModelAdmin):
     list_display = ["__str__", "program", "status", "started_on"]
     list_filter = ["program", "status"]
     list_select_related = ["program", "mentor__user", "protege__user"]
@@ -36,7 +38,7 @@ class PartnershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(SiteModelAdmin):
     list_display = [
         "email",
         "name",
@@ -55,7 +57,7 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(DraftMatch)
-class DraftMatchAdmin(admin.ModelAdmin):
+class DraftMatchAdmin(SiteModelAdmin):
     list_display = ["protege", "mentor", "program", "score"]
     list_select_related = ["program", "protege__user", "mentor__user", "protege__program", "mentor__program"]
     raw_id_fields = ["protege", "mentor"]

@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, ngettext
 
+from mentoring.admin import SiteModelAdmin
+
 from .models import Reminder, ReminderOptOut
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(SiteModelAdmin):
     """Failed reminders, and those perhaps sent (unknown), are the ones to look at: filter by state."""
 
     list_display = ["kind", "recipient", "partnership", "due_at", "send_at", "state", "attempts", "sent_at"]
@@ -37,7 +39,7 @@ class ReminderAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReminderOptOut)
-class ReminderOptOutAdmin(admin.ModelAdmin):
+class ReminderOptOutAdmin(SiteModelAdmin):
     list_display = ["user", "kind", "created_at"]
     list_filter = ["kind"]
     raw_id_fields = ["user"]
