@@ -280,9 +280,10 @@ def parse_page(html: str) -> PageParser:
 
 
 def plausible(field: Field, today, *, password: str, ordinal: int = 1) -> str | None:
-    """What a person would send: what the page shows, an empty field left empty
-    unless it is required, a required one filled by its kind (``ordinal`` tells
-    number fields apart, so a target differs from its baseline). None leaves it out."""
+    """What a person would send: what the page shows; an empty field left empty
+    unless it is required or a text box; those filled by their kind (``ordinal``
+    tells number fields apart, so a target differs from its baseline). None
+    leaves the field out."""
     if field.tag == "select":
         options = field.options
         chosen = [o for o in options if o["selected"]]
@@ -297,8 +298,8 @@ def plausible(field: Field, today, *, password: str, ordinal: int = 1) -> str | 
         return (field.value or "on") if field.checked else None
     if field.type in ("submit", "button", "image", "reset", "file"):
         return None
-    if field.value or "required" not in field.attrs:
-        return field.value
+    if field.value or ("required" not in field.attrs and field.tag != "textarea"):
+        return field.value  # a box of prose is written in even when optional
     soon = today + datetime.timedelta(days=14)
     kind = field.kind
     if kind == "date":
