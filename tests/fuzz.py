@@ -10,7 +10,6 @@ the pass stops at a request cap or a time budget and says so."""
 import dataclasses
 import datetime
 import inspect
-import random
 import re
 import time
 import traceback
@@ -58,8 +57,8 @@ UNKNOWN_PARAMETER = "zz"
 MARKUP = '<a href="javascript:alert(1)">x</a><meta http-equiv="refresh" content="0;url=https://x.example">'
 LONG_TEXT = "x" * 200_000
 # Form values are raw text (the client encodes them): what each field gets in
-# turn, by its kind, besides the empty value. 5,000 characters pass every column's
-# length; 200,000 go into every field at once (below).
+# turn, by its kind, besides the empty value. 5,000 characters are longer than any
+# column; 200,000 go into every field at once (below).
 FORM_ODD = {
     "text": ["x" * 5000, "a\x00b"],
     "date": ["9999-12-31", "0001-01-01", "31/12/9999"],
@@ -369,7 +368,6 @@ class Prober:
         self.seconds = seconds
         self.count = 0
         self.failures: list[Failure] = []
-        self.rng = random.Random(0)
         self.timing: dict[tuple, tuple[int, float]] = {}
 
     @contextmanager
@@ -387,7 +385,7 @@ class Prober:
                 client.cookies = cookies[role]
 
     def send(self, role, method, path, *, query="", data=None, probe="", htmx=False):
-        """One request; its response (or None when the budget is spent: BudgetSpent)."""
+        """One request as ``role``; its response. Raises BudgetSpent past the cap or the time budget."""
         if self.count >= self.max_requests:
             raise BudgetSpent(f"the request cap of {self.max_requests} was reached")
         if time.monotonic() > self.deadline:
@@ -461,9 +459,7 @@ def report(failures: list[Failure]) -> str:
     return "\n".join(lines)
 
 
-def form_payloads(
-    form: Form, today, rng: random.Random, *, full: bool, password: str
-) -> Iterable[tuple[str, str, dict]]:
+def form_payloads(form: Form, today, *, full: bool, password: str) -> Iterable[tuple[str, str, dict]]:
     """(probe description, odd kind, data) for one form: the plausible submission;
     when ``full`` (the first time these fields are met) also each field odd or
     empty in turn, every field odd at once and keys sent twice. The odd kind is
@@ -561,10 +557,16 @@ def reads_htmx(endpoint: Endpoint) -> bool:
     return "request.htmx" in _view_source(endpoint)
 
 
-def route_of(path: str) -> str:
+def match_of(path: str):
+    """The resolver's match for a path, or None."""
     from django.urls import Resolver404, resolve
 
     try:
-        return resolve(path).route
+        return resolve(path)
     except (Resolver404, ValueError, UnicodeError):
-        return "(unresolved)"
+        return None
+
+
+def route_of(path: str) -> str:
+    match = match_of(path)
+    return match.route if match else "(unresolved)"

@@ -224,8 +224,15 @@ def run(prober: fuzz.Prober, seeded, stats: dict) -> None:
     stats["pages open"] = len(pages)
     stats["after pages"] = (prober.count, round(time.monotonic() - t0))
 
-    # 2. Odd path parameters, as the first role the page opens for (and signed out
-    #    where it opens signed out: tokens), the others real.
+    # 2. Odd path parameters, the others real: as the first role the page opens for,
+    #    or for an action (POST only) as the first role shown a form that posts to it;
+    #    and signed out where it opens signed out (tokens).
+    posts_to: dict[str, str] = {}
+    for (name, role), page in pages.items():
+        for form in page.forms:
+            target = fuzz.same_site(paths[name], form.action) if form.method == "post" else None
+            if target and (match := fuzz.match_of(target[0])):
+                posts_to.setdefault(match.view_name, role)
     fuzzed_path: set[tuple] = set()
     for endpoint in endpoints:
         if not endpoint.params:
@@ -233,6 +240,8 @@ def run(prober: fuzz.Prober, seeded, stats: dict) -> None:
         tried = [r for r in ROLES if (endpoint.name, r) in status]
         chosen = next((r for r in tried if status[endpoint.name, r] < 300), None)
         method = "GET"
+        if chosen is None and endpoint.name in posts_to:
+            chosen, method = posts_to[endpoint.name], "POST"
         if chosen is None:
             chosen = next((r for r in tried if status[endpoint.name, r] == 405), None)
             method = "POST" if chosen else "GET"
@@ -311,7 +320,7 @@ def run(prober: fuzz.Prober, seeded, stats: dict) -> None:
             seen_forms.add((role, path, shape))
             full = shape not in fully_fuzzed
             fully_fuzzed.add(shape)
-            for description, kind, data in fuzz.form_payloads(form, today, rng, full=full, password=PASSWORD):
+            for description, kind, data in fuzz.form_payloads(form, today, full=full, password=PASSWORD):
                 probe = f"form of {fuzz.route_of(path)} on {name}: {description}"
                 with prober.scratch():
                     response = prober.send(role, "POST", path, query=query, data=data, probe=probe)
