@@ -7,6 +7,9 @@
 - ``RequireMfaSetupMiddleware``: a person who must use a second factor and has
   none set up is sent to set up TOTP before anything else.
 - ``ViewerTimeZoneMiddleware``: every page is rendered in the viewer's time zone.
+- ``FormActionPagesMiddleware``: an address that only takes a form (a POST)
+  answers a GET with a page that says so and links to where the form is, and
+  signing in never lands on such an address.
 
 The sign-in stamps these middlewares read are written by
 ``accounts.security.stamp_session`` when a person signs in.
@@ -21,9 +24,10 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME, logout
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import resolve_url
-from django.urls import reverse
+from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
@@ -179,3 +183,70 @@ class ViewerTimeZoneMiddleware:
         if response.streaming and not response.is_async:
             response.streaming_content = _in_zone(response.streaming_content, zone)
         return response
+
+
+def form_page_url(path: str) -> str:
+    """The page a form posting to ``path`` belongs to, as a path: the
+    partnership's home when the address names a partnership
+    (``partnership_id``), else the home page."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return reverse("home")
+    partnership_id = match.kwargs.get("partnership_id")
+    if partnership_id is not None:
+        return reverse("partnerships:partnership_home", args=[partnership_id])
+    return reverse("home")
+
+
+class FormActionPagesMiddleware:
+    """A view that takes only a form (``require_POST``, ``require_http_methods``)
+    answers any other method with an empty 405, which a browser shows as
+    "This page isn't working". People GET such addresses in ordinary use: by
+    pressing Enter in the address bar after a rejected form, or by signing in
+    with the ``next`` that a sign-in demanded by a form's POST carries. So,
+    once for every view:
+
+    - a 405 to a GET or HEAD (not htmx) gets a page (templates/405.html) that
+      says the address only takes a form and links to the page the form
+      belongs to (``form_page_url``); the status and its ``Allow`` stay, as
+      RFC 9110 §15.5.6 asks;
+    - a POST by a signed-out person that is sent to sign in carries, as
+      ``next``, the page the form belongs to instead of the form's address.
+    """
+
+    def __init__(self, get_response: GetResponse):
+        self.get_response = get_response
+
+    def __call__(self, request: HtmxHttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and request.method in ("GET", "HEAD")
+            and not getattr(request, "htmx", False)
+        ):
+            return self._explained(request, response)
+        if request.method == "POST" and response.status_code in (301, 302, 303):
+            self._sign_in_lands_on_the_form_page(request, response)
+        return response
+
+    @staticmethod
+    def _explained(request: HtmxHttpRequest, refused: HttpResponse) -> HttpResponse:
+        back_url = form_page_url(request.path_info)
+        context = {"back_url": back_url, "back_is_home": back_url == reverse("home")}
+        page = HttpResponse(render_to_string("405.html", context, request=request), status=405)
+        if "Allow" in refused:
+            page["Allow"] = refused["Allow"]
+        return page
+
+    @staticmethod
+    def _sign_in_lands_on_the_form_page(request: HtmxHttpRequest, response: HttpResponse) -> None:
+        login_url = resolve_url(settings.LOGIN_URL)
+        location, _sep, query = response["Location"].partition("?")
+        if location != login_url or not query:
+            return
+        params = QueryDict(query, mutable=True)
+        if params.get(REDIRECT_FIELD_NAME) != request.get_full_path():
+            return
+        params[REDIRECT_FIELD_NAME] = form_page_url(request.path_info)
+        response["Location"] = f"{login_url}?{params.urlencode(safe='/')}"

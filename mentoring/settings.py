@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "mentoring.middleware.SessionLifetimeMiddleware",
     "mentoring.middleware.RequireMfaSetupMiddleware",
     "mentoring.middleware.ViewerTimeZoneMiddleware",
+    "mentoring.middleware.FormActionPagesMiddleware",
 ]
 
 ROOT_URLCONF = "mentoring.urls"
