@@ -4,8 +4,9 @@ Calendar, Outlook and Apple Calendar subscribe to by a private link.
 The feed holds, for every current partnership of the person, in the person's
 time zone, each with the call's structure:
 
-* the calls of the last ``PAST_CALLS_KEPT`` (six weeks) as the call log has them,
-  and the call the pair set, from before it starts until six weeks after it
+* the calls of the last ``PAST_CALLS_KEPT`` (six weeks) as the call log has them
+  (a held call described by its own length; a missed one cancelled, see
+  ``_event``), and the call the pair set, from before it starts until six weeks after it
   ends (confirmed): a call in progress or just held must not vanish, or
   subscribed calendars delete it;
 * the calls their agreement expects after the latest of the set call and the
@@ -15,7 +16,8 @@ time zone, each with the call's structure:
 
 A call keeps its UID from one refresh to the next (one per pair per day), so
 calendars update it in place; a logged call keeps the UID it had as the set
-call."""
+call. Each VTIMEZONE block covers every event of the feed, so a client that
+reads the block instead of its own zone database places each call right."""
 
 import datetime
 import zoneinfo
@@ -62,13 +64,19 @@ def _zone(name: str) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo("UTC")
 
 
-def _description(partnership: Partnership, agreement: Agreement | None, *, is_set: bool, link: str) -> str:
+def _description(partnership: Partnership, agreement: Agreement | None, call: "_Call", *, link: str) -> str:
+    """What the event says: a logged call its own length (held) or that it was
+    missed; a set or expected call the structure of the agreement in force."""
     lines = []
-    if not is_set:
+    if call.kind == HELD:
+        lines.append(f"Held: {call.minutes} minutes.")
+    elif call.kind == MISSED:
+        lines.append("Missed: this call did not take place.")
+    elif call.kind == EXPECTED:
         lines.append(
             "Expected from your agreement; the time is not set yet. Set it on your partnership page."
         )
-    if agreement is not None:
+    if agreement is not None and call.kind in (SET, EXPECTED):
         lines.append(f"{agreement.call_minutes} minutes, {agreement.get_method_display().lower()}:")
         lines += [f"- {minutes} min: {label}" for label, minutes in agreement.time_boxes]
         owner = "the protégé" if agreement.agenda_owner == "protege" else "the mentor"
@@ -77,7 +85,16 @@ def _description(partnership: Partnership, agreement: Agreement | None, *, is_se
     return "\n".join(lines)
 
 
-def _event(*, uid, start, minutes, summary, description, url, confirmed, stamp, tz) -> icalendar.Event:
+# What a call in the feed is: logged (held or missed), set by the pair, or expected from their agreement.
+HELD, MISSED, SET, EXPECTED = "held", "missed", "set", "expected"
+# RFC 5545 §3.8.1.11: a missed call did not take place, so it is CANCELLED (not
+# CONFIRMED); it stays in the feed under its UID, so a calendar that showed it
+# as set marks it off instead of keeping a call that never happened.
+STATUS = {HELD: "CONFIRMED", SET: "CONFIRMED", MISSED: "CANCELLED", EXPECTED: "TENTATIVE"}
+SUMMARY_SUFFIX = {HELD: "", SET: "", MISSED: " (missed)", EXPECTED: " (expected)"}
+
+
+def _event(*, uid, start, minutes, summary, description, url, kind, stamp, tz) -> icalendar.Event:
     event = icalendar.Event()
     event.add("uid", uid)
     event.add("dtstamp", stamp)
@@ -86,8 +103,8 @@ def _event(*, uid, start, minutes, summary, description, url, confirmed, stamp, 
     event.add("summary", summary)
     event.add("description", description)
     event.add("url", url)
-    event.add("status", "CONFIRMED" if confirmed else "TENTATIVE")
-    event.add("transp", "OPAQUE" if confirmed else "TRANSPARENT")
+    event.add("status", STATUS[kind])
+    event.add("transp", "OPAQUE" if STATUS[kind] == "CONFIRMED" else "TRANSPARENT")
     return event
 
 
@@ -101,7 +118,7 @@ def _uid(partnership: Partnership, start: datetime.datetime) -> str:
 class _Call:
     start: datetime.datetime
     minutes: int
-    confirmed: bool
+    kind: str  # HELD, MISSED, SET or EXPECTED
 
     @property
     def end(self) -> datetime.datetime:
@@ -113,14 +130,14 @@ def _calls(partnership: Partnership, agreement: Agreement | None, *, now: dateti
     minutes = agreement.call_minutes if agreement else partnership.program.default_call_minutes
     kept_since = now - PAST_CALLS_KEPT
     logged = [
-        _Call(session.starts_at, session.minutes, True)
+        _Call(session.starts_at, session.minutes, MISSED if session.status == MISSED else HELD)
         for session in getattr(partnership, "recent_calls", [])
         if session.starts_at + datetime.timedelta(minutes=session.minutes) > kept_since
     ]
     calls = list(logged)
     set_at = partnership.next_call_at
     if set_at is not None and set_at + datetime.timedelta(minutes=minutes) > kept_since:
-        calls.append(_Call(set_at, minutes, True))
+        calls.append(_Call(set_at, minutes, SET))
     anchor = max([t for t in (set_at, partnership.last_call_at) if t is not None], default=None)
     if agreement is not None and anchor is not None:
         until = now + HORIZON
@@ -128,7 +145,7 @@ def _calls(partnership: Partnership, agreement: Agreement | None, *, now: dateti
             until = min(until, datetime.datetime.combine(end, datetime.time.max, tzinfo=datetime.UTC))
         in_progress = now - datetime.timedelta(minutes=minutes)  # an expected call stays until it ends
         calls += [
-            _Call(at, minutes, False)
+            _Call(at, minutes, EXPECTED)
             for at in schedule.upcoming(
                 schedule.Rhythm.of(agreement),
                 anchor,
@@ -160,27 +177,31 @@ def calendar_for(user, partnerships: list[Partnership], *, now: datetime.datetim
     cal.add("x-wr-calname", "Mentoring calls")
     cal.add("x-wr-timezone", tz.key)
     site = settings.SITE_URL.rstrip("/")
+    starts, ends = [now - PAST_CALLS_KEPT], [now + HORIZON]
     for partnership in partnerships:
         agreement = partnership.in_force
         other = partnership.protege if partnership.mentor.user_id == user.pk else partnership.mentor
         link = site + reverse("partnerships:partnership_home", args=[partnership.pk])
         summary = f"Mentoring call with {other.user.name}"
         for call in _calls(partnership, agreement, now=now):
+            starts.append(call.start)
+            ends.append(call.end)
             cal.add_component(
                 _event(
                     uid=_uid(partnership, call.start),
                     start=call.start,
                     minutes=call.minutes,
-                    summary=summary if call.confirmed else f"{summary} (expected)",
-                    description=_description(partnership, agreement, is_set=call.confirmed, link=link),
+                    summary=summary + SUMMARY_SUFFIX[call.kind],
+                    description=_description(partnership, agreement, call, link=link),
                     url=link,
-                    confirmed=call.confirmed,
+                    kind=call.kind,
                     stamp=partnership.updated_at,
                     tz=tz,
                 )
             )
+    # From a day before the first event to a day after the last (a set call may be far ahead), whatever the zone.
     cal.add_missing_timezones(
-        first_date=(now - PAST_CALLS_KEPT - datetime.timedelta(days=1)).date(),
-        last_date=(now + HORIZON * 2).date(),
+        first_date=(min(starts) - datetime.timedelta(days=1)).date(),
+        last_date=(max(ends) + datetime.timedelta(days=1)).date(),
     )
     return cal.to_ical()

@@ -247,7 +247,7 @@ def calendar_of(token: str, *, now: datetime.datetime | None = None) -> tuple:
         queryset=Session.objects.logged()
         .exclude(status=Session.Status.CANCELLED)
         .filter(starts_at__gte=now - PAST_CALLS_KEPT - datetime.timedelta(days=1), starts_at__lte=now)
-        .only("partnership_id", "starts_at", "minutes")
+        .only("partnership_id", "starts_at", "minutes", "status")
         .order_by("starts_at"),
         to_attr="recent_calls",
     )

@@ -286,3 +286,89 @@ def test_the_live_feed_keeps_a_call_that_started_ten_minutes_ago(client, world):
     assert first.start == started.replace(microsecond=0)
     assert str(first["STATUS"]) == "CONFIRMED"
     assert len(expected) == 3 and expected[0].start > first.start
+
+
+# --- The feed's own time zone definition, missed calls, a logged call's length (review) ---
+
+
+def test_the_time_zone_block_covers_a_set_call_a_year_ahead(world):
+    """A client that reads the feed's VTIMEZONE (not its own zone database)
+    places a New York call a year ahead at the right instant: standard time,
+    UTC−5, in late November."""
+    from partnerships.calendar import calendar_for
+    from partnerships.selectors import calendar_of
+
+    new_york = zoneinfo.ZoneInfo("America/New_York")
+    world.protege.time_zone = "America/New_York"
+    world.protege.save()
+    agree(world.partnership, cadence="weekly")
+    now = datetime.datetime(2026, 11, 30, 12, tzinfo=datetime.UTC)
+    set_at = datetime.datetime(2027, 11, 29, 10, tzinfo=new_york)
+    Partnership.objects.filter(pk=world.partnership.pk).update(
+        next_call_at=set_at, next_call_time_zone="America/New_York", planned_end_on=datetime.date(2028, 6, 1)
+    )
+    user, partnerships = calendar_of(calendar_feed_reset(user=world.protege).token, now=now)
+    cal = icalendar.Calendar.from_ical(calendar_for(user, partnerships, now=now))
+    [block] = cal.timezones
+    embedded = block.to_tz()
+    assert cal.events  # the set call, then the ones expected after it
+    for event in cal.events:
+        wall_clock = event["DTSTART"].dt.replace(tzinfo=None)
+        assert wall_clock.replace(tzinfo=embedded) == event.start  # the same instant either way
+    first = cal.events[0]
+    assert first.start == set_at
+    assert first["DTSTART"].dt.replace(tzinfo=None).replace(
+        tzinfo=embedded
+    ).utcoffset() == datetime.timedelta(hours=-5)
+    # And a summer call of the same year reads as daylight time, UTC−4, from the same block.
+    assert datetime.datetime(2027, 7, 1, 10, tzinfo=embedded).utcoffset() == datetime.timedelta(hours=-4)
+
+
+def test_a_missed_call_is_cancelled_not_confirmed_and_a_held_one_says_its_own_length(world, weekly_set_call):
+    from tests.sessions_log.factories import SessionFactory
+
+    held_at = SET_CALL - datetime.timedelta(weeks=2)
+    missed_at = SET_CALL - datetime.timedelta(weeks=1)
+    SessionFactory(partnership=world.partnership, starts_at=held_at, minutes=45)
+    SessionFactory(partnership=world.partnership, starts_at=missed_at, status="missed")
+    events = events_at(weekly_set_call, SET_CALL - datetime.timedelta(days=1))
+    by_start = {e.start.astimezone(LONDON): e for e in events}
+    held, missed = by_start[held_at], by_start[missed_at]
+
+    assert str(held["STATUS"]) == "CONFIRMED"
+    assert held.end - held.start == datetime.timedelta(minutes=45)
+    assert "Held: 45 minutes." in str(held["DESCRIPTION"])
+    assert "30 minutes" not in str(held["DESCRIPTION"])  # today's agreement is not this call's length
+
+    assert str(missed["STATUS"]) == "CANCELLED"
+    assert str(missed["SUMMARY"]).endswith("(missed)")
+    assert "Missed: this call did not take place." in str(missed["DESCRIPTION"])
+    assert str(missed["TRANSP"]) == "TRANSPARENT"
+
+    # The set call still carries the agreement's structure.
+    assert "30 minutes, video" in str(by_start[SET_CALL]["DESCRIPTION"])
+
+
+def test_every_event_of_every_kind_lies_inside_the_time_zone_block(world, weekly_set_call):
+    """Walks every event (held, missed, set, expected) of a feed in a zone with
+    clock changes: each wall-clock time read through the embedded block is the
+    event's instant."""
+    from tests.sessions_log.factories import SessionFactory
+
+    world.mentor.time_zone = "America/New_York"
+    world.mentor.save()
+    SessionFactory(partnership=world.partnership, starts_at=SET_CALL - datetime.timedelta(weeks=2))
+    SessionFactory(
+        partnership=world.partnership, starts_at=SET_CALL - datetime.timedelta(weeks=1), status="missed"
+    )
+    from partnerships.calendar import calendar_for
+    from partnerships.selectors import calendar_of
+
+    now = SET_CALL - datetime.timedelta(days=1)
+    user, partnerships = calendar_of(weekly_set_call, now=now)
+    cal = icalendar.Calendar.from_ical(calendar_for(user, partnerships, now=now))
+    embedded = cal.timezones[0].to_tz()
+    assert {str(e["STATUS"]) for e in cal.events} == {"CONFIRMED", "CANCELLED", "TENTATIVE"}
+    for event in cal.events:
+        for name in ("DTSTART", "DTEND"):
+            assert event[name].dt.replace(tzinfo=None).replace(tzinfo=embedded) == event[name].dt
