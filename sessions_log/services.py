@@ -164,7 +164,8 @@ def session_log(
 @transaction.atomic
 def homework_mark_done(*, homework: Homework, by, reflection: str) -> Homework:
     """The protégé marks an open item done, with a short reflection on what
-    they took from it. Marking it twice (two tabs) marks it once."""
+    they took from it. Marking it twice (two tabs) marks it once: the second
+    is refused with code ``"not_open"`` (the views answer it with a message)."""
     partnership = homework.partnership
     _require(partnership, by, Participant.Role.PROTEGE, "mark homework done")
     _locked(partnership)
@@ -177,7 +178,7 @@ def homework_mark_done(*, homework: Homework, by, reflection: str) -> Homework:
         status=Homework.Status.DONE, reflection=reflection, done_at=timezone.now(), updated_at=timezone.now()
     )
     if not updated:
-        raise ValidationError("This homework is no longer open.")
+        raise ValidationError("This homework is no longer open.", code="not_open")
     health.refresh_pair(partnership)
     homework.refresh_from_db()
     return homework
@@ -210,7 +211,8 @@ def agenda_item_pull(*, item: AgendaItem, by) -> AgendaItem:
 
 @transaction.atomic
 def call_feedback_give(*, session: Session, by, rating: int, comment: str = "") -> CallFeedback:
-    """The protégé rates how valuable a held call was, 1–5, once."""
+    """The protégé rates how valuable a held call was, 1–5, once: a second
+    rating is refused with code ``"already_rated"`` (the first stands)."""
     _require(session.partnership, by, Participant.Role.PROTEGE, "rate a call")
     if session.is_draft or session.status != Session.Status.HELD:
         raise ValidationError("Only a call that was held can be rated.")
@@ -220,7 +222,7 @@ def call_feedback_give(*, session: Session, by, rating: int, comment: str = "") 
         with transaction.atomic():
             feedback.save()
     except IntegrityError as exc:
-        raise ValidationError("You have already rated this call.") from exc
+        raise ValidationError("You have already rated this call.", code="already_rated") from exc
     return feedback
 
 

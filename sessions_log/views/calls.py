@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from mentoring.http import HtmxHttpRequest
@@ -230,6 +231,13 @@ def call_page(request: HtmxHttpRequest, partnership_id: int, agenda_form=None) -
     )
 
 
+def _already_rated(
+    request: HtmxHttpRequest, partnership: Partnership, session: Session
+) -> HttpResponseRedirect:
+    messages.info(request, gettext("You already rated this call."))
+    return redirect_to("call_log", partnership, f"#call-{session.pk}")
+
+
 @login_required
 @require_POST
 def feedback(request: HtmxHttpRequest, partnership_id: int, session_id: int):
@@ -237,6 +245,8 @@ def feedback(request: HtmxHttpRequest, partnership_id: int, session_id: int):
     partnership = _pair(request, partnership_id)
     require_role(partnership, request.user, PROTEGE)
     session = get_object_or_404(Session.objects.logged().filter(partnership=partnership), pk=session_id)
+    if hasattr(session, "feedback"):  # a second submit (Back, another tab): say so, keep the first
+        return _already_rated(request, partnership, session)
     form = CallFeedbackForm(request.POST, prefix=f"call-{session.pk}")
     if form.is_valid():
         try:
@@ -247,6 +257,8 @@ def feedback(request: HtmxHttpRequest, partnership_id: int, session_id: int):
                 comment=form.cleaned_data["comment"],
             )
         except ValidationError as error:
+            if error.code == "already_rated":
+                return _already_rated(request, partnership, session)
             apply_errors(form, error)
         else:
             messages.success(

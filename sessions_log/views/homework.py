@@ -5,8 +5,10 @@ for the mentor), adding to the agenda is either side's."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from mentoring.http import HtmxHttpRequest
@@ -38,6 +40,14 @@ def homework(request: HtmxHttpRequest, partnership_id: int) -> TemplateResponse:
     return _homework(request, _pair(request, partnership_id))
 
 
+def _not_open(request: HtmxHttpRequest, partnership, item: Homework) -> HttpResponseRedirect:
+    if item.status == Homework.Status.DONE:
+        messages.info(request, gettext("Already marked done."))
+    else:
+        messages.info(request, gettext("This homework is no longer open: it was recapped at a call."))
+    return redirect_to("homework", partnership, "#done")
+
+
 @login_required
 @require_POST
 def homework_done(request: HtmxHttpRequest, partnership_id: int, homework_id: int):
@@ -47,6 +57,8 @@ def homework_done(request: HtmxHttpRequest, partnership_id: int, homework_id: in
     item = get_object_or_404(
         Homework.objects.filter(partnership=partnership, session__is_draft=False), pk=homework_id
     )
+    if item.status != Homework.Status.OPEN:  # a second submit (Back, another tab): say so, keep the first
+        return _not_open(request, partnership, item)
     form = HomeworkDoneForm(request.POST, prefix=f"homework-{item.pk}")
     if form.is_valid():
         try:
@@ -54,6 +66,9 @@ def homework_done(request: HtmxHttpRequest, partnership_id: int, homework_id: in
                 homework=item, by=request.user, reflection=form.cleaned_data["reflection"]
             )
         except ValidationError as error:
+            if error.code == "not_open":
+                item.refresh_from_db(fields=["status"])
+                return _not_open(request, partnership, item)
             apply_errors(form, error)
         else:
             messages.success(
