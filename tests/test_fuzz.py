@@ -222,6 +222,12 @@ def run(prober: fuzz.Prober, seeded, stats: dict) -> None:
                     with prober.scratch():
                         prober.send(role, "GET", path, probe="the page as htmx asks for it", htmx=True)
     stats["pages open"] = len(pages)
+    # What no role reached with real values: a seed gone stale shows up here.
+    stats["patterns no role reached"] = sorted(
+        e.route
+        for e in endpoints
+        if all(code in (302, 404) for (n, _), code in status.items() if n == e.name)
+    )
     stats["after pages"] = (prober.count, round(time.monotonic() - t0))
 
     # 2. Odd path parameters, the others real: as the first role the page opens for,
