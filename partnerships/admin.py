@@ -1,9 +1,11 @@
+from django import forms
 from django.contrib import admin
 
 from mentoring.admin import SiteModelAdmin
 
 # Agreements, and later call notes and goals, are deliberately not in the site
 # admin: what a pair writes stays between the pair.
+from .forms import MatchingSettingsForm
 from .models import DraftMatch, Invitation, Participant, Partnership, Program, Topic
 
 
@@ -12,8 +14,22 @@ class TopicInline(admin.TabularInline):
     extra = 1
 
 
+class ProgramAdminForm(forms.ModelForm):
+    class Meta:
+        model = Program
+        fields = "__all__"  # noqa: DJ007 - the site admin edits every field of a program
+
+    def clean_match_weights(self):
+        """The same rule as the matching board's weights form (one rule, two doors)."""
+        weights = self.cleaned_data["match_weights"]
+        if errors := MatchingSettingsForm.stored_weights_errors(weights):
+            raise forms.ValidationError(errors)
+        return weights
+
+
 @admin.register(Program)
 class ProgramAdmin(SiteModelAdmin):
+    form = ProgramAdminForm
     list_display = ["name", "slug", "starts_on", "ends_on"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["admins"]

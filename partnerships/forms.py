@@ -4,6 +4,7 @@ from django import forms
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from mentoring.bounds import (
     BoundedDateField,
@@ -15,6 +16,7 @@ from mentoring.bounds import (
 )
 
 from .invitations import normalise_email
+from .matching import Weights
 from .models import Agreement, Cadence, Method, Participant, Partnership
 
 
@@ -84,6 +86,38 @@ class MatchingSettingsForm(forms.Form):
             for name, value in self.cleaned_data.items()
             if name.startswith("weight_")
         }
+
+    @classmethod
+    def stored_weights_errors(cls, stored: object) -> list[str]:
+        """What is wrong with weights as stored in ``Program.match_weights``, judged by
+        this form's own fields and rule, so the site admin and the matching board
+        accept exactly what the board's settings form accepts.
+
+        ``stored``: a JSON object of criterion name (the keys of ``CRITERIA``) to a
+        whole number 0–100; a missing criterion keeps its default
+        (``matching.Weights``), ``{}`` means all defaults. Returns one message per
+        problem, ``[]`` when the value is fine."""
+        if not isinstance(stored, dict):
+            return [
+                gettext('Give the weights as an object, e.g. {"topics": 45, "methods": 15}; use %(names)s.')
+                % {"names": ", ".join(CRITERIA)}
+            ]
+        unknown = sorted(str(name) for name in stored if name not in CRITERIA)
+        if unknown:
+            return [
+                gettext("Unknown criteria: %(unknown)s; use %(names)s.")
+                % {"unknown": ", ".join(unknown), "names": ", ".join(CRITERIA)}
+            ]
+        weights = {**Weights().to_dict(), **stored}
+        form = cls({"min_score": 0, **{f"weight_{name}": value for name, value in weights.items()}})
+        if form.is_valid():
+            return []
+        return [
+            f"{field.removeprefix('weight_')}: {message}" if field in form.fields else message
+            for field, messages in form.errors.items()
+            for message in messages
+        ]
+
 
 
 class ParticipantProfileForm(forms.ModelForm):

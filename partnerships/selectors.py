@@ -4,6 +4,7 @@ runs; none grows with the size of the program."""
 import datetime
 import decimal
 import functools
+import logging
 import re
 
 from django.core.paginator import Page, Paginator
@@ -31,6 +32,7 @@ from sessions_log.models import CallFeedback, Session
 from . import health, matching, schedule
 from .agreements import TERMS, schedule_zone
 from .calendar import PAST_CALLS_KEPT
+from .forms import MatchingSettingsForm
 from .models import (
     Agreement,
     CalendarFeed,
@@ -42,6 +44,8 @@ from .models import (
     Partnership,
     Program,
 )
+
+logger = logging.getLogger(__name__)
 
 CURRENT = [Partnership.Status.PROPOSED, Partnership.Status.ACTIVE]
 PAGE_SIZE = 25
@@ -368,7 +372,20 @@ def protege_profile(participant: Participant) -> matching.ProtegeProfile:
 
 
 def weights_of(program: Program) -> matching.Weights:
-    return matching.Weights.from_dict(program.match_weights or {})
+    """The program's matching weights. A stored value the weights form would refuse
+    (``MatchingSettingsForm.stored_weights_errors``: written past the forms, e.g. by
+    hand in the database) gives the default weights and a warning in the log, so no
+    stored value can break the board or a proposal."""
+    stored = program.match_weights or {}
+    if errors := MatchingSettingsForm.stored_weights_errors(stored):
+        logger.warning(
+            "Program %s has unusable matching weights %r (%s); using the defaults.",
+            program.pk,
+            stored,
+            "; ".join(errors),
+        )
+        return matching.Weights()
+    return matching.Weights.from_dict(stored)
 
 
 def matching_profiles(*, program: Program) -> tuple[list, list]:
