@@ -10,6 +10,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from . import health
 from .access import role_of
@@ -93,7 +94,9 @@ def agreement_propose(*, partnership: Partnership, by, terms: dict, change_note:
     """Proposes a version of the agreement; proposing counts as accepting it
     from the proposer's side. A proposal still waiting for acceptance is set
     aside (it stays readable, never erased). Refused when nothing differs from
-    the version in force. ``by`` must be the mentor or the protégé."""
+    the version in force, and with code ``"already_pending"`` when nothing
+    differs from the proposal waiting (a resubmitted form: the views send the
+    person to it). ``by`` must be the mentor or the protégé."""
     role = side_of(partnership, by)
     _locked(partnership)
     versions = list(partnership.agreements.select_for_update().order_by("-version"))
@@ -103,6 +106,11 @@ def agreement_propose(*, partnership: Partnership, by, terms: dict, change_note:
         terms["every_weeks"] = None
     if in_force is not None and terms_of(in_force) == terms:
         raise ValidationError("Nothing changed from the agreement in force. Change a term to propose it.")
+    pending = next((v for v in versions if v.status == Agreement.Status.PROPOSED), None)
+    if pending is not None and terms_of(pending) == terms:
+        raise ValidationError(
+            gettext("This version is already waiting for acceptance."), code="already_pending"
+        )
 
     now = timezone.now()
     Agreement.objects.filter(partnership=partnership, status=Agreement.Status.PROPOSED).update(

@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.http import HtmxHttpRequest
+from mentoring.resubmission import saved_once
 from partnerships.access import get_partnership_for
 from partnerships.models import Partnership
 
@@ -26,7 +27,7 @@ def goals_page(
         for section in context["sections"]:
             for trend in section.goals:
                 trend.milestone_form = (milestone_forms or {}).get(trend.goal.pk) or MilestoneForm(
-                    prefix=f"m{trend.goal.pk}"
+                    prefix=f"m{trend.goal.pk}", goal=trend.goal
                 )
     return TemplateResponse(request, "goals/goals.html", context)
 
@@ -44,6 +45,7 @@ def _form_page(request: HtmxHttpRequest, partnership: Partnership, form, **conte
 
 
 @login_required
+@saved_once
 def goal_new(request: HtmxHttpRequest, partnership_id: int):
     partnership = protege_partnership(request, partnership_id)
     category = request.GET.get("category")
@@ -73,6 +75,7 @@ def goal_new(request: HtmxHttpRequest, partnership_id: int):
 
 
 @login_required
+@saved_once
 def goal_advance(request: HtmxHttpRequest, partnership_id: int, goal_id: int):
     partnership = protege_partnership(request, partnership_id)
     earlier = goal_of(partnership, goal_id)

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from mentoring.http import HtmxHttpRequest
+from mentoring.resubmission import saved_once
 
 from .. import services
 from ..forms import MilestoneForm
@@ -37,11 +38,12 @@ def _steps(
 
 @login_required
 @require_POST
+@saved_once
 def milestone_add(request: HtmxHttpRequest, partnership_id: int, goal_id: int):
     partnership = protege_partnership(request, partnership_id)
     goal = get_object_or_404(Goal.objects.filter(partnership=partnership).active(), pk=goal_id)
     goal.partnership = partnership
-    form = MilestoneForm(request.POST, prefix=f"m{goal.pk}")
+    form = MilestoneForm(request.POST, prefix=f"m{goal.pk}", goal=goal)
     if form.is_valid():
         try:
             milestone = services.milestone_add(goal=goal, by=request.user, **form.cleaned_data)
@@ -50,7 +52,9 @@ def milestone_add(request: HtmxHttpRequest, partnership_id: int, goal_id: int):
         else:
             notice = f"Added the step “{milestone.title}”, due {milestone.due_on:%-d %b %Y}."
             if request.htmx:
-                return _steps(request, goal, MilestoneForm(prefix=f"m{goal.pk}"), notice, keep_open=True)
+                response = _steps(request, goal, MilestoneForm(prefix=f"m{goal.pk}"), notice, keep_open=True)
+                response.saved_to = back_to_goals(partnership, goal)["Location"]  # where a repeat is sent
+                return response
             messages.success(request, notice)
             return back_to_goals(partnership, goal)
     if request.htmx:

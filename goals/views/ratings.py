@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 
 from mentoring.http import HtmxHttpRequest
+from mentoring.resubmission import saved_once
 
 from .. import selectors, services
 from ..forms import RatingForm
@@ -14,6 +15,7 @@ from .common import back_to_goals, goals_url, pair_context, protege_partnership
 
 
 @login_required
+@saved_once
 def rating_new(request: HtmxHttpRequest, partnership_id: int):
     partnership = protege_partnership(request, partnership_id)
     goals = selectors.goals_for_rating(partnership)

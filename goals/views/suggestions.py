@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from mentoring.http import HtmxHttpRequest
+from mentoring.resubmission import saved_once
 
 from .. import services
 from ..forms import GoalForm, SuggestionForm
@@ -23,6 +24,7 @@ from .common import (
 
 
 @login_required
+@saved_once
 def suggestion_new(request: HtmxHttpRequest, partnership_id: int):
     partnership = mentor_partnership(request, partnership_id)
     advances = None
@@ -56,6 +58,7 @@ def suggestion_new(request: HtmxHttpRequest, partnership_id: int):
 
 
 @login_required
+@saved_once
 def suggestion_accept(request: HtmxHttpRequest, partnership_id: int, suggestion_id: int):
     partnership = protege_partnership(request, partnership_id)
     suggestion = suggestion_of(partnership, suggestion_id)

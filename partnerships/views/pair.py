@@ -115,6 +115,9 @@ def agreement(request: HtmxHttpRequest, partnership_id: int) -> TemplateResponse
                     change_note=form.cleaned_data.get("change_note", ""),
                 )
             except ValidationError as error:
+                if error.code == "already_pending":  # a resubmitted proposal: show the one waiting
+                    messages.info(request, error.message)
+                    return _redirect("agreement", partnership)
                 form.add_error(None, error)
             else:
                 messages.success(

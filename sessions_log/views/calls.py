@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from mentoring.http import HtmxHttpRequest
+from mentoring.resubmission import saved_once
 from partnerships import selectors as partnership_selectors
 from partnerships.access import get_partnership_for, require_role
 from partnerships.models import Participant, Partnership
@@ -116,6 +117,7 @@ def _initial(partnership: Partnership, draft: Session | None) -> tuple[dict, lis
 
 
 @login_required
+@saved_once(unless=["save_draft", "add_row", "remove_row"])
 def session_new(request: HtmxHttpRequest, partnership_id: int):
     """The mentor logs a call, or finishes their draft: the call, the recap of
     the homework due, the key learnings, the next call and new homework, saved

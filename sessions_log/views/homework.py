@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from mentoring.http import HtmxHttpRequest
+from mentoring.resubmission import saved_once
 from partnerships.access import get_partnership_for, require_role
 from partnerships.models import Participant
 
@@ -80,6 +81,7 @@ def homework_done(request: HtmxHttpRequest, partnership_id: int, homework_id: in
 
 @login_required
 @require_POST
+@saved_once
 def agenda_add(request: HtmxHttpRequest, partnership_id: int):
     """Either side adds a topic or question to the next call, or to the someday list."""
     partnership = get_partnership_for(request.user, partnership_id, write=True)
