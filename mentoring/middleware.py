@@ -18,6 +18,7 @@ The sign-in stamps these middlewares read are written by
 import time
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator
+from urllib.parse import urlsplit
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
@@ -30,7 +31,7 @@ from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 
 from mentoring.http import HtmxHttpRequest
@@ -105,11 +106,17 @@ class SessionLifetimeMiddleware:
                     % {"hours": f"{absolute / 3600:g}"},
                 )
             if now - last_seen_at > idle:
-                return self._sign_out(
-                    request,
-                    _("You were signed out after %(minutes)s minutes without activity. Please sign in again.")
-                    % {"minutes": f"{idle / 60:g}"},
-                )
+                minutes = {"minutes": f"{idle / 60:g}"}
+                if request.method == "POST":
+                    message = _(
+                        "You were signed out after %(minutes)s minutes without activity, so what you "
+                        "sent was not saved; sign in to carry on."
+                    )
+                else:
+                    message = _(
+                        "You were signed out after %(minutes)s minutes without activity; sign in to carry on."
+                    )
+                return self._sign_out(request, message % minutes)
             if now - last_seen_at >= LAST_SEEN_RESOLUTION:
                 session[LAST_SEEN_AT] = now
         return self.get_response(request)
@@ -118,10 +125,41 @@ class SessionLifetimeMiddleware:
         logout(request)
         messages.info(request, message)
         login_url = resolve_url(settings.LOGIN_URL)
-        next_url = request.get_full_path() if request.method == "GET" else ""
-        if next_url and not getattr(request, "htmx", False):
+        if next_url := page_to_return_to(request):
             login_url = f"{login_url}?{urlencode({REDIRECT_FIELD_NAME: next_url})}"
         return _redirect(request, login_url)
+
+
+def _same_site_path(request: HtmxHttpRequest, url: str) -> str:
+    """``url`` as a path with its query when it is an address of this site
+    that resolves to a page other than sign-in; else ''."""
+    if not url or not url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return ""
+    parts = urlsplit(url)
+    try:
+        resolve(parts.path or "/")
+    except Resolver404:
+        return ""
+    if parts.path == resolve_url(settings.LOGIN_URL):
+        return ""
+    return f"{parts.path or '/'}?{parts.query}" if parts.query else parts.path or "/"
+
+
+def page_to_return_to(request: HtmxHttpRequest) -> str:
+    """Where signing in again should land, as a path (or '' for the home page),
+    when a request comes after the session ended: a page load, its own
+    address; an htmx request, the page it came from (``HX-Current-URL``); a
+    form's POST, the page the form was on (the ``Referer``, when it is of
+    this site), else the page the form belongs to (``form_page_url``). What
+    the form carried is not kept: storing it for a signed-out person would
+    keep their words where nobody can vouch for them."""
+    if getattr(request, "htmx", False):
+        return _same_site_path(request, request.headers.get("HX-Current-URL", ""))
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    return _same_site_path(request, request.headers.get("Referer", "")) or form_page_url(request.path_info)
 
 
 class RequireMfaSetupMiddleware:
@@ -186,13 +224,16 @@ class ViewerTimeZoneMiddleware:
 
 
 def form_page_url(path: str) -> str:
-    """The page a form posting to ``path`` belongs to, as a path: the
-    partnership's home when the address names a partnership
-    (``partnership_id``), else the home page."""
+    """The page a form posting to ``path`` belongs to, as a path: a program's
+    overview when the address is one of its admin's (``slug``), the
+    partnership's home when it names a partnership (``partnership_id``), else
+    the home page."""
     try:
         match = resolve(path)
     except Resolver404:
         return reverse("home")
+    if (slug := match.kwargs.get("slug")) is not None:
+        return reverse("partnerships:program_overview", args=[slug])
     partnership_id = match.kwargs.get("partnership_id")
     if partnership_id is not None:
         return reverse("partnerships:partnership_home", args=[partnership_id])

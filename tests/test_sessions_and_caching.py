@@ -51,7 +51,7 @@ def test_a_session_ends_after_its_idle_timeout(client, world, who, idle_minutes)
     assert_signed_out(client, response)
     shown = [str(m) for m in get_messages(response.wsgi_request)]
     assert shown == [
-        f"You were signed out after {idle_minutes} minutes without activity. Please sign in again."
+        f"You were signed out after {idle_minutes} minutes without activity; sign in to carry on."
     ]
 
 
@@ -104,7 +104,8 @@ def test_a_post_after_the_timeout_saves_nothing_and_signs_in_again(client, world
     response = client.post(
         reverse("sessions_log:agenda_add", args=[world.partnership.pk]), {"text": "Late question"}
     )
-    assert response.status_code == 302 and response["Location"] == LOGIN
+    home = reverse("partnerships:partnership_home", args=[world.partnership.pk])
+    assert response.status_code == 302 and response["Location"] == f"{LOGIN}?next={home.replace('/', '%2F')}"
     assert not AgendaItem.objects.filter(text="Late question").exists()
 
 
