@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils import timezone
 
-from mentoring.bounds import BoundedDateField, MultiLineField, SingleLineField, date_input
+from mentoring.bounds import BoundedDateField, MultiLineField, SingleLineField
 
 from .models import CATEGORY_GUIDE, MAX_ACTIVE_PER_CATEGORY, RATING_MAX, RATING_MIN, Category, Goal
 from .services import RatingEntry
@@ -88,10 +88,8 @@ class GoalWordingForm(forms.Form):
         label="By when",
         earliest=-DEADLINE_WITHIN,
         latest=DEADLINE_WITHIN,
-        widget=date_input(),
         error_messages={
             "required": "Give the date by which you aim to reach the target.",
-            "invalid": "Enter the deadline as a date, like 2026-06-30.",
             "too_early": "The deadline is in the past: choose today or a later date.",
             "too_late": "Choose a deadline within five years, by %(limit)s: "
             "break a longer goal into a nearer one.",
@@ -241,14 +239,29 @@ class MilestoneForm(forms.Form):
         label="Due",
         earliest=datetime.timedelta(0),
         latest=STEP_WITHIN,
-        widget=date_input(),
         error_messages={
             "required": "Give a due date.",
-            "invalid": "Enter the due date as a date, like 2026-06-30.",
             "too_early": "The due date is in the past: choose today or a later date.",
             "too_late": "Choose a date within the next year, by %(limit)s: a step is short-term.",
         },
     )
+
+    def __init__(self, *args, goal: Goal | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A step of a goal with a deadline is due by that deadline.
+        self.deadline = goal.deadline if goal is not None else None
+        if self.deadline is not None:
+            self.fields["due_on"].widget.attrs["max"] = self.deadline.isoformat()
+
+    def clean_due_on(self) -> datetime.date:
+        due_on = self.cleaned_data["due_on"]
+        if self.deadline is not None and due_on > self.deadline:
+            raise forms.ValidationError(
+                "The goal’s deadline is %(deadline)s: choose a due date on or before it.",
+                code="after_deadline",
+                params={"deadline": f"{self.deadline:%-d %B %Y}"},
+            )
+        return due_on
 
 
 class SuggestionForm(forms.Form):

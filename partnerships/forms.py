@@ -1,18 +1,18 @@
 import datetime
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
 from mentoring.bounds import (
+    CALL_MINUTES,
     BoundedDateField,
     BoundedDateTimeField,
     MultiLineField,
     SingleLineField,
-    date_input,
-    datetime_input,
 )
 
 from .invitations import normalise_email
@@ -117,7 +117,6 @@ class MatchingSettingsForm(forms.Form):
             for field, messages in form.errors.items()
             for message in messages
         ]
-
 
 
 class ParticipantProfileForm(forms.ModelForm):
@@ -275,29 +274,22 @@ class AgreementForm(forms.ModelForm):
         widgets = {
             "cadence": forms.RadioSelect,
             "every_weeks": forms.NumberInput(attrs={"min": 1, "max": 8, "inputmode": "numeric"}),
-            "call_minutes": forms.NumberInput(
-                attrs={"min": 15, "max": 120, "step": 5, "inputmode": "numeric"}
-            ),
-            "checkin_minutes": forms.NumberInput(attrs={"min": 0, "max": 120, "inputmode": "numeric"}),
-            "topic_minutes": forms.NumberInput(attrs={"min": 0, "max": 120, "inputmode": "numeric"}),
-            "prepare_minutes": forms.NumberInput(attrs={"min": 0, "max": 120, "inputmode": "numeric"}),
+            "checkin_minutes": forms.NumberInput(attrs={"inputmode": "numeric"}),
+            "topic_minutes": forms.NumberInput(attrs={"inputmode": "numeric"}),
+            "prepare_minutes": forms.NumberInput(attrs={"inputmode": "numeric"}),
             "method": forms.RadioSelect,
             "agenda_owner": forms.RadioSelect,
             "ground_rules": forms.Textarea(attrs={"rows": 4}),
-            "first_review_on": date_input(),
-            "ends_on": date_input(),
             "success": forms.Textarea(attrs={"rows": 3}),
             "change_note": forms.TextInput,
         }
         error_messages = {
             "success": {"required": "Write what success means to the protégé, even in one sentence."},
             "first_review_on": {
-                "required": "Enter the date of the first review, like 15/06/2027.",
-                "invalid": "Enter the date of the first review as a real date, like 15/06/2027.",
+                "required": "Enter the date of the first review.",
             },
             "ends_on": {
-                "required": "Enter the date the partnership ends, like 15/12/2027.",
-                "invalid": "Enter the end date as a real date, like 15/12/2027.",
+                "required": "Enter the date the partnership ends.",
                 "too_early": "Choose an end date in the future.",
                 "too_late": "Choose an end date within three years, by %(limit)s: "
                 "programs run for at most 36 months.",
@@ -313,14 +305,18 @@ class AgreementForm(forms.ModelForm):
         self.fields["method"].choices = Method.choices
         self.fields["agenda_owner"].choices = [("protege", "The protégé"), ("mentor", "The mentor")]
         self.fields["every_weeks"].required = False
+        # A time box is a part of the call: from 0 to the longest call.
         for name in ("checkin_minutes", "topic_minutes", "prepare_minutes"):
-            self.fields[name].min_value = 0
-            self.fields[name].error_messages["required"] = (
-                f"Enter the minutes for {self.fields[name].label.lower()}, or 0."
-            )
-        self.fields["call_minutes"].error_messages["required"] = (
-            "Enter the call length in minutes, from 15 to 120."
-        )
+            box = self.fields[name]
+            box.max_value = CALL_MINUTES[1]
+            box.validators.append(MaxValueValidator(CALL_MINUTES[1]))
+            box.widget.attrs.update(min=0, max=CALL_MINUTES[1])
+            box.error_messages = {
+                **box.error_messages,
+                "required": f"Enter the minutes for {box.label.lower()}, or 0.",
+                "min_value": f"Enter from 0 to {CALL_MINUTES[1]} minutes for {box.label.lower()}.",
+                "max_value": f"Enter from 0 to {CALL_MINUTES[1]} minutes for {box.label.lower()}.",
+            }
         # A revision may keep a first review that has passed, never one from before the
         # partnership began; the end comes within a program's longest engagement (36 months).
         review = self.fields["first_review_on"]
@@ -363,12 +359,6 @@ class AgreementForm(forms.ModelForm):
 
     def clean_success(self) -> str:
         return self._text("success")
-
-    def clean_call_minutes(self):
-        minutes = self.cleaned_data["call_minutes"]
-        if not 15 <= minutes <= 120:
-            raise forms.ValidationError(f"Choose a call length from 15 to 120 minutes, not {minutes}.")
-        return minutes
 
     def clean(self):
         cleaned = super().clean()
@@ -413,11 +403,8 @@ class NextCallForm(forms.Form):
         label="Date and time of the next call",
         earliest=datetime.timedelta(0),
         latest=datetime.timedelta(days=366),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
-        widget=datetime_input(),
         error_messages={
             "required": "Enter the date and time of the next call.",
-            "invalid": "Enter a date and time, like 14/05/2027 17:30.",
             "too_early": "Choose a date and time in the future.",
             "too_late": "Choose a time within the next year, before %(limit)s.",
         },

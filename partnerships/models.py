@@ -9,8 +9,10 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from mentoring.bounds import (
+    CallMinutesField,
     MultiLineTextField,
     SingleLineCharField,
+    call_minutes_in_range,
     single_line_in_database,
     stored_in_range,
     text_within,
@@ -52,9 +54,7 @@ class Program(models.Model):
         help_text="Six months is typical.",
     )
     default_cadence = models.CharField(max_length=20, choices=Cadence, default=Cadence.EVERY_TWO_WEEKS)
-    default_call_minutes = models.PositiveSmallIntegerField(
-        default=30, validators=[MinValueValidator(15), MaxValueValidator(120)]
-    )
+    default_call_minutes = CallMinutesField(default=30)
     admins = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="programs_run", blank=True)
     match_weights = models.JSONField(
         default=dict, blank=True, help_text="Weight of each matching criterion; empty means the defaults."
@@ -80,10 +80,7 @@ class Program(models.Model):
                 condition=Q(engagement_months__gte=1, engagement_months__lte=36),
                 name="program_engagement_months_range",
             ),
-            models.CheckConstraint(
-                condition=Q(default_call_minutes__gte=15, default_call_minutes__lte=120),
-                name="program_call_minutes_range",
-            ),
+            call_minutes_in_range("default_call_minutes", name="program_call_minutes_range"),
             models.CheckConstraint(condition=Q(min_match_score__lte=100), name="program_min_score_range"),
             stored_in_range("starts_on", name="program_starts_on_in_range"),
             stored_in_range("ends_on", name="program_ends_on_in_range"),
@@ -405,7 +402,7 @@ class Agreement(models.Model):
 
     cadence = models.CharField("how often you meet", max_length=20, choices=Cadence)
     every_weeks = models.PositiveSmallIntegerField("every how many weeks", null=True, blank=True)
-    call_minutes = models.PositiveSmallIntegerField("call length (minutes)")
+    call_minutes = CallMinutesField("call length (minutes)")
     checkin_minutes = models.PositiveSmallIntegerField("check-in and homework recap")
     topic_minutes = models.PositiveSmallIntegerField("the deeper topic")
     prepare_minutes = models.PositiveSmallIntegerField("preparing the next call")
@@ -456,9 +453,7 @@ class Agreement(models.Model):
                 | Q(protege_accepted_at__isnull=True),
                 name="agreement_proposal_waits_for_one_side",
             ),
-            models.CheckConstraint(
-                condition=Q(call_minutes__gte=15, call_minutes__lte=120), name="agreement_call_minutes_range"
-            ),
+            call_minutes_in_range("call_minutes", name="agreement_call_minutes_range"),
             models.CheckConstraint(
                 condition=Q(
                     call_minutes=models.F("checkin_minutes")

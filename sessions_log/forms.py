@@ -12,13 +12,10 @@ from mentoring.bounds import (
     BoundedDateField,
     BoundedDateTimeField,
     MultiLineField,
-    date_input,
-    datetime_input,
 )
 
 from .models import AgendaItem, CallFeedback, Homework, PartnershipCheck, Session
 
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
 RECAP_CHOICES = [
     (Homework.Status.DONE, "Done"),
     (Homework.Status.PARTLY, "Partly"),
@@ -38,11 +35,8 @@ def _datetime_field(label: str, *, required: bool, error_messages=None, **kwargs
     return BoundedDateTimeField(
         label=label,
         required=required,
-        input_formats=DATETIME_FORMATS,
-        widget=datetime_input(),
         error_messages={
             "required": f"Enter the {label.lower()}.",
-            "invalid": "Enter a date and time, like 14/05/2027 17:30.",
             **(error_messages or {}),
         },
         **kwargs,
@@ -101,7 +95,6 @@ class SessionLogForm(forms.ModelForm):
             "topic": forms.Textarea(attrs={"rows": 3}),
             "key_learnings": forms.Textarea(attrs={"rows": 4}),
             "prepare_next": forms.Textarea(attrs={"rows": 2}),
-            "minutes": forms.NumberInput(attrs={"min": 5, "max": 240, "step": 5}),
         }
         help_texts = {
             "checkin_notes": "How the protégé is doing, and how the homework went.",
@@ -155,12 +148,6 @@ class SessionLogForm(forms.ModelForm):
     def call_fields(self):
         return [self[name] for name in ["starts_at", "minutes", "method", "status"]]
 
-    def clean_minutes(self):
-        minutes = self.cleaned_data["minutes"]
-        if minutes is not None and not 5 <= minutes <= 240:
-            raise forms.ValidationError("Enter a length from 5 to 240 minutes.")
-        return minutes
-
     def clean_next_call_at(self):
         at = self.cleaned_data["next_call_at"]
         if at is not None and at <= timezone.now() and not self.draft:
@@ -195,7 +182,6 @@ class HomeworkRowForm(forms.ModelForm):
         field_classes = {"due_on": BoundedDateField}
         widgets = {
             "description": forms.TextInput(attrs={"placeholder": "e.g. Read chapter 3 of Getting to Yes"}),
-            "due_on": date_input(),
             "link": forms.URLInput(attrs={"placeholder": "https://"}),
         }
         labels = {"description": "What to do", "due_on": "Due", "kind": "Kind"}
@@ -204,7 +190,6 @@ class HomeworkRowForm(forms.ModelForm):
             "description": {"required": "Describe the homework, or clear this row."},
             "link": {"invalid": "Enter a full web address, starting https://"},
             "due_on": {
-                "invalid": "Enter a date, like 14/05/2027.",
                 "too_early": "Choose a due date from %(limit)s on: homework is due around its call.",
                 "too_late": "Choose a due date within the next year, by %(limit)s.",
             },
@@ -214,7 +199,6 @@ class HomeworkRowForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         due_on = self.fields["due_on"]
         due_on.required = False
-        due_on.input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
         due_on.latest = HOMEWORK_WITHIN
         due_on.earliest = -HOMEWORK_WITHIN
         if partnership is not None:  # and never before the partnership began

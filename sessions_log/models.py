@@ -7,7 +7,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from mentoring.bounds import MultiLineTextField, SingleLineCharField, stored_in_range, text_within
+from mentoring.bounds import (
+    CallMinutesField,
+    MultiLineTextField,
+    SingleLineCharField,
+    call_minutes_in_range,
+    stored_in_range,
+    text_within,
+)
 from partnerships.models import Method, Participant, Partnership
 
 # A call's notes: room for a full page each.
@@ -38,7 +45,7 @@ class Session(models.Model):
     status = models.CharField(max_length=10, choices=Status, default=Status.HELD)
     is_draft = models.BooleanField(default=False)
     starts_at = models.DateTimeField("date and time")
-    minutes = models.PositiveSmallIntegerField("length (minutes)", default=30)
+    minutes = CallMinutesField("length (minutes)", default=30)
     method = models.CharField("how you met", max_length=10, choices=Method, default=Method.VIDEO)
     checkin_notes = MultiLineTextField("check-in and homework recap", max_length=NOTES_MAX, blank=True)
     topic = MultiLineTextField("the topic you went deep on", max_length=NOTES_MAX, blank=True)
@@ -62,9 +69,7 @@ class Session(models.Model):
             models.Index(fields=["partnership", "-starts_at"], name="session_pair_newest"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(minutes__gte=5, minutes__lte=240), name="session_minutes_range"
-            ),
+            call_minutes_in_range("minutes", name="session_minutes_range"),
             # One half-written log per pair: "Log a call" opens it again (services.session_log).
             models.UniqueConstraint(
                 fields=["partnership"], condition=Q(is_draft=True), name="session_one_draft_per_pair"

@@ -10,6 +10,7 @@ import datetime
 import importlib
 import inspect
 import pkgutil
+import re
 from pathlib import Path
 
 import pytest
@@ -40,7 +41,9 @@ PROJECT_PACKAGES = sorted(
     }
     | {"mentoring"}
 )
-SKIPPED_MODULES = (".migrations", ".management", "mentoring.wsgi", "mentoring.asgi")
+# The site admin's forms are Django's own pages for staff: the database constraints
+# hold what they save, and its form shows their messages (validate_constraints).
+SKIPPED_MODULES = (".migrations", ".management", "mentoring.wsgi", "mentoring.asgi", ".admin")
 
 
 def _import_project_modules() -> None:
@@ -62,7 +65,9 @@ def project_form_classes() -> list[type[forms.BaseForm]]:
     found = {
         cls
         for cls in _subclasses(forms.BaseForm)
-        if cls.__module__.split(".")[0] in PROJECT_PACKAGES and not cls.__module__.startswith("tests")
+        if cls.__module__.split(".")[0] in PROJECT_PACKAGES
+        and not cls.__module__.startswith("tests")
+        and not cls.__module__.endswith(".admin")
     }
     return sorted(found, key=lambda cls: f"{cls.__module__}.{cls.__qualname__}")
 
@@ -172,6 +177,7 @@ def test_every_date_field_of_every_form_refuses_the_year_9999_and_the_year_1_wit
                 assert [e.code for e in error.error_list] == [code], f"{where} took {value}"
                 [message] = error.messages
                 assert message and "%(" not in message, where
+                assert not re.search(r"\d\d:\d\d", message), f"{where}: a limit years away is a date"
     assert len(walked) >= 8, walked
 
 
@@ -458,3 +464,254 @@ def test_multi_line_text_keeps_its_lines_and_refuses_a_nul():
     assert field.clean("One\r\nTwo\tthree") == "One\nTwo\tthree"
     with pytest.raises(ValidationError):
         field.clean("One\x00Two")
+
+
+# --- Bidi and other format characters --------------------------------------------
+
+SPOOFED = "\u202eévètorP ayirP"  # shows as "Priya Protégé"
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def test_every_single_line_field_refuses_bidi_controls_and_format_characters(world):
+    walked = []
+    for where, field in _fields(world):
+        if not isinstance(field, forms.CharField) or isinstance(field.widget, forms.Textarea):
+            continue
+        walked.append(where)
+        _refusal(field, SPOOFED)
+        if isinstance(field, bounds.SingleLineField):
+            for ch in BIDI_CONTROLS + "\u200b\ufeff\u00ad\u2060":
+                assert "format_characters" in [e.code for e in _refusal(field, f"Pri{ch}ya").error_list], (
+                    where
+                )
+            # The joiners build emoji and some scripts' letters.
+            assert field.clean("Priya 👩\u200d💻") == "Priya 👩\u200d💻", where
+            assert field.clean("می\u200cخواهم") == "می\u200cخواهم", where
+    assert len(walked) >= 10, walked
+
+
+def test_every_multi_line_text_refuses_bidi_overrides_and_keeps_the_marks(world):
+    walked = []
+    for where, field in _fields(world):
+        if not isinstance(field, forms.CharField) or not isinstance(field.widget, forms.Textarea):
+            continue
+        walked.append(where)
+        for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069":
+            _refusal(field, f"Read chapter{ch} 3")
+        assert field.clean("שלום\u200f, hello") == "שלום\u200f, hello", where
+    assert len(walked) >= 20, walked
+
+
+def test_the_format_characters_refused_are_those_of_the_unicode_data():
+    import sys
+    import unicodedata
+
+    listed = {code for low, high in bounds.FORMAT_CHARACTER_RANGES for code in range(low, high + 1)}
+    cf = {
+        code
+        for code in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(code)) == "Cf" and chr(code) not in bounds.JOINERS
+    }
+    assert listed == cf
+
+
+def test_a_spoofed_display_name_is_refused_on_the_profile_with_what_was_typed(client, world):
+    client.force_login(world.protege)
+    response = client.post(
+        reverse("profile"), {"form": "account", "display_name": SPOOFED, "time_zone": "UTC"}
+    )
+    assert response.status_code == 200
+    assert "Remove the invisible formatting characters" in response.text
+    assert f'value="{SPOOFED}"' in response.text
+    world.protege.refresh_from_db()
+    assert world.protege.display_name == "Sam Protégé"
+
+
+def _name_constraints():
+    """Every (model, field) a ``single_line_in_database`` constraint holds."""
+    for model in _project_models():
+        for constraint in model._meta.constraints:
+            if not isinstance(constraint, models.CheckConstraint):
+                continue
+            for name in [f.name for f in model._meta.get_fields() if hasattr(f, "column")]:
+                if constraint.condition == bounds.single_line_in_database(name, name="x").condition:
+                    yield model, name
+
+
+def test_the_database_refuses_format_characters_in_every_name_and_keeps_the_joiners(world):
+    from partnerships.models import Invitation
+
+    Invitation.objects.create(
+        program=world.program,
+        email="new@example.org",
+        name="New",
+        role="mentor",
+        token_hash="x" * 64,
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+    )
+    held = list(_name_constraints())
+    assert {(m._meta.label, n) for m, n in held} >= {
+        ("accounts.User", "display_name"),
+        ("partnerships.Invitation", "name"),
+    }
+    for model, name in held:
+        row = model.objects.first()
+        for bad in (SPOOFED, "Priya\u200bX", "Priya\U000e0067"):
+            with pytest.raises(IntegrityError), transaction.atomic():
+                model.objects.filter(pk=row.pk).update(**{name: bad})
+        model.objects.filter(pk=row.pk).update(**{name: "Priya 👩\u200d💻"})
+
+
+def test_names_stored_with_format_characters_are_repaired_by_the_migration(world):
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute('ALTER TABLE accounts_user DROP CONSTRAINT "user_display_name_one_line"')
+    User.objects.filter(pk=world.protege.pk).update(display_name=SPOOFED + "\r\nX 👩\u200d💻")
+    bounds.repair_rows(User, one_line=("display_name",))
+    world.protege.refresh_from_db()
+    assert world.protege.display_name == "évètorP ayirP X 👩\u200d💻"
+
+
+# --- Times on the nights the clocks change ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("zone", "typed", "before", "after"),
+    [
+        ("America/New_York", "2027-03-14T02:30", "02:00", "03:00"),
+        ("Europe/London", "2027-03-28T01:30", "01:00", "02:00"),
+        ("Australia/Adelaide", "2026-10-04T02:30", "02:00", "03:00"),
+    ],
+)
+def test_a_time_the_clocks_skip_is_refused_in_plain_words(zone, typed, before, after):
+    field = bounds.BoundedDateTimeField()
+    with timezone.override(zone):
+        error = _refusal(field, typed)
+    day = datetime.date.fromisoformat(typed[:10])
+    assert error.messages == [
+        f"{typed[11:]} on {day:%-d %B %Y} does not exist in {zone}: the clocks go forward "
+        f"from {before} to {after}. Choose another time."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("zone", "typed", "utc"),
+    [
+        ("America/New_York", "2026-11-01T01:30", "2026-11-01T05:30"),  # EDT, UTC-4
+        ("Europe/London", "2026-10-25T01:30", "2026-10-25T00:30"),  # BST, UTC+1
+        ("Australia/Adelaide", "2027-04-04T02:30", "2027-04-03T16:00"),  # ACDT, UTC+10:30
+    ],
+)
+def test_a_time_that_happens_twice_is_its_first_occurrence_on_summer_time(zone, typed, utc):
+    field = bounds.BoundedDateTimeField()
+    with timezone.override(zone):
+        at = field.clean(typed)
+    assert at == datetime.datetime.fromisoformat(utc).replace(tzinfo=datetime.UTC)
+
+
+# --- Limits and hints read the same everywhere ---------------------------------------
+
+
+def test_every_date_field_is_the_browsers_picker_without_a_typed_format_hint(world):
+    walked = []
+    for where, field in _fields(world):
+        if not isinstance(field, forms.DateField | forms.DateTimeField):
+            continue
+        walked.append(where)
+        is_datetime = isinstance(field, forms.DateTimeField)
+        assert isinstance(field, bounds.BoundedDateTimeField if is_datetime else bounds.BoundedDateField), (
+            where
+        )
+        assert field.widget.input_type == ("datetime-local" if is_datetime else "date"), where
+        # What the browser's picker sends, and the day/month/year typed where it shows a text box.
+        for typed in (
+            ("2027-05-14T17:30", "14/05/2027 17:30") if is_datetime else ("2027-05-14", "14/05/2027")
+        ):
+            assert field.to_python(typed), f"{where} cannot read {typed}"
+        words = [str(field.help_text), *(str(m) for m in field.error_messages.values())]
+        assert not any(re.search(r"like \d", w) for w in words), f"{where}: {words}"
+    assert len(walked) >= 8, walked
+
+
+def test_a_limit_days_away_reads_as_a_date(world):
+    field = bounds.BoundedDateTimeField(latest=datetime.timedelta(days=366))
+    error = _refusal(field, "2099-01-01T10:00")
+    limit = timezone.localtime() + datetime.timedelta(days=366)
+    assert error.messages == [f"Choose a date and time before {limit:%-d %B %Y}."]
+    soon = bounds.BoundedDateTimeField(latest=datetime.timedelta(hours=1))
+    assert re.search(r", \d\d:\d\d\.$", _refusal(soon, "2099-01-01T10:00").messages[0])
+
+
+# --- Call lengths ----------------------------------------------------------------
+
+CALL_LENGTHS = {"call_minutes", "minutes", "default_call_minutes"}
+
+
+def _minutes_fields(world):
+    yield from (
+        (where, field) for where, field in _fields(world) if where.rsplit(".", 1)[1].endswith("minutes")
+    )
+    for model in _project_models():
+        for field in model._meta.get_fields():
+            if field.name in CALL_LENGTHS:
+                yield f"{model._meta.label}.{field.name} (site admin)", field.formfield()
+
+
+def test_every_minutes_field_refuses_outside_its_range_saying_so_and_its_input_agrees(world):
+    walked = []
+    for where, field in _minutes_fields(world):
+        walked.append(where)
+        low, high = field.min_value, field.max_value
+        assert low is not None and high is not None, where
+        assert (str(field.widget.attrs["min"]), str(field.widget.attrs["max"])) == (str(low), str(high)), (
+            where
+        )
+        if where.split(" ")[0].rsplit(".", 1)[1] in CALL_LENGTHS:
+            assert (low, high) == bounds.CALL_MINUTES, where
+        for typed in ("-30", str(low - 1), str(high + 1), "100000"):
+            [message] = _refusal(field, typed).messages
+            assert f"from {low} to {high} minutes" in message, f"{where} {typed}: {message}"
+    labels = " ".join(walked)
+    assert "AgreementForm.call_minutes" in labels and "SessionLogForm.minutes" in labels
+    assert "partnerships.Program.default_call_minutes" in labels
+
+
+def test_every_stored_call_length_is_held_in_range_by_the_database():
+    for model in _project_models():
+        for field in model._meta.get_fields():
+            if field.name in CALL_LENGTHS:
+                assert isinstance(field, bounds.CallMinutesField), f"{model._meta.label}.{field.name}"
+                expected = bounds.call_minutes_in_range(field.name, name="x").condition
+                assert any(
+                    c.condition == expected for c in model._meta.constraints if hasattr(c, "condition")
+                )
+
+
+def test_a_call_of_minus_30_minutes_is_refused_beside_the_field(client, world):
+    client.force_login(world.mentor)
+    response = client.post(
+        reverse("partnerships:agreement", args=[world.partnership.pk]), form_data(call_minutes=-30)
+    )
+    assert response.status_code == 200
+    assert "Choose a call length from 15 to 120 minutes." in response.text
+    assert 'min="15"' in response.text and 'max="120"' in response.text
+    assert not Agreement.objects.exists()
+
+
+# --- A milestone within its goal's deadline ------------------------------------------
+
+
+def test_a_milestone_cannot_be_due_after_its_goals_deadline(client, world):
+    deadline = timezone.localdate() + datetime.timedelta(days=30)
+    goal = SmartGoalFactory(partnership=world.partnership, deadline=deadline)
+    client.force_login(world.protege)
+    typed = (deadline + datetime.timedelta(days=1)).isoformat()
+    add = reverse("goals:milestone_add", args=[world.partnership.pk, goal.pk])
+    response = client.post(add, {f"m{goal.pk}-title": "Call Jo", f"m{goal.pk}-due_on": typed})
+    assert response.status_code == 200
+    assert f"The goal’s deadline is {deadline:%-d %B %Y}: choose a due date on or before it." in response.text
+    assert f'value="{typed}"' in response.text
+    assert not goal.milestones.exists()
+    response = client.post(add, {f"m{goal.pk}-title": "Call Jo", f"m{goal.pk}-due_on": deadline.isoformat()})
+    assert response.status_code == 303
+    assert goal.milestones.get().due_on == deadline

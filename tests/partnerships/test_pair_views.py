@@ -161,7 +161,7 @@ def test_the_time_box_error_says_when_the_boxes_run_over(client, world):
         ({"cadence": "every_n_weeks", "every_weeks": 9}, "Choose from 1 to 8 weeks, not 9"),
         (
             {"call_minutes": 10, "checkin_minutes": 3, "topic_minutes": 5, "prepare_minutes": 2},
-            "from 15 to 120 minutes, not 10",
+            "Choose a call length from 15 to 120 minutes.",
         ),
         (
             {"first_review_on": ENDS + datetime.timedelta(days=1)},
