@@ -10,7 +10,7 @@ from partnerships.forms import ParticipantProfileForm
 from partnerships.selectors import calendar_feed_of, home_for, participations_of
 from partnerships.services import participant_update_profile
 from reminders.forms import ReminderPreferencesForm
-from reminders.selectors import wanted_kinds
+from reminders.selectors import reachable_kinds, wanted_kinds
 from reminders.services import reminder_preferences_set
 
 from .forms import ProfileForm
@@ -30,8 +30,9 @@ def profile(request: HtmxHttpRequest):
     the others are untouched."""
     participations = participations_of(request.user)
     account_form = ProfileForm(instance=request.user)
+    offered = reachable_kinds(request.user)
     reminders_form = ReminderPreferencesForm(
-        initial={"kinds": wanted_kinds(request.user)}, prefix="reminders"
+        initial={"kinds": wanted_kinds(request.user)}, prefix="reminders", offered=offered
     )
     program_forms = [(p, ParticipantProfileForm(instance=p, prefix=f"p{p.pk}")) for p in participations]
 
@@ -44,9 +45,10 @@ def profile(request: HtmxHttpRequest):
                 messages.success(request, "Your profile is saved.")
                 return redirect("profile")
         elif which == "reminders":
-            reminders_form = ReminderPreferencesForm(request.POST, prefix="reminders")
+            reminders_form = ReminderPreferencesForm(request.POST, prefix="reminders", offered=offered)
             if reminders_form.is_valid():
-                reminder_preferences_set(user=request.user, wanted=reminders_form.cleaned_data["kinds"])
+                wanted = reminders_form.wanted(wanted_kinds(request.user))
+                reminder_preferences_set(user=request.user, wanted=wanted)
                 messages.success(request, "Your reminder settings are saved.")
                 return redirect(f"{request.path}#reminders")
         else:

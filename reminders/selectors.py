@@ -3,7 +3,7 @@
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 
-from partnerships.models import Program
+from partnerships.models import Participant, Program
 
 from .models import Kind, Reminder, ReminderOptOut
 
@@ -54,3 +54,31 @@ def program_reminder_health(program: Program) -> dict:
         unknown_reminders=Count("pk", filter=Q(state=Reminder.State.UNKNOWN)),
     )
     return counts
+
+
+# Who each kind can reach (reminders.rules): check-ins, agreements waiting and
+# nudges go to both sides of a pair, homework and rating prompts to the
+# protégé, stall flags to the program's admins.
+REACHES = {
+    Kind.CHECK_IN: {"mentor", "protege"},
+    Kind.AGREEMENT_PENDING: {"mentor", "protege"},
+    Kind.NUDGE: {"mentor", "protege"},
+    Kind.RATING: {"protege"},
+    Kind.HOMEWORK: {"protege"},
+    Kind.STALL: {"admin"},
+}
+
+
+def reachable_kinds(user) -> list[str]:
+    """The kinds of reminder that can reach ``user`` (``REACHES``) from what
+    they are: mentor or protégé in a program (not withdrawn), admin of one. In
+    ``Kind`` order. Two queries."""
+    roles = set(
+        Participant.objects.filter(user=user)
+        .exclude(status=Participant.Status.WITHDRAWN)
+        .values_list("role", flat=True)
+        .distinct()
+    )
+    if Program.objects.run_by(user).exists():
+        roles.add("admin")
+    return [kind for kind in Kind.values if REACHES[kind] & roles]

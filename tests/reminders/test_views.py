@@ -102,7 +102,7 @@ def test_the_profile_saves_reminder_settings_and_keeps_the_other_forms(client, w
     client.force_login(world.protege)
     page = client.get(reverse("profile"))
     assert 'id="reminders"' in page.text and "Check-in reminders before each call" in page.text
-    wanted = [k for k in Kind.values if k != Kind.NUDGE]
+    wanted = [k for k in Kind.values if k not in (Kind.NUDGE, Kind.STALL)]  # stall flags are not offered
     response = client.post(reverse("profile"), {"form": "reminders", "reminders-kinds": wanted})
     assert response.status_code == 302
     assert list(ReminderOptOut.objects.filter(user=world.protege).values_list("kind", flat=True)) == [
