@@ -24,6 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from goals.models import Goal, RatingRound
+from mentoring.dates import day_shown
 from partnerships.models import Agreement, Participant, Partnership
 from sessions_log.models import AgendaItem, Homework
 
@@ -232,7 +233,7 @@ def _agenda_and_homework(reminder: Reminder, facts: Snapshot) -> list[str]:
     call_day = _call_day(reminder)
     due = [item for item in facts.homework_due[reminder.partnership_id] if item.due_on <= call_day]
     if due:
-        items = "; ".join(f"“{item.description}” (due {date_format(item.due_on, 'l j F')})" for item in due)
+        items = "; ".join(f"“{item.description}” (due {day_shown(item.due_on, 'l j F')})" for item in due)
         lines.append(f"Homework due by the call: {items}.")
     return lines
 
@@ -246,7 +247,7 @@ def _call_when(call: datetime.datetime, now: datetime.datetime) -> str:
         return gettext("today")
     if day == today + datetime.timedelta(days=1):
         return gettext("tomorrow")
-    return gettext("on %(day)s") % {"day": date_format(day, "l j F")}
+    return gettext("on %(day)s") % {"day": day_shown(day, "l j F")}
 
 
 def _check_in_content(reminder: Reminder, facts: Snapshot, other, now: datetime.datetime) -> dict:
@@ -322,7 +323,7 @@ def _content(reminder: Reminder, facts: Snapshot, now: datetime.datetime) -> dic
         due = date_format(reminder.due_at.date(), "l j F Y")
         if reminder.object_key.endswith("-overdue"):
             return {
-                "subject": f"Overdue: {what}, due {date_format(reminder.due_at.date(), 'j F')}",
+                "subject": f"Overdue: {what}, due {day_shown(reminder.due_at.date(), 'j F')}",
                 "lines": [
                     f"The homework {what} from your call with {other.name} was due on {due} and is still open.",
                     "Mark it done with a short reflection, or say at your next call what got in the way.",
@@ -330,7 +331,7 @@ def _content(reminder: Reminder, facts: Snapshot, now: datetime.datetime) -> dic
                 "link_text": "Open your homework",
             }
         return {
-            "subject": f"Homework due {date_format(reminder.due_at.date(), 'l j F')}: {what}",
+            "subject": f"Homework due {day_shown(reminder.due_at.date(), 'l j F')}: {what}",
             "lines": [
                 f"The homework {what} from your call with {other.name} is due on {due}.",
                 "Once it is done, mark it done with a short reflection.",

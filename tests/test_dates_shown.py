@@ -86,3 +86,19 @@ def test_no_template_shows_a_day_and_month_without_the_year_rule():
             if "j" in fmt and re.search(r"[FMNbE]", fmt) and not re.search(r"[Yy]", fmt):
                 found.append(f"{path.relative_to(TEMPLATES)}: {match[0]}")
     assert found == []
+
+
+def test_no_message_formats_a_day_and_month_without_the_year_rule():
+    """Every module of ours: a day and month formatted without a year in Python
+    (a flash message, an email) goes through ``mentoring.dates.day_shown``."""
+    formatted = re.compile(
+        r"""(?:date_format|dateformat\.format)\([^()]*(?:\([^()]*\))?[^()]*,\s*["']([^"']*)["']"""
+    )
+    found = []
+    for app in ("accounts", "partnerships", "goals", "sessions_log", "reminders", "mentoring"):
+        for path in sorted((Path(settings.BASE_DIR) / app).rglob("*.py")):
+            for match in formatted.finditer(path.read_text()):
+                fmt = match[1]
+                if "j" in fmt and re.search(r"[FMNbE]", fmt) and not re.search(r"[Yy]", fmt):
+                    found.append(f"{path.name}: {match[0]}")
+    assert found == []

@@ -14,10 +14,11 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from goals.selectors import goals_panel_for
+from mentoring.dates import day_shown
 from mentoring.http import HtmxHttpRequest
 from sessions_log.selectors import home_calls
 
@@ -86,7 +87,7 @@ def next_call(request: HtmxHttpRequest, partnership_id: int):
                     else partnership.mentor
                 )
                 notice = (
-                    f"Your next call is set for {dateformat.format(timezone.localtime(at), 'l j F, H:i')}. "
+                    f"Your next call is set for {day_shown(timezone.localtime(at), 'l j F, H:i')}. "
                     f"{other.user.name} sees it in their own time zone."
                 )
             if request.htmx:
