@@ -265,7 +265,7 @@ def test_with_htmx_setting_the_next_call_swaps_only_its_panel(client, world):
     bad = client.post(
         url("next_call", world.partnership), {"at": "not a date"}, headers={"HX-Request": "true"}
     )
-    assert "Enter a date and time" in bad.text and "<html" not in bad.text
+    assert "Enter a real date and time" in bad.text and "<html" not in bad.text
 
 
 def test_the_next_call_can_be_cleared(client, world):
