@@ -13,7 +13,14 @@ Text: every text field has a length that fits the page (``SingleLineField``,
 ``MultiLineField`` and their model fields; ``text_within`` holds the length of
 long text in the database), and no control characters: a single line refuses
 line breaks (a CR/LF in a display name broke the partner's email headers), a
-multi-line text keeps its line breaks and tabs and refuses the rest.
+multi-line text keeps its line breaks and tabs and refuses the rest. Nor
+characters that make text show as other than it is: a single line refuses
+every format character but the joiners (a right-to-left override turned a
+display name into a spoofed "Priya Protégé"), a multi-line text the bidi
+overrides, embeddings and isolates.
+
+Call lengths: 15 to 120 minutes wherever a call's length is typed
+(``CallMinutesField``, ``call_minutes_in_range``).
 """
 
 import datetime
