@@ -17,17 +17,18 @@ _PARAM = re.compile(r"<(?:(?P<kind>[^>:]+):)?(?P<name>\w+)>|\(\?P<(?P<group>\w+)
 
 @dataclasses.dataclass(frozen=True)
 class Route:
-    name: str
+    name: str  # "namespace:name", or the route itself when unnamed
     route: str  # as written, e.g. "partnerships/<int:partnership_id>/goals/"
-    params: tuple[str, ...]
+    parameters: dict[str, str]  # name -> converter ("str", "int", "slug", "path"; "regex" for a group)
 
-    def path(self, values: dict[str, str]) -> str:
-        return "/" + _PARAM.sub(lambda m: values.get(m["name"] or m["group"], "1"), self.route)
+    def path(self, values: dict[str, object], default: object = 1) -> str:
+        """The route with each parameter replaced by ``values[name]`` (or ``default``)."""
+        return "/" + _PARAM.sub(lambda m: str(values.get(m["name"] or m["group"], default)), self.route)
 
 
 def every_route(patterns=None, prefix: str = "", namespace: str = "") -> Iterator[Route]:
-    """Every URL pattern of the site; a regex pattern's groups (the admin's) count
-    as parameters."""
+    """Every URL pattern of the site, in the order Django tries them; a regex
+    pattern's groups (the admin's, allauth's) count as parameters."""
     for pattern in get_resolver().url_patterns if patterns is None else patterns:
         text = str(pattern.pattern).removeprefix("^").removesuffix("$").removesuffix("\\Z")
         if isinstance(pattern, URLResolver):
@@ -37,9 +38,12 @@ def every_route(patterns=None, prefix: str = "", namespace: str = "") -> Iterato
             yield from every_route(pattern.url_patterns, prefix + text, inner or namespace)
         elif isinstance(pattern, URLPattern):
             route = prefix + text
-            params = tuple(m["name"] or m["group"] for m in _PARAM.finditer(route))
+            parameters = {
+                m["name"] or m["group"]: (m["kind"] or "str") if m["name"] else "regex"
+                for m in _PARAM.finditer(route)
+            }
             name = f"{namespace}:{pattern.name}" if namespace else (pattern.name or route)
-            yield Route(name=name, route=route, params=params)
+            yield Route(name=name, route=route, parameters=parameters)
 
 
 @contextmanager

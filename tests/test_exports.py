@@ -13,7 +13,7 @@ from mentoring.spreadsheets import BOM, FORMULA_STARTS, csv_lines, neutralise
 from partnerships.calendar import calendar_feed_reset
 from partnerships.models import Participant, Partnership
 from tests.factories import PartnershipFactory
-from tests.url_walk import every_route
+from tests.pages import every_route
 
 pytestmark = pytest.mark.django_db
 
