@@ -162,6 +162,8 @@ ACCOUNT_ADAPTER = "accounts.adapter.InvitationOnlyAccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# The invited address, read-only, and a time zone (accounts.forms).
+ACCOUNT_FORMS = {"signup": "accounts.forms.InvitationSignUpForm"}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False

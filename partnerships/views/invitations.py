@@ -10,7 +10,8 @@
   then brings them back here.
 - Otherwise: sign up. The token goes in the session (which opens sign-up, see
   accounts.adapter) and the invited address is stashed as verified, so no
-  second email is needed; after sign-up they land back here to confirm.
+  second email is needed. The sign-up page says "Join <program> as <role>",
+  so signing up joins (accounts.adapter.save_user) and lands on the home page.
 """
 
 from urllib.parse import urlencode
@@ -71,7 +72,7 @@ def accept(request: HtmxHttpRequest, token: str):
             return TemplateResponse(request, "partnerships/invitation_sign_in.html", context)
         invitations.stash_invitation(request, token)
         get_adapter(request).stash_verified_email(request, invitation.email)
-        return HttpResponseRedirect(f"{reverse('account_signup')}?{context['next_query']}")
+        return HttpResponseRedirect(reverse("account_signup"))
 
     if request.method == "POST":
         try:

@@ -46,25 +46,32 @@ def test_an_admin_invites_a_person_who_signs_up_and_joins(
     link = re.search(r"(http://\S+/invitations/\S+/)", email.body).group(1)
 
     # The invitee, in a browser of their own, follows it and signs up.
+    # Their browser is in Kiritimati: the sign-up page preselects that zone.
     context = browser.new_context(
-        base_url=live_server.url, bypass_csp=True, viewport={"width": 390, "height": 844}
+        base_url=live_server.url,
+        bypass_csp=True,
+        viewport={"width": 390, "height": 844},
+        timezone_id="Pacific/Kiritimati",
     )
     invitee = context.new_page()
     invitee.set_default_timeout(10_000)
     try:
         invitee.goto(link)
-        expect(invitee.get_by_role("heading", name="Sign Up")).to_be_visible()
+        expect(invitee.get_by_role("heading", name=f"Join {world.program.name} as a protégé")).to_be_visible()
         expect(invitee.get_by_label("Email")).to_have_value("nia.new@example.org")
+        expect(invitee.get_by_label("Email")).to_be_disabled()
+        expect(invitee.get_by_label("Time zone")).to_have_value("Pacific/Kiritimati")
+        expect(invitee.get_by_text("Filled in from your browser.")).to_be_visible()
         assert_accessible(invitee)
         invitee.get_by_label("Password", exact=True).fill("a long enough secret")
         invitee.get_by_label("Password (again)").fill("a long enough secret")
-        invitee.get_by_role("button", name="Sign Up").click()
+        invitee.get_by_role("button", name=f"Sign up and join {world.program.name}").click()
 
-        expect(invitee.get_by_role("heading", name=f"Join {world.program.name} as a protégé")).to_be_visible()
-        assert_accessible(invitee)
-        invitee.get_by_role("button", name=f"Join {world.program.name}").click()
-
-        expect(invitee.get_by_role("status")).to_contain_text(f"Welcome to {world.program.name}")
+        # Signing up joined: home greets them by the invitation's name and says what is next.
+        expect(invitee.get_by_role("heading", name="Welcome, Nia New")).to_be_visible()
+        statuses = invitee.get_by_role("status")
+        expect(statuses.filter(has_text="Welcome, Nia New.")).to_be_visible()
+        expect(statuses.filter(has_text=f"You joined {world.program.name} as a protégé.")).to_be_visible()
         assert_accessible(invitee)
 
         # The link is used up.
@@ -78,6 +85,7 @@ def test_an_admin_invites_a_person_who_signs_up_and_joins(
 
     person = User.objects.get(email="nia.new@example.org")
     assert Participant.objects.get(program=world.program, user=person).role == "protege"
+    assert person.time_zone == "Pacific/Kiritimati"
 
     # The admin sees them among the participants and no longer among the invitations.
     page.reload()
@@ -140,3 +148,26 @@ def test_someone_with_an_account_signs_in_from_the_invitation_and_a_dead_link_sa
     expect(page.get_by_role("heading", name="This invitation link cannot be used")).to_be_visible()
     expect(page.get_by_text("Ask your program admin to send you a new invitation.")).to_be_visible()
     assert_accessible(page)
+
+
+def test_without_javascript_the_sign_up_says_its_zone_is_utc(browser: Browser, live_server, world):
+    invitation = Invitation(
+        program=world.program,
+        email="no.script@example.org",
+        name="Noor",
+        role="mentor",
+        invited_by=world.admin,
+        expires_at=timezone.now() + datetime.timedelta(days=14),
+    )
+    token = invitation.new_token()
+    invitation.save()
+    context = browser.new_context(
+        base_url=live_server.url, java_script_enabled=False, timezone_id="Pacific/Kiritimati"
+    )
+    try:
+        page = context.new_page()
+        page.goto(f"/invitations/{token}/")
+        expect(page.get_by_label("Time zone")).to_have_value("UTC")
+        expect(page.get_by_text("Set to UTC. Choose where you are")).to_be_visible()
+    finally:
+        context.close()

@@ -2,10 +2,8 @@
 including signing up from it."""
 
 import datetime
-import re
 
 import pytest
-from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -481,41 +479,7 @@ def test_sign_up_is_closed_without_a_usable_invitation_in_the_session(
     assert "Sign Up Closed" in client.get(reverse("account_signup")).text
 
 
-def test_a_new_person_signs_up_from_the_invitation_verified_and_joins(
-    client, world, django_capture_on_commit_callbacks, mailoutbox
-):
-    _invitation, token = invite(world, django_capture_on_commit_callbacks, role="mentor")
-    response = client.get(accept_url(token))
-    signup = f"{reverse('account_signup')}?next=%2Finvitations%2F{token}%2F"
-    assert response.status_code == 302
-    assert response["Location"] == signup
-
-    page = client.get(signup)
-    assert page.status_code == 200
-    assert re.search(r'<input[^>]*name="email"[^>]*value="new.person@example.org"', page.text)
-    assert f'name="next" value="/invitations/{token}/"' in page.text
-
-    response = client.post(
-        signup,
-        {
-            "email": "new.person@example.org",
-            "password1": "a long enough secret",
-            "password2": "a long enough secret",
-            "next": f"/invitations/{token}/",
-        },
-    )
-    assert response.status_code == 302
-    assert response["Location"] == accept_url(token)
-    person = User.objects.get(email="new.person@example.org")
-    assert EmailAddress.objects.get(user=person).verified
-    assert mailoutbox == []  # no "confirm your email" message: the invitation proved the address
-
-    confirm = client.get(accept_url(token))
-    assert f"Join {world.program.name} as a mentor" in confirm.text
-    client.post(accept_url(token))
-    assert Participant.objects.get(user=person).role == "mentor"
-    # Used up: the session no longer holds it, so sign-up is closed again.
-    assert invitations.SESSION_KEY not in client.session
+# Signing up itself (it joins at once): tests/accounts/test_invitation_sign_up.py
 
 
 def test_a_rejected_sign_up_keeps_the_invited_address_and_explains(
