@@ -639,6 +639,8 @@ def _describe_health(partnership: Partnership, *, now) -> Partnership:
     partnership.cadence_text = health.cadence_text(partnership.cadence, partnership.every_weeks)
     partnership.method_text = Method(partnership.method).label.lower() if partnership.method else ""
     partnership.next_call = _next_call_of(partnership, now=now)
+    # An expected call whose date has passed is overdue, not a date to look forward to.
+    partnership.next_call_overdue = partnership.next_call is not None and partnership.next_call.at < now
     return partnership
 
 

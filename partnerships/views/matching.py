@@ -30,9 +30,12 @@ def _report(request: HtmxHttpRequest, error: ValidationError) -> None:
         messages.error(request, message)
 
 
-@login_required
-def board(request: HtmxHttpRequest, slug: str) -> TemplateResponse:
-    program = get_program_for_admin(request.user, slug)
+def _board(
+    request: HtmxHttpRequest, program, *, settings_form: MatchingSettingsForm | None = None
+) -> TemplateResponse:
+    """The board as the query string asks. ``settings_form``: the weights form as
+    sent and refused, shown open with what was typed and the errors beside the
+    fields (instead of the program's saved weights)."""
     query = ListQueryForm(request.GET)
     context = selectors.board_for(
         program=program,
@@ -41,18 +44,24 @@ def board(request: HtmxHttpRequest, slug: str) -> TemplateResponse:
         pairs_page=query.value("pairs", 1),
         drafts_page=query.value("drafts", 1),
     )
-    weights = context["weights"].to_dict()
-    settings_form = MatchingSettingsForm(
-        initial={
-            "min_score": program.min_match_score,
-            **{f"weight_{k}": round(v) for k, v in weights.items()},
-        }
-    )
+    if settings_form is None:
+        weights = context["weights"].to_dict()
+        settings_form = MatchingSettingsForm(
+            initial={
+                "min_score": program.min_match_score,
+                **{f"weight_{k}": round(v) for k, v in weights.items()},
+            }
+        )
     return TemplateResponse(
         request,
         "partnerships/board.html",
         {"program": program, "settings_form": settings_form, "unmatch_form": UnmatchForm(), **context},
     )
+
+
+@login_required
+def board(request: HtmxHttpRequest, slug: str) -> TemplateResponse:
+    return _board(request, get_program_for_admin(request.user, slug))
 
 
 @login_required
@@ -156,10 +165,7 @@ def matching_settings(request: HtmxHttpRequest, slug: str):
     program = get_program_for_admin(request.user, slug)
     form = MatchingSettingsForm(request.POST)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
-        return _back(request, slug)
+        return _board(request, program, settings_form=form)
     services.program_set_matching(
         program=program, weights=form.weights(), min_score=form.cleaned_data["min_score"]
     )

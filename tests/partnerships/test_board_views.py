@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -171,3 +173,20 @@ def test_the_board_works_with_htmx_swapping_only_the_board(client, world):
     assert response.status_code == 200
     assert 'id="board"' in response.text
     assert 'hx-boost="true"' in response.text
+
+
+def test_refused_weights_come_back_open_beside_their_fields_with_what_was_typed(client, world):
+    client.force_login(world.admin)
+    url = reverse("partnerships:matching_settings", args=[world.program.slug])
+    typed = {"min_score": 30, "weight_topics": -50, "weight_methods": 7, "weight_cadence": 10}
+    typed |= {"weight_time_zone": "abc", "weight_load": 10}
+    response = client.post(url, typed)
+    assert response.status_code == 200
+    page = response.text
+    assert re.search(r'<details open>\s*<summary id="weights-title">', page)
+    assert 'id="id_weight_topics_error"' in page and 'id="id_weight_time_zone_error"' in page
+    assert 'name="weight_methods" value="7"' in page and 'name="weight_topics" value="-50"' in page
+    # The board's links still lead to the board, not to the address the form was sent to.
+    assert reverse("partnerships:matching_settings", args=[world.program.slug]) + "?" not in page
+    world.program.refresh_from_db()
+    assert world.program.match_weights == {}

@@ -137,7 +137,9 @@ def test_the_stalled_headline_agrees_with_the_table_from_the_first_view(client, 
     stalled in the table, so the headline counts it, in the same word."""
     client.force_login(world.admin)
     page = client.get(overview(world.program.slug)).text
-    assert re.search(r"<dt>Stalled pairs</dt><dd><a href=\"\?health=stalled#pairs\">1</a></dd>", page)
+    assert re.search(
+        r"<dt>Stalled pairs</dt><dd><a href=\"/programs/[^\"]+/\?health=stalled#pairs\">1</a></dd>", page
+    )
     assert rows_of(client.get(overview(world.program.slug, health="stalled")).text) == ["Cleo Quiet"]
     assert "stalling" not in page.lower()
     Partnership.objects.filter(pk=three_pairs["cleo"].pk).update(last_call_at=timezone.now())  # a call since
@@ -378,4 +380,81 @@ def test_right_after_the_demo_is_seeded_the_stalled_headline_counts_the_stalled_
     stalled_rows = client.get(overview(slug, health="stalled")).text
     count = int(re.search(r"(\d+) partnerships?[.,]", stalled_rows).group(1))
     assert count >= 1  # the demo shows a stalled pair
-    assert re.search(rf"<dt>Stalled pairs</dt><dd><a href=\"\?health=stalled#pairs\">{count}</a></dd>", page)
+    assert re.search(
+        rf"<dt>Stalled pairs</dt><dd><a href=\"/programs/[^\"]+/\?health=stalled#pairs\">{count}</a></dd>",
+        page,
+    )
+
+
+# --- A pair's action refused: the overview again, the form open under the row ---
+
+REFUSED = {
+    "nudge": ({"message": "Hello\x07 there"}, "message", "Hello"),
+    "rematch": ({"reason": "   "}, "reason", None),
+    "close": ({"outcome": "ended", "reason": ""}, "reason", None),
+}
+
+
+def test_every_pair_action_of_the_overview_is_walked_by_the_refusal_test():
+    from partnerships.views.programs import PAIR_ACTIONS
+
+    assert set(REFUSED) == set(PAIR_ACTIONS)
+
+
+def _open_details(page: str, details_id: str) -> str:
+    """The HTML of the ``<details id=…>`` if it is open, else ''."""
+    found = re.search(
+        rf'<details class="pair-action" name="[^"]+" id="{details_id}" open>(.*?)</details>', page, re.S
+    )
+    return found.group(1) if found else ""
+
+
+@pytest.mark.parametrize("action", sorted(REFUSED))
+def test_a_refused_pair_action_shows_the_error_beside_its_field_keeping_text_and_filters(
+    client, world, mailoutbox, action
+):
+    data, field, typed = REFUSED[action]
+    client.force_login(world.admin)
+    pair = world.partnership
+    url = reverse(f"partnerships:program_partnership_{action}", args=[world.program.slug, pair.pk])
+    response = client.post(url, {**data, "next": "q=Sam&sort=-rating"})
+    assert response.status_code == 200
+    form = _open_details(response.text, f"{action}-{pair.pk}")
+    assert form, "the pair's form is open under its row"
+    assert "There is a problem" in form and f'id="{action}-{pair.pk}-{field}_error"' in form
+    if typed:
+        assert typed in form  # what was typed is kept
+    # The other forms of the row stay closed, and the filters are kept.
+    assert [a for a in REFUSED if a != action and _open_details(response.text, f"{a}-{pair.pk}")] == []
+    assert 'name="q" value="Sam"' in response.text
+    assert response.text.count('name="next" value="q=Sam&amp;sort=-rating"') == len(REFUSED)
+    pair.refresh_from_db()
+    assert pair.status == Partnership.Status.ACTIVE and mailoutbox == []
+
+
+def test_a_refused_rematch_keeps_the_name_filter_for_the_next_try(client, world):
+    """Found in review: after a failed re-match on ?q=Chlo the page lost the filter."""
+    client.force_login(world.admin)
+    url = reverse("partnerships:program_partnership_rematch", args=[world.program.slug, world.partnership.pk])
+    response = client.post(url, {"reason": "", "next": "q=Sam"})
+    assert response.status_code == 200
+    assert 'name="q" value="Sam"' in response.text
+    response = client.post(url, {"reason": "Time zones did not work out.", "next": "q=Sam"})
+    assert response.status_code == 303
+
+
+@pytest.mark.parametrize("q", ["x" * 101, "%00"])
+def test_a_filter_it_cannot_read_is_named_beside_its_field(client, world, three_pairs, q):
+    client.force_login(world.admin)
+    page = client.get(overview(world.program.slug, q=q)).text
+    assert re.search(r'<p class="field-error" id="id_q_error">.*Not filtered on this\.</p>', page)
+    assert "One filter could not be read, so it was not applied" in page
+    assert rows_of(page) == ["Alice Able", "Bea Behind", "Cleo Quiet"]
+
+
+def test_an_expected_call_whose_date_has_passed_is_overdue(client, world, three_pairs):
+    client.force_login(world.admin)
+    page = client.get(overview(world.program.slug, sort="pair")).text
+    rows = {name: page[page.index(name) :].split("</tr>")[0] for name in rows_of(page)}
+    assert "overdue since" in rows["Cleo Quiet"] and "expected" not in rows["Cleo Quiet"].split("overdue")[1]
+    assert "overdue since" not in rows["Alice Able"]
