@@ -27,7 +27,7 @@ def test_the_demo_admin_filters_to_at_risk_pairs_and_nudges_one(
     # Filter to the pairs at risk: a plain GET form.
     page.get_by_label("Health", exact=True).select_option("at_risk")
     page.get_by_role("button", name="Filter").click()
-    rows = page.locator("table.health-table tbody tr")
+    rows = page.locator("table.health-table tbody")  # one per pair: its row and its actions' row
     expect(rows.filter(has_text="Lucas Silva")).to_have_count(1)
     for row in rows.all():
         expect(row).to_contain_text("At risk")
