@@ -1,6 +1,9 @@
 """Pages fit the screen: no sideways scrolling on a phone (375 px) or a laptop
 (1280 px). The "Log a call" form scrolled sideways at every width (a hidden
-default submit button took the full width)."""
+default submit button took the full width); a 200-character word as a goal's
+title, an agenda item or a display name widened the goals page to 2089 px, the
+rating form to 1838 px, the call page to 1549 px and, through the display name
+in the navigation, every page to 916 px."""
 
 import io
 
@@ -42,7 +45,8 @@ def test_the_log_a_call_form_does_not_scroll_sideways(page: Page, live_server, w
 
 def pages_of_the_demo() -> dict[str, list[str]]:
     """Every page of the site a demo person opens with a GET, by who opens it:
-    the pair's pages as the mentor, the program's as the admin (every route
+    the pair's pages as the mentor and as the protégé (the rating form is
+    hers), the program's as the admin (every route
     but downloads, feeds, sign-in and Django's admin)."""
     from accounts.models import User
     from partnerships.models import Program
@@ -52,20 +56,63 @@ def pages_of_the_demo() -> dict[str, list[str]]:
     program = Program.objects.run_by(User.objects.get(email="admin@example.com")).get()
     values = {"slug": program.slug, "partnership_id": pair.pk, "participant_id": pair.protege_id}
     skipped = ("admin/", "accounts/", "healthz", "calendar/", "invitations/", "me/notifications/")
-    pages: dict[str, list[str]] = {"mentor@example.com": [], "admin@example.com": []}
+    pages: dict[str, list[str]] = {
+        "mentor@example.com": [],
+        "protege@example.com": [],
+        "admin@example.com": [],
+    }
     for route in every_route():
         if route.route.startswith(skipped) or route.route.endswith((".csv", ".ics")):
             continue
         if set(route.parameters) - {"slug", "partnership_id", "participant_id"}:
             continue  # one object among many (a goal, a homework): their pages are the list's
-        who = "admin@example.com" if "slug" in route.parameters else "mentor@example.com"
-        pages[who].append(route.path(values))
+        people = (
+            ("admin@example.com",)
+            if "slug" in route.parameters
+            else ("mentor@example.com", "protege@example.com")
+        )
+        for who in people:
+            pages[who].append(route.path(values))
     return pages
 
 
+def long_words_in_every_text() -> int:
+    """Every text people type, on every row of the demo (each model field of
+    ours that holds typed text: ``SingleLineCharField``, ``MultiLineTextField``),
+    becomes one unbroken word as long as the field takes, up to 200 characters
+    (a field left empty stays empty).
+    Returns the number of fields filled."""
+    from django.apps import apps
+
+    from mentoring.bounds import MultiLineTextField, SingleLineCharField
+
+    fields = 0
+    for model in apps.get_models():
+        if model._meta.app_label not in ("accounts", "partnerships", "goals", "sessions_log", "reminders"):
+            continue
+        texts = [
+            field
+            for field in model._meta.concrete_fields
+            if isinstance(field, SingleLineCharField | MultiLineTextField) and not field.choices
+        ]
+        fields += len(texts)
+        for row in model.objects.values("pk", *(f.name for f in texts)):
+            filled = {  # what was left empty stays empty (a goal that is not SMART has no metric)
+                f.name: f"{row['pk']}{'Unbrokenword' * 20}"[: min(f.max_length, 200)]
+                for f in texts
+                if row[f.name]
+            }
+            if filled:
+                model.objects.filter(pk=row["pk"]).update(**filled)
+    return fields
+
+
 @pytest.mark.parametrize("width", [375, 1280])
-def test_no_page_of_the_demo_scrolls_sideways(page: Page, live_server, width):
+@pytest.mark.parametrize("words", ["demo", "long"])
+def test_no_page_of_the_demo_scrolls_sideways(page: Page, live_server, width, words):
     call_command("seed_demo", stdout=io.StringIO())
+    if words == "long":
+        assert long_words_in_every_text() >= 30  # display names, goals, agenda, homework, call notes…
     page.set_viewport_size({"width": width, "height": 900})
     too_wide, checked = {}, []
     for email, paths in pages_of_the_demo().items():
@@ -77,14 +124,14 @@ def test_no_page_of_the_demo_scrolls_sideways(page: Page, live_server, width):
         for path in paths:
             try:
                 response = page.goto(path)
-            except PlaywrightError:  # an empty error answer (405 to a POST-only action)
+            except PlaywrightError:  # a download
                 page = page.context.new_page()
                 continue
             if response is None or response.status != 200:
-                continue  # not this person's
-            checked.append(path)
+                continue  # not this person's, or a form's address (405)
+            checked.append(f"{email} {path}")
             scroll_width, client_width, wider = overflow(page)
             if scroll_width > client_width:
-                too_wide[path] = wider[:5]
+                too_wide[f"{email} {path}"] = wider[:5]
     assert too_wide == {}
     assert len(checked) >= 15, checked  # the pair's pages and the program's were reached
