@@ -64,3 +64,23 @@ def test_a_date_part_in_range_still_filters(client, world, staff):
     client.force_login(staff)
     response = client.get(reverse("admin:reminders_reminder_changelist"), {"send_at__year": "2026"})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/admin/", "/admin/partnerships/program/"])
+def test_a_signed_in_person_who_is_not_staff_is_told_the_site_administration_is_for_staff(
+    client, world, path
+):
+    client.force_login(world.mentor)
+    response = client.get(path, follow=True)
+    assert response.status_code == 403
+    assert "The site administration is for staff" in response.text
+    assert "belongs to someone else" not in response.text
+    assert world.mentor.name in response.text
+
+
+def test_other_refusals_keep_their_own_words(client, world):
+    client.force_login(world.mentor)  # a goal's rating is the protégé's to give
+    response = client.get(reverse("goals:rating_new", args=[world.partnership.pk]))
+    assert response.status_code == 403
+    assert "That is not yours to do" in response.text
+    assert "site administration" not in response.text
