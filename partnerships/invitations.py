@@ -22,6 +22,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from mentoring.bounds import validate_single_line
 
@@ -139,6 +140,66 @@ def _shown(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _long_cell(text: str) -> tuple[int, int] | None:
+    """Where the first cell longer than ``csv.field_size_limit()`` characters
+    starts: its line number (1-based) and its column (0-based), read as the csv
+    module reads (a quoted cell may hold commas, doubled quotes and line breaks).
+    None when no cell is that long."""
+    limit = csv.field_size_limit()
+    line, column, length, quoted, cell_line = 1, 0, 0, False, 1
+    i, end = 0, len(text)
+    while i < end:
+        char = text[i]
+        if quoted:
+            if char == '"' and text[i + 1 : i + 2] == '"':
+                length += 1
+                i += 1
+            elif char == '"':
+                quoted = False
+            else:
+                length += 1
+                line += char == "\n"
+        elif char == '"' and length == 0:
+            quoted = True
+        elif char == ",":
+            column, length, cell_line = column + 1, 0, line
+        elif char in "\r\n":
+            if char == "\r" and text[i + 1 : i + 2] == "\n":
+                i += 1
+            line += 1
+            column, length, cell_line = 0, 0, line
+        else:
+            length += 1
+        if length > limit:
+            return cell_line, column
+        i += 1
+    return None
+
+
+def _long_cell_message(header: list[str] | None, column: int) -> str:
+    """Names the column of a cell over the csv module's limit, and that limit
+    (and the column's own, for the name and the email)."""
+    name = header[column].strip() if header and column < len(header) and header[column].strip() else ""
+    shown = f"“{_shown(name, 30)}”" if name else gettext("column %(n)s") % {"n": column + 1}
+    own = {
+        "name": Invitation._meta.get_field("name").max_length,
+        "email": Invitation._meta.get_field("email").max_length,
+    }
+    message = gettext(
+        "The %(column)s cell is too long: over %(limit)s characters, the most a cell can hold."
+    ) % {
+        "column": shown,
+        "limit": f"{csv.field_size_limit():,}",
+    }
+    if name.lower() == "name":
+        message += " " + gettext("A name can have at most %(own)s characters.") % {"own": own["name"]}
+    elif name.lower() == "email":
+        message += " " + gettext("An email address can have at most %(own)s characters.") % {
+            "own": own["email"]
+        }
+    return message + " " + gettext("Check the file in your spreadsheet.")
+
+
 def _parse_csv(file: UploadedFile) -> tuple[list[tuple[int, dict]], list[tuple[int, str]]]:
     """The well-formed rows of an upload with their line numbers, and every
     problem found, each with its line number (0 for the whole file). Any file
@@ -152,6 +213,7 @@ def _parse_csv(file: UploadedFile) -> tuple[list[tuple[int, dict]], list[tuple[i
         ]
     reader = csv.reader(io.StringIO(text, newline=""))
     rows, errors, seen = [], [], {}
+    header = None
     try:
         header = next(reader, None)
         columns = [column.strip().lower() for column in header or []]
@@ -181,8 +243,15 @@ def _parse_csv(file: UploadedFile) -> tuple[list[tuple[int, dict]], list[tuple[i
                 rows.append((line, {"name": cells["name"], "email": email, "role": role}))
     except csv.Error as error:
         # The csv module stops at a cell over its size limit (131,072 characters) or a stray NUL.
-        limit = "too long" if "field limit" in str(error) else "not readable as CSV"
-        errors.append((reader.line_num or 1, f"A cell is {limit}. Check the file in your spreadsheet."))
+        if "field limit" in str(error) and (found := _long_cell(text)) is not None:
+            errors.append((found[0], _long_cell_message(header, found[1])))
+        else:
+            errors.append(
+                (
+                    reader.line_num or 1,
+                    gettext("A cell is not readable as CSV. Check the file in your spreadsheet."),
+                )
+            )
     if not rows and not errors:
         errors.append((0, "The file has no people in it: add one line per person under the column names."))
     return rows, errors

@@ -190,6 +190,51 @@ def test_a_csv_that_is_not_utf8_is_refused_in_plain_words(world):
     assert "not UTF-8" in refused.value.messages[0]
 
 
+LIMIT = 131_072  # csv.field_size_limit(): the most a cell can hold
+
+
+@pytest.mark.parametrize(
+    ("columns", "long_at", "said"),
+    [
+        # Every column of ours, one after the other, with its own limit where it has one.
+        *[
+            (
+                "Name,Email,Role",
+                i,
+                {
+                    0: "The “Name” cell is too long: over 131,072 characters, the most a cell can hold. "
+                    "A name can have at most 120 characters.",
+                    1: "The “Email” cell is too long: over 131,072 characters, the most a cell can hold. "
+                    "An email address can have at most 254 characters.",
+                    2: "The “Role” cell is too long: over 131,072 characters, the most a cell can hold.",
+                }[i],
+            )
+            for i in range(3)
+        ],
+        (
+            "name,email,role,notes",
+            3,
+            "The “notes” cell is too long: over 131,072 characters, the most a cell can hold.",
+        ),
+        (
+            "name,email,role",
+            4,
+            "The column 5 cell is too long: over 131,072 characters, the most a cell can hold.",
+        ),
+    ],
+)
+def test_a_cell_too_long_for_a_csv_names_its_line_column_and_the_limit(world, columns, long_at, said):
+    cells = ["Ada", "ada@example.org", "mentor", "", ""][: max(3, long_at + 1)]
+    cells[long_at] = '"a, quoted ""cell""\non two lines ' + "x" * LIMIT + '"'
+    content = f"{columns}\nGrace,grace@example.org,mentor\n" + ",".join(cells) + "\n"
+    with pytest.raises(ValidationError) as refused:
+        invitations.invitations_import_csv(
+            program=world.program, file=csv_file(content), invited_by=world.admin
+        )
+    assert refused.value.messages == [f"Line 3: {said} Check the file in your spreadsheet."]
+    assert not Invitation.objects.exists()
+
+
 # --- Resending and revoking -----------------------------------------------------
 
 
