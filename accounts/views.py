@@ -2,11 +2,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
+from django.utils import timezone
 
 from goals.selectors import next_rating_due_for
 from mentoring.http import HtmxHttpRequest
 from partnerships.calendar import feed_url
 from partnerships.forms import ParticipantProfileForm
+from partnerships.invitations import invitations_waiting_for
 from partnerships.selectors import calendar_feed_of, home_for, participations_of
 from partnerships.services import participant_update_profile
 from reminders.forms import ReminderPreferencesForm
@@ -19,7 +21,10 @@ from .services import user_update_profile
 
 @login_required
 def home(request: HtmxHttpRequest) -> TemplateResponse:
-    context = home_for(request.user) | {"ratings_due": next_rating_due_for(request.user)}
+    context = home_for(request.user) | {
+        "ratings_due": next_rating_due_for(request.user),
+        "invitations": invitations_waiting_for(request.user, now=timezone.now()),
+    }
     return TemplateResponse(request, "accounts/home.html", context)
 
 

@@ -11,6 +11,7 @@ import datetime
 import io
 import logging
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -26,7 +27,7 @@ from django.utils.translation import gettext
 
 from mentoring.bounds import validate_single_line
 
-from .models import Invitation, Participant, Program
+from .models import Invitation, InvitationQuerySet, Participant, Program
 
 logger = logging.getLogger(__name__)
 
@@ -399,22 +400,44 @@ def unusable_reason(invitation: Invitation | None, *, now: datetime.datetime) ->
     return UNUSABLE.get(invitation.state_at(now))
 
 
+def _sent_to_addresses_of(user) -> InvitationQuerySet:
+    """Invitations sent to one of ``user``'s verified addresses (allauth's
+    ``EmailAddress``: proven by a sign-up from an invitation or a confirmation)."""
+    verified = EmailAddress.objects.filter(user=user, verified=True).annotate(address=Lower("email"))
+    return Invitation.objects.annotate(address=Lower("email")).filter(address__in=verified.values("address"))
+
+
+def invitations_waiting_for(user, *, now: datetime.datetime) -> list[Invitation]:
+    """The invitations ``user`` can still accept (not accepted, revoked or
+    expired at ``now``) sent to one of their verified addresses, oldest first,
+    with program and inviter: the home page offers each with a Join button."""
+    return list(
+        _sent_to_addresses_of(user)
+        .open()
+        .filter(expires_at__gt=now)
+        .select_related("program", "invited_by")
+        .order_by("created_at")
+    )
+
+
 @transaction.atomic
-def invitation_accept(*, token: str, user) -> Participant:
+def invitation_accept(*, user, token: str | None = None, invitation_id: int | None = None) -> Participant:
     """``user`` joins the invitation's program in the invitation's role: a new
     participant, or a withdrawn one active again. The link is then used up.
     Someone with no display name yet takes the name on the invitation.
 
-    Refused, with a different message each, when the link is unknown (or
-    replaced by a resend), expired, revoked or already used, and when the person
-    is already in the program. Anyone holding the link may accept it: the link
-    was emailed to the person invited and is the proof."""
-    invitation = (
-        Invitation.objects.select_for_update(of=("self",))
-        .select_related("program")
-        .filter(token_hash=Invitation.hash_token(token))
-        .first()
-    )
+    The invitation is the one of the link's ``token`` (anyone holding the link
+    may accept it: the link was emailed to the person invited and is the
+    proof), or ``invitation_id`` when it was sent to one of ``user``'s verified
+    addresses (the home page's Join button: the address is the proof; any
+    other id is "unknown"). Refused, with a different message each, when the
+    link is unknown (or replaced by a resend), expired, revoked or already
+    used, and when the person is already in the program."""
+    if token is not None:
+        found = Invitation.objects.filter(token_hash=Invitation.hash_token(token))
+    else:
+        found = _sent_to_addresses_of(user).filter(pk=invitation_id)
+    invitation = found.select_for_update(of=("self",)).select_related("program").first()
     now = timezone.now()
     if reason := unusable_reason(invitation, now=now):
         state = invitation.state_at(now) if invitation else "unknown"

@@ -46,6 +46,7 @@ urlpatterns = [
         people.withdraw,
         name="participant_withdraw",
     ),
+    path("invitations/<int:invitation_id>/join/", invitations.join, name="invitation_join"),
     path("invitations/<str:token>/", invitations.accept, name="invitation_accept"),
     # --- end people and invitations ---
     # --- the pair's pages, the calendar feed (issue 5) ---

@@ -8,6 +8,8 @@
   joins, and redirects home with a message.
 - Not signed in, and the invited address has an account: asks them to sign in,
   then brings them back here.
+- Signed in, from the home page: each invitation waiting for one of the
+  person's verified addresses has a Join button (``join``), no link needed.
 - Otherwise: sign up. The token goes in the session (which opens sign-up, see
   accounts.adapter) and the invited address is stashed as verified, so no
   second email is needed. The sign-up page says "Join <program> as <role>",
@@ -18,15 +20,16 @@ from urllib.parse import urlencode
 
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
 from mentoring.http import HtmxHttpRequest
@@ -83,10 +86,7 @@ def accept(request: HtmxHttpRequest, token: str):
                 return redirect("home")
             return _gone(request, invitation, " ".join(error.messages))
         invitations.forget_invitation(request)
-        messages.success(
-            request,
-            f"Welcome to {invitation.program.name}. You joined as {participant.get_role_display().lower()}.",
-        )
+        _say_joined(request, participant)
         return redirect("home")
 
     context["already"] = Participant.objects.filter(
@@ -94,3 +94,27 @@ def accept(request: HtmxHttpRequest, token: str):
     ).first()
     context["other_address"] = invitation.email.lower() != request.user.email.lower()
     return TemplateResponse(request, "partnerships/invitation_confirm.html", context)
+
+
+def _say_joined(request: HtmxHttpRequest, participant: Participant) -> None:
+    messages.success(
+        request,
+        f"Welcome to {participant.program.name}. You joined as {participant.get_role_display().lower()}.",
+    )
+
+
+@login_required
+@require_POST
+def join(request: HtmxHttpRequest, invitation_id: int) -> HttpResponseRedirect:
+    """The home page's Join button: accepts an invitation sent to one of the
+    signed-in person's verified addresses, then back home with a message. An
+    invitation sent to anyone else is a 404."""
+    try:
+        participant = invitations.invitation_accept(user=request.user, invitation_id=invitation_id)
+    except ValidationError as error:
+        if error.code == "unknown":
+            raise Http404 from error
+        messages.info(request, " ".join(error.messages))
+        return redirect("home")
+    _say_joined(request, participant)
+    return redirect("home")
