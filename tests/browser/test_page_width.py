@@ -23,6 +23,33 @@ WIDER_THAN_THE_PAGE = """() => [...document.querySelectorAll('body *')]
   .map(e => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')} ${Math.round(e.getBoundingClientRect().right)}px`)"""
 
 
+# A separator that begins a line reads as a stray mark (the pair's header did,
+# at some widths): each "·" in the page's text whose left edge is at the left
+# edge of the content of the box it is laid out in, with that box's text.
+DOTS_STARTING_A_LINE = """() => {
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (let i = node.data.indexOf('·'); i !== -1; i = node.data.indexOf('·', i + 1)) {
+      const range = document.createRange();
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const dot = range.getClientRects()[0];
+      if (!dot || dot.width === 0) continue;
+      let block = node.parentElement;
+      // the box whose lines the dot sits in: up through inline boxes and flex or grid items
+      const laysOut = e => !getComputedStyle(e).display.startsWith('inline')
+        && !/flex|grid/.test(getComputedStyle(e.parentElement).display);
+      while (block.parentElement && !laysOut(block)) block = block.parentElement;
+      const style = getComputedStyle(block);
+      const left = block.getBoundingClientRect().left + parseFloat(style.borderLeftWidth) + parseFloat(style.paddingLeft);
+      if (dot.left - left < 1) found.push(block.textContent.trim().replace(/\\s+/g, ' ').slice(0, 80));
+    }
+  }
+  return found;
+}"""
+
+
 def overflow(page: Page) -> tuple[int, int, list[str]]:
     widths = page.evaluate(
         "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
@@ -109,12 +136,14 @@ def long_words_in_every_text() -> int:
 
 @pytest.mark.parametrize("width", [375, 1280])
 @pytest.mark.parametrize("words", ["demo", "long"])
-def test_no_page_of_the_demo_scrolls_sideways(page: Page, live_server, width, words):
+def test_no_page_of_the_demo_scrolls_sideways_or_starts_a_line_with_a_dot(
+    page: Page, live_server, width, words
+):
     call_command("seed_demo", stdout=io.StringIO())
     if words == "long":
         assert long_words_in_every_text() >= 30  # display names, goals, agenda, homework, call notes…
     page.set_viewport_size({"width": width, "height": 900})
-    too_wide, checked = {}, []
+    too_wide, stray_dots, checked = {}, {}, []
     for email, paths in pages_of_the_demo().items():
         page.context.clear_cookies()
         page = page.context.new_page()
@@ -133,5 +162,27 @@ def test_no_page_of_the_demo_scrolls_sideways(page: Page, live_server, width, wo
             scroll_width, client_width, wider = overflow(page)
             if scroll_width > client_width:
                 too_wide[f"{email} {path}"] = wider[:5]
+            if dots := page.evaluate(DOTS_STARTING_A_LINE):
+                stray_dots[f"{email} {path}"] = dots
     assert too_wide == {}
+    assert stray_dots == {}
     assert len(checked) >= 15, checked  # the pair's pages and the program's were reached
+
+
+def test_the_pair_header_never_starts_a_line_with_a_dot(page: Page, live_server):
+    """The pair's header ("You are the mentor · Active · since 1 August 2026 ·
+    planned to end …") began a line with a stray "·" at some widths: every width
+    from a small phone to a laptop, for both sides of the pair."""
+    call_command("seed_demo", stdout=io.StringIO())
+    pair = Partnership.objects.get(mentor__user__email="mentor@example.com")
+    stray = {}
+    for email in ("mentor@example.com", "protege@example.com"):
+        page.context.clear_cookies()
+        page.goto("/accounts/login/")
+        sign_in(page, email, "mentoring-demo")
+        page.goto(f"/partnerships/{pair.pk}/")
+        for width in range(300, 1300, 10):
+            page.set_viewport_size({"width": width, "height": 900})
+            if dots := page.evaluate(DOTS_STARTING_A_LINE):
+                stray[f"{email} {width}px"] = dots
+    assert stray == {}
