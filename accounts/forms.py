@@ -2,11 +2,16 @@ from allauth.account.forms import SignupForm
 from allauth.core import context
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.bounds import validate_single_line
 from partnerships.invitations import inviter_name, role_phrase, stashed_invitation
 
 from .models import User, time_zone_choices
+
+# Long enough for any passphrase; the hash is what is stored.
+PASSWORD_MAX_LENGTH = 128
 
 # Shown under a time zone that nobody chose yet. Without JavaScript the first
 # stays; static/js/time-zone.js picks the browser's zone and shows the second.
@@ -56,5 +61,11 @@ class InvitationSignUpForm(SignupForm):
         if self.invitation:
             self.inviter = inviter_name(self.invitation)
             self.role_phrase = role_phrase(self.invitation.role)
+        for name in ("password1", "password2"):
+            # A password is typed too: bounded, and on one line like any other.
+            password = self.fields[name]
+            password.max_length = PASSWORD_MAX_LENGTH
+            password.widget.attrs["maxlength"] = str(PASSWORD_MAX_LENGTH)
+            password.validators += [MaxLengthValidator(PASSWORD_MAX_LENGTH), validate_single_line]
         if not self.is_bound:
             offer_browser_time_zone(self.fields["time_zone"])

@@ -33,7 +33,7 @@ def test_program_admin_sees_programs_they_run_with_counts(client, world):
     client.force_login(world.admin)
     response = client.get(reverse("home"))
     assert "Programs you run" in response.text
-    assert "2 people · 1 active partnership" in response.text
+    assert "2 people&nbsp;· 1 active partnership" in response.text
 
 
 def test_outsider_sees_an_empty_state_and_no_one_elses_partnership(client, world):
@@ -51,11 +51,11 @@ def test_home_runs_the_same_queries_for_one_or_many_partnerships(client, world, 
     mentor_participant.capacity = 10
     mentor_participant.save()
     # savepoint, session, user, partnerships, their current agreement versions,
-    # programs run, "runs a program?" for the header, release
-    with django_assert_num_queries(9):
+    # programs run, invitations waiting, "runs a program?" for the header, release
+    with django_assert_num_queries(10):
         client.get(reverse("home"))
     for _ in range(6):
         PartnershipFactory(program=world.program, mentor=mentor_participant)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(reverse("home"))
     assert response.text.count('class="card"') == 7

@@ -90,7 +90,7 @@ def test_every_form_sent_after_the_timeout_comes_back_to_a_page_that_opens(clien
     for route in every_route():
         if route.route.startswith(("admin/", "accounts/")) or route.name.startswith("djdt"):
             continue
-        person = world.admin if "slug" in route.params else world.mentor
+        person = world.admin if "slug" in route.parameters else world.mentor
         client.force_login(person)
         idle_for(client, 31 * 60)
         path = route.path(values)

@@ -364,12 +364,13 @@ def test_my_home_runs_the_same_queries_with_agreements_proposals_and_ended_partn
 ):
     agree(world.partnership)
     client.force_login(world.mentor)
-    # savepoint, session, user, partnerships, current versions, programs run, header, release
-    with django_assert_num_queries(9):
+    # savepoint, session, user, partnerships, current versions, programs run, invitations
+    # waiting, header, release
+    with django_assert_num_queries(10):
         client.get(reverse("home"))
     _grow(world, versions=3, partnerships=5)
     PartnershipFactory(program=world.program, mentor=world.partnership.mentor, status="ended")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         page = client.get(reverse("home")).text
     assert page.count('class="card"') == 6
     assert "Earlier partnerships" in page
