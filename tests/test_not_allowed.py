@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from partnerships.calendar import calendar_feed_reset
 from tests.factories import PASSWORD
-from tests.url_walk import every_route
+from tests.pages import every_route
 
 pytestmark = pytest.mark.django_db
 

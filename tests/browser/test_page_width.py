@@ -77,7 +77,7 @@ def pages_of_the_demo() -> dict[str, list[str]]:
     but downloads, feeds, sign-in and Django's admin)."""
     from accounts.models import User
     from partnerships.models import Program
-    from tests.url_walk import every_route
+    from tests.pages import every_route
 
     pair = Partnership.objects.get(mentor__user__email="mentor@example.com")
     program = Program.objects.run_by(User.objects.get(email="admin@example.com")).get()
