@@ -65,3 +65,12 @@ def test_a_kind_not_offered_is_refused_if_posted(world):
     form = ReminderPreferencesForm({"kinds": [Kind.STALL]}, offered=reachable_kinds(world.protege))
     assert not form.is_valid()
     assert "kinds" in form.errors
+
+
+def test_someone_no_reminder_can_reach_is_told_so_instead_of_an_empty_form(client, world):
+    client.force_login(world.outsider)
+    page = client.get(reverse("profile")).text
+    assert "No reminders reach you yet" in page
+    assert "Save reminder settings" not in page
+    client.force_login(world.protege)
+    assert "Save reminder settings" in client.get(reverse("profile")).text
