@@ -35,6 +35,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 
 from mentoring.http import HtmxHttpRequest
+from mentoring.time_zones import zone_of
 
 # Session keys written at sign-in (accounts.security.stamp_session); times are Unix seconds.
 SIGNED_IN_AT = "mentoring_signed_in_at"
@@ -191,15 +192,6 @@ class RequireMfaSetupMiddleware:
         return reverse("account_login").removesuffix("login/")
 
 
-def viewer_time_zone(request: HtmxHttpRequest) -> zoneinfo.ZoneInfo:
-    """The signed-in person's zone (``User.time_zone``), else ``TIME_ZONE`` (UTC)."""
-    name = getattr(request.user, "time_zone", "") or settings.TIME_ZONE
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
-
-
 def _in_zone(content: Iterable[bytes], zone: zoneinfo.ZoneInfo) -> Iterator[bytes]:
     with timezone.override(zone):
         yield from content
@@ -215,7 +207,7 @@ class ViewerTimeZoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HtmxHttpRequest) -> HttpResponse:
-        zone = viewer_time_zone(request)
+        zone = zone_of(request.user)
         with timezone.override(zone):
             response = self.get_response(request)
         if response.streaming and not response.is_async:

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from mentoring.time_zones import zone_named
+
 from . import health
 from .access import role_of
 from .models import DEFAULT_GROUND_RULES, Agreement, Cadence, Method, Participant, Partnership
@@ -192,7 +194,4 @@ def partnership_set_next_call(*, partnership: Partnership, by, at: datetime.date
 
 def schedule_zone(partnership: Partnership) -> zoneinfo.ZoneInfo:
     """The zone whose local time the pair's calls keep."""
-    try:
-        return zoneinfo.ZoneInfo(partnership.next_call_time_zone or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
+    return zone_named(partnership.next_call_time_zone)

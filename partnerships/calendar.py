@@ -20,7 +20,6 @@ call. Each VTIMEZONE block covers every event of the feed, so a client that
 reads the block instead of its own zone database places each call right."""
 
 import datetime
-import zoneinfo
 from dataclasses import dataclass
 
 import icalendar
@@ -28,6 +27,8 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+
+from mentoring.time_zones import zone_of
 
 from . import schedule
 from .agreements import schedule_zone
@@ -55,13 +56,6 @@ def calendar_feed_reset(*, user) -> CalendarFeed:
 
 def feed_url(feed: CalendarFeed) -> str:
     return settings.SITE_URL.rstrip("/") + reverse("partnerships:calendar_feed", args=[feed.token])
-
-
-def _zone(name: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name or "UTC")
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
 
 
 def _description(partnership: Partnership, agreement: Agreement | None, call: "_Call", *, link: str) -> str:
@@ -168,7 +162,7 @@ def calendar_for(user, partnerships: list[Partnership], *, now: datetime.datetim
     (Agreement or None) and ``recent_calls`` (their logged calls of the last
     ``PAST_CALLS_KEPT``), as ``selectors.calendar_of`` gives them."""
     now = now or timezone.now()
-    tz = _zone(user.time_zone)
+    tz = zone_of(user)
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

@@ -25,13 +25,13 @@ from django.utils.translation import gettext
 
 from goals.models import Goal, RatingRound
 from mentoring.dates import day_shown
+from mentoring.time_zones import zone_of
 from partnerships.models import Agreement, Participant, Partnership
 from sessions_log.models import AgendaItem, Homework
 
 from . import rules
 from .models import Kind, Reminder
 from .rules import homework_id_of
-from .timing import zone_of
 
 STOP_SALT = "reminders.stop"
 

@@ -31,12 +31,13 @@ from django.utils import timezone
 
 from goals.models import Goal, RatingRound
 from goals.selectors import agreed_rhythm, next_rating_point
+from mentoring.time_zones import zone_named, zone_of
 from partnerships import schedule
 from partnerships.models import Agreement, Cadence, Participant, Partnership, Program
 from sessions_log.models import Homework
 
 from .models import Kind, Reminder, ReminderOptOut
-from .timing import QUIET_UNTIL, at_local, day_before, zone_named, zone_of
+from .timing import QUIET_UNTIL, at_local, day_before
 
 CURRENT = [Partnership.Status.PROPOSED, Partnership.Status.ACTIVE]
 CHECK_IN_AHEAD = datetime.timedelta(days=1)

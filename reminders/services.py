@@ -60,10 +60,11 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts.models import User
+from mentoring.time_zones import zone_of
 
 from . import emails, rules
 from .models import Kind, Reminder, ReminderOptOut
-from .timing import check_in_fits, outside_quiet_hours, zone_of
+from .timing import check_in_fits, outside_quiet_hours
 
 log = logging.getLogger(__name__)
 

@@ -2,31 +2,10 @@
 08:00 on their own clock), whatever the daylight-saving state of their zone."""
 
 import datetime
-import functools
 import zoneinfo
 
 QUIET_FROM = datetime.time(21)
 QUIET_UNTIL = datetime.time(8)
-
-
-def zone_of(user) -> zoneinfo.ZoneInfo:
-    """The person's time zone; UTC when it is unknown."""
-    return _zone(user.time_zone or "UTC")
-
-
-def zone_named(name: str | None) -> zoneinfo.ZoneInfo:
-    """The zone of that name; UTC when it is empty or unknown."""
-    return _zone(name or "UTC")
-
-
-@functools.lru_cache(maxsize=1024)
-def _zone(name: str) -> zoneinfo.ZoneInfo:
-    # ZoneInfo keeps only the last few zones it was asked for: a scan over
-    # people in a dozen zones read their files from disk hundreds of times.
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo("UTC")
 
 
 def at_local(day: datetime.date, wall: datetime.time, tz: zoneinfo.ZoneInfo) -> datetime.datetime:
