@@ -106,18 +106,23 @@ def _migrations_fingerprint() -> str:
 
 
 def session_cookie(email: str) -> str:
-    """A signed-in session for ``email``, made the way Django's login makes one."""
+    """A signed-in session for ``email``, made the way Django's login makes one,
+    with the sign-in stamps the session middlewares read (accounts.security)."""
+    import types
+
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
     from accounts.models import User
+    from accounts.security import stamp_session
 
     user = User.objects.get(email=email)
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    stamp_session(sender=User, request=types.SimpleNamespace(session=session), user=user)
     session.save()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
