@@ -241,7 +241,7 @@ def main() -> None:
 
     from django.conf import settings
 
-    from partnerships import matching
+    from programs import matching
 
     results: dict = {}
     people = {"mentor": "mentor@example.com", "protege": "protege@example.com", "admin": "admin@example.com"}

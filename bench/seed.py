@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from partnerships import health
-from partnerships.models import Agreement, Cadence, Method, Participant, Partnership, Program, Topic
+from partnerships.models import Agreement, Partnership
+from programs.models import Cadence, Method, Participant, Program, Topic
 
 SCALES = {
     "full": {"partnerships": 10_000},

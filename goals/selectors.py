@@ -17,8 +17,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from partnerships.models import Cadence, Participant, Partnership, Program
+from partnerships.models import Partnership
 from partnerships.schedule import Rhythm
+from programs.models import CURRENT_PAIR_STATUSES, Cadence, Participant, Program
 
 from .charts import Chart, trend_chart
 from .models import (
@@ -33,7 +34,6 @@ from .models import (
     RatingRound,
 )
 
-CURRENT = [Partnership.Status.PROPOSED, Partnership.Status.ACTIVE]
 ADVANCE_AT = 8  # two ratings in a row at this or above suggest a more advanced version
 
 # A rating at each check-in: as often as the pair agreed to meet; before they
@@ -121,7 +121,7 @@ def next_rating_point(
     last; the end rating on the planned end; nothing after that, or once the
     partnership is over. Dates are in the current time zone; ``today``
     defaults to today's date there (the reminders' scan passes its own)."""
-    if partnership.status not in CURRENT or has_end:
+    if partnership.status not in CURRENT_PAIR_STATUSES or has_end:
         return None
     today = today or timezone.localdate()
     if last_round_at is None:
@@ -177,7 +177,7 @@ def next_rating_due_for(user) -> list[RatingDue]:
     )
     mine = Participant.objects.filter(user=user, role=Participant.Role.PROTEGE).values("pk")
     partnerships = (
-        Partnership.objects.filter(protege__in=mine, status__in=CURRENT)
+        Partnership.objects.filter(protege__in=mine, status__in=CURRENT_PAIR_STATUSES)
         .with_people()
         .with_agreed_rhythm()
         .annotate(
@@ -395,7 +395,7 @@ class GoalsPanel:
     @property
     def is_current(self) -> bool:
         """Proposed or active: its goals can still change and be rated."""
-        return self.partnership.status in CURRENT
+        return self.partnership.status in CURRENT_PAIR_STATUSES
 
     @property
     def baseline_missing(self) -> bool:
@@ -472,7 +472,7 @@ def program_goal_trends(program: Program, *, partnership_ids=None) -> dict[int, 
     counted = ratings.order_by().values("goal").annotate(n=Count("*")).values("n")
     goals = Goal.objects.filter(partnership__program=program)
     if partnership_ids is None:
-        goals = goals.filter(partnership__status__in=CURRENT)
+        goals = goals.filter(partnership__status__in=CURRENT_PAIR_STATUSES)
     else:
         goals = goals.filter(partnership_id__in=list(partnership_ids))
     rows = (

@@ -61,10 +61,12 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "accounts",
+    "programs",
     "partnerships",
     "goals",
     "sessions_log",
     "reminders",
+    "home",
 ]
 
 MIDDLEWARE = [
@@ -158,12 +160,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
-ACCOUNT_ADAPTER = "accounts.adapter.InvitationOnlyAccountAdapter"
+ACCOUNT_ADAPTER = "programs.sign_up.InvitationOnlyAccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 # The invited address, read-only, and a time zone (accounts.forms).
-ACCOUNT_FORMS = {"signup": "accounts.forms.InvitationSignUpForm"}
+ACCOUNT_FORMS = {"signup": "programs.sign_up.InvitationSignUpForm"}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False

@@ -2,8 +2,6 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts import views as account_views
-
 from . import views
 
 # The site administration signs people in through allauth's flow (its rate
@@ -13,10 +11,10 @@ from . import views
 admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
-    path("me/", include("accounts.urls")),
+    path("", include("home.urls")),
+    path("", include("programs.urls")),
     path("", include("partnerships.urls")),
     path("", include("goals.urls")),
     path("", include("reminders.urls")),

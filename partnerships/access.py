@@ -5,12 +5,8 @@ belongs to the other role is refused with 403."""
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from .models import Participant, Partnership, Program
-
-
-def get_program_for_admin(user, slug: str) -> Program:
-    """The program with this slug if ``user`` is one of its admins; 404 otherwise."""
-    return get_object_or_404(Program.objects.run_by(user), slug=slug)
+from partnerships.models import Partnership
+from programs.models import Participant
 
 
 def get_partnership_for(user, pk: int, *, write: bool = False) -> Partnership:
@@ -21,7 +17,7 @@ def get_partnership_for(user, pk: int, *, write: bool = False) -> Partnership:
     With ``write=True`` the partnership must also be current (proposed or
     active): an ended partnership stays readable but cannot change (403)."""
     partnership = get_object_or_404(Partnership.objects.of(user).with_people(), pk=pk)
-    if write and partnership.status not in (Partnership.Status.PROPOSED, Partnership.Status.ACTIVE):
+    if write and not partnership.is_current:
         raise PermissionDenied("this partnership has ended; it can be read but not changed")
     return partnership
 

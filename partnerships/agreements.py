@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from mentoring.time_zones import zone_named
+from partnerships.models import DEFAULT_GROUND_RULES, Agreement, Partnership
+from programs.models import CURRENT_PAIR_STATUSES, Cadence, Method, Participant
 
 from . import health
 from .access import role_of
-from .models import DEFAULT_GROUND_RULES, Agreement, Cadence, Method, Participant, Partnership
 
-CURRENT = [Partnership.Status.PROPOSED, Partnership.Status.ACTIVE]
 # What a proposal consists of: every field a pair agrees on.
 TERMS = [
     "cadence",
@@ -86,7 +86,7 @@ def side_of(partnership: Partnership, user) -> str:
 def _locked(partnership: Partnership) -> Partnership:
     """The partnership row, locked: agreement changes of one pair happen one at a time."""
     locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
-    if locked.status not in CURRENT:
+    if locked.status not in CURRENT_PAIR_STATUSES:
         raise ValidationError("This partnership has ended; its agreement can no longer change.")
     return locked
 

@@ -10,10 +10,11 @@ import zoneinfo
 from django.utils import timezone
 
 from accounts.demo import demo_user
+from partnerships.models import Agreement, Partnership
+from programs.invitations import invitation_create
+from programs.models import CURRENT_PAIR_STATUSES, Cadence, Method, Participant, Program
 
 from .agreements import agreement_accept, agreement_defaults, agreement_propose
-from .invitations import invitation_create
-from .models import Agreement, Cadence, Method, Participant, Partnership, Program
 from .services import partnership_match
 
 TOPICS = [
@@ -370,7 +371,7 @@ def seed_agreement(pair: Partnership) -> None:
 
 def _pair(program, protege, mentor, admin) -> Partnership:
     """The protégé's current partnership, or a new one matched the way an admin would."""
-    current = Partnership.objects.filter(protege=protege, status__in=["proposed", "active"]).first()
+    current = Partnership.objects.filter(protege=protege, status__in=CURRENT_PAIR_STATUSES).first()
     return current or partnership_match(program=program, protege=protege, mentor=mentor, matched_by=admin)
 
 
@@ -398,7 +399,7 @@ def seed_health_history(program: Program) -> None:
     now = timezone.now()
     today = timezone.localdate()
     pairs = Partnership.objects.with_people().filter(
-        program=program, protege__user__display_name__in=HEALTH_HISTORY, status__in=["proposed", "active"]
+        program=program, protege__user__display_name__in=HEALTH_HISTORY, status__in=CURRENT_PAIR_STATUSES
     )
     for pair in pairs:
         if pair.agreements.exists():

@@ -58,10 +58,11 @@ from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils import timezone
 
 from goals.models import ProgressRating, RatingRound
+from partnerships.models import HealthNumbers, Partnership
+from programs.models import CURRENT_PAIR_STATUSES, Cadence, Participant
 from sessions_log.models import Homework, PartnershipCheck, Session
 
 from . import schedule
-from .models import Cadence, HealthNumbers, Participant, Partnership
 
 WINDOW_DAYS = 90
 AGREEMENT_GRACE_DAYS = 14  # matched this long without an agreement in force: at risk
@@ -74,8 +75,6 @@ RATING_DROP = 1.0  # the latest round's average down this much or more
 AT_RISK_WORKING = 2  # "is it working?" 2/5 or less from either side
 THRIVING_WORKING = 4
 HOMEWORK_MIN_DUE = 2  # fewer due pieces say nothing either way
-
-CURRENT = [Partnership.Status.PROPOSED, Partnership.Status.ACTIVE]
 
 
 class Label(models.TextChoices):
@@ -287,7 +286,7 @@ def refresh_stale(partnerships: QuerySet[Partnership], *, today: datetime.date |
     call it; returns how many were refreshed."""
     today = today or timezone.localdate(timezone=datetime.UTC)
     stale = partnerships.filter(
-        Q(health_numbers__isnull=True) | Q(status__in=CURRENT, health_numbers__as_of__lt=today)
+        Q(health_numbers__isnull=True) | Q(status__in=CURRENT_PAIR_STATUSES, health_numbers__as_of__lt=today)
     ).order_by("pk")
     ids = list(stale.values_list("pk", flat=True))
     refreshed = 0
@@ -348,7 +347,7 @@ def annotate(queryset: QuerySet[Partnership], *, now: datetime.datetime) -> Quer
     # string label referred to by a rank would repeat it once per label.
     return queryset.annotate(
         severity=Case(
-            When(~Q(status__in=CURRENT), then=Value(None)),
+            When(~Q(status__in=CURRENT_PAIR_STATUSES), then=Value(None)),
             When(
                 cadence__isnull=True,
                 then=Case(

@@ -1,11 +1,8 @@
-import hashlib
 import secrets
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
 from django.utils import timezone
 
 from mentoring.bounds import (
@@ -13,161 +10,10 @@ from mentoring.bounds import (
     MultiLineTextField,
     SingleLineCharField,
     call_minutes_in_range,
-    single_line_in_database,
     stored_in_range,
     text_within,
 )
-
-
-class Cadence(models.TextChoices):
-    """How often a pair meets. Mentors in practice range from weekly to every 4–6 weeks."""
-
-    WEEKLY = "weekly", "Weekly"
-    EVERY_TWO_WEEKS = "every_two_weeks", "Every two weeks"
-    TWICE_A_MONTH = "twice_a_month", "Twice a month"
-    MONTHLY = "monthly", "Monthly"
-    EVERY_N_WEEKS = "every_n_weeks", "Every N weeks"
-
-
-class Method(models.TextChoices):
-    PHONE = "phone", "Phone"
-    VIDEO = "video", "Video"
-    IN_PERSON = "in_person", "In person"
-    CHAT = "chat", "Chat"
-
-
-class ProgramQuerySet(models.QuerySet["Program"]):
-    def run_by(self, user) -> "ProgramQuerySet":
-        return self.filter(admins=user)
-
-
-class Program(models.Model):
-    name = SingleLineCharField(max_length=120)
-    slug = models.SlugField(max_length=60, unique=True)
-    description = MultiLineTextField(max_length=2000, blank=True)
-    starts_on = models.DateField()
-    ends_on = models.DateField(null=True, blank=True)
-    engagement_months = models.PositiveSmallIntegerField(
-        "default engagement length (months)",
-        default=6,
-        validators=[MinValueValidator(1), MaxValueValidator(36)],
-        help_text="Six months is typical.",
-    )
-    default_cadence = models.CharField(max_length=20, choices=Cadence, default=Cadence.EVERY_TWO_WEEKS)
-    default_call_minutes = CallMinutesField(default=30)
-    admins = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="programs_run", blank=True)
-    match_weights = models.JSONField(
-        default=dict, blank=True, help_text="Weight of each matching criterion; empty means the defaults."
-    )
-    min_match_score = models.PositiveSmallIntegerField(
-        default=40,
-        validators=[MaxValueValidator(100)],
-        help_text="Below this score a protégé stays unmatched rather than badly matched.",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ProgramQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ends_on__isnull=True) | Q(ends_on__gt=models.F("starts_on")),
-                name="program_ends_after_start",
-            ),
-            models.CheckConstraint(
-                condition=Q(engagement_months__gte=1, engagement_months__lte=36),
-                name="program_engagement_months_range",
-            ),
-            call_minutes_in_range("default_call_minutes", name="program_call_minutes_range"),
-            models.CheckConstraint(condition=Q(min_match_score__lte=100), name="program_min_score_range"),
-            stored_in_range("starts_on", name="program_starts_on_in_range"),
-            stored_in_range("ends_on", name="program_ends_on_in_range"),
-            text_within("description", 2000, name="program_description_length"),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Topic(models.Model):
-    """A topic on the program's list, offered by mentors and sought by protégés."""
-
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="topics")
-    name = SingleLineCharField(max_length=80)
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["program", "name"], name="topic_unique_per_program")]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Participant(models.Model):
-    """A person's membership of one program, in one role."""
-
-    class Role(models.TextChoices):
-        MENTOR = "mentor", "Mentor"
-        PROTEGE = "protege", "Protégé"
-
-    class Status(models.TextChoices):
-        INVITED = "invited", "Invited"
-        ACTIVE = "active", "Active"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="participants")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participations"
-    )
-    role = models.CharField(max_length=10, choices=Role)
-    status = models.CharField(max_length=10, choices=Status, default=Status.ACTIVE)
-    intro = MultiLineTextField(
-        max_length=2000,
-        blank=True,
-        help_text="Mentors: your work experience, why you mentor, earlier partnerships. "
-        "Sharing this first is how trust starts.",
-    )
-    strengths = MultiLineTextField("strengths offered", max_length=1000, blank=True)
-    challenges = MultiLineTextField("challenges sought", max_length=1000, blank=True)
-    topics_offered = models.ManyToManyField(Topic, related_name="offered_by", blank=True)
-    topics_sought = models.ManyToManyField(Topic, related_name="sought_by", blank=True)
-    methods = models.JSONField("preferred communication methods", default=list, blank=True)
-    preferred_cadence = models.CharField(max_length=20, choices=Cadence, blank=True)
-    capacity = models.PositiveSmallIntegerField(
-        default=1,
-        validators=[MinValueValidator(1), MaxValueValidator(10)],
-        help_text="Mentors: how many protégés at once.",
-    )
-    # Mentors: partnerships now proposed or active. Kept by the partnership
-    # services in the same transaction as the partnership row, so the check
-    # constraint below refuses a mentor over capacity even under concurrency.
-    load = models.PositiveSmallIntegerField(default=0, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["program", "role", "user__display_name"]
-        constraints = [
-            models.UniqueConstraint(fields=["program", "user"], name="participant_once_per_program"),
-            models.CheckConstraint(
-                condition=Q(capacity__gte=1, capacity__lte=10), name="participant_capacity_range"
-            ),
-            models.CheckConstraint(
-                condition=Q(load__lte=models.F("capacity")), name="participant_within_capacity"
-            ),
-            text_within("intro", 2000, name="participant_intro_length"),
-            text_within("strengths", 1000, name="participant_strengths_length"),
-            text_within("challenges", 1000, name="participant_challenges_length"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} ({self.get_role_display()}, {self.program})"
-
-    @property
-    def free_places(self) -> int:
-        return max(self.capacity - self.load, 0)
+from programs.models import CURRENT_PAIR_STATUSES, Cadence, Method, PairStatus, Participant, Program
 
 
 class PartnershipQuerySet(models.QuerySet["Partnership"]):
@@ -195,11 +41,7 @@ class PartnershipQuerySet(models.QuerySet["Partnership"]):
 
 
 class Partnership(models.Model):
-    class Status(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        ACTIVE = "active", "Active"
-        COMPLETED = "completed", "Completed"
-        ENDED = "ended", "Ended early"
+    Status = PairStatus
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="partnerships")
     mentor = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="mentoring")
@@ -239,7 +81,7 @@ class Partnership(models.Model):
             # A protégé has one current mentor in a program.
             models.UniqueConstraint(
                 fields=["protege"],
-                condition=Q(status__in=["proposed", "active"]),
+                condition=Q(status__in=CURRENT_PAIR_STATUSES),
                 name="partnership_one_current_per_protege",
             ),
             models.CheckConstraint(condition=~Q(mentor=models.F("protege")), name="partnership_two_people"),
@@ -257,106 +99,15 @@ class Partnership(models.Model):
         return f"{self.mentor.user} & {self.protege.user}"
 
     @property
+    def is_current(self) -> bool:
+        """Proposed or active (``programs.models.CURRENT_PAIR_STATUSES``)."""
+        return self.status in CURRENT_PAIR_STATUSES
+
+    @property
     def began_on(self):
         """The day the partnership began: its start, or its match before it started.
         Nothing of the pair (a call, homework) is dated before it."""
         return self.started_on or timezone.localdate(self.created_at)
-
-
-class InvitationQuerySet(models.QuerySet["Invitation"]):
-    def open(self) -> "InvitationQuerySet":
-        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
-
-
-class Invitation(models.Model):
-    """An emailed invitation to join a program in one role. Only a hash of the
-    link's token is stored; resending makes a new link and the old one stops working."""
-
-    class State(models.TextChoices):
-        PENDING = "pending", "Waiting"
-        EXPIRED = "expired", "Expired"
-        ACCEPTED = "accepted", "Accepted"
-        REVOKED = "revoked", "Revoked"
-
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="invitations")
-    email = models.EmailField()
-    name = SingleLineCharField(max_length=120, blank=True)
-    role = models.CharField(max_length=10, choices=Participant.Role)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    objects = InvitationQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            # One open invitation per person and program (invitation_create reuses it).
-            models.UniqueConstraint(
-                Lower("email"),
-                "program",
-                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
-                name="invitation_one_open_per_email",
-            ),
-            models.CheckConstraint(
-                condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True),
-                name="invitation_not_accepted_and_revoked",
-            ),
-            # The name goes into the invitation email.
-            single_line_in_database("name", name="invitation_name_one_line"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.email} → {self.program} ({self.get_role_display()})"
-
-    @staticmethod
-    def hash_token(token: str) -> str:
-        return hashlib.sha256(token.encode()).hexdigest()
-
-    def new_token(self) -> str:
-        """Gives the invitation a fresh link token and returns it (only its hash is kept)."""
-        token = secrets.token_urlsafe(32)
-        self.token_hash = self.hash_token(token)
-        return token
-
-    def state_at(self, now) -> "Invitation.State":
-        if self.accepted_at:
-            return self.State.ACCEPTED
-        if self.revoked_at:
-            return self.State.REVOKED
-        if self.expires_at <= now:
-            return self.State.EXPIRED
-        return self.State.PENDING
-
-
-class DraftMatch(models.Model):
-    """One pair of the whole-program proposal: a draft the admin reviews, changes
-    pair by pair and publishes at once. Publishing turns it into a Partnership."""
-
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="draft_matches")
-    protege = models.OneToOneField(Participant, on_delete=models.CASCADE, related_name="draft_match")
-    mentor = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="draft_mentees")
-    score = models.PositiveSmallIntegerField()
-    reasons = models.JSONField(default=list)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-score", "pk"]
-        constraints = [
-            models.CheckConstraint(condition=Q(score__lte=100), name="draftmatch_score_range"),
-        ]
-
-    def __str__(self) -> str:
-        return f"Draft: {self.protege_id} with {self.mentor_id} ({self.score})"
 
 
 # --- The agreement: how a pair works together (issue 5) ---

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 
-from .models import Cadence
+from programs.models import Cadence
 
 # Roughly how many days apart calls are, for "late" and for descriptions.
 NOMINAL_DAYS = {

@@ -27,27 +27,25 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from partnerships import health, schedule
+from partnerships.models import Agreement, CalendarFeed, ClosingReflection, Partnership
+from programs import matching
+from programs.models import CURRENT_PAIR_STATUSES, DraftMatch, Method, Participant, Program
+from programs.selectors import (
+    mentor_profile,
+    mentors_with_places,
+    program_figures,
+    protege_profile,
+    waiting_proteges,
+    weights_of,
+)
 from sessions_log.models import CallFeedback, Session
 
-from . import health, matching, schedule
 from .agreements import TERMS, schedule_zone
 from .calendar import PAST_CALLS_KEPT
-from .forms import MatchingSettingsForm
-from .models import (
-    Agreement,
-    CalendarFeed,
-    ClosingReflection,
-    DraftMatch,
-    Invitation,
-    Method,
-    Participant,
-    Partnership,
-    Program,
-)
 
 logger = logging.getLogger(__name__)
 
-CURRENT = [Partnership.Status.PROPOSED, Partnership.Status.ACTIVE]
 PAGE_SIZE = 25
 
 
@@ -95,12 +93,12 @@ def home_for(user) -> dict:
     )
     for partnership in partnerships:
         _describe(partnership, user, now=now)
-    current = [p for p in partnerships if p.status in CURRENT]
+    current = [p for p in partnerships if p.status in CURRENT_PAIR_STATUSES]
     return {
         "as_mentor": [p for p in current if p.my_role == Participant.Role.MENTOR],
         "as_protege": [p for p in current if p.my_role == Participant.Role.PROTEGE],
         "closed": sorted(
-            (p for p in partnerships if p.status not in CURRENT),
+            (p for p in partnerships if p.status not in CURRENT_PAIR_STATUSES),
             key=lambda p: p.ended_at or p.updated_at,
             reverse=True,
         ),
@@ -137,7 +135,7 @@ def _describe(partnership: Partnership, user, *, now) -> Partnership:
         else None
     )
     partnership.next_call = None
-    if partnership.status in CURRENT:
+    if partnership.status in CURRENT_PAIR_STATUSES:
         partnership.next_call = schedule.next_call(
             rhythm=schedule.Rhythm.of(partnership.in_force) if partnership.in_force else None,
             set_at=partnership.next_call_at,
@@ -153,7 +151,7 @@ def _describe(partnership: Partnership, user, *, now) -> Partnership:
 
 def _to_do(partnership: Partnership, *, now) -> list[str]:
     """Short names of what needs this person's action, most urgent first."""
-    if partnership.status not in CURRENT:
+    if partnership.status not in CURRENT_PAIR_STATUSES:
         reflected = getattr(partnership, f"{partnership.my_role}_reflected", None)
         return ["reflect"] if reflected is False else []
     to_do = []
@@ -176,7 +174,7 @@ def partnership_page(partnership: Partnership, user) -> dict:
     prefetch_related_objects([partnership], _current_versions())
     _describe(partnership, user, now=now)
     reflections = []
-    if partnership.status not in CURRENT:
+    if partnership.status not in CURRENT_PAIR_STATUSES:
         reflections = list(partnership.closing_reflections.all())
         mine = {r.role for r in reflections}
         partnership.to_do = [] if partnership.my_role in mine else ["reflect"]
@@ -258,7 +256,7 @@ def calendar_of(token: str, *, now: datetime.datetime | None = None) -> tuple:
     partnerships = list(
         Partnership.objects.of(feed.user)
         .with_people()
-        .filter(status__in=CURRENT)
+        .filter(status__in=CURRENT_PAIR_STATUSES)
         .prefetch_related(in_force, recent)
         .order_by("pk")
     )
@@ -282,7 +280,7 @@ def program_pairs(program: Program, page: int | str | None) -> Page:
         to_attr="current_versions",
     )
     pairs: Page = Paginator(
-        Partnership.objects.filter(program=program, status__in=CURRENT)
+        Partnership.objects.filter(program=program, status__in=CURRENT_PAIR_STATUSES)
         .select_related("mentor__user", "protege__user")
         .annotate(
             has_proposal=Exists(Agreement.objects.filter(partnership=OuterRef("pk"), status="proposed"))
@@ -295,108 +293,6 @@ def program_pairs(program: Program, page: int | str | None) -> Page:
     for pair in pairs.object_list:
         pair.in_force = next(iter(pair.current_versions), None)
     return pairs
-
-
-def waiting_proteges(program) -> QuerySet[Participant]:
-    """Protégés who joined ``program`` (a Program, an id or OuterRef) and have no current mentor."""
-    return (
-        Participant.objects.filter(
-            program=program, role=Participant.Role.PROTEGE, status=Participant.Status.ACTIVE
-        )
-        .exclude(mentored_by__status__in=CURRENT)
-        .order_by("created_at", "pk")
-    )
-
-
-def mentors_with_places(program: Program) -> QuerySet[Participant]:
-    """Mentors who joined and have a free place."""
-    return Participant.objects.filter(
-        program=program,
-        role=Participant.Role.MENTOR,
-        status=Participant.Status.ACTIVE,
-        load__lt=F("capacity"),
-    ).order_by("user__display_name", "pk")
-
-
-def program_figures(program: Program) -> dict:
-    """Head counts of a program: ``mentors`` and ``proteges`` who joined, the
-    protégés ``waiting`` for a mentor (``waiting_proteges``), and the open
-    invitations (``invited``). Two queries."""
-    return Participant.objects.filter(program=program, status=Participant.Status.ACTIVE).aggregate(
-        mentors=Count("pk", filter=Q(role=Participant.Role.MENTOR)),
-        proteges=Count("pk", filter=Q(role=Participant.Role.PROTEGE)),
-        waiting=Count("pk", filter=Q(pk__in=waiting_proteges(program).order_by().values("pk"))),
-    ) | {
-        "invited": Invitation.objects.filter(program=program)
-        .open()
-        .filter(expires_at__gt=timezone.now())
-        .count(),
-    }
-
-
-@functools.lru_cache(maxsize=1024)
-def _offset_today(time_zone: str, day: datetime.date) -> float:
-    return matching.utc_offset_hours(
-        time_zone, datetime.datetime.combine(day, datetime.time(12), datetime.UTC)
-    )
-
-
-def _offset(participant: Participant) -> float:
-    return _offset_today(participant.user.time_zone, datetime.date.today())
-
-
-def mentor_profile(participant: Participant) -> matching.MentorProfile:
-    topics = participant.topics_offered.all()
-    return matching.MentorProfile(
-        id=participant.pk,
-        name=participant.user.name,
-        topics=frozenset(t.pk for t in topics),
-        topic_names={t.pk: t.name for t in topics},
-        methods=frozenset(participant.methods),
-        cadence=participant.preferred_cadence,
-        utc_offset_hours=_offset(participant),
-        capacity=participant.capacity,
-        load=participant.load,
-    )
-
-
-def protege_profile(participant: Participant) -> matching.ProtegeProfile:
-    return matching.ProtegeProfile(
-        id=participant.pk,
-        name=participant.user.name,
-        topics=frozenset(t.pk for t in participant.topics_sought.all()),
-        methods=frozenset(participant.methods),
-        cadence=participant.preferred_cadence,
-        utc_offset_hours=_offset(participant),
-    )
-
-
-def weights_of(program: Program) -> matching.Weights:
-    """The program's matching weights. A stored value the weights form would refuse
-    (``MatchingSettingsForm.stored_weights_errors``: written past the forms, e.g. by
-    hand in the database) gives the default weights and a warning in the log, so no
-    stored value can break the board or a proposal."""
-    stored = program.match_weights or {}
-    if errors := MatchingSettingsForm.stored_weights_errors(stored):
-        logger.warning(
-            "Program %s has unusable matching weights %r (%s); using the defaults.",
-            program.pk,
-            stored,
-            "; ".join(errors),
-        )
-        return matching.Weights()
-    return matching.Weights.from_dict(stored)
-
-
-def matching_profiles(*, program: Program) -> tuple[list, list]:
-    """Profiles of every waiting protégé and every mentor with a free place. Four queries."""
-    proteges = waiting_proteges(program).select_related("user").prefetch_related("topics_sought")
-    mentors = mentors_with_places(program).select_related("user").prefetch_related("topics_offered")
-    return [protege_profile(p) for p in proteges], [mentor_profile(m) for m in mentors]
-
-
-def score_pair(*, program: Program, mentor: Participant, protege: Participant) -> matching.Suggestion:
-    return matching.score(mentor_profile(mentor), protege_profile(protege), weights_of(program))
 
 
 SUGGESTIONS_SHOWN = 10
@@ -427,7 +323,7 @@ def board_for(
         PAGE_SIZE,
     ).get_page(drafts_page)
     pairs: Page = Paginator(
-        Partnership.objects.filter(program=program, status__in=CURRENT)
+        Partnership.objects.filter(program=program, status__in=CURRENT_PAIR_STATUSES)
         .select_related("mentor__user", "protege__user")
         .order_by("-created_at", "-pk"),
         PAGE_SIZE,
@@ -465,73 +361,7 @@ def board_for(
     }
 
 
-def participations_of(user) -> list[Participant]:
-    """The programs a person is in (not withdrawn from), with what their profile
-    forms need. Three queries, plus one per program for its topic list."""
-    return list(
-        Participant.objects.filter(user=user)
-        .exclude(status=Participant.Status.WITHDRAWN)
-        .select_related("program")
-        .prefetch_related("topics_offered", "topics_sought")
-        .order_by("program__name")
-    )
-
-
 # --- The people page and a participant as the admin sees them ---
-
-PARTICIPANTS_PER_PAGE = 50
-INVITATIONS_PER_PAGE = 50
-
-
-def participants_of(program: Program) -> QuerySet[Participant]:
-    """Everyone in ``program`` with their account and topics: active and invited
-    first, withdrawn last; by role, then name."""
-    return (
-        Participant.objects.filter(program=program)
-        .select_related("user")
-        .prefetch_related("topics_offered", "topics_sought")
-        .order_by("status", "role", "user__display_name", "user__email", "pk")
-    )
-
-
-def open_invitations_of(program: Program) -> QuerySet[Invitation]:
-    """Invitations not yet accepted or revoked (waiting or expired), newest first, with who sent them."""
-    return (
-        Invitation.objects.filter(program=program)
-        .open()
-        .select_related("invited_by")
-        .order_by("-created_at", "-pk")
-    )
-
-
-def invitations_page(*, program: Program, page: int | str | None) -> Page:
-    """A page of open invitations, each with its ``state`` now. Two queries."""
-    invitations: Page = Paginator(open_invitations_of(program), INVITATIONS_PER_PAGE).get_page(page)
-    now = timezone.now()
-    invitations.object_list = list(invitations.object_list)
-    for invitation in invitations.object_list:
-        invitation.state = invitation.state_at(now)
-    return invitations
-
-
-def people_page(
-    *, program: Program, page: int | str | None, invitations_page_number: int | str | None
-) -> dict:
-    """A page of participants and a page of open invitations. Six queries
-    (a count and a page of each, and the topics of the participants shown)."""
-    return {
-        "participants": Paginator(participants_of(program), PARTICIPANTS_PER_PAGE).get_page(page),
-        "invitations": invitations_page(program=program, page=invitations_page_number),
-    }
-
-
-def participant_for_admin(program: Program, participant_id: int) -> Participant:
-    """One person of ``program`` with their topics; 404 if not in it. Three queries."""
-    return get_object_or_404(
-        Participant.objects.select_related("user").prefetch_related("topics_offered", "topics_sought"),
-        program=program,
-        pk=participant_id,
-    )
 
 
 def partnerships_of(participant: Participant) -> list[Partnership]:
@@ -573,7 +403,7 @@ def _pairs_of(program: Program, filters: dict) -> QuerySet[Partnership]:
     partnerships = Partnership.objects.filter(program=program)
     status = filters.get("status") or "current"
     if status == "current":
-        partnerships = partnerships.filter(status__in=CURRENT)
+        partnerships = partnerships.filter(status__in=CURRENT_PAIR_STATUSES)
     elif status != "all":
         partnerships = partnerships.filter(status=status)
     if query := (filters.get("q") or "").strip():
@@ -615,7 +445,7 @@ def _health_filtered(program: Program, filters: dict, *, now) -> QuerySet[Partne
 
 def _next_call_of(partnership: Partnership, *, now) -> schedule.NextCall | None:
     """The pair's next call as their own pages show it (set, or expected by the agreement)."""
-    if partnership.status not in CURRENT:
+    if partnership.status not in CURRENT_PAIR_STATUSES:
         return None
     started = (
         datetime.datetime.combine(partnership.started_on, datetime.time(12), tzinfo=datetime.UTC)
@@ -682,7 +512,9 @@ def _health_totals(program: Program, *, now: datetime.datetime) -> dict:
     """Sums of the current pairs' stored numbers, and how many have each label
     that the overview counts (``stalled``), by the same rule as the table's."""
     summed = ["calls_held", "calls_expected", "homework_done", "homework_due"]
-    current = health.annotate(Partnership.objects.filter(program=program, status__in=CURRENT), now=now)
+    current = health.annotate(
+        Partnership.objects.filter(program=program, status__in=CURRENT_PAIR_STATUSES), now=now
+    )
     return current.aggregate(
         current=Count("pk"),
         active=Count("pk", filter=Q(status=Partnership.Status.ACTIVE)),

@@ -10,10 +10,10 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from . import health, matching, selectors
-from .models import ClosingReflection, DraftMatch, Participant, Partnership, Program
-
-CURRENT = [Partnership.Status.PROPOSED, Partnership.Status.ACTIVE]
+from partnerships import health
+from partnerships.models import ClosingReflection, Partnership
+from programs import selectors as program_selectors
+from programs.models import CURRENT_PAIR_STATUSES, DraftMatch, Participant, Program
 
 
 def _refused_by(exc: IntegrityError, *, mentor: Participant, protege: Participant) -> ValidationError:
@@ -54,7 +54,7 @@ def partnership_match(
     if draft is not None:
         score, reasons = draft.score, draft.reasons
     else:
-        suggestion = selectors.score_pair(program=program, mentor=mentor, protege=protege)
+        suggestion = program_selectors.score_pair(program=program, mentor=mentor, protege=protege)
         score, reasons = suggestion.score, suggestion.reasons
     today = timezone.localdate()
     try:
@@ -86,7 +86,7 @@ def partnership_match(
 def _end(partnership: Partnership, *, status: str, reason: str, by) -> Partnership:
     """Closes a current partnership by conditional update (so closing twice at
     once closes it once) and frees the mentor's place in the same transaction."""
-    updated = Partnership.objects.filter(pk=partnership.pk, status__in=CURRENT).update(
+    updated = Partnership.objects.filter(pk=partnership.pk, status__in=CURRENT_PAIR_STATUSES).update(
         status=status, ended_reason=reason, ended_at=timezone.now(), ended_by=by
     )
     if not updated:
@@ -137,7 +137,7 @@ def reflection_add(*, partnership: Partnership, by, text: str) -> ClosingReflect
     never sees it)."""
     if by.pk not in (partnership.mentor.user_id, partnership.protege.user_id):
         raise ValidationError("Only the mentor or the protégé of this partnership can reflect on it.")
-    if partnership.status in CURRENT:
+    if partnership.status in CURRENT_PAIR_STATUSES:
         raise ValidationError("A closing reflection is written when the partnership ends.")
     text = text.strip()
     if not text:
@@ -148,44 +148,6 @@ def reflection_add(*, partnership: Partnership, by, text: str) -> ClosingReflect
             return ClosingReflection.objects.create(partnership=partnership, role=role, author=by, text=text)
     except IntegrityError as exc:
         raise ValidationError("You have already written your closing reflection.") from exc
-
-
-@transaction.atomic
-def proposal_compute(*, program: Program) -> list[DraftMatch]:
-    """Replaces the program's draft proposal with the assignment of every waiting
-    protégé that maximises the total score under each mentor's free places,
-    leaving a protégé unmatched below the program's minimum score."""
-    proteges, mentors = selectors.matching_profiles(program=program)
-    proposal = matching.propose(
-        proteges, mentors, weights=selectors.weights_of(program), min_score=program.min_match_score
-    )
-    DraftMatch.objects.filter(program=program).delete()
-    return DraftMatch.objects.bulk_create(
-        DraftMatch(
-            program=program,
-            protege_id=pair.protege_id,
-            mentor_id=pair.mentor_id,
-            score=pair.score,
-            reasons=pair.reasons,
-        )
-        for pair in proposal.pairs
-    )
-
-
-@transaction.atomic
-def draft_match_change(*, draft: DraftMatch, mentor: Participant) -> DraftMatch:
-    """Points one pair of the proposal at another mentor, if they have a place
-    left after the rest of the proposal."""
-    if mentor.program_id != draft.program_id or mentor.role != Participant.Role.MENTOR:
-        raise ValidationError({"mentor": "Choose a mentor of this program."})
-    mentor = Participant.objects.select_for_update().get(pk=mentor.pk)
-    drafted = DraftMatch.objects.filter(mentor=mentor).exclude(pk=draft.pk).count()
-    if mentor.load + drafted >= mentor.capacity:
-        raise ValidationError({"mentor": f"{mentor.user.name} has no free place left in this proposal."})
-    suggestion = selectors.score_pair(program=draft.program, mentor=mentor, protege=draft.protege)
-    draft.mentor, draft.score, draft.reasons = mentor, suggestion.score, suggestion.reasons
-    draft.save(update_fields=["mentor", "score", "reasons"])
-    return draft
 
 
 @transaction.atomic
@@ -214,16 +176,6 @@ def proposal_publish(*, program: Program, by) -> list[Partnership]:
     return made
 
 
-@transaction.atomic
-def program_set_matching(*, program: Program, weights: dict[str, int], min_score: int) -> Program:
-    """Saves how this program weighs each matching criterion and its minimum score."""
-    program.match_weights = matching.Weights.from_dict(weights).to_dict()
-    program.min_match_score = min_score
-    program.full_clean()
-    program.save(update_fields=["match_weights", "min_match_score", "updated_at"])
-    return program
-
-
 def partnership_send_match_emails(*, partnership_id: int) -> None:
     """Emails the mentor and the protégé who they are matched with."""
     partnership = Partnership.objects.with_people().get(pk=partnership_id)
@@ -245,23 +197,6 @@ def partnership_send_match_emails(*, partnership_id: int) -> None:
 
 
 @transaction.atomic
-def participant_update_profile(*, participant: Participant, data: dict) -> Participant:
-    """Saves a person's profile in one program. Capacity never goes below the
-    mentor's current partnerships (the database refuses that too)."""
-    topics_offered = data.pop("topics_offered", None)
-    topics_sought = data.pop("topics_sought", None)
-    for field, value in data.items():
-        setattr(participant, field, value)
-    participant.full_clean(exclude=["program", "user"])
-    participant.save()
-    if topics_offered is not None:
-        participant.topics_offered.set(topics_offered)
-    if topics_sought is not None:
-        participant.topics_sought.set(topics_sought)
-    return participant
-
-
-@transaction.atomic
 def partnership_nudge(*, partnership: Partnership, by, message: str) -> None:
     """Emails both people of a current partnership the program admin's message,
     after commit. Only for a current partnership; the caller checks that ``by``
@@ -269,7 +204,7 @@ def partnership_nudge(*, partnership: Partnership, by, message: str) -> None:
     message = message.strip()
     if not message:
         raise ValidationError({"message": "Write a short message: it is what they will read."})
-    if partnership.status not in CURRENT:
+    if partnership.status not in CURRENT_PAIR_STATUSES:
         raise ValidationError("This partnership has ended; there is no one to nudge.")
     from .tasks import send_nudge_emails
 

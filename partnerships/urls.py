@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, invitations, matching, pair, people, programs
+from .views import calendar, matching, pair, programs
 
 app_name = "partnerships"
 
@@ -22,33 +22,11 @@ urlpatterns = [
     path("programs/<slug:slug>/matching/drafts/<int:draft_id>/", matching.draft_change, name="draft_change"),
     path("programs/<slug:slug>/matching/settings/", matching.matching_settings, name="matching_settings"),
     # --- people and invitations ---
-    path("programs/<slug:slug>/people/", people.people, name="people"),
-    path("programs/<slug:slug>/people/invite/", people.invite, name="invite"),
-    path("programs/<slug:slug>/people/upload/", people.upload, name="invitations_upload"),
-    path("programs/<slug:slug>/people/invitations.csv", people.template, name="invitations_template"),
-    path(
-        "programs/<slug:slug>/people/invitations/<int:invitation_id>/resend/",
-        people.resend,
-        name="invitation_resend",
-    ),
-    path(
-        "programs/<slug:slug>/people/invitations/<int:invitation_id>/revoke/",
-        people.revoke,
-        name="invitation_revoke",
-    ),
     path(
         "programs/<slug:slug>/people/<int:participant_id>/",
-        people.participant_detail,
+        programs.participant_detail,
         name="participant_detail",
     ),
-    path(
-        "programs/<slug:slug>/people/<int:participant_id>/withdraw/",
-        people.withdraw,
-        name="participant_withdraw",
-    ),
-    path("invitations/<int:invitation_id>/join/", invitations.join, name="invitation_join"),
-    path("invitations/<str:token>/", invitations.accept, name="invitation_accept"),
-    # --- end people and invitations ---
     # --- the pair's pages, the calendar feed (issue 5) ---
     path("partnerships/<int:partnership_id>/", pair.partnership_home, name="partnership_home"),
     path("partnerships/<int:partnership_id>/agreement/", pair.agreement, name="agreement"),

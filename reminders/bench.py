@@ -26,7 +26,8 @@ from django.test import override_settings
 from django.utils import timezone
 
 from accounts.models import User
-from partnerships.models import Agreement, Participant, Partnership, Program
+from partnerships.models import Agreement, Partnership
+from programs.models import Participant, Program
 
 from . import services
 from .models import Kind, Reminder

@@ -33,13 +33,13 @@ from goals.models import Goal, RatingRound
 from goals.selectors import agreed_rhythm, next_rating_point
 from mentoring.time_zones import zone_named, zone_of
 from partnerships import schedule
-from partnerships.models import Agreement, Cadence, Participant, Partnership, Program
+from partnerships.models import Agreement, Partnership
+from programs.models import CURRENT_PAIR_STATUSES, Cadence, Participant, Program
 from sessions_log.models import Homework
 
 from .models import Kind, Reminder, ReminderOptOut
 from .timing import QUIET_UNTIL, at_local, day_before
 
-CURRENT = [Partnership.Status.PROPOSED, Partnership.Status.ACTIVE]
 CHECK_IN_AHEAD = datetime.timedelta(days=1)
 # How far ahead a call is looked at: "the day before" is on the recipient's
 # clock, 25 hours before the call across a change of the clocks.
@@ -245,7 +245,7 @@ def agreement_pending(now: datetime.datetime) -> Iterator[Decision]:
         Agreement.objects.filter(
             status=Agreement.Status.PROPOSED,
             created_at__lte=now - AGREEMENT_WAIT,
-            partnership__status__in=CURRENT,
+            partnership__status__in=CURRENT_PAIR_STATUSES,
         )
         .exclude(Exists(decided))
         .select_related("partnership__mentor__user", "partnership__protege__user")

@@ -3,7 +3,7 @@
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 
-from partnerships.models import Participant, Program
+from programs.models import Participant, Program
 
 from .models import Kind, Reminder, ReminderOptOut
 

@@ -8,7 +8,8 @@ import zoneinfo
 from django.db import transaction
 from django.utils import timezone
 
-from partnerships.models import Agreement, Method, Partnership
+from partnerships.models import Agreement, Partnership
+from programs.models import Method
 
 from .models import AgendaItem, CallFeedback, Homework, PartnershipCheck, Session
 

@@ -15,7 +15,8 @@ from mentoring.bounds import (
     stored_in_range,
     text_within,
 )
-from partnerships.models import Method, Participant, Partnership
+from partnerships.models import Partnership
+from programs.models import Method, Participant
 
 # A call's notes: room for a full page each.
 NOTES_MAX = 4000

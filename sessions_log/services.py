@@ -14,7 +14,8 @@ from django.utils import timezone
 from partnerships import health
 from partnerships.access import role_of
 from partnerships.agreements import partnership_set_next_call, schedule_zone
-from partnerships.models import Participant, Partnership
+from partnerships.models import Partnership
+from programs.models import Participant
 
 from .models import AgendaItem, CallFeedback, Homework, PartnershipCheck, Session
 
@@ -46,7 +47,7 @@ def _require(partnership: Partnership, by, role: str, what: str) -> None:
 def _locked(partnership: Partnership) -> Partnership:
     """The partnership row, locked: one pair's log changes one at a time."""
     locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
-    if locked.status not in (Partnership.Status.PROPOSED, Partnership.Status.ACTIVE):
+    if not locked.is_current:
         raise ValidationError("This partnership has ended; its call log can no longer change.")
     return locked
 

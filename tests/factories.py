@@ -5,7 +5,8 @@ from allauth.account.models import EmailAddress
 from django.db.models import F
 
 from accounts.models import User
-from partnerships.models import Participant, Partnership, Program, Topic
+from partnerships.models import Partnership
+from programs.models import CURRENT_PAIR_STATUSES, Participant, Program, Topic
 
 PASSWORD = "correct horse battery"
 
@@ -69,7 +70,7 @@ class PartnershipFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def mentor_load(self, create, extracted, **kwargs):
         # As partnership_match does: a current partnership takes one of the mentor's places.
-        if create and self.status in (Partnership.Status.PROPOSED, Partnership.Status.ACTIVE):
+        if create and self.status in CURRENT_PAIR_STATUSES:
             Participant.objects.filter(pk=self.mentor_id).update(load=F("load") + 1)
             self.mentor.refresh_from_db(fields=["load"])
 

@@ -7,12 +7,25 @@ import dataclasses
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
+from django.apps import apps
+from django.conf import settings
 from django.test.signals import template_rendered
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 _PARAM = re.compile(r"<(?:(?P<kind>[^>:]+):)?(?P<name>\w+)>|\(\?P<(?P<group>\w+)>[^()]*\)")
+
+
+def our_app_labels() -> set[str]:
+    """The labels of the project's own installed apps (not Django's, allauth's or django-htmx's)."""
+    project = Path(settings.BASE_DIR).resolve()
+    return {
+        config.label
+        for config in apps.get_app_configs()
+        if Path(config.path).resolve().is_relative_to(project) and ".venv" not in Path(config.path).parts
+    }
 
 
 @dataclasses.dataclass(frozen=True)

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from partnerships.agreements import agreement_propose
 from partnerships.calendar import calendar_feed_reset
-from partnerships.models import DraftMatch, Invitation, Program
+from programs.models import DraftMatch, Invitation, Program
 from reminders.emails import stop_token
 from reminders.models import Kind, Reminder, ReminderOptOut
 from tests.goals.factories import (
@@ -135,7 +135,7 @@ def seeded(world):
         },
         "by_endpoint": {
             ("partnerships:calendar_feed", "token"): calendar_feed_reset(user=world.mentor).token,
-            ("partnerships:invitation_accept", "token"): invitation_token,
+            ("programs:invitation_accept", "token"): invitation_token,
             ("reminders:stop", "token"): stop_token(world.mentor.pk, Kind.NUDGE),
             ("account_confirm_email", "key"): EmailConfirmationHMAC(email).key,
             ("account_reset_password_from_key", "uidb36"): user_pk_to_url_str(world.mentor),

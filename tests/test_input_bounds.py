@@ -24,7 +24,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from mentoring import bounds
-from partnerships.models import Agreement, Participant, Partnership
+from partnerships.models import Agreement, Partnership
+from programs.models import Participant
 
 from .goals.factories import GoalFactory, SituationGoalFactory, SmartGoalFactory
 from .partnerships.agreement_helpers import agree, form_data
@@ -539,7 +540,7 @@ def _name_constraints():
 
 
 def test_the_database_refuses_format_characters_in_every_name_and_keeps_the_joiners(world):
-    from partnerships.models import Invitation
+    from programs.models import Invitation
 
     Invitation.objects.create(
         program=world.program,

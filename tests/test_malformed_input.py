@@ -7,8 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from partnerships.invitations import CSV_MAX_ROWS
-from partnerships.models import Invitation
+from programs.invitations import CSV_MAX_ROWS
+from programs.models import Invitation
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ def test_a_nul_in_the_calendar_link_is_404_not_500(client, db):
 def upload(client, world, content: bytes, name="people.csv"):
     client.force_login(world.admin)
     return client.post(
-        reverse("partnerships:invitations_upload", args=[world.program.slug]),
+        reverse("programs:invitations_upload", args=[world.program.slug]),
         {"file": SimpleUploadedFile(name, content, content_type="text/csv")},
     )
 

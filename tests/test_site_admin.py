@@ -8,8 +8,9 @@ from django.urls import reverse
 
 from mentoring.admin import SiteAdminMixin
 from tests.factories import UserFactory
+from tests.pages import our_app_labels
 
-OURS = {"accounts", "partnerships", "goals", "sessions_log", "reminders"}
+OURS = our_app_labels()
 
 
 def our_model_admins():
@@ -33,7 +34,7 @@ def test_a_participant_saved_with_empty_methods_keeps_an_empty_list(client, worl
     participant.methods = ["video"]
     participant.save()
     client.force_login(staff)
-    url = reverse("admin:partnerships_participant_change", args=[participant.pk])
+    url = reverse("admin:programs_participant_change", args=[participant.pk])
     form = client.get(url).context["adminform"].form
     data = {name: ("" if form[name].value() is None else form[name].value()) for name in form.fields}
     data["methods"] = ""

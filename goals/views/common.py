@@ -6,10 +6,10 @@ from django.urls import reverse
 
 from mentoring.http import HtmxHttpRequest
 from partnerships.access import get_partnership_for, require_role, role_of
-from partnerships.models import Participant, Partnership
+from partnerships.models import Partnership
+from programs.models import CURRENT_PAIR_STATUSES, Participant
 
 from ..models import Goal, GoalSuggestion
-from ..selectors import CURRENT
 
 
 def pair_context(request: HtmxHttpRequest, partnership: Partnership) -> dict:
@@ -19,8 +19,8 @@ def pair_context(request: HtmxHttpRequest, partnership: Partnership) -> dict:
         "partnership": partnership,
         "is_protege": is_protege,
         "other": partnership.mentor.user if is_protege else partnership.protege.user,
-        "can_write": is_protege and partnership.status in CURRENT,
-        "can_suggest": not is_protege and partnership.status in CURRENT,
+        "can_write": is_protege and partnership.status in CURRENT_PAIR_STATUSES,
+        "can_suggest": not is_protege and partnership.status in CURRENT_PAIR_STATUSES,
     }
 
 

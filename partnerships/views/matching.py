@@ -11,12 +11,16 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from mentoring.forms import ListQueryForm
 from mentoring.http import HtmxHttpRequest
+from partnerships.models import Partnership
+from programs import services as program_services
+from programs.access import get_program_for_admin
+from programs.forms import MatchingSettingsForm
+from programs.models import DraftMatch
 
 from .. import selectors, services
-from ..access import get_program_for_admin
-from ..forms import DraftChangeForm, ListQueryForm, MatchForm, MatchingSettingsForm, UnmatchForm
-from ..models import DraftMatch, Partnership
+from ..forms import DraftChangeForm, MatchForm, UnmatchForm
 
 
 def _back(request: HtmxHttpRequest, slug: str, **query) -> HttpResponseRedirect:
@@ -108,7 +112,7 @@ def unmatch(request: HtmxHttpRequest, slug: str, partnership_id: int):
 @require_POST
 def proposal(request: HtmxHttpRequest, slug: str):
     program = get_program_for_admin(request.user, slug)
-    drafts = services.proposal_compute(program=program)
+    drafts = program_services.proposal_compute(program=program)
     if drafts:
         messages.success(request, f"Proposed {len(drafts)} matches. Review them, then publish.")
     else:
@@ -151,7 +155,7 @@ def draft_change(request: HtmxHttpRequest, slug: str, draft_id: int):
     try:
         if not form.is_valid():
             raise ValidationError("Choose a mentor of this program.")
-        services.draft_match_change(draft=draft, mentor=form.cleaned_data["mentor"])
+        program_services.draft_match_change(draft=draft, mentor=form.cleaned_data["mentor"])
     except ValidationError as error:
         _report(request, error)
         return _back(request, slug)
@@ -166,7 +170,7 @@ def matching_settings(request: HtmxHttpRequest, slug: str):
     form = MatchingSettingsForm(request.POST)
     if not form.is_valid():
         return _board(request, program, settings_form=form)
-    services.program_set_matching(
+    program_services.program_set_matching(
         program=program, weights=form.weights(), min_score=form.cleaned_data["min_score"]
     )
     messages.success(request, "Matching weights saved; suggestions use them from now on.")

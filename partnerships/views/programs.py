@@ -8,15 +8,18 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
+from mentoring.forms import ListQueryForm
 from mentoring.http import HtmxHttpRequest
 from mentoring.spreadsheets import csv_response
+from programs import selectors as program_selectors
+from programs.access import get_program_for_admin
+from programs.models import CURRENT_PAIR_STATUSES, Method
 from reminders.selectors import program_reminder_health
 
 from .. import health, selectors, services
-from ..access import get_program_for_admin
-from ..forms import ClosePartnershipForm, HealthFilterForm, ListQueryForm, NudgeForm, UnmatchForm
+from ..forms import ClosePartnershipForm, HealthFilterForm, NudgeForm, UnmatchForm
 from ..models import Partnership
 
 
@@ -60,7 +63,7 @@ def _overview(
     filters = form.filters
     overview = selectors.program_health(program, filters, ListQueryForm(shown).value("page", 1))
     for pair in overview["pairs"].object_list:
-        if pair.status in selectors.CURRENT:
+        if pair.status in CURRENT_PAIR_STATUSES:
             pair.action_forms = {action: _pair_form(action, pair) for action in PAIR_ACTIONS}
             pair.open_action = ""
             if failed and failed[0].pk == pair.pk:
@@ -209,3 +212,20 @@ def program_report(request: HtmxHttpRequest, slug: str) -> StreamingHttpResponse
     flat at any size. Numbers and dates only (ISO 8601, times in UTC)."""
     program = get_program_for_admin(request.user, slug)
     return csv_response(selectors.program_report_rows(program), filename=f"{program.slug}-partnerships.csv")
+
+
+@login_required
+@require_safe
+def participant_detail(request: HtmxHttpRequest, slug: str, participant_id: int) -> TemplateResponse:
+    program = get_program_for_admin(request.user, slug)
+    participant = program_selectors.participant_for_admin(program, participant_id)
+    return TemplateResponse(
+        request,
+        "partnerships/participant_detail.html",
+        {
+            "program": program,
+            "participant": participant,
+            "partnerships": selectors.partnerships_of(participant),
+            "methods": [label for value, label in Method.choices if value in participant.methods],
+        },
+    )

@@ -20,7 +20,8 @@ from mentoring.http import HtmxHttpRequest
 from mentoring.resubmission import saved_once
 from partnerships import selectors as partnership_selectors
 from partnerships.access import get_partnership_for, require_role
-from partnerships.models import Participant, Partnership
+from partnerships.models import Partnership
+from programs.models import Participant
 
 from .. import selectors, services
 from ..forms import (

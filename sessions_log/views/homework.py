@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from mentoring.http import HtmxHttpRequest
 from mentoring.resubmission import saved_once
 from partnerships.access import get_partnership_for, require_role
-from partnerships.models import Participant
+from programs.models import Participant
 
 from .. import selectors, services
 from ..forms import AgendaItemForm, HomeworkDoneForm

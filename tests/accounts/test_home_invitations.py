@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships import invitations
-from partnerships.models import Invitation, Participant
+from programs import invitations
+from programs.models import Invitation, Participant
 from tests.factories import ProgramFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ def invitation_to(world, email: str, program=None, **fields) -> Invitation:
 
 
 def join_url(invitation: Invitation) -> str:
-    return reverse("partnerships:invitation_join", args=[invitation.pk])
+    return reverse("programs:invitation_join", args=[invitation.pk])
 
 
 def test_home_offers_a_waiting_invitation_and_join_joins(client, world):

@@ -12,8 +12,8 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.forms import TIME_ZONE_FROM_BROWSER, TIME_ZONE_NOT_CHOSEN
-from partnerships import invitations
-from partnerships.models import Participant
+from programs import invitations
+from programs.models import Participant
 from tests.factories import UserFactory
 from tests.partnerships.test_invitations import invite
 
@@ -23,7 +23,7 @@ SIGNUP = reverse("account_signup")
 
 
 def accept_url(token: str) -> str:
-    return reverse("partnerships:invitation_accept", args=[token])
+    return reverse("programs:invitation_accept", args=[token])
 
 
 def sign_up(client, **fields):

@@ -6,7 +6,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from accounts.models import User
-from partnerships.models import Invitation, Participant
+from programs.models import Invitation, Participant
 from tests.factories import PASSWORD
 
 from .conftest import assert_accessible

@@ -6,8 +6,8 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from accounts.models import User
-from partnerships.invitations import invitation_accept
 from partnerships.models import Partnership
+from programs.invitations import invitation_accept
 
 from .conftest import assert_accessible, screenshot
 from .test_sign_in import sign_in

@@ -13,6 +13,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
 from partnerships.models import Partnership
+from tests.pages import our_app_labels
 
 from .test_sign_in import sign_in
 
@@ -76,7 +77,7 @@ def pages_of_the_demo() -> dict[str, list[str]]:
     hers), the program's as the admin (every route
     but downloads, feeds, sign-in and Django's admin)."""
     from accounts.models import User
-    from partnerships.models import Program
+    from programs.models import Program
     from tests.pages import every_route
 
     pair = Partnership.objects.get(mentor__user__email="mentor@example.com")
@@ -115,7 +116,7 @@ def long_words_in_every_text() -> int:
 
     fields = 0
     for model in apps.get_models():
-        if model._meta.app_label not in ("accounts", "partnerships", "goals", "sessions_log", "reminders"):
+        if model._meta.app_label not in our_app_labels():
             continue
         texts = [
             field

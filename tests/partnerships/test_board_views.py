@@ -3,7 +3,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from partnerships.models import DraftMatch, Partnership
+from partnerships.models import Partnership
+from programs.models import DraftMatch
 from tests.conftest import PROGRAM_ADMIN_ONLY
 from tests.factories import MentorFactory, ParticipantFactory, PartnershipFactory, TopicFactory
 

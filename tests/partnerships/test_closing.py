@@ -5,8 +5,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from partnerships.models import ClosingReflection, Participant, Partnership
+from partnerships.models import ClosingReflection, Partnership
 from partnerships.services import partnership_close, reflection_add
+from programs.models import Participant
 from tests.conftest import PROGRAM_ADMIN_ONLY
 from tests.factories import PartnershipFactory
 

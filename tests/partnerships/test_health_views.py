@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from goals.models import Goal, ProgressRating
 from partnerships import health
-from partnerships.models import Participant, Partnership
+from partnerships.models import Partnership
+from programs.models import Participant
 from sessions_log.models import Homework, PartnershipCheck
 from tests.conftest import PROGRAM_ADMIN_ONLY
 from tests.factories import MentorFactory, PartnershipFactory
@@ -338,7 +339,7 @@ def test_no_admin_page_nor_the_report_shows_what_a_pair_wrote(client, world):
         overview(slug),
         overview(slug, health="at_risk", sort="-rating", q="Sam"),
         overview(slug, status="all", sort="health", rating="down"),
-        reverse("partnerships:people", args=[slug]),
+        reverse("programs:people", args=[slug]),
         reverse("partnerships:participant_detail", args=[slug, participant.pk]),
         reverse("partnerships:matching_board", args=[slug]),
         reverse("partnerships:program_report", args=[slug]),
@@ -370,7 +371,7 @@ def test_right_after_the_demo_is_seeded_the_stalled_headline_counts_the_stalled_
     from django.core.management import call_command
 
     from accounts.models import User
-    from partnerships.models import Program
+    from programs.models import Program
 
     call_command("seed_demo", stdout=io.StringIO())
     admin = User.objects.get(email="admin@example.com")

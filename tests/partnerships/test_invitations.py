@@ -10,10 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from partnerships import invitations
-from partnerships.invitations import INVITATION_VALID_FOR
-from partnerships.models import Invitation, Participant, Partnership
-from partnerships.tasks import send_invitation
+from partnerships.models import Partnership
+from programs import invitations
+from programs.invitations import INVITATION_VALID_FOR
+from programs.models import Invitation, Participant
+from programs.tasks import send_invitation
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -424,7 +425,7 @@ def test_no_email_for_a_link_replaced_since_or_a_revoked_invitation(
 
 
 def accept_url(token: str) -> str:
-    return reverse("partnerships:invitation_accept", args=[token])
+    return reverse("programs:invitation_accept", args=[token])
 
 
 @pytest.mark.parametrize(
@@ -556,7 +557,7 @@ def test_links_follow_the_port_the_app_serves_when_no_site_address_is_set(tmp_pa
     script = (
         "import django; django.setup()\n"
         "from partnerships.calendar import feed_url\n"
-        "from partnerships.invitations import invitation_link\n"
+        "from programs.invitations import invitation_link\n"
         "from partnerships.models import CalendarFeed\n"
         "print(invitation_link('tok'))\n"
         "print(feed_url(CalendarFeed(token='cal')))\n"

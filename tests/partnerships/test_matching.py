@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scipy.optimize import linprog
 
-from partnerships.matching import (
+from programs.matching import (
     MentorProfile,
     ProtegeProfile,
     Weights,
@@ -20,7 +20,7 @@ from partnerships.matching import (
     score,
     utc_offset_hours,
 )
-from partnerships.models import Cadence, Method
+from programs.models import Cadence, Method
 
 TOPICS = {1: "negotiation", 2: "conflict management", 3: "public speaking", 4: "hiring"}
 TOPICS_ONLY = Weights(topics=1, methods=0, cadence=0, time_zone=0, load=0)
@@ -288,7 +288,7 @@ def test_proposal_is_deterministic_whatever_the_input_order():
 
 
 def test_every_method_and_cadence_of_the_models_is_understood():
-    from partnerships.matching import CADENCE_WORDS, MEETINGS_PER_MONTH, METHOD_WORDS
+    from programs.matching import CADENCE_WORDS, MEETINGS_PER_MONTH, METHOD_WORDS
 
     assert set(METHOD_WORDS) == set(Method.values)
     assert set(CADENCE_WORDS) == set(MEETINGS_PER_MONTH) == set(Cadence.values)

@@ -2,7 +2,9 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from partnerships import services
-from partnerships.models import DraftMatch, Participant, Partnership
+from partnerships.models import Partnership
+from programs import services as program_services
+from programs.models import DraftMatch, Participant
 from tests.factories import MentorFactory, ParticipantFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +101,7 @@ def test_the_proposal_respects_capacity_and_minimum_score_and_publishes_at_once(
     program, mentor, sam, _kim = people
     program.min_match_score = 60  # Kim, who seeks no topic, fits no one that well
     program.save()
-    drafts = services.proposal_compute(program=program)
+    drafts = program_services.proposal_compute(program=program)
     # Capacity 1: only one of the two waiting protégés fits, the better one (Sam shares topic and method).
     assert [(d.protege_id, d.mentor_id) for d in drafts] == [(sam.pk, mentor.pk)]
     made = services.proposal_publish(program=program, by=world.admin)
@@ -113,14 +115,14 @@ def test_a_protege_below_the_minimum_score_stays_unmatched(world, people):
     mentor.user.save()
     program.min_match_score = 100
     program.save()
-    assert services.proposal_compute(program=program) == []
+    assert program_services.proposal_compute(program=program) == []
 
 
 def test_publishing_is_all_or_nothing(world, people):
     program, mentor, sam, kim = people
     program.min_match_score = 60
     program.save()
-    services.proposal_compute(program=program)
+    program_services.proposal_compute(program=program)
     # Meanwhile another admin fills the mentor by hand.
     services.partnership_match(program=program, protege=kim, mentor=mentor, matched_by=world.admin)
     with pytest.raises(ValidationError) as excinfo:
@@ -134,20 +136,20 @@ def test_a_draft_pair_can_move_to_a_mentor_with_room(world, people):
     program, _, _, _ = people
     program.min_match_score = 60
     program.save()
-    (draft,) = services.proposal_compute(program=program)
+    (draft,) = program_services.proposal_compute(program=program)
     roomy = MentorFactory(program=program, capacity=2, user__display_name="Rosa Roomy")
-    services.draft_match_change(draft=draft, mentor=roomy)
+    program_services.draft_match_change(draft=draft, mentor=roomy)
     draft.refresh_from_db()
     assert draft.mentor == roomy
     full = MentorFactory(program=program, capacity=1)
     full.load = 1
     full.save()
     with pytest.raises(ValidationError, match="no free place"):
-        services.draft_match_change(draft=draft, mentor=full)
+        program_services.draft_match_change(draft=draft, mentor=full)
 
 
 def test_matching_weights_are_saved_per_program(world):
-    services.program_set_matching(
+    program_services.program_set_matching(
         program=world.program, weights={"topics": 80, "methods": 5, "cadence": 5, "time_zone": 5, "load": 5},
         min_score=55,
     )  # fmt: skip

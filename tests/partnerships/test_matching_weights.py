@@ -8,9 +8,9 @@ import logging
 import pytest
 from django.urls import reverse
 
-from partnerships import matching, selectors
-from partnerships.forms import CRITERIA
-from partnerships.models import Program
+from programs import matching, selectors
+from programs.forms import CRITERIA
+from programs.models import Program
 from tests.factories import ParticipantFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ def staff(db):
 
 
 def _admin_post(client, program, match_weights: str):
-    url = reverse("admin:partnerships_program_change", args=[program.pk])
+    url = reverse("admin:programs_program_change", args=[program.pk])
     page = client.get(url)
     form = page.context["adminform"].form
     data = {}

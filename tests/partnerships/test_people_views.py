@@ -7,8 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships import invitations
-from partnerships.models import Invitation, Participant, Partnership
+from partnerships.models import Partnership
+from programs import invitations
+from programs.models import Invitation, Participant
 from tests.conftest import PROGRAM_ADMIN_ONLY
 from tests.factories import MentorFactory, ParticipantFactory, TopicFactory
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def people_url(world) -> str:
-    return reverse("partnerships:people", args=[world.program.slug])
+    return reverse("programs:people", args=[world.program.slug])
 
 
 def make_invitation(world, email="nia@example.org", **fields) -> Invitation:
@@ -41,7 +42,7 @@ def csv_upload(text: str) -> SimpleUploadedFile:
 # --- Who may see and do what ----------------------------------------------------
 
 VIEWS = {
-    "people": ("get", lambda w, i: reverse("partnerships:people", args=[w.program.slug]), None, 200),
+    "people": ("get", lambda w, i: reverse("programs:people", args=[w.program.slug]), None, 200),
     "participant_detail": (
         "get",
         lambda w, i: reverse(
@@ -52,33 +53,31 @@ VIEWS = {
     ),
     "invite": (
         "post",
-        lambda w, i: reverse("partnerships:invite", args=[w.program.slug]),
+        lambda w, i: reverse("programs:invite", args=[w.program.slug]),
         {"name": "Ivy", "email": "ivy@example.org", "role": "mentor"},
         303,
     ),
     "invitations_upload": (
         "post",
-        lambda w, i: reverse("partnerships:invitations_upload", args=[w.program.slug]),
+        lambda w, i: reverse("programs:invitations_upload", args=[w.program.slug]),
         "file",
         303,
     ),
     "invitation_resend": (
         "post",
-        lambda w, i: reverse("partnerships:invitation_resend", args=[w.program.slug, i.pk]),
+        lambda w, i: reverse("programs:invitation_resend", args=[w.program.slug, i.pk]),
         {},
         303,
     ),
     "invitation_revoke": (
         "post",
-        lambda w, i: reverse("partnerships:invitation_revoke", args=[w.program.slug, i.pk]),
+        lambda w, i: reverse("programs:invitation_revoke", args=[w.program.slug, i.pk]),
         {},
         303,
     ),
     "participant_withdraw": (
         "post",
-        lambda w, i: reverse(
-            "partnerships:participant_withdraw", args=[w.program.slug, w.partnership.mentor.pk]
-        ),
+        lambda w, i: reverse("programs:participant_withdraw", args=[w.program.slug, w.partnership.mentor.pk]),
         {},
         303,
     ),
@@ -120,19 +119,12 @@ def test_an_invitation_or_person_of_another_program_is_404_even_to_an_admin(clie
     invitation.program = program
     invitation.save()
     slug = world.program.slug
-    assert (
-        client.post(reverse("partnerships:invitation_resend", args=[slug, invitation.pk])).status_code == 404
-    )
-    assert (
-        client.post(reverse("partnerships:invitation_revoke", args=[slug, invitation.pk])).status_code == 404
-    )
+    assert client.post(reverse("programs:invitation_resend", args=[slug, invitation.pk])).status_code == 404
+    assert client.post(reverse("programs:invitation_revoke", args=[slug, invitation.pk])).status_code == 404
     assert (
         client.get(reverse("partnerships:participant_detail", args=[slug, elsewhere.pk])).status_code == 404
     )
-    assert (
-        client.post(reverse("partnerships:participant_withdraw", args=[slug, elsewhere.pk])).status_code
-        == 404
-    )
+    assert client.post(reverse("programs:participant_withdraw", args=[slug, elsewhere.pk])).status_code == 404
 
 
 def test_the_actions_refuse_get(client, world):
@@ -140,11 +132,11 @@ def test_the_actions_refuse_get(client, world):
     invitation = make_invitation(world)
     slug = world.program.slug
     for url in [
-        reverse("partnerships:invite", args=[slug]),
-        reverse("partnerships:invitations_upload", args=[slug]),
-        reverse("partnerships:invitation_resend", args=[slug, invitation.pk]),
-        reverse("partnerships:invitation_revoke", args=[slug, invitation.pk]),
-        reverse("partnerships:participant_withdraw", args=[slug, world.partnership.mentor.pk]),
+        reverse("programs:invite", args=[slug]),
+        reverse("programs:invitations_upload", args=[slug]),
+        reverse("programs:invitation_resend", args=[slug, invitation.pk]),
+        reverse("programs:invitation_revoke", args=[slug, invitation.pk]),
+        reverse("programs:participant_withdraw", args=[slug, world.partnership.mentor.pk]),
     ]:
         assert client.get(url).status_code == 405
 
@@ -228,7 +220,7 @@ def test_inviting_one_person_redirects_back_with_a_message(client, world, django
     client.force_login(world.admin)
     with django_capture_on_commit_callbacks() as callbacks:
         response = client.post(
-            reverse("partnerships:invite", args=[world.program.slug]),
+            reverse("programs:invite", args=[world.program.slug]),
             {"name": "Ivy Invited", "email": "Ivy@Example.org", "role": "protege"},
             follow=True,
         )
@@ -246,7 +238,7 @@ def test_inviting_one_person_redirects_back_with_a_message(client, world, django
 def test_a_rejected_invitation_keeps_what_was_typed_and_says_what_to_fix(client, world):
     client.force_login(world.admin)
     response = client.post(
-        reverse("partnerships:invite", args=[world.program.slug]),
+        reverse("programs:invite", args=[world.program.slug]),
         {"name": "Ivy", "email": "ivy@", "role": ""},
     )
     assert response.status_code == 200
@@ -259,7 +251,7 @@ def test_a_rejected_invitation_keeps_what_was_typed_and_says_what_to_fix(client,
 def test_inviting_someone_already_in_the_program_shows_why_beside_the_email(client, world):
     client.force_login(world.admin)
     response = client.post(
-        reverse("partnerships:invite", args=[world.program.slug]),
+        reverse("programs:invite", args=[world.program.slug]),
         {"name": "Morgan", "email": world.mentor.email, "role": "mentor"},
     )
     assert response.status_code == 200
@@ -271,7 +263,7 @@ def test_a_csv_upload_invites_everyone(client, world, django_capture_on_commit_c
     client.force_login(world.admin)
     with django_capture_on_commit_callbacks() as callbacks:
         response = client.post(
-            reverse("partnerships:invitations_upload", args=[world.program.slug]),
+            reverse("programs:invitations_upload", args=[world.program.slug]),
             {
                 "file": csv_upload(
                     "name,email,role\nAda,ada@example.org,mentor\nGrace,grace@example.org,protege\n"
@@ -290,7 +282,7 @@ def test_a_csv_upload_with_bad_lines_lists_them_and_invites_nobody(
     client.force_login(world.admin)
     with django_capture_on_commit_callbacks() as callbacks:
         response = client.post(
-            reverse("partnerships:invitations_upload", args=[world.program.slug]),
+            reverse("programs:invitations_upload", args=[world.program.slug]),
             {"file": csv_upload("name,email,role\nAda,ada@example.org,mentor\nGrace,grace@example.org,coach\nBob,bob@,mentor\n")},
         )  # fmt: skip
     assert response.status_code == 200
@@ -313,7 +305,7 @@ def test_resend_without_javascript_redirects_back_with_a_message(
     client.force_login(world.admin)
     with django_capture_on_commit_callbacks() as callbacks:
         response = client.post(
-            reverse("partnerships:invitation_resend", args=[world.program.slug, invitation.pk]), follow=True
+            reverse("programs:invitation_resend", args=[world.program.slug, invitation.pk]), follow=True
         )
     assert response.redirect_chain == [(people_url(world), 303)]
     assert "Sent nia@example.org a new link" in response.text
@@ -326,7 +318,7 @@ def test_revoke_with_htmx_swaps_the_invitations_and_announces_it(client, world):
     invitation = make_invitation(world)
     client.force_login(world.admin)
     response = client.post(
-        reverse("partnerships:invitation_revoke", args=[world.program.slug, invitation.pk]),
+        reverse("programs:invitation_revoke", args=[world.program.slug, invitation.pk]),
         {"invitations": "1"},
         headers={"HX-Request": "true"},
     )
@@ -344,11 +336,11 @@ def test_an_action_on_an_accepted_invitation_explains_why_not(client, world):
     invitation = make_invitation(world, accepted_at=timezone.now(), accepted_by=world.outsider)
     client.force_login(world.admin)
     response = client.post(
-        reverse("partnerships:invitation_resend", args=[world.program.slug, invitation.pk]), follow=True
+        reverse("programs:invitation_resend", args=[world.program.slug, invitation.pk]), follow=True
     )
     assert "nia@example.org has already accepted this invitation." in response.text
     response = client.post(
-        reverse("partnerships:invitation_revoke", args=[world.program.slug, invitation.pk]),
+        reverse("programs:invitation_revoke", args=[world.program.slug, invitation.pk]),
         headers={"HX-Request": "true"},
     )
     assert 'role="alert"' in response.text and "already accepted" in response.text
@@ -401,7 +393,7 @@ def test_withdrawing_a_participant_keeps_their_partnership_and_says_so(client, w
     detail = client.get(reverse("partnerships:participant_detail", args=[world.program.slug, mentor.pk]))
     assert "Their partnership with Sam Protégé stays as it is." in detail.text
     response = client.post(
-        reverse("partnerships:participant_withdraw", args=[world.program.slug, mentor.pk]), follow=True
+        reverse("programs:participant_withdraw", args=[world.program.slug, mentor.pk]), follow=True
     )
     assert response.redirect_chain == [(people_url(world), 303)]
     assert "Morgan Mentor has withdrawn from" in response.text
@@ -417,7 +409,7 @@ def test_a_withdrawn_person_can_be_invited_again_from_the_page(client, world):
     invitations.participant_withdraw(participant=world.partnership.protege, by=world.admin)
     client.force_login(world.admin)
     response = client.post(
-        reverse("partnerships:invite", args=[world.program.slug]),
+        reverse("programs:invite", args=[world.program.slug]),
         {"name": "Sam", "email": world.protege.email, "role": "protege"},
     )
     assert response.status_code == 303
@@ -428,14 +420,14 @@ def test_the_example_downloads_as_a_csv_that_uploads_as_it_is(client, world):
     from tests.test_exports import rows_of
 
     client.force_login(world.admin)
-    page = client.get(reverse("partnerships:people", args=[world.program.slug])).text
+    page = client.get(reverse("programs:people", args=[world.program.slug])).text
     assert "Ada Lovelace,ada@example.org,mentor\nGrace Hopper,grace@example.org,protégé</code>" in page
-    download = client.get(reverse("partnerships:invitations_template", args=[world.program.slug]))
+    download = client.get(reverse("programs:invitations_template", args=[world.program.slug]))
     assert download["Content-Type"] == "text/csv; charset=utf-8"
     body, rows = rows_of(download)
     assert rows[0] == ["name", "email", "role"] and len(rows) == 3
     response = client.post(
-        reverse("partnerships:invitations_upload", args=[world.program.slug]),
+        reverse("programs:invitations_upload", args=[world.program.slug]),
         {"file": SimpleUploadedFile("invitations.csv", body, content_type="text/csv")},
     )
     assert response.status_code == 303
@@ -446,7 +438,7 @@ def test_the_example_downloads_as_a_csv_that_uploads_as_it_is(client, world):
 
 
 def test_only_the_programs_admins_download_the_example(client, world):
-    url = reverse("partnerships:invitations_template", args=[world.program.slug])
+    url = reverse("programs:invitations_template", args=[world.program.slug])
     assert client.get(url).status_code == 302
     for persona, status in PROGRAM_ADMIN_ONLY.items():
         client.force_login(getattr(world, persona))

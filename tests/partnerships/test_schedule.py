@@ -5,8 +5,8 @@ import zoneinfo
 
 import pytest
 
-from partnerships.models import Cadence
 from partnerships.schedule import Rhythm, expected_after, late_from, next_call, step, upcoming
+from programs.models import Cadence
 
 UTC = datetime.UTC
 LONDON = zoneinfo.ZoneInfo("Europe/London")

@@ -5,7 +5,7 @@ import io
 
 from django.urls import reverse
 
-from partnerships.models import Participant
+from programs.models import Participant
 from sessions_log.models import Homework, PartnershipCheck
 
 from .factories import AgendaItemFactory, CallFeedbackFactory, HomeworkFactory, SessionFactory
@@ -56,7 +56,7 @@ def test_program_pages_never_show_what_the_pair_wrote(client, pair, world):
         reverse("home"),
         reverse("partnerships:program_list"),
         reverse("partnerships:program_overview", args=[slug]),
-        reverse("partnerships:people", args=[slug]),
+        reverse("programs:people", args=[slug]),
         reverse("partnerships:participant_detail", args=[slug, participant.pk]),
         reverse("partnerships:matching_board", args=[slug]),
     ]

@@ -479,7 +479,7 @@ def inviter_name(invitation: Invitation) -> str:
 
 def invitation_link(token: str) -> str:
     """The absolute address of the invitation page, for emails."""
-    return settings.SITE_URL.rstrip("/") + reverse("partnerships:invitation_accept", args=[token])
+    return settings.SITE_URL.rstrip("/") + reverse("programs:invitation_accept", args=[token])
 
 
 def invitation_send_email(*, invitation_id: int, token: str) -> None:

@@ -1,16 +1,26 @@
+"""Signing up from a program's invitation: allauth's adapter and sign-up form."""
+
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.forms import SignupForm
+from allauth.core import context
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.forms import BaseForm
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from accounts.models import User
-from partnerships.invitations import forget_invitation, invitation_accept, role_phrase, stashed_invitation
+from accounts.forms import PASSWORD_MAX_LENGTH, offer_browser_time_zone
+from accounts.models import User, time_zone_choices
+from mentoring.bounds import validate_single_line
+
+from .invitations import forget_invitation, invitation_accept, inviter_name, role_phrase, stashed_invitation
 
 #: What allauth's emails call the site ("Hello from …!", "Thank you for using …!").
 SITE_NAME = "Mentoring"
@@ -21,7 +31,7 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
         """Nobody signs up uninvited: people join through a program's invitation
         link, and the first admin comes from ``createsuperuser`` or ``seed_demo``.
         Sign-up is open only in a session that opened an invitation link that can
-        still be accepted (partnerships.views.invitations.accept puts it there),
+        still be accepted (programs.views.invitations.accept puts it there),
         and only until the invited address has an account; otherwise allauth
         shows "sign-up closed"."""
         pending = stashed_invitation(request)
@@ -69,3 +79,37 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
         context = {key: value for key, value in context.items() if key != "signup_url"}
         context["current_site"] = SimpleNamespace(name=SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc)
         super().send_mail(template_prefix, email, context)
+
+
+class InvitationSignUpForm(SignupForm):
+    """allauth's sign-up form, which only an invitation opens
+    (InvitationOnlyAccountAdapter): the email address is the invited one, shown and never
+    taken from what is posted (another address means another invitation), and
+    the person says their time zone, preselected from the browser."""
+
+    time_zone = forms.ChoiceField(
+        label=gettext_lazy("Time zone"), choices=time_zone_choices, initial=settings.TIME_ZONE
+    )
+
+    field_order = ["email", "password1", "password2", "time_zone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        email = self.fields["email"]
+        email.disabled = True
+        email.help_text = gettext_lazy("The address your invitation was sent to.")
+        pending = stashed_invitation(context.request) if context.request is not None else None
+        #: The invitation being taken up, for the page to say what signing up joins.
+        self.invitation = pending[1] if pending else None
+        email.initial = self.invitation.email if self.invitation else ""
+        if self.invitation:
+            self.inviter = inviter_name(self.invitation)
+            self.role_phrase = role_phrase(self.invitation.role)
+        for name in ("password1", "password2"):
+            # A password is typed too: bounded, and on one line like any other.
+            password = self.fields[name]
+            password.max_length = PASSWORD_MAX_LENGTH
+            password.widget.attrs["maxlength"] = str(PASSWORD_MAX_LENGTH)
+            password.validators += [MaxLengthValidator(PASSWORD_MAX_LENGTH), validate_single_line]
+        if not self.is_bound:
+            offer_browser_time_zone(self.fields["time_zone"])

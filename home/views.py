@@ -4,19 +4,19 @@ from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from accounts.forms import ProfileForm
+from accounts.services import user_update_profile
 from goals.selectors import next_rating_due_for
 from mentoring.http import HtmxHttpRequest
 from partnerships.calendar import feed_url
-from partnerships.forms import ParticipantProfileForm
-from partnerships.invitations import invitations_waiting_for
-from partnerships.selectors import calendar_feed_of, home_for, participations_of
-from partnerships.services import participant_update_profile
+from partnerships.selectors import calendar_feed_of, home_for
+from programs.forms import ParticipantProfileForm
+from programs.invitations import invitations_waiting_for
+from programs.selectors import participations_of
+from programs.services import participant_update_profile
 from reminders.forms import ReminderPreferencesForm
 from reminders.selectors import reachable_kinds, wanted_kinds
 from reminders.services import reminder_preferences_set
-
-from .forms import ProfileForm
-from .services import user_update_profile
 
 
 @login_required

@@ -16,14 +16,15 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from mentoring.forms import ListQueryForm
 from mentoring.http import HtmxHttpRequest
 from mentoring.spreadsheets import csv_response
 
 from .. import invitations, selectors
 from ..access import get_program_for_admin
-from ..forms import InvitationForm, InvitationsUploadForm, ListQueryForm
+from ..forms import InvitationForm, InvitationsUploadForm
 from ..invitations import INVITATION_VALID_FOR
-from ..models import Invitation, Method, Participant, Program
+from ..models import Invitation, Participant, Program
 
 TEMPLATE = "partnerships/people.html"
 
@@ -54,7 +55,7 @@ def _page(
 
 
 def _back(program: Program, invitations_page: int = 1) -> HttpResponseRedirect:
-    url = reverse("partnerships:people", args=[program.slug])
+    url = reverse("programs:people", args=[program.slug])
     if invitations_page != 1:
         url += f"?invitations={invitations_page}#invitations"
     return HttpResponseRedirect(url, status=303)
@@ -177,23 +178,6 @@ def revoke(request: HtmxHttpRequest, slug: str, invitation_id: int):
         ok=True,
         message=f"Revoked the invitation to {invitation.email}. Its link no longer works.",
         row_gone=True,
-    )
-
-
-@login_required
-@require_safe
-def participant_detail(request: HtmxHttpRequest, slug: str, participant_id: int) -> TemplateResponse:
-    program = get_program_for_admin(request.user, slug)
-    participant = selectors.participant_for_admin(program, participant_id)
-    return TemplateResponse(
-        request,
-        "partnerships/participant_detail.html",
-        {
-            "program": program,
-            "participant": participant,
-            "partnerships": selectors.partnerships_of(participant),
-            "methods": [label for value, label in Method.choices if value in participant.methods],
-        },
     )
 
 

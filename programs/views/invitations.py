@@ -11,9 +11,9 @@
 - Signed in, from the home page: each invitation waiting for one of the
   person's verified addresses has a Join button (``join``), no link needed.
 - Otherwise: sign up. The token goes in the session (which opens sign-up, see
-  accounts.adapter) and the invited address is stashed as verified, so no
+  programs.sign_up) and the invited address is stashed as verified, so no
   second email is needed. The sign-up page says "Join <program> as <role>",
-  so signing up joins (accounts.adapter.save_user) and lands on the home page.
+  so signing up joins (programs.sign_up.InvitationOnlyAccountAdapter.save_user) and lands on the home page.
 """
 
 from urllib.parse import urlencode

@@ -1,0 +1,189 @@
+"""Forms for programs: matching settings, a participant's profile, invitations."""
+
+from django import forms
+from django.utils.translation import gettext
+
+from mentoring.bounds import (
+    SingleLineField,
+)
+
+from .invitations import normalise_email
+from .matching import Weights
+from .models import Method, Participant
+
+CRITERIA = {
+    "topics": "Topics offered vs. sought",
+    "methods": "Shared communication method",
+    "cadence": "Compatible cadence",
+    "time_zone": "Working-day overlap",
+    "load": "Mentor's free places",
+}
+
+
+CSV_MAX_BYTES = 1024 * 1024
+
+
+class MatchingSettingsForm(forms.Form):
+    """The weight of each criterion and the minimum score of a match."""
+
+    min_score = forms.IntegerField(
+        label="Minimum score of a match",
+        min_value=0,
+        max_value=100,
+        help_text="Below this a protégé stays unmatched rather than badly matched.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in CRITERIA.items():
+            self.fields[f"weight_{name}"] = forms.IntegerField(label=label, min_value=0, max_value=100)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(cleaned.get(f"weight_{name}") for name in CRITERIA):
+            raise forms.ValidationError("At least one criterion must count for something.")
+        return cleaned
+
+    def weights(self) -> dict[str, int]:
+        return {
+            name.removeprefix("weight_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("weight_")
+        }
+
+    @classmethod
+    def stored_weights_errors(cls, stored: object) -> list[str]:
+        """What is wrong with weights as stored in ``Program.match_weights``, judged by
+        this form's own fields and rule, so the site admin and the matching board
+        accept exactly what the board's settings form accepts.
+
+        ``stored``: a JSON object of criterion name (the keys of ``CRITERIA``) to a
+        whole number 0–100; a missing criterion keeps its default
+        (``matching.Weights``), ``{}`` means all defaults. Returns one message per
+        problem, ``[]`` when the value is fine."""
+        if not isinstance(stored, dict):
+            return [
+                gettext('Give the weights as an object, e.g. {"topics": 45, "methods": 15}; use %(names)s.')
+                % {"names": ", ".join(CRITERIA)}
+            ]
+        unknown = sorted(str(name) for name in stored if name not in CRITERIA)
+        if unknown:
+            return [
+                gettext("Unknown criteria: %(unknown)s; use %(names)s.")
+                % {"unknown": ", ".join(unknown), "names": ", ".join(CRITERIA)}
+            ]
+        weights = {**Weights().to_dict(), **stored}
+        form = cls({"min_score": 0, **{f"weight_{name}": value for name, value in weights.items()}})
+        if form.is_valid():
+            return []
+        return [
+            f"{field.removeprefix('weight_')}: {message}" if field in form.fields else message
+            for field, messages in form.errors.items()
+            for message in messages
+        ]
+
+
+class ParticipantProfileForm(forms.ModelForm):
+    """What a person tells their program: mentors their intro, strengths and
+    capacity; protégés their challenges; both their topics and preferences."""
+
+    methods = forms.MultipleChoiceField(
+        label="Preferred ways to meet",
+        choices=Method.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Participant
+        fields = ["intro", "strengths", "challenges", "topics_offered", "topics_sought", "methods",
+                  "preferred_cadence", "capacity"]  # fmt: skip
+        labels = {
+            "intro": "About you",
+            "strengths": "Strengths you offer, in your words",
+            "challenges": "Challenges you want help with, in your words",
+            "topics_offered": "Topics you can mentor on",
+            "topics_sought": "Topics you want to work on",
+            "preferred_cadence": "How often you would like to meet",
+            "capacity": "How many protégés you can mentor at once",
+        }
+        widgets = {
+            "intro": forms.Textarea(attrs={"rows": 5}),
+            "strengths": forms.Textarea(attrs={"rows": 2}),
+            "challenges": forms.Textarea(attrs={"rows": 3}),
+            "topics_offered": forms.CheckboxSelectMultiple,
+            "topics_sought": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        participant = self.instance
+        topics = participant.program.topics.all()
+        if participant.role == Participant.Role.MENTOR:
+            for name in ["challenges", "topics_sought"]:
+                del self.fields[name]
+            self.fields["topics_offered"].queryset = topics
+            self.fields["intro"].help_text = (
+                "Your work experience, why you mentor, earlier partnerships. Protégés read this first: "
+                "sharing it is how trust starts."
+            )
+            self.fields["capacity"].help_text = f"From 1 to 10. You mentor {participant.load} now."
+        else:
+            for name in ["strengths", "topics_offered", "capacity"]:
+                del self.fields[name]
+            self.fields["topics_sought"].queryset = topics
+            self.fields["intro"].help_text = "A few lines about you and your work, for your mentor."
+        self.fields["preferred_cadence"].required = False
+
+    def clean_capacity(self) -> int:
+        capacity = self.cleaned_data["capacity"]
+        if capacity < self.instance.load:
+            raise forms.ValidationError(
+                f"You mentor {self.instance.load} people now; capacity cannot be lower than that."
+            )
+        return capacity
+
+
+class InvitationForm(forms.Form):
+    name = SingleLineField(
+        label="Name",
+        max_length=120,
+        help_text="As they like to be called; used in the email.",
+        error_messages={"required": "Enter the person’s name."},
+    )
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={
+            "required": "Enter the email address to send the invitation to.",
+            "invalid": "Enter an email address like name@example.org.",
+        },
+    )
+    role = forms.ChoiceField(
+        label="Role",
+        choices=Participant.Role.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether they join as a mentor or a protégé."},
+    )
+
+    def clean_email(self) -> str:
+        return normalise_email(self.cleaned_data["email"])
+
+
+class InvitationsUploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="One person a line under the column names name,email,role. Role is mentor or protégé.",
+        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
+        template_name="partnerships/forms/file_field.html",
+        error_messages={
+            "required": "Choose a CSV file to upload.",
+            "empty": "The file is empty: add the column names and one line per person.",
+        },
+    )
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if file.size > CSV_MAX_BYTES:
+            raise forms.ValidationError("The file is larger than 1 MB. Split it into smaller files.")
+        return file

@@ -1,0 +1,29 @@
+from django.urls import path
+
+from .views import invitations, people
+
+app_name = "programs"
+
+urlpatterns = [
+    path("programs/<slug:slug>/people/", people.people, name="people"),
+    path("programs/<slug:slug>/people/invite/", people.invite, name="invite"),
+    path("programs/<slug:slug>/people/upload/", people.upload, name="invitations_upload"),
+    path("programs/<slug:slug>/people/invitations.csv", people.template, name="invitations_template"),
+    path(
+        "programs/<slug:slug>/people/invitations/<int:invitation_id>/resend/",
+        people.resend,
+        name="invitation_resend",
+    ),
+    path(
+        "programs/<slug:slug>/people/invitations/<int:invitation_id>/revoke/",
+        people.revoke,
+        name="invitation_revoke",
+    ),
+    path(
+        "programs/<slug:slug>/people/<int:participant_id>/withdraw/",
+        people.withdraw,
+        name="participant_withdraw",
+    ),
+    path("invitations/<int:invitation_id>/join/", invitations.join, name="invitation_join"),
+    path("invitations/<str:token>/", invitations.accept, name="invitation_accept"),
+]
