@@ -9,7 +9,8 @@ from accounts.services import user_update_profile
 from goals.selectors import next_rating_due_for
 from mentoring.http import HtmxHttpRequest
 from partnerships.calendar import feed_url
-from partnerships.selectors import calendar_feed_of, home_for
+from partnerships.selectors.calendar import calendar_feed_of
+from partnerships.selectors.pairs import home_for
 from programs.forms import ParticipantProfileForm
 from programs.invitations import invitations_waiting_for
 from programs.selectors import participations_of

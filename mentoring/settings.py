@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "mentoring",
     "accounts",
     "programs",
     "partnerships",

@@ -333,7 +333,7 @@ class HealthFilterForm(forms.Form):
         self.fields["health"].choices = [("", "Any"), *Label.choices]
 
     def clean_sort(self) -> str:
-        from .selectors import HEALTH_SORTS
+        from partnerships.selectors.health import HEALTH_SORTS
 
         sort = self.cleaned_data["sort"]
         return sort if sort.lstrip("-") in HEALTH_SORTS else ""

@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.http import HtmxHttpRequest
 
-from .. import selectors
 from ..calendar import calendar_feed_reset, calendar_for
+from ..selectors import calendar as selectors
 
 
 @require_safe

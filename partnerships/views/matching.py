@@ -19,8 +19,9 @@ from programs.access import get_program_for_admin
 from programs.forms import MatchingSettingsForm
 from programs.models import DraftMatch
 
-from .. import selectors, services
+from .. import services
 from ..forms import DraftChangeForm, MatchForm, UnmatchForm
+from ..selectors import matching as selectors
 
 
 def _back(request: HtmxHttpRequest, slug: str, **query) -> HttpResponseRedirect:

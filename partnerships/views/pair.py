@@ -22,10 +22,11 @@ from mentoring.dates import day_shown
 from mentoring.http import HtmxHttpRequest
 from sessions_log.selectors import home_calls
 
-from .. import agreements, selectors, services
+from .. import agreements, services
 from ..access import get_partnership_for, require_role
 from ..forms import AgreementForm, ClosePartnershipForm, NextCallForm, ReflectionForm
 from ..models import Agreement, Partnership
+from ..selectors import pairs as selectors
 
 HOME = "partnerships/partnership_home.html"
 

@@ -2,25 +2,26 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect, QueryDict, StreamingHttpResponse
+from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext
-from django.views.decorators.http import require_GET, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.forms import ListQueryForm
 from mentoring.http import HtmxHttpRequest
-from mentoring.spreadsheets import csv_response
 from programs import selectors as program_selectors
 from programs.access import get_program_for_admin
 from programs.models import CURRENT_PAIR_STATUSES, Method
 from reminders.selectors import program_reminder_health
 
-from .. import health, selectors, services
+from .. import health, services
 from ..forms import ClosePartnershipForm, HealthFilterForm, NudgeForm, UnmatchForm
 from ..models import Partnership
+from ..selectors import health as health_selectors
+from ..selectors import pairs as selectors
 
 
 @login_required
@@ -61,7 +62,7 @@ def _overview(
     typed and the errors beside the fields."""
     form = HealthFilterForm(shown)
     filters = form.filters
-    overview = selectors.program_health(program, filters, ListQueryForm(shown).value("page", 1))
+    overview = health_selectors.program_health(program, filters, ListQueryForm(shown).value("page", 1))
     for pair in overview["pairs"].object_list:
         if pair.status in CURRENT_PAIR_STATUSES:
             pair.action_forms = {action: _pair_form(action, pair) for action in PAIR_ACTIONS}
@@ -78,7 +79,7 @@ def _overview(
             "shown": shown,
             "failed": failed,
             **overview,
-            "sort": filters.get("sort") or selectors.DEFAULT_HEALTH_SORT,
+            "sort": filters.get("sort") or health_selectors.DEFAULT_HEALTH_SORT,
             "rule": health.RULE,
             **program_reminder_health(program),
         },
@@ -203,15 +204,6 @@ def partnership_rematch(request: HtmxHttpRequest, slug: str, partnership_id: int
         return refused
     board = reverse("partnerships:matching_board", args=[slug])
     return HttpResponseRedirect(f"{board}?protege={ended[0].protege_id}", status=303)
-
-
-@login_required
-@require_GET
-def program_report(request: HtmxHttpRequest, slug: str) -> StreamingHttpResponse:
-    """Every partnership of the program, one CSV row each, streamed: memory stays
-    flat at any size. Numbers and dates only (ISO 8601, times in UTC)."""
-    program = get_program_for_admin(request.user, slug)
-    return csv_response(selectors.program_report_rows(program), filename=f"{program.slug}-partnerships.csv")
 
 
 @login_required

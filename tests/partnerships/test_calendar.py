@@ -96,7 +96,7 @@ def test_the_mentor_and_the_protege_share_the_calls_uid(client, world, with_next
 
 def test_expected_calls_keep_their_local_time_across_a_daylight_saving_change(world):
     from partnerships.calendar import calendar_for
-    from partnerships.selectors import calendar_of
+    from partnerships.selectors.calendar import calendar_of
 
     agree(world.partnership, cadence="weekly")
     london = zoneinfo.ZoneInfo("Europe/London")
@@ -195,7 +195,7 @@ def weekly_set_call(world):
 
 def events_at(token: str, now: datetime.datetime) -> list:
     from partnerships.calendar import calendar_for
-    from partnerships.selectors import calendar_of
+    from partnerships.selectors.calendar import calendar_of
 
     user, partnerships = calendar_of(token, now=now)
     return list(icalendar.Calendar.from_ical(calendar_for(user, partnerships, now=now)).events)
@@ -296,7 +296,7 @@ def test_the_time_zone_block_covers_a_set_call_a_year_ahead(world):
     places a New York call a year ahead at the right instant: standard time,
     UTC−5, in late November."""
     from partnerships.calendar import calendar_for
-    from partnerships.selectors import calendar_of
+    from partnerships.selectors.calendar import calendar_of
 
     new_york = zoneinfo.ZoneInfo("America/New_York")
     world.protege.time_zone = "America/New_York"
@@ -362,7 +362,7 @@ def test_every_event_of_every_kind_lies_inside_the_time_zone_block(world, weekly
         partnership=world.partnership, starts_at=SET_CALL - datetime.timedelta(weeks=1), status="missed"
     )
     from partnerships.calendar import calendar_for
-    from partnerships.selectors import calendar_of
+    from partnerships.selectors.calendar import calendar_of
 
     now = SET_CALL - datetime.timedelta(days=1)
     user, partnerships = calendar_of(weekly_set_call, now=now)

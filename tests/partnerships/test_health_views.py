@@ -278,7 +278,7 @@ def test_the_report_streams_one_row_per_partnership_with_iso_dates(client, world
 
 
 def test_the_report_reads_through_a_server_side_cursor_in_chunks(world, django_assert_num_queries):
-    from partnerships.selectors import program_report_rows
+    from partnerships.selectors.health import program_report_rows
 
     for i in range(5):
         a_pair(world, f"Pair {i}", called=[3])

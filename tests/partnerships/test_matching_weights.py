@@ -85,7 +85,7 @@ def test_the_site_admin_saves_good_weights(client, world, staff):
 def test_bad_stored_weights_fall_back_to_the_defaults_and_are_logged(world, weights, caplog):
     Program.objects.filter(pk=world.program.pk).update(match_weights=weights)
     world.program.refresh_from_db()
-    with caplog.at_level(logging.WARNING, logger="partnerships.selectors"):
+    with caplog.at_level(logging.WARNING, logger="programs.selectors"):
         assert selectors.weights_of(world.program) == matching.Weights()
     assert "unusable matching weights" in caplog.text
 

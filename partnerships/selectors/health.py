@@ -1,0 +1,301 @@
+"""Reads for program health: the overview's pairs and figures, and the CSV report. Each says how many
+queries it runs; none grows with the size of the program."""
+
+import datetime
+import decimal
+import functools
+
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
+from django.utils import timezone
+
+from partnerships import health, schedule
+from partnerships.agreements import schedule_zone
+from partnerships.models import Agreement, Partnership
+from programs.models import CURRENT_PAIR_STATUSES, Method, Program
+from programs.selectors import (
+    program_figures,
+)
+from sessions_log.models import CallFeedback
+
+HEALTH_PAGE_SIZE = 25
+
+
+# Sort keys of the overview's columns, each with a tie-break on the pair's id.
+HEALTH_SORTS = {
+    "pair": ["protege__user__display_name", "mentor__user__display_name"],
+    "mentor": ["mentor__user__display_name"],
+    "status": ["status"],
+    "accepted": ["accepted_at"],
+    "last_call": ["last_call_at"],
+    "next_call": ["next_call_at"],
+    "calls": ["calls_held", "calls_expected"],
+    "homework": ["homework_done", "homework_assigned"],
+    "rating": ["rating_latest"],
+    "change": ["rating_change"],
+    "health": ["severity"],
+}
+
+
+DEFAULT_HEALTH_SORT = "pair"
+
+
+# The overview's filters that read the health numbers; the others (status, name) don't.
+HEALTH_FILTERS = ["health", "agreement", "calls", "homework", "rating"]
+
+
+def _pairs_of(program: Program, filters: dict) -> QuerySet[Partnership]:
+    """The program's partnerships of the status and name ``filters`` ask for."""
+    partnerships = Partnership.objects.filter(program=program)
+    status = filters.get("status") or "current"
+    if status == "current":
+        partnerships = partnerships.filter(status__in=CURRENT_PAIR_STATUSES)
+    elif status != "all":
+        partnerships = partnerships.filter(status=status)
+    if query := (filters.get("q") or "").strip():
+        partnerships = partnerships.filter(
+            Q(protege__user__display_name__icontains=query) | Q(mentor__user__display_name__icontains=query)
+        )
+    return partnerships
+
+
+def _health_filtered(program: Program, filters: dict, *, now) -> QuerySet[Partnership]:
+    """The program's partnerships with their health, filtered by ``filters``
+    (the overview's filter form's cleaned data) and sorted."""
+    partnerships = health.annotate(
+        _pairs_of(program, filters).select_related("mentor__user", "protege__user"), now=now
+    )
+    if label := filters.get("health"):
+        partnerships = partnerships.filter(severity=health.SEVERITY[health.Label(label)])
+    if agreement := filters.get("agreement"):
+        partnerships = partnerships.filter(in_force__isnull=agreement == "no")
+    if calls := filters.get("calls"):
+        behind = Q(calls_expected__gt=0, calls_held__lt=F("calls_expected"))
+        partnerships = partnerships.filter(behind if calls == "behind" else ~behind)
+    if filters.get("homework") == "behind":
+        partnerships = partnerships.filter(homework_due__gt=0, homework_done__lt=F("homework_due"))
+    if rating := filters.get("rating"):
+        partnerships = partnerships.filter(
+            {
+                "down": Q(rating_change__lt=0),
+                "up": Q(rating_change__gt=0),
+                "none": Q(rating_latest__isnull=True),
+            }[rating]
+        )
+    sort = filters.get("sort") or DEFAULT_HEALTH_SORT
+    descending = sort.startswith("-")
+    fields = HEALTH_SORTS.get(sort.lstrip("-"), HEALTH_SORTS[DEFAULT_HEALTH_SORT])
+    order = [F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True) for name in fields]
+    return partnerships.order_by(*order, "-pk" if descending else "pk")
+
+
+def _next_call_of(partnership: Partnership, *, now) -> schedule.NextCall | None:
+    """The pair's next call as their own pages show it (set, or expected by the agreement)."""
+    if partnership.status not in CURRENT_PAIR_STATUSES:
+        return None
+    started = (
+        datetime.datetime.combine(partnership.started_on, datetime.time(12), tzinfo=datetime.UTC)
+        if partnership.started_on and partnership.status == Partnership.Status.ACTIVE
+        else None
+    )
+    return schedule.next_call(
+        rhythm=schedule.Rhythm(partnership.cadence, partnership.every_weeks) if partnership.cadence else None,
+        set_at=partnership.next_call_at,
+        last_call_at=partnership.last_call_at,
+        started_at=started,
+        tz=schedule_zone(partnership),
+        now=now,
+    )
+
+
+def _describe_health(partnership: Partnership, *, now) -> Partnership:
+    partnership.health = health.label_of(partnership.severity)
+    partnership.health_label = health.Label(partnership.health) if partnership.health else None
+    partnership.health_reason = health.reason(partnership.health, health.Numbers.of(partnership))
+    partnership.cadence_text = health.cadence_text(partnership.cadence, partnership.every_weeks)
+    partnership.method_text = Method(partnership.method).label.lower() if partnership.method else ""
+    partnership.next_call = _next_call_of(partnership, now=now)
+    # An expected call whose date has passed is overdue, not a date to look forward to.
+    partnership.next_call_overdue = partnership.next_call is not None and partnership.next_call.at < now
+    return partnership
+
+
+def program_health(program: Program, filters: dict, page: int | str | None) -> dict:
+    """The overview: ``pairs``, a page of the program's partnerships with their
+    health numbers, label and reason, filtered and sorted as ``filters`` say,
+    and whether a proposal of a new agreement version waits; and the figures
+    at the top (``program_health_figures``). A fixed number of queries whatever
+    the size of the program, once the numbers of the day are stored (the
+    nightly refresh); the label is computed by the database, the reason and
+    the next call for the rows shown only."""
+    now = timezone.now()
+    figures = program_health_figures(program, now=now)  # first: it brings stale numbers up to date
+    partnerships = _health_filtered(program, filters, now=now).annotate(
+        has_proposal=Exists(Agreement.objects.filter(partnership=OuterRef("pk"), status="proposed"))
+    )
+    # Counted without the health joins when no filter reads the numbers.
+    counted = (
+        partnerships if any(filters.get(name) for name in HEALTH_FILTERS) else _pairs_of(program, filters)
+    )
+    pairs: Page = _CountedPaginator(partnerships, HEALTH_PAGE_SIZE, counted=counted).get_page(page)
+    pairs.object_list = [_describe_health(p, now=now) for p in pairs.object_list]
+    return {"pairs": pairs, **figures}
+
+
+class _CountedPaginator(Paginator):
+    """Pages of ``object_list``, counting ``counted``: the same rows, by a cheaper query."""
+
+    def __init__(self, object_list, per_page, *, counted: QuerySet):
+        super().__init__(object_list, per_page)
+        self.counted = counted
+
+    @functools.cached_property
+    def count(self) -> int:
+        return self.counted.count()
+
+
+def _health_totals(program: Program, *, now: datetime.datetime) -> dict:
+    """Sums of the current pairs' stored numbers, and how many have each label
+    that the overview counts (``stalled``), by the same rule as the table's."""
+    summed = ["calls_held", "calls_expected", "homework_done", "homework_due"]
+    current = health.annotate(
+        Partnership.objects.filter(program=program, status__in=CURRENT_PAIR_STATUSES), now=now
+    )
+    return current.aggregate(
+        current=Count("pk"),
+        active=Count("pk", filter=Q(status=Partnership.Status.ACTIVE)),
+        stale=Count("pk", filter=Q(numbers_as_of__isnull=True) | Q(numbers_as_of__lt=now.date())),
+        stalled=Count("pk", filter=Q(severity=health.SEVERITY[health.Label.STALLED])),
+        **{name: Sum(name) for name in summed},
+        rating_latest_avg=Avg("rating_latest"),
+        rating_change_avg=Avg("rating_change"),
+    )
+
+
+def program_health_figures(program: Program, *, now: datetime.datetime) -> dict:
+    """The figures at the top of the overview: people, matched share, active
+    partnerships, calls held against expected in the last 90 days, homework
+    completion, the average latest goal rating and its change, how many pairs
+    are ``stalled`` (by the rule the table labels them with), and how the
+    protégés rate their calls (1–5, last 90 days), from the stored numbers of
+    the current partnerships. Four queries; when some are of an earlier day
+    (the nightly refresh has not run yet), it refreshes them first."""
+    figures = program_figures(program)
+    totals = _health_totals(program, now=now)
+    if totals["stale"]:
+        health.refresh_stale(Partnership.objects.filter(program=program), today=now.date())
+        totals = _health_totals(program, now=now)
+    session_value = CallFeedback.objects.filter(
+        session__partnership__program=program,
+        session__starts_at__gte=now - datetime.timedelta(days=health.WINDOW_DAYS),
+    ).aggregate(average=Avg("rating"), count=Count("pk"))
+    proteges = figures["proteges"]
+    return figures | {
+        "people": figures["mentors"] + figures["proteges"],
+        "matched_share": round(100 * (proteges - figures["waiting"]) / proteges) if proteges else None,
+        "active_pairs": totals["active"],
+        "current_pairs": totals["current"],
+        "calls_held": totals["calls_held"] or 0,
+        "calls_expected": totals["calls_expected"] or 0,
+        "homework_done": totals["homework_done"] or 0,
+        "homework_due": totals["homework_due"] or 0,
+        "homework_share": round(100 * totals["homework_done"] / totals["homework_due"])
+        if totals["homework_due"]
+        else None,
+        "rating_latest": totals["rating_latest_avg"],
+        "rating_change": totals["rating_change_avg"],
+        "stalled": totals["stalled"],
+        "session_value": session_value["average"],
+        "session_ratings": session_value["count"],
+    }
+
+
+REPORT_COLUMNS = [
+    "partnership_id",
+    "protege",
+    "mentor",
+    "status",
+    "started_on",
+    "agreement_accepted_at",
+    "cadence",
+    "last_call_at",
+    "next_call_at",
+    "calls_held_90d",
+    "calls_expected_90d",
+    "homework_done",
+    "homework_due",
+    "homework_assigned",
+    "rating_latest",
+    "rating_change",
+    "is_it_working",
+    "health",
+    "health_reason",
+]
+
+
+def _iso(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(datetime.UTC).isoformat(timespec="seconds")
+    return value.isoformat()
+
+
+def _number(value) -> decimal.Decimal | None:
+    """Two decimals, as a number: a spreadsheet sorts it, and a negative one is
+    not mistaken for a formula (``mentoring.spreadsheets``)."""
+    return None if value is None else decimal.Decimal(f"{value:.2f}")
+
+
+def program_report_rows(program: Program, *, chunk_size: int = 1000):
+    """Every partnership of ``program`` as report rows (``REPORT_COLUMNS``),
+    read from a server-side cursor ``chunk_size`` rows at a time, so memory
+    stays flat at any size. Numbers and dates only, never what a pair writes;
+    dates and times in ISO 8601 (times in UTC)."""
+    now = timezone.now()
+    health.refresh_stale(Partnership.objects.filter(program=program), today=now.date())
+    partnerships = _health_filtered(program, {"status": "all"}, now=now).only(
+        "pk",
+        "status",
+        "started_on",
+        "last_call_at",
+        "next_call_at",
+        "next_call_time_zone",
+        "mentor__user__display_name",
+        "mentor__user__email",
+        "protege__user__display_name",
+        "protege__user__email",
+    )
+    yield REPORT_COLUMNS
+    for p in partnerships.iterator(chunk_size=chunk_size):
+        _describe_health(p, now=now)
+        yield [
+            p.pk,
+            p.protege.user.name,
+            p.mentor.user.name,
+            p.status,
+            _iso(p.started_on),
+            _iso(p.accepted_at),
+            p.cadence_text,
+            _iso(p.last_call_at),
+            _iso(p.next_call.at if p.next_call else None),
+            p.calls_held,
+            p.calls_expected,
+            p.homework_done,
+            p.homework_due,
+            p.homework_assigned,
+            _number(p.rating_latest),
+            _number(p.rating_change),
+            "" if p.working is None else p.working,
+            p.health,
+            p.health_reason,
+        ]

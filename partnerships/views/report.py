@@ -1,0 +1,22 @@
+"""A program's partnerships as a CSV report, for its admins."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import StreamingHttpResponse
+from django.views.decorators.http import require_GET
+
+from mentoring.http import HtmxHttpRequest
+from mentoring.spreadsheets import csv_response
+from programs.access import get_program_for_admin
+
+from ..selectors import health as health_selectors
+
+
+@login_required
+@require_GET
+def program_report(request: HtmxHttpRequest, slug: str) -> StreamingHttpResponse:
+    """Every partnership of the program, one CSV row each, streamed: memory stays
+    flat at any size. Numbers and dates only (ISO 8601, times in UTC)."""
+    program = get_program_for_admin(request.user, slug)
+    return csv_response(
+        health_selectors.program_report_rows(program), filename=f"{program.slug}-partnerships.csv"
+    )
