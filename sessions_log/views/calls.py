@@ -18,9 +18,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from mentoring.http import HtmxHttpRequest
 from mentoring.resubmission import saved_once
-from partnerships import selectors as partnership_selectors
 from partnerships.access import get_partnership_for, require_role
 from partnerships.models import Partnership
+from partnerships.selectors import pairs as partnership_selectors
 from programs.models import Participant
 
 from .. import selectors, services
