@@ -8,7 +8,8 @@ import redis
 from django.conf import settings
 
 from accounts.models import User
-from partnerships.models import Partnership, Program
+from partnerships.models import Partnership
+from programs.models import Program
 
 from .factories import PartnershipFactory, ProgramFactory, UserFactory
 
