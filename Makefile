@@ -32,6 +32,8 @@ test-fast: install
 check: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_ENV=production DJANGO_SECRET_KEY=check-only-$$(printf '%064d' 0) DJANGO_ALLOWED_HOSTS=example.org \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
