@@ -3,30 +3,27 @@
 Texts are rendered when the reminder is sent, in the recipient's time zone,
 from what the pair has now (the agreement in force, the proposal waiting):
 ``snapshot()`` reads that for a whole batch of reminders at once, so that
-checking and writing a hundred costs as many queries as one."""
+checking and writing a hundred costs as many queries as one. Their words are
+in the templates of each kind, templates/email/reminder_<kind>/ (on the
+layouts templates/email/layouts/reminder.*), built by ``mentoring.mail``."""
 
 import datetime
-import email.policy
-import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
-from email.headerregistry import BaseHeader, HeaderRegistry, UnstructuredHeader
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
 from django.db.models import Count, Max, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from goals.models import Goal, RatingRound
+from mentoring import mail
 from mentoring.dates import day_shown
 from mentoring.time_zones import zone_of
-from partnerships.models import Agreement, Participant, Partnership
+from partnerships.models import Agreement, Partnership
+from programs.models import Participant
 from sessions_log.models import AgendaItem, Homework
 
 from . import rules
@@ -217,27 +214,6 @@ def still_due(reminder: Reminder, now: datetime.datetime, facts: Snapshot) -> bo
     return partnership.status in (Partnership.Status.PROPOSED, Partnership.Status.ACTIVE)
 
 
-def _when(moment: datetime.datetime) -> str:
-    return date_format(timezone.localtime(moment), "l j F Y, H:i")
-
-
-def _agenda_and_homework(reminder: Reminder, facts: Snapshot) -> list[str]:
-    """The check-in's lines on what the call will cover: the agenda so far and
-    the open homework due by the call's day."""
-    agenda = facts.agenda[reminder.partnership_id]
-    lines = [
-        "The agenda so far: " + "; ".join(agenda) + "."
-        if agenda
-        else "Nothing is on the agenda yet: add a topic or question before the call."
-    ]
-    call_day = _call_day(reminder)
-    due = [item for item in facts.homework_due[reminder.partnership_id] if item.due_on <= call_day]
-    if due:
-        items = "; ".join(f"“{item.description}” (due {day_shown(item.due_on, 'l j F')})" for item in due)
-        lines.append(f"Homework due by the call: {items}.")
-    return lines
-
-
 def _call_when(call: datetime.datetime, now: datetime.datetime) -> str:
     """ "today", "tomorrow" or the day, as the reader's calendar (the active
     zone) has it at ``now``: the words are chosen when the email is written,
@@ -250,199 +226,69 @@ def _call_when(call: datetime.datetime, now: datetime.datetime) -> str:
     return gettext("on %(day)s") % {"day": day_shown(day, "l j F")}
 
 
-def _check_in_content(reminder: Reminder, facts: Snapshot, other, now: datetime.datetime) -> dict:
-    """A check-in's subject and lines: a set call, or one the agreement expects."""
-    in_force = facts.in_force.get(reminder.partnership_id)
-    when = _call_when(reminder.due_at, now)
-    names = {"name": other.name, "when": when, "at": _when(reminder.due_at)}
-    if reminder.object_key == "expected":
-        lines = [
-            gettext(
-                "Your agreement's rhythm expects your next call with %(name)s %(when)s (%(at)s), "
-                "and no time is set for it yet. Agree one with %(name)s."
-            )
-            % names
-        ]
-        subject = gettext("Your next call with %(name)s is expected %(when)s") % names
-        link_text = gettext("Set the time of your next call")
-    else:
-        lines = [gettext("Your call with %(name)s is %(when)s: %(at)s.") % names]
-        subject = gettext("Your call with %(name)s %(when)s at %(time)s") % {
-            **names,
-            "time": f"{timezone.localtime(reminder.due_at):%H:%M}",
-        }
-        link_text = gettext("Open your partnership page")
-    if in_force:
-        boxes = "; ".join(f"{label}, {minutes} min" for label, minutes in in_force.time_boxes)
-        lines.append(
-            gettext("The call's structure (%(minutes)s minutes): %(boxes)s.")
-            % {"minutes": in_force.call_minutes, "boxes": boxes}
-        )
-    lines += _agenda_and_homework(reminder, facts)
-    return {"subject": subject, "lines": lines, "link_text": link_text}
-
-
-def _content(reminder: Reminder, facts: Snapshot, now: datetime.datetime) -> dict:
-    """Subject, lines and link text of one reminder, in the recipient's zone."""
+def _kind_context(reminder: Reminder, facts: Snapshot, now: datetime.datetime) -> dict:
+    """What the templates of the reminder's kind (templates/email/reminder_<kind>/)
+    say it about, in the recipient's zone (the active one): the words are theirs."""
     partnership = reminder.partnership
-    me = reminder.recipient
-    other = partnership.protege.user if partnership.mentor.user_id == me.pk else partnership.mentor.user
+    mentor, protege = partnership.mentor.user, partnership.protege.user
+    other = protege if mentor.pk == reminder.recipient_id else mentor
+    context = {"other": other.name, "due_at": reminder.due_at}
     if reminder.kind == Kind.CHECK_IN:
-        return _check_in_content(reminder, facts, other, now)
-    if reminder.kind == Kind.AGREEMENT_PENDING:
-        return {
-            "subject": f"{other.name}'s proposed agreement is waiting for you",
-            "lines": [
-                f"{other.name} proposed how you will work together on {_when(reminder.due_at - datetime.timedelta(days=3))}; "
-                "it takes effect once you accept it. Read it, accept it, or propose a change."
-            ],
-            "link_text": "Read the proposed agreement",
+        call_day = _call_day(reminder)
+        context |= {
+            "expected": reminder.object_key == "expected",
+            "when": _call_when(reminder.due_at, now),
+            "agreement": facts.in_force.get(partnership.pk),
+            "agenda": facts.agenda[partnership.pk],
+            # The open homework of finished logs due by the call's day, soonest first.
+            "homework": [item for item in facts.homework_due[partnership.pk] if item.due_on <= call_day],
         }
-    if reminder.kind == Kind.NUDGE:
-        return {
-            "subject": f"Time to set your next call with {other.name}",
-            "lines": [
-                f"No call with {other.name} has been held for a while, longer than your agreement's rhythm allows. "
-                "Set a date for the next one: a short call keeps the partnership going."
-            ],
-            "link_text": "Set your next call",
-        }
-    if reminder.kind == Kind.STALL:
-        return {
-            "subject": f"{partnership.protege.user.name} and {partnership.mentor.user.name} may have stalled",
-            "lines": [
-                f"{partnership.protege.user.name} (protégé) and {partnership.mentor.user.name} (mentor) in "
-                f"{partnership.program.name} have not held a call for twice as long as their agreement's rhythm. "
-                "A word from you may help them restart, or show that a re-match is needed."
-            ],
-            "link_text": f"Open the {partnership.program.name} overview",
-        }
-    if reminder.kind == Kind.HOMEWORK:
+    elif reminder.kind == Kind.AGREEMENT_PENDING:
+        context["proposed_at"] = reminder.due_at - datetime.timedelta(days=3)
+    elif reminder.kind == Kind.STALL:
+        context |= {"protege": protege.name, "mentor": mentor.name, "program": partnership.program.name}
+    elif reminder.kind == Kind.HOMEWORK:
         item = _homework_item(reminder, facts)
-        what = f"“{item.description}”" if item else "Your homework"
-        due = date_format(reminder.due_at.date(), "l j F Y")
-        if reminder.object_key.endswith("-overdue"):
-            return {
-                "subject": f"Overdue: {what}, due {day_shown(reminder.due_at.date(), 'j F')}",
-                "lines": [
-                    f"The homework {what} from your call with {other.name} was due on {due} and is still open.",
-                    "Mark it done with a short reflection, or say at your next call what got in the way.",
-                ],
-                "link_text": "Open your homework",
-            }
-        return {
-            "subject": f"Homework due {day_shown(reminder.due_at.date(), 'l j F')}: {what}",
-            "lines": [
-                f"The homework {what} from your call with {other.name} is due on {due}.",
-                "Once it is done, mark it done with a short reflection.",
-            ],
-            "link_text": "Open your homework",
+        context |= {
+            "overdue": reminder.object_key.endswith("-overdue"),
+            "description": item.description if item else "",
+            "due_day": reminder.due_at.date(),
         }
-    point = (
-        RatingRound.Point(reminder.object_key) if reminder.object_key in RatingRound.Point.values else None
-    )
-    label = point.label if point else "progress rating"
-    since = date_format(reminder.due_at.date(), "l j F Y")
-    return {
-        "subject": f"Time to rate your goals: your {label.lower()}",
-        "lines": [
-            f"Your {label.lower()} is due, from {since}: rate each of your goals 0 to 10, "
-            "with what grounds the number."
-        ],
-        "link_text": "Rate your goals",
+    elif reminder.kind == Kind.RATING:
+        points = RatingRound.Point
+        context |= {
+            "point_label": points(reminder.object_key).label if reminder.object_key in points.values else "",
+            "since": reminder.due_at.date(),
+        }
+    return context
+
+
+def build(reminder: Reminder, facts: Snapshot, now: datetime.datetime | None = None) -> mail.Email:
+    """The reminder's email (``mentoring.mail``, the kind ``reminder_<kind>``):
+    plain text and HTML, the person's name, the exact thing due, a direct link
+    to it and a one-click link to stop this kind. Its Message-ID is the
+    reminder's own, so a copy resent after a crash is recognisably the same
+    message. ``facts`` is the ``snapshot`` of its batch; ``now`` (by default the
+    present) is when it is written, for "today" and "tomorrow". No query; sends
+    nothing (``services.reminders_send`` sends it over its batch's connection)."""
+    zone = zone_of(reminder.recipient)
+    with timezone.override(zone):
+        context = _kind_context(reminder, facts, now or timezone.now())
+    link = stop_link(reminder)
+    context |= {
+        "name": reminder.recipient.name,
+        "link": absolute(target_path(reminder)),
+        "stop_link": link,
+        "kind_label": reminder.get_kind_display(),
     }
-
-
-class _OneLineHeader(UnstructuredHeader):
-    """A header written on one line (up to RFC 5322's 998 characters): folding
-    a long URL, which has no space to fold at, the email package turns it into
-    RFC 2047 encoded words, which no mail client reads as a URL any more."""
-
-    def fold(self, *, policy) -> str:
-        line = f"{self.name}: {self}"
-        return line + policy.linesep if line.isascii() and len(line) <= 998 else super().fold(policy=policy)
-
-
-class _FoldedOnce(BaseHeader):
-    """A header that keeps its folded form (per policy): those parsed once for
-    many messages are folded once too."""
-
-    def fold(self, *, policy) -> str:
-        folded = self.__dict__.setdefault("_folded", {})
-        if policy not in folded:
-            folded[policy] = super().fold(policy=policy)
-        return folded[policy]
-
-
-class _HeaderClasses(HeaderRegistry):
-    """The standard registry of header classes, with the one-click stop link on
-    one line, and quicker: writing a reminder's MIME form was the biggest part
-    of sending one, two thirds of it parsing and folding headers. The registry
-    made a new class for every header of every message, and parsed the same
-    values (From, Content-Type, MIME-Version…) again for each one; header
-    objects are immutable, so both are kept."""
-
-    def __init__(self):
-        super().__init__(base_class=_FoldedOnce)
-        self.map_to_type("list-unsubscribe", _OneLineHeader)
-
-    @functools.cache  # noqa: B019 (one instance, kept for the process's life)
-    def __getitem__(self, name: str) -> type:
-        return super().__getitem__(name)
-
-    def __call__(self, name: str, value):
-        return self._parsed(name, value) if isinstance(value, str) else super().__call__(name, value)
-
-    @functools.lru_cache(maxsize=1024)  # noqa: B019
-    def _parsed(self, name: str, value: str):
-        return super().__call__(name, value)
-
-
-_HEADER_CLASSES = _HeaderClasses()
-
-
-@functools.cache
-def _with_header_classes(policy: email.policy.EmailPolicy) -> email.policy.EmailPolicy:
-    return policy.clone(header_factory=_HEADER_CLASSES)
-
-
-class ReminderEmail(EmailMultiAlternatives):
-    """An email whose MIME form is written with the header classes above."""
-
-    def message(self, *, policy=email.policy.default):
-        return super().message(policy=_with_header_classes(policy))
-
-
-def build(
-    reminder: Reminder, facts: Snapshot, now: datetime.datetime | None = None
-) -> EmailMultiAlternatives:
-    """The reminder's email: plain text and HTML, the person's name, the exact
-    thing due, a direct link to it and a one-click link to stop this kind.
-    Its Message-ID is the reminder's own, so a copy resent after a crash is
-    recognisably the same message. ``facts`` is the ``snapshot`` of its batch;
-    ``now`` (by default the present) is when it is written, for "today" and
-    "tomorrow". No query."""
-    with timezone.override(zone_of(reminder.recipient)):
-        content = _content(reminder, facts, now or timezone.now())
-        context = {
-            **content,
-            "name": reminder.recipient.name,
-            "link": absolute(target_path(reminder)),
-            "stop_link": stop_link(reminder),
-            "kind_label": reminder.get_kind_display(),
-        }
-        text = render_to_string("reminders/email/reminder.txt", context)
-        html = render_to_string("reminders/email/reminder.html", context)
-    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
-    message = ReminderEmail(
-        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{content['subject']}",
-        body=text,
-        to=[reminder.recipient.email],
+    return mail.build(
+        f"reminder_{reminder.kind}",
+        to=reminder.recipient.email,
+        context=context,
+        time_zone=zone,
         headers={
-            "Message-ID": f"<reminder-{reminder.pk}@{domain}>",
-            "List-Unsubscribe": f"<{context['stop_link']}>",
+            "Message-ID": mail.message_id(f"reminder-{reminder.pk}"),
+            "List-Unsubscribe": f"<{link}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
-    message.attach_alternative(html, "text/html")
-    return message
