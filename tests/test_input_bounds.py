@@ -407,7 +407,7 @@ WRITTEN_BY_THE_PRODUCT = {
     "accounts.User.password",
     "partnerships.Partnership.next_call_time_zone",
     "partnerships.CalendarFeed.token",
-    "partnerships.Invitation.token_hash",
+    "programs.Invitation.token_hash",
 }
 
 
@@ -553,7 +553,7 @@ def test_the_database_refuses_format_characters_in_every_name_and_keeps_the_join
     held = list(_name_constraints())
     assert {(m._meta.label, n) for m, n in held} >= {
         ("accounts.User", "display_name"),
-        ("partnerships.Invitation", "name"),
+        ("programs.Invitation", "name"),
     }
     for model, name in held:
         row = model.objects.first()
@@ -674,7 +674,7 @@ def test_every_minutes_field_refuses_outside_its_range_saying_so_and_its_input_a
             assert f"from {low} to {high} minutes" in message, f"{where} {typed}: {message}"
     labels = " ".join(walked)
     assert "AgreementForm.call_minutes" in labels and "SessionLogForm.minutes" in labels
-    assert "partnerships.Program.default_call_minutes" in labels
+    assert "programs.Program.default_call_minutes" in labels
 
 
 def test_every_stored_call_length_is_held_in_range_by_the_database():
