@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "sessions_log",
     "reminders",
     "home",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from goals.demo import seed_goals
+from demo.goals import seed_goals
 from goals.models import Goal, RatingRound
 from partnerships.models import Partnership
 

@@ -10,8 +10,7 @@ from django.utils import timezone
 
 from partnerships.models import Agreement, Partnership
 from programs.models import Method
-
-from .models import AgendaItem, CallFeedback, Homework, PartnershipCheck, Session
+from sessions_log.models import AgendaItem, CallFeedback, Homework, PartnershipCheck, Session
 
 # (weeks before the last call, status, topic, key learnings, homework [(kind, description, state, reflection)], rating)
 CALLS = [

@@ -10,9 +10,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from goals.models import Category, Goal, GoalRevision, GoalSuggestion, Milestone, ProgressRating, RatingRound
 from partnerships.models import Partnership
-
-from .models import Category, Goal, GoalRevision, GoalSuggestion, Milestone, ProgressRating, RatingRound
 
 # Rounds, in weeks before today: the baseline four months ago, then about monthly check-ins.
 ROUNDS_WEEKS_AGO = [17, 13, 9, 5, 1]

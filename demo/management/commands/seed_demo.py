@@ -3,12 +3,13 @@ import random
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from accounts.demo import DEMO_PASSWORD
-from goals.demo import seed_goals
+from demo.calls import seed_sessions
+from demo.goals import seed_goals
+from demo.pairs import seed_health_history
+from demo.people import DEMO_PASSWORD
+from demo.programs import seed_program
 from partnerships import health
-from partnerships.demo import seed_health_history, seed_program
 from partnerships.models import Partnership
-from sessions_log.demo import seed_sessions
 
 
 class Command(BaseCommand):

@@ -4,8 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.forms.models import model_to_dict
 
+from demo.goals import seed_goals
 from goals import selectors
-from goals.demo import seed_goals
 from goals.models import Goal, GoalRevision, GoalSuggestion, Milestone, ProgressRating, RatingRound
 from partnerships.models import Partnership
 
