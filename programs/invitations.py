@@ -15,16 +15,15 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.http import HttpRequest
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from mentoring import mail
 from mentoring.bounds import validate_single_line
 
 from .models import Invitation, InvitationQuerySet, Participant, Program
@@ -65,7 +64,8 @@ def normalise_email(email: str) -> str:
 
 def role_phrase(role: str) -> str:
     """ "a mentor" or "a protégé", for sentences."""
-    return f"a {Participant.Role(role).label.lower()}"
+    phrases = {Participant.Role.MENTOR: gettext("a mentor"), Participant.Role.PROTEGE: gettext("a protégé")}
+    return phrases[Participant.Role(role)]
 
 
 def _enqueue_email(invitation: Invitation, token: str) -> None:
@@ -474,7 +474,7 @@ def invitation_accept(*, user, token: str | None = None, invitation_id: int | No
 
 
 def inviter_name(invitation: Invitation) -> str:
-    return invitation.invited_by.name if invitation.invited_by else "your program admin"
+    return invitation.invited_by.name if invitation.invited_by else gettext("your program admin")
 
 
 def invitation_link(token: str) -> str:
@@ -483,44 +483,42 @@ def invitation_link(token: str) -> str:
 
 
 def invitation_send_email(*, invitation_id: int, token: str) -> None:
-    """Emails the invitation's link (plain text and HTML) and records when.
+    """Emails the invitation's link (templates/email/invitation/: plain text and
+    HTML) once, and records when.
 
-    Called by the ``send_invitation`` task. Sends nothing when the invitation
-    was accepted or revoked meanwhile, when ``token`` is no longer its link
-    (resent since: the newer task sends the newer link), or when it was already
-    sent, so a task that runs twice sends once. If sending fails, nothing is
-    recorded and the task's retry sends it."""
-    with transaction.atomic():
-        invitation = (
-            Invitation.objects.select_for_update(of=("self",))
-            .select_related("program", "invited_by")
-            .open()
-            .filter(pk=invitation_id, token_hash=Invitation.hash_token(token), sent_at__isnull=True)
-            .first()
-        )
-        if invitation is None:
-            return
-        context = {
+    Called by the ``send_invitation`` task, outside any transaction. Sends
+    nothing when the invitation was accepted or revoked meanwhile, when
+    ``token`` is no longer its link (resent since: the newer task sends the
+    newer link), or when it was already sent. The email goes through the
+    ledger (``mentoring.mail.send_once``) keyed by the invitation and its link,
+    so a task that runs twice sends once, and a resend, with a new link, sends
+    again. If sending fails, nothing is recorded and the task's retry sends it."""
+    token_hash = Invitation.hash_token(token)
+    invitation = (
+        Invitation.objects.select_related("program", "invited_by")
+        .open()
+        .filter(pk=invitation_id, token_hash=token_hash, sent_at__isnull=True)
+        .first()
+    )
+    if invitation is None:
+        return
+    mail.send_once(
+        "invitation",
+        # The start of the link's hash tells links apart; the link itself is never stored.
+        key=f"invitation-{invitation.pk}-{token_hash[:16]}",
+        to=invitation.email,
+        context={
             "invitation": invitation,
             "program": invitation.program,
-            "role": Participant.Role(invitation.role).label,
-            "role_phrase": role_phrase(invitation.role),
             "inviter": inviter_name(invitation),
             "link": invitation_link(token),
             "valid_days": INVITATION_VALID_FOR.days,
-        }
-        subject = f"Join {invitation.program.name} as {context['role_phrase']}"
-        message = EmailMultiAlternatives(
-            subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
-            body=render_to_string("partnerships/email/invitation.txt", context),
-            to=[invitation.email],
-        )
-        message.attach_alternative(
-            render_to_string("partnerships/email/invitation.html", context), "text/html"
-        )
-        message.send()
-        invitation.sent_at = timezone.now()
-        invitation.save(update_fields=["sent_at"])
+        },
+    )
+    # Sent now, or by an earlier run that stopped before this line; recorded while still its link.
+    Invitation.objects.filter(pk=invitation.pk, token_hash=token_hash, sent_at__isnull=True).update(
+        sent_at=timezone.now()
+    )
 
 
 # --- The invitation being accepted, kept in the session across sign-up -------

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from mentoring.models import SentEmail
 from partnerships.models import Partnership
 from programs import invitations
 from programs.invitations import INVITATION_VALID_FOR
@@ -419,6 +420,45 @@ def test_no_email_for_a_link_replaced_since_or_a_revoked_invitation(
     invitations.invitation_revoke(invitation=invitation)
     invitations.invitation_send_email(invitation_id=invitation.pk, token=new_token)
     assert mailoutbox == []
+
+
+def test_a_resent_invitation_is_emailed_again_with_its_new_link(
+    world, django_capture_on_commit_callbacks, mailoutbox
+):
+    invitation, first_token = invite(world, django_capture_on_commit_callbacks)
+    invitations.invitation_send_email(invitation_id=invitation.pk, token=first_token)
+    with django_capture_on_commit_callbacks() as callbacks:
+        invitations.invitation_resend(invitation=invitation)
+    ((_, second_token),) = queued_emails(callbacks)
+    invitations.invitation_send_email(invitation_id=invitation.pk, token=second_token)
+    invitations.invitation_send_email(invitation_id=invitation.pk, token=second_token)  # a retried task
+
+    first, second = mailoutbox
+    assert first_token in first.body and second_token in second.body
+    assert first.extra_headers["Message-ID"] != second.extra_headers["Message-ID"]
+
+
+def test_the_ledger_says_which_invitation_email_went_without_keeping_its_link(
+    world, django_capture_on_commit_callbacks, mailoutbox
+):
+    invitation, token = invite(world, django_capture_on_commit_callbacks)
+    invitations.invitation_send_email(invitation_id=invitation.pk, token=token)
+    (sent,) = SentEmail.objects.all()
+    assert (sent.kind, sent.recipient) == ("invitation", invitation.email)
+    assert sent.key.startswith(f"invitation-{invitation.pk}-") and sent.sent_at is not None
+    assert token not in sent.key
+
+
+def test_a_task_stopped_after_sending_records_the_email_sent_without_sending_it_again(
+    world, django_capture_on_commit_callbacks, mailoutbox
+):
+    invitation, token = invite(world, django_capture_on_commit_callbacks)
+    invitations.invitation_send_email(invitation_id=invitation.pk, token=token)
+    Invitation.objects.filter(pk=invitation.pk).update(sent_at=None)  # as if it stopped before recording
+    invitations.invitation_send_email(invitation_id=invitation.pk, token=token)
+    assert len(mailoutbox) == 1
+    invitation.refresh_from_db()
+    assert invitation.sent_at is not None
 
 
 # --- The link -------------------------------------------------------------------
