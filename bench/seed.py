@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from partnerships import health
+from health import services as health
 from partnerships.models import Agreement, Partnership
 from programs.models import Cadence, Method, Participant, Program, Topic
 

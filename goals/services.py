@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from partnerships import health
 from partnerships.models import Partnership
+from partnerships.signals import pair_changed
 
 from .models import (
     MAX_ACTIVE_PER_CATEGORY,
@@ -287,5 +287,5 @@ def ratings_record(*, partnership: Partnership, by, entries: list[RatingEntry]) 
         )
         for entry in entries
     )
-    health.refresh_pair(partnership)
+    pair_changed.send(sender=Partnership, partnership_ids=[partnership.pk])
     return rating_round

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "partnerships",
     "goals",
     "sessions_log",
+    "health",
     "reminders",
     "home",
     "demo",
@@ -308,9 +309,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": 60 * 60 * 24,
     },
-    # Health numbers as of the new day (UTC), before admins start theirs (partnerships.health).
+    # Health numbers as of the new day (UTC), before admins start theirs (health.services).
     "refresh-health-numbers": {
-        "task": "partnerships.tasks.refresh_health_numbers",
+        "task": "health.tasks.refresh_health_numbers",
         "schedule": crontab(hour=0, minute=5),
     },
     # Decides and enqueues due reminders; safe to run twice (reminders.services).

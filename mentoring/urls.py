@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("goals.urls")),
     path("", include("reminders.urls")),
     path("", include("sessions_log.urls")),
+    path("", include("health.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -16,8 +16,8 @@ from mentoring.time_zones import zone_named
 from partnerships.models import DEFAULT_GROUND_RULES, Agreement, Partnership
 from programs.models import CURRENT_PAIR_STATUSES, Cadence, Method, Participant
 
-from . import health
 from .access import role_of
+from .signals import pair_changed
 
 # What a proposal consists of: every field a pair agrees on.
 TERMS = [
@@ -171,7 +171,8 @@ def agreement_accept(*, agreement: Agreement, by) -> Agreement:
     if locked.status == Partnership.Status.PROPOSED:
         fields |= {"status": Partnership.Status.ACTIVE, "started_on": timezone.localdate()}
     Partnership.objects.filter(pk=partnership.pk).update(**fields, updated_at=now)
-    health.refresh_pair(partnership)  # the calls expected follow the cadence in force
+    # The calls expected follow the cadence in force.
+    pair_changed.send(sender=Partnership, partnership_ids=[partnership.pk])
     partnership.refresh_from_db()
     return agreement
 

@@ -11,7 +11,6 @@ from mentoring.bounds import (
     BoundedDateField,
     BoundedDateTimeField,
     MultiLineField,
-    SingleLineField,
 )
 from partnerships.models import Agreement, Partnership
 from programs.models import Cadence, Method, Participant
@@ -292,57 +291,6 @@ class ReflectionForm(forms.Form):
         help_text="What you take away from this partnership. Only the two of you see it.",
         error_messages={"required": "Write a sentence or two: what you take away from this partnership."},
     )
-
-
-# --- Program health (issue 9) ---
-
-
-class HealthFilterForm(forms.Form):
-    """The overview's filters: a plain GET form, so it works without JavaScript
-    and every filtered view has an address to bookmark."""
-
-    q = SingleLineField(label="Name", required=False, max_length=100)
-    status = forms.ChoiceField(
-        label="Status",
-        required=False,
-        choices=[("current", "Current (proposed or active)"), ("all", "All"), *Partnership.Status.choices],
-    )
-    health = forms.ChoiceField(label="Health", required=False, choices=[("", "Any")])
-    agreement = forms.ChoiceField(
-        label="Agreement", required=False, choices=[("", "Any"), ("yes", "Accepted"), ("no", "None yet")]
-    )
-    calls = forms.ChoiceField(
-        label="Calls",
-        required=False,
-        choices=[("", "Any"), ("behind", "Behind the cadence"), ("on_rhythm", "On rhythm")],
-    )
-    homework = forms.ChoiceField(
-        label="Homework", required=False, choices=[("", "Any"), ("behind", "Some due not done")]
-    )
-    rating = forms.ChoiceField(
-        label="Goal ratings",
-        required=False,
-        choices=[("", "Any"), ("down", "Going down"), ("up", "Going up"), ("none", "Not rated yet")],
-    )
-    sort = SingleLineField(required=False, max_length=20, widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs):
-        from .health import Label
-
-        super().__init__(*args, **kwargs)
-        self.fields["health"].choices = [("", "Any"), *Label.choices]
-
-    def clean_sort(self) -> str:
-        from partnerships.selectors.health import HEALTH_SORTS
-
-        sort = self.cleaned_data["sort"]
-        return sort if sort.lstrip("-") in HEALTH_SORTS else ""
-
-    @property
-    def filters(self) -> dict:
-        """What was valid of the filters; an invalid one is ignored, not an error page."""
-        self.is_valid()
-        return self.cleaned_data
 
 
 class NudgeForm(forms.Form):

@@ -10,10 +10,10 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from partnerships import health
 from partnerships.models import ClosingReflection, Partnership
-from programs import selectors as program_selectors
+from partnerships.signals import pair_changed
 from programs.models import CURRENT_PAIR_STATUSES, DraftMatch, Participant, Program
+from programs import selectors as program_selectors
 
 
 def _refused_by(exc: IntegrityError, *, mentor: Participant, protege: Participant) -> ValidationError:
@@ -92,7 +92,8 @@ def _end(partnership: Partnership, *, status: str, reason: str, by) -> Partnersh
     if not updated:
         raise ValidationError("This partnership has already ended.")
     Participant.objects.filter(pk=partnership.mentor_id).update(load=F("load") - 1)
-    health.refresh_pair(partnership)  # a closed pair keeps the numbers it closed with
+    # A closed pair keeps the numbers it closed with.
+    pair_changed.send(sender=Partnership, partnership_ids=[partnership.pk])
     partnership.refresh_from_db()
     return partnership
 

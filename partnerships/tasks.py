@@ -1,8 +1,6 @@
 from celery import shared_task
 
-from partnerships import health, services
-
-from .models import Partnership
+from partnerships import services
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=600, max_retries=5)
@@ -17,11 +15,3 @@ def send_nudge_emails(partnership_id: int, message: str, sender_id: int) -> None
     services.partnership_send_nudge_emails(
         partnership_id=partnership_id, message=message, sender_id=sender_id
     )
-
-
-@shared_task
-def refresh_health_numbers() -> int:
-    """Each night: the health numbers of every current partnership, counted as
-    of the new day (the 90-day window and the homework due move with the date).
-    Safe to run twice or beside a pair's own changes (health.refresh_stale)."""
-    return health.refresh_stale(Partnership.objects.all())

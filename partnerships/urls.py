@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, matching, pair, programs, report
+from .views import calendar, matching, pair, programs
 
 app_name = "partnerships"
 
@@ -53,7 +53,6 @@ urlpatterns = [
         programs.partnership_rematch,
         name="program_partnership_rematch",
     ),
-    path("programs/<slug:slug>/report.csv", report.program_report, name="program_report"),
     path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
     path("me/calendar/", calendar.calendar_link, name="calendar_link"),
     # --- end the pair's pages ---

@@ -11,10 +11,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from partnerships import health
 from partnerships.access import role_of
 from partnerships.agreements import partnership_set_next_call, schedule_zone
 from partnerships.models import Partnership
+from partnerships.signals import pair_changed
 from programs.models import Participant
 
 from .models import AgendaItem, CallFeedback, Homework, PartnershipCheck, Session
@@ -157,7 +157,7 @@ def session_log(
         ).update(last_call_at=session.starts_at, updated_at=now)
     if session.next_call_at is not None and session.next_call_at > now:
         partnership_set_next_call(partnership=partnership, by=by, at=session.next_call_at)
-    health.refresh_pair(partnership)
+    pair_changed.send(sender=Partnership, partnership_ids=[partnership.pk])
     partnership.refresh_from_db()
     return session
 
@@ -180,7 +180,7 @@ def homework_mark_done(*, homework: Homework, by, reflection: str) -> Homework:
     )
     if not updated:
         raise ValidationError("This homework is no longer open.", code="not_open")
-    health.refresh_pair(partnership)
+    pair_changed.send(sender=Partnership, partnership_ids=[partnership.pk])
     homework.refresh_from_db()
     return homework
 
@@ -252,7 +252,8 @@ def partnership_check_give(
         comment=comment.strip(),
     )
     check.full_clean(exclude=["partnership", "author"], validate_constraints=False)
-    Partnership.objects.select_for_update().get(pk=partnership.pk)  # refresh_pair's lock
+    # The pair's lock, which pair_changed's receivers count on.
+    Partnership.objects.select_for_update().get(pk=partnership.pk)
     try:
         with transaction.atomic():
             check.save()
@@ -260,5 +261,5 @@ def partnership_check_give(
         raise ValidationError(
             "You have already answered this time; you will be asked again in a few calls."
         ) from exc
-    health.refresh_pair(partnership)
+    pair_changed.send(sender=Partnership, partnership_ids=[partnership.pk])
     return check

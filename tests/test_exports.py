@@ -48,7 +48,7 @@ def test_the_report_writes_a_formula_name_as_text_and_accents_readable_in_excel(
         mentor__user__display_name="Chloé Dupré",
     )
     client.force_login(world.admin)
-    response = client.get(reverse("partnerships:program_report", args=[world.program.slug]))
+    response = client.get(reverse("health:program_report", args=[world.program.slug]))
     body, rows = rows_of(response)
     assert body.startswith("\ufeff".encode())
     row = next(r for r in rows if "Chloé Dupré" in r)
@@ -84,7 +84,7 @@ def test_the_lines_start_with_the_byte_order_mark_once():
 
 
 def test_a_negative_rating_change_in_the_report_stays_a_number(client, world):
-    from partnerships.selectors.health import _number
+    from health.selectors import _number
 
     assert _number(-1.0) == decimal.Decimal("-1.00")
     assert neutralise(_number(-1.0)) == decimal.Decimal("-1.00")
@@ -124,5 +124,5 @@ def test_every_csv_the_site_serves_starts_with_a_bom_and_has_no_live_formula(
         if response.get("Content-Type", "").startswith("text/csv"):
             csvs.append(route.name)
             assert_safe(*rows_of(response))
-    assert {"partnerships:program_report", "programs:invitations_template"} <= set(csvs)  # reached
+    assert {"health:program_report", "programs:invitations_template"} <= set(csvs)  # reached
     assert Partnership.objects.count() == 1

@@ -10,6 +10,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
+from health import rule as health
+from health import selectors as health_selectors
+from health.forms import HealthFilterForm
 from mentoring.forms import ListQueryForm
 from mentoring.http import HtmxHttpRequest
 from programs import selectors as program_selectors
@@ -17,10 +20,9 @@ from programs.access import get_program_for_admin
 from programs.models import CURRENT_PAIR_STATUSES, Method
 from reminders.selectors import program_reminder_health
 
-from .. import health, services
-from ..forms import ClosePartnershipForm, HealthFilterForm, NudgeForm, UnmatchForm
+from .. import services
+from ..forms import ClosePartnershipForm, NudgeForm, UnmatchForm
 from ..models import Partnership
-from ..selectors import health as health_selectors
 from ..selectors import pairs as selectors
 
 

@@ -8,7 +8,7 @@ from demo.goals import seed_goals
 from demo.pairs import seed_health_history
 from demo.people import DEMO_PASSWORD
 from demo.programs import seed_program
-from partnerships import health
+from health import services as health
 from partnerships.models import Partnership
 
 

@@ -1,21 +1,20 @@
-"""The health rule (partnerships.health): one case per label, from numbers only."""
+"""The health rule (health.rule): one case per label, from numbers only."""
 
 import datetime
 
 import pytest
 from django.utils import timezone
 
-from partnerships import health
+from health import rule, services
 from partnerships.models import Partnership
 from sessions_log.models import Homework, PartnershipCheck
 from tests.goals.factories import GoalFactory, rate_rounds
+from tests.partnerships.agreement_helpers import agree
 from tests.sessions_log.factories import HomeworkFactory, SessionFactory
-
-from .agreement_helpers import agree
 
 pytestmark = pytest.mark.django_db
 
-Label = health.Label
+Label = rule.Label
 
 
 def started(partnership: Partnership, days_ago: int) -> Partnership:
@@ -49,10 +48,10 @@ def check(partnership, role, working):
 def health_of(partnership: Partnership) -> tuple[str, str]:
     """The label and reason, from numbers counted afresh (the factories write
     history without the services that refresh them)."""
-    health.refresh([partnership.pk])
-    row = health.annotate(Partnership.objects.filter(pk=partnership.pk), now=timezone.now()).get()
-    label = health.label_of(row.severity)
-    return label, health.reason(label, health.Numbers.of(row))
+    services.refresh([partnership.pk])
+    row = rule.annotate(Partnership.objects.filter(pk=partnership.pk), now=timezone.now()).get()
+    label = rule.label_of(row.severity)
+    return label, rule.reason(label, rule.Numbers.of(row))
 
 
 def on_rhythm(partnership, **terms) -> Partnership:
@@ -167,6 +166,6 @@ def test_missed_calls_and_drafts_do_not_count_as_held(world):
     started(world.partnership, 100)
     calls(world.partnership, [2, 16, 30, 44, 58])
     calls(world.partnership, [72], status="missed")
-    health.refresh([world.partnership.pk])
-    row = health.annotate(Partnership.objects.filter(pk=world.partnership.pk), now=timezone.now()).get()
+    services.refresh([world.partnership.pk])
+    row = rule.annotate(Partnership.objects.filter(pk=world.partnership.pk), now=timezone.now()).get()
     assert (row.calls_held, row.calls_expected) == (5, 6)

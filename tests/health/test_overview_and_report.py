@@ -10,17 +10,17 @@ from django.urls import reverse
 from django.utils import timezone
 
 from goals.models import Goal, ProgressRating
-from partnerships import health
+from health import services
 from partnerships.models import Partnership
 from programs.models import Participant
 from sessions_log.models import Homework, PartnershipCheck
 from tests.conftest import PROGRAM_ADMIN_ONLY
 from tests.factories import MentorFactory, PartnershipFactory
 from tests.goals.factories import GoalFactory, rate_rounds
+from tests.partnerships.agreement_helpers import agree
 from tests.sessions_log.factories import CallFeedbackFactory, HomeworkFactory, SessionFactory
 
-from .agreement_helpers import agree
-from .test_health import calls, started
+from .test_rule import calls, started
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def a_pair(world, protege_name: str, *, called: list[int], mentor=None) -> Partn
     started(pair, 100)
     if called:
         calls(pair, called)
-    health.refresh([pair.pk])  # the factories write history without the services that refresh it
+    services.refresh([pair.pk])  # the factories write history without the services that refresh it
     return pair
 
 
@@ -59,11 +59,11 @@ def rows_of(page: str) -> list[str]:
     return [name for name in ("Alice Able", "Bea Behind", "Cleo Quiet") if name in page]
 
 
-@pytest.mark.parametrize("name", ["program_overview", "program_report"])
+@pytest.mark.parametrize("name", ["partnerships:program_overview", "health:program_report"])
 @pytest.mark.parametrize(("persona", "status"), PROGRAM_ADMIN_ONLY.items())
 def test_only_the_programs_admins_see_the_overview_and_report(client, world, name, persona, status):
     client.force_login(getattr(world, persona))
-    assert client.get(reverse(f"partnerships:{name}", args=[world.program.slug])).status_code == status
+    assert client.get(reverse(name, args=[world.program.slug])).status_code == status
 
 
 @pytest.mark.parametrize("name", ["program_partnership_nudge", "program_partnership_rematch"])
@@ -76,18 +76,24 @@ def test_only_the_programs_admins_can_nudge_or_rematch(client, world, mailoutbox
 
 
 @pytest.mark.parametrize(
-    "name", ["program_overview", "program_report", "program_partnership_nudge", "program_partnership_rematch"]
+    "name",
+    [
+        "partnerships:program_overview",
+        "health:program_report",
+        "partnerships:program_partnership_nudge",
+        "partnerships:program_partnership_rematch",
+    ],
 )
 def test_anonymous_is_sent_to_sign_in(client, world, name):
     args = (
         [world.program.slug]
-        if name in ("program_overview", "program_report")
+        if name in ("partnerships:program_overview", "health:program_report")
         else [
             world.program.slug,
             world.partnership.pk,
         ]
     )
-    response = client.get(reverse(f"partnerships:{name}", args=args))
+    response = client.get(reverse(name, args=args))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
 
@@ -169,7 +175,7 @@ def test_the_state_has_one_name_stalled_everywhere_the_product_shows_or_sends_it
 def test_the_overview_runs_the_same_queries_at_any_size(client, world, django_assert_num_queries):
     client.force_login(world.admin)
     a_pair(world, "First Pair", called=[3, 20])
-    health.refresh([world.partnership.pk])  # every pair's numbers of the day are stored
+    services.refresh([world.partnership.pk])  # every pair's numbers of the day are stored
     with django_assert_num_queries(13) as small:
         client.get(overview(world.program.slug))
     for i in range(30):  # more than a page
@@ -177,7 +183,7 @@ def test_the_overview_runs_the_same_queries_at_any_size(client, world, django_as
         HomeworkFactory(session=pair.sessions.first())
         CallFeedbackFactory(session=pair.sessions.first())
         rate_rounds(pair, {GoalFactory(partnership=pair): [4, 6]})
-        health.refresh([pair.pk])
+        services.refresh([pair.pk])
     for params in [{}, {"health": "at_risk", "sort": "-rating"}, {"page": "2", "sort": "health"}]:
         with django_assert_num_queries(len(small.captured_queries)):
             assert client.get(overview(world.program.slug, **params)).status_code == 200
@@ -264,7 +270,7 @@ def test_rematching_ends_the_partnership_and_sends_both_to_the_board(client, wor
 def test_the_report_streams_one_row_per_partnership_with_iso_dates(client, world, three_pairs):
     client.force_login(world.admin)
     Partnership.objects.filter(pk=three_pairs["cleo"].pk).update(status=Partnership.Status.ENDED)
-    response = client.get(reverse("partnerships:program_report", args=[world.program.slug]))
+    response = client.get(reverse("health:program_report", args=[world.program.slug]))
     assert response.status_code == 200 and response.streaming
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
@@ -278,7 +284,7 @@ def test_the_report_streams_one_row_per_partnership_with_iso_dates(client, world
 
 
 def test_the_report_reads_through_a_server_side_cursor_in_chunks(world, django_assert_num_queries):
-    from partnerships.selectors.health import program_report_rows
+    from health.selectors import program_report_rows
 
     for i in range(5):
         a_pair(world, f"Pair {i}", called=[3])
@@ -342,7 +348,7 @@ def test_no_admin_page_nor_the_report_shows_what_a_pair_wrote(client, world):
         reverse("programs:people", args=[slug]),
         reverse("partnerships:participant_detail", args=[slug, participant.pk]),
         reverse("partnerships:matching_board", args=[slug]),
-        reverse("partnerships:program_report", args=[slug]),
+        reverse("health:program_report", args=[slug]),
     ]
     for path in pages:
         response = client.get(path)
@@ -360,7 +366,7 @@ def test_an_admin_of_two_programs_sees_only_this_programs_pairs(client, world, t
     client.force_login(world.admin)
     assert "Zed Elsewhere" not in client.get(overview(world.program.slug, status="all")).text
     report = b"".join(
-        client.get(reverse("partnerships:program_report", args=[world.program.slug])).streaming_content
+        client.get(reverse("health:program_report", args=[world.program.slug])).streaming_content
     )
     assert b"Zed Elsewhere" not in report
 

@@ -1,17 +1,6 @@
 """The health of a partnership, in one place: a label (thriving, on track, at
-risk, stalled) and the reason in words, from numbers only — never from what
-the pair writes.
-
-The numbers, for a current partnership:
-
-* cadence adherence: calls held in the last 90 days (or since the partnership
-  started, if later) against the calls their agreed cadence expects in that
-  time (``schedule.Rhythm.nominal_days``);
-* homework completion: homework done against homework that is due (closed,
-  or past its due date);
-* rating trend: the average of the protégé's latest round of goal ratings
-  (0–10) against the round before;
-* "is it working": the lower of the latest answers of each side (1–5).
+risk, stalled) and the reason in words, from numbers only (``numbers``) — never
+from what the pair writes.
 
 The rule, first match wins (``RULE`` is shown on the overview page):
 
@@ -24,47 +13,34 @@ The rule, first match wins (``RULE`` is shown on the overview page):
    and ratings rising or both sides saying 4/5 or more;
 5. otherwise on track.
 
-The numbers are counted from each pair's history by ``refresh`` and stored
-(``HealthNumbers``): in the same transaction as whatever changes them, and
-each night as the window moves, so a program overview of 10,000 pairs reads
-10,000 rows, not years of calls, homework and ratings. The label is computed
-in SQL from the stored numbers (``annotate``), so the overview can sort and
-filter by it over every partnership; the words (``reason``) are written in
-Python for the rows shown only, from the same numbers and thresholds."""
+The label is computed in SQL from the stored numbers (``annotate``), so the
+overview can sort and filter by it over every partnership; the words
+(``reason``) are written in Python for the rows shown only, from the same
+numbers and thresholds."""
 
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import models, transaction
+from django.db import models
 from django.db.models import (
-    Avg,
     Case,
-    Count,
     ExpressionWrapper,
     F,
-    FilteredRelation,
     FloatField,
-    Func,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest, Least
-from django.utils import timezone
+from django.db.models.functions import Coalesce
 
-from goals.models import ProgressRating, RatingRound
-from partnerships.models import HealthNumbers, Partnership
-from programs.models import CURRENT_PAIR_STATUSES, Cadence, Participant
-from sessions_log.models import Homework, PartnershipCheck, Session
+from partnerships import schedule
+from partnerships.models import Partnership
+from programs.models import CURRENT_PAIR_STATUSES, Cadence
 
-from . import schedule
+from .numbers import STORED, with_agreement
 
-WINDOW_DAYS = 90
 AGREEMENT_GRACE_DAYS = 14  # matched this long without an agreement in force: at risk
 STALL_AFTER = 2.0  # × the agreed interval without a held call (reminders.rules.STALL_AFTER)
 # Calls held against expected, as fractions (numerator, denominator) so SQL compares integers.
@@ -109,38 +85,9 @@ RULE = [
 ]
 
 
-class DaysBetween(Func):
-    """Whole days from the second date to the first (both DateField expressions)."""
-
-    output_field = IntegerField()
-    template = "(%(expressions)s)"
-    arg_joiner = " - "
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(
-            compiler,
-            connection,
-            template="CAST(julianday(%(expressions)s) AS INTEGER)",
-            arg_joiner=") - julianday(",
-            **extra,
-        )
-
-
 def _rhythms() -> list[schedule.Rhythm]:
     every_n = [schedule.Rhythm(Cadence.EVERY_N_WEEKS, n) for n in range(1, 9)]
     return [schedule.Rhythm(c) for c in Cadence.values if c != Cadence.EVERY_N_WEEKS] + every_n
-
-
-def _nominal_days() -> Case:
-    """The agreed interval in days (``schedule.Rhythm.nominal_days``), per cadence."""
-    return Case(
-        *[
-            When(in_force__cadence=cadence, then=Value(days))
-            for cadence, days in schedule.NOMINAL_DAYS.items()
-        ],
-        When(in_force__cadence=Cadence.EVERY_N_WEEKS, then=F("in_force__every_weeks") * 7),
-        output_field=IntegerField(),
-    )
 
 
 def _quiet_for_stall(now: datetime.datetime) -> Q:
@@ -162,142 +109,10 @@ def _quiet_for_stall(now: datetime.datetime) -> Q:
     return Q(status=Partnership.Status.ACTIVE) & stalled
 
 
-def _count(queryset: QuerySet) -> Coalesce:
-    counted = queryset.order_by().values("partnership").annotate(n=Count("*")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
-def _round_average(offset: int) -> Subquery:
-    """The average of the protégé's ``offset``-th latest round of goal ratings
-    (index ratinground_latest_idx)."""
-    rounds = RatingRound.objects.filter(partnership=OuterRef(OuterRef("pk"))).order_by("-created_at", "-pk")
-    average = (
-        ProgressRating.objects.filter(round=Subquery(rounds.values("pk")[offset : offset + 1]))
-        .order_by()
-        .values("round")
-        .annotate(a=Avg("value"))
-        .values("a")
-    )
-    return Subquery(average, output_field=FloatField())
-
-
-def _latest_working(role: str) -> Subquery:
-    latest = PartnershipCheck.objects.filter(partnership=OuterRef("pk"), role=role).order_by(
-        "-after_calls", "-created_at"
-    )
-    return Subquery(latest.values("working")[:1], output_field=IntegerField())
-
-
 def _share(field: str, fraction: tuple[int, int]) -> ExpressionWrapper:
     """That fraction of ``field``, as a float (the Python side compares the same way)."""
     n, d = fraction
     return ExpressionWrapper(F(field) * Value(n / d), output_field=FloatField())
-
-
-def _with_agreement(queryset: QuerySet[Partnership]) -> QuerySet[Partnership]:
-    return queryset.annotate(
-        in_force=FilteredRelation("agreements", condition=Q(agreements__status="in_force")),
-    )
-
-
-def _measured(partnerships: QuerySet[Partnership], *, as_of: datetime.date) -> QuerySet:
-    """Each partnership's ``STORED`` numbers as of ``as_of``, counted from its
-    history: a fixed number of index lookups per partnership."""
-    since = datetime.datetime.combine(
-        as_of - datetime.timedelta(days=WINDOW_DAYS), datetime.time(), datetime.UTC
-    )
-    window_start = Greatest(F("started_on"), Value(as_of - datetime.timedelta(days=WINDOW_DAYS)))
-    homework = Homework.objects.filter(partnership=OuterRef("pk"), session__is_draft=False)
-    mentor, protege = (_latest_working(role) for role in (Participant.Role.MENTOR, Participant.Role.PROTEGE))
-    return (
-        _with_agreement(partnerships)
-        .annotate(
-            m_calls_expected=Case(
-                When(
-                    in_force__isnull=False,
-                    started_on__isnull=False,
-                    then=Greatest(DaysBetween(Value(as_of), window_start), Value(0)) / _nominal_days(),
-                ),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
-            m_calls_held=_count(
-                Session.objects.held().filter(partnership=OuterRef("pk"), starts_at__gte=since)
-            ),
-            m_homework_assigned=_count(homework),
-            m_homework_due=_count(homework.filter(~Q(status=Homework.Status.OPEN) | Q(due_on__lt=as_of))),
-            m_homework_done=_count(homework.filter(status=Homework.Status.DONE)),
-            m_rating_latest=_round_average(0),
-            m_rating_previous=_round_average(1),
-            # Either side's answer when only one has answered (SQLite's LEAST is NULL then).
-            m_working=Least(Coalesce(mentor, protege), Coalesce(protege, mentor)),
-        )
-        .order_by()
-        .values_list("pk", *[f"m_{name}" for name in STORED])
-    )
-
-
-STORED = [
-    "calls_expected",
-    "calls_held",
-    "homework_assigned",
-    "homework_due",
-    "homework_done",
-    "rating_latest",
-    "rating_previous",
-    "working",
-]
-REFRESH_BATCH = 1000
-
-
-def refresh(partnership_ids: Iterable[int], *, today: datetime.date | None = None) -> int:
-    """Counts the health numbers of these partnerships again, as of ``today``,
-    and stores them (``HealthNumbers``). Idempotent. The caller holds the
-    partnerships' row locks (services lock the pair they change), so two
-    refreshes of one pair never interleave; returns how many were stored."""
-    today = today or timezone.localdate(timezone=datetime.UTC)
-    ids = list(partnership_ids)
-    for start in range(0, len(ids), REFRESH_BATCH):
-        chunk = Partnership.objects.filter(pk__in=ids[start : start + REFRESH_BATCH])
-        HealthNumbers.objects.bulk_create(
-            [
-                HealthNumbers(partnership_id=pk, as_of=today, **dict(zip(STORED, values, strict=True)))
-                for pk, *values in _measured(chunk, as_of=today)
-            ],
-            update_conflicts=True,
-            unique_fields=["partnership"],
-            update_fields=["as_of", *STORED, "updated_at"],
-        )
-    return len(ids)
-
-
-def refresh_pair(partnership: Partnership) -> None:
-    """After a change to what a pair's numbers count (a call, homework, a rating
-    round, an "is it working?" answer, the agreement, the pair closing): in the
-    same transaction, under the pair's lock."""
-    refresh([partnership.pk])
-
-
-def refresh_stale(partnerships: QuerySet[Partnership], *, today: datetime.date | None = None) -> int:
-    """Stores the numbers of those of ``partnerships`` that have none yet, and of
-    current ones whose numbers are of an earlier day (the window moved).
-    One query when none is stale. Pairs a service holds are skipped: it
-    refreshes them itself when it commits. The nightly task and the overview
-    call it; returns how many were refreshed."""
-    today = today or timezone.localdate(timezone=datetime.UTC)
-    stale = partnerships.filter(
-        Q(health_numbers__isnull=True) | Q(status__in=CURRENT_PAIR_STATUSES, health_numbers__as_of__lt=today)
-    ).order_by("pk")
-    ids = list(stale.values_list("pk", flat=True))
-    refreshed = 0
-    for start in range(0, len(ids), REFRESH_BATCH):
-        with transaction.atomic():
-            chunk = ids[start : start + REFRESH_BATCH]
-            locked = Partnership.objects.filter(pk__in=chunk).select_for_update(
-                skip_locked=True, of=("self",)
-            )
-            refreshed += refresh(locked.values_list("pk", flat=True), today=today)
-    return refreshed
 
 
 def annotate(queryset: QuerySet[Partnership], *, now: datetime.datetime) -> QuerySet[Partnership]:
@@ -308,11 +123,11 @@ def annotate(queryset: QuerySet[Partnership], *, now: datetime.datetime) -> Quer
     ``homework_due``, ``homework_done``, ``rating_latest``, ``rating_previous``,
     ``rating_change``, ``working`` and ``severity``, the label's rank (``label_of``;
     None once closed), to filter and sort by. The numbers are the stored ones
-    (``refresh_stale`` first, for numbers of today); nothing here reads a
+    (``services.refresh_stale`` first, for numbers of today); nothing here reads a
     pair's history, so the cost is one join per row."""
     today = now.date()
     numbers = {name: F(f"health_numbers__{name}") for name in STORED}
-    queryset = _with_agreement(queryset).annotate(
+    queryset = with_agreement(queryset).annotate(
         accepted_at=F("in_force__in_force_at"),
         agreement_version=F("in_force__version"),
         cadence=F("in_force__cadence"),

@@ -18,7 +18,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from partnerships import health, schedule
+from partnerships import schedule
 from partnerships.agreements import schedule_zone
 from partnerships.models import Agreement, Partnership
 from programs.models import CURRENT_PAIR_STATUSES, Method, Program
@@ -26,6 +26,9 @@ from programs.selectors import (
     program_figures,
 )
 from sessions_log.models import CallFeedback
+
+from . import rule, services
+from .numbers import WINDOW_DAYS
 
 HEALTH_PAGE_SIZE = 25
 
@@ -71,11 +74,11 @@ def _pairs_of(program: Program, filters: dict) -> QuerySet[Partnership]:
 def _health_filtered(program: Program, filters: dict, *, now) -> QuerySet[Partnership]:
     """The program's partnerships with their health, filtered by ``filters``
     (the overview's filter form's cleaned data) and sorted."""
-    partnerships = health.annotate(
+    partnerships = rule.annotate(
         _pairs_of(program, filters).select_related("mentor__user", "protege__user"), now=now
     )
     if label := filters.get("health"):
-        partnerships = partnerships.filter(severity=health.SEVERITY[health.Label(label)])
+        partnerships = partnerships.filter(severity=rule.SEVERITY[rule.Label(label)])
     if agreement := filters.get("agreement"):
         partnerships = partnerships.filter(in_force__isnull=agreement == "no")
     if calls := filters.get("calls"):
@@ -118,10 +121,10 @@ def _next_call_of(partnership: Partnership, *, now) -> schedule.NextCall | None:
 
 
 def _describe_health(partnership: Partnership, *, now) -> Partnership:
-    partnership.health = health.label_of(partnership.severity)
-    partnership.health_label = health.Label(partnership.health) if partnership.health else None
-    partnership.health_reason = health.reason(partnership.health, health.Numbers.of(partnership))
-    partnership.cadence_text = health.cadence_text(partnership.cadence, partnership.every_weeks)
+    partnership.health = rule.label_of(partnership.severity)
+    partnership.health_label = rule.Label(partnership.health) if partnership.health else None
+    partnership.health_reason = rule.reason(partnership.health, rule.Numbers.of(partnership))
+    partnership.cadence_text = rule.cadence_text(partnership.cadence, partnership.every_weeks)
     partnership.method_text = Method(partnership.method).label.lower() if partnership.method else ""
     partnership.next_call = _next_call_of(partnership, now=now)
     # An expected call whose date has passed is overdue, not a date to look forward to.
@@ -167,14 +170,14 @@ def _health_totals(program: Program, *, now: datetime.datetime) -> dict:
     """Sums of the current pairs' stored numbers, and how many have each label
     that the overview counts (``stalled``), by the same rule as the table's."""
     summed = ["calls_held", "calls_expected", "homework_done", "homework_due"]
-    current = health.annotate(
+    current = rule.annotate(
         Partnership.objects.filter(program=program, status__in=CURRENT_PAIR_STATUSES), now=now
     )
     return current.aggregate(
         current=Count("pk"),
         active=Count("pk", filter=Q(status=Partnership.Status.ACTIVE)),
         stale=Count("pk", filter=Q(numbers_as_of__isnull=True) | Q(numbers_as_of__lt=now.date())),
-        stalled=Count("pk", filter=Q(severity=health.SEVERITY[health.Label.STALLED])),
+        stalled=Count("pk", filter=Q(severity=rule.SEVERITY[rule.Label.STALLED])),
         **{name: Sum(name) for name in summed},
         rating_latest_avg=Avg("rating_latest"),
         rating_change_avg=Avg("rating_change"),
@@ -192,11 +195,11 @@ def program_health_figures(program: Program, *, now: datetime.datetime) -> dict:
     figures = program_figures(program)
     totals = _health_totals(program, now=now)
     if totals["stale"]:
-        health.refresh_stale(Partnership.objects.filter(program=program), today=now.date())
+        services.refresh_stale(Partnership.objects.filter(program=program), today=now.date())
         totals = _health_totals(program, now=now)
     session_value = CallFeedback.objects.filter(
         session__partnership__program=program,
-        session__starts_at__gte=now - datetime.timedelta(days=health.WINDOW_DAYS),
+        session__starts_at__gte=now - datetime.timedelta(days=WINDOW_DAYS),
     ).aggregate(average=Avg("rating"), count=Count("pk"))
     proteges = figures["proteges"]
     return figures | {
@@ -262,7 +265,7 @@ def program_report_rows(program: Program, *, chunk_size: int = 1000):
     stays flat at any size. Numbers and dates only, never what a pair writes;
     dates and times in ISO 8601 (times in UTC)."""
     now = timezone.now()
-    health.refresh_stale(Partnership.objects.filter(program=program), today=now.date())
+    services.refresh_stale(Partnership.objects.filter(program=program), today=now.date())
     partnerships = _health_filtered(program, {"status": "all"}, now=now).only(
         "pk",
         "status",

@@ -1,4 +1,4 @@
-"""The stored health numbers (partnerships.health.refresh): every change a pair
+"""The stored health numbers (health.services.refresh): every change a pair
 makes through the app counts again at once, and the day's window moves at night."""
 
 import datetime
@@ -7,17 +7,19 @@ import pytest
 from django.utils import timezone
 
 from goals.services import RatingEntry, ratings_record
-from partnerships import health
-from partnerships.models import HealthNumbers, Partnership
+from health import services
+from health.models import HealthNumbers
+from health.tasks import refresh_health_numbers
+from partnerships.models import Partnership
 from partnerships.services import partnership_close
-from partnerships.tasks import refresh_health_numbers
+from partnerships.signals import pair_changed
 from sessions_log import services as log
 from tests.factories import PartnershipFactory
 from tests.goals.factories import GoalFactory
+from tests.partnerships.agreement_helpers import agree
 from tests.sessions_log.factories import HomeworkFactory, SessionFactory
 
-from .agreement_helpers import agree
-from .test_health import started
+from .test_rule import started
 
 pytestmark = pytest.mark.django_db
 
@@ -98,16 +100,16 @@ def test_a_closed_partnership_keeps_the_numbers_it_closed_with(pair, world):
     closed_on = numbers(pair).as_of
     assert numbers(pair).calls_held == 1
     later = closed_on + datetime.timedelta(days=200)
-    assert health.refresh_stale(Partnership.objects.all(), today=later) == 0
+    assert services.refresh_stale(Partnership.objects.all(), today=later) == 0
     assert numbers(pair).as_of == closed_on
 
 
 def test_the_nightly_refresh_moves_the_window_for_current_pairs_only(pair, world):
     SessionFactory(partnership=pair, starts_at=timezone.now() - datetime.timedelta(days=89))
-    health.refresh([pair.pk])
+    services.refresh([pair.pk])
     assert numbers(pair).calls_held == 1
     tomorrow = timezone.localdate() + datetime.timedelta(days=2)
-    assert health.refresh_stale(Partnership.objects.all(), today=tomorrow) == 1
+    assert services.refresh_stale(Partnership.objects.all(), today=tomorrow) == 1
     assert (numbers(pair).as_of, numbers(pair).calls_held) == (tomorrow, 0)  # out of the 90 days
 
 
@@ -120,9 +122,9 @@ def test_the_nightly_task_stores_numbers_for_pairs_that_have_none(world):
 
 
 def test_with_every_number_of_the_day_stored_the_check_is_one_query(pair, django_assert_num_queries):
-    health.refresh(Partnership.objects.values_list("pk", flat=True))
+    services.refresh(Partnership.objects.values_list("pk", flat=True))
     with django_assert_num_queries(1):
-        assert health.refresh_stale(Partnership.objects.all()) == 0
+        assert services.refresh_stale(Partnership.objects.all()) == 0
 
 
 def test_the_overview_counts_numbers_of_an_earlier_day_again_before_showing_them(client, pair, world):
@@ -134,3 +136,24 @@ def test_the_overview_counts_numbers_of_an_earlier_day_again_before_showing_them
     page = client.get(f"/programs/{world.program.slug}/").text
     assert numbers(pair).as_of == timezone.localdate()
     assert "1 of 2" in page  # calls held of expected, counted today: the call the night missed
+
+
+def test_the_numbers_commit_or_roll_back_with_the_write_that_changed_them(pair, world):
+    """pair_changed is sent inside the writer's transaction: a receiver that
+    fails after the refresh undoes both the write and the numbers."""
+    item = HomeworkFactory(session=SessionFactory(partnership=pair))
+    before = numbers(pair).homework_done
+
+    def refuse(sender, **kwargs):
+        assert numbers(pair).homework_done == before + 1  # counted, not yet committed
+        raise RuntimeError("refused")
+
+    pair_changed.connect(refuse, dispatch_uid="test.refuse")
+    try:
+        with pytest.raises(RuntimeError):
+            log.homework_mark_done(homework=item, by=world.protege, reflection="Learned to ask first.")
+    finally:
+        pair_changed.disconnect(dispatch_uid="test.refuse")
+    item.refresh_from_db()
+    assert (item.status, numbers(pair).homework_done) == ("open", before)
+

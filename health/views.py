@@ -8,7 +8,7 @@ from mentoring.http import HtmxHttpRequest
 from mentoring.spreadsheets import csv_response
 from programs.access import get_program_for_admin
 
-from ..selectors import health as health_selectors
+from . import selectors
 
 
 @login_required
@@ -17,6 +17,4 @@ def program_report(request: HtmxHttpRequest, slug: str) -> StreamingHttpResponse
     """Every partnership of the program, one CSV row each, streamed: memory stays
     flat at any size. Numbers and dates only (ISO 8601, times in UTC)."""
     program = get_program_for_admin(request.user, slug)
-    return csv_response(
-        health_selectors.program_report_rows(program), filename=f"{program.slug}-partnerships.csv"
-    )
+    return csv_response(selectors.program_report_rows(program), filename=f"{program.slug}-partnerships.csv")

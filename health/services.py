@@ -1,0 +1,64 @@
+"""Writes of the health app: each partnership's numbers, counted from its
+history (``numbers.measured``) and stored (``HealthNumbers``). Whoever changes
+what they count sends ``partnerships.signals.pair_changed`` inside its
+transaction (``receivers``); the nightly task and the program's overview and
+report bring the numbers of an earlier day up to date."""
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from partnerships.models import Partnership
+from programs.models import CURRENT_PAIR_STATUSES, Program
+
+from .models import HealthNumbers
+from .numbers import STORED, measured
+
+REFRESH_BATCH = 1000
+
+
+def refresh(partnership_ids: Iterable[int], *, today: datetime.date | None = None) -> int:
+    """Counts the health numbers of these partnerships again, as of ``today``,
+    and stores them (``HealthNumbers``). Idempotent. The caller holds the
+    partnerships' row locks (services lock the pair they change), so two
+    refreshes of one pair never interleave; returns how many were stored."""
+    today = today or timezone.localdate(timezone=datetime.UTC)
+    ids = list(partnership_ids)
+    for start in range(0, len(ids), REFRESH_BATCH):
+        chunk = Partnership.objects.filter(pk__in=ids[start : start + REFRESH_BATCH])
+        HealthNumbers.objects.bulk_create(
+            [
+                HealthNumbers(partnership_id=pk, as_of=today, **dict(zip(STORED, values, strict=True)))
+                for pk, *values in measured(chunk, as_of=today)
+            ],
+            update_conflicts=True,
+            unique_fields=["partnership"],
+            update_fields=["as_of", *STORED, "updated_at"],
+        )
+    return len(ids)
+
+
+def refresh_stale(partnerships: QuerySet[Partnership], *, today: datetime.date | None = None) -> int:
+    """Stores the numbers of those of ``partnerships`` that have none yet, and of
+    current ones whose numbers are of an earlier day (the window moved).
+    One query when none is stale. Pairs a service holds are skipped: it
+    refreshes them itself when it commits. The nightly task and the overview
+    call it; returns how many were refreshed."""
+    today = today or timezone.localdate(timezone=datetime.UTC)
+    stale = partnerships.filter(
+        Q(health_numbers__isnull=True) | Q(status__in=CURRENT_PAIR_STATUSES, health_numbers__as_of__lt=today)
+    ).order_by("pk")
+    ids = list(stale.values_list("pk", flat=True))
+    refreshed = 0
+    for start in range(0, len(ids), REFRESH_BATCH):
+        with transaction.atomic():
+            chunk = ids[start : start + REFRESH_BATCH]
+            locked = Partnership.objects.filter(pk__in=chunk).select_for_update(
+                skip_locked=True, of=("self",)
+            )
+            refreshed += refresh(locked.values_list("pk", flat=True), today=today)
+    return refreshed
+
