@@ -8,8 +8,8 @@ import random
 from django.utils import timezone
 
 from partnerships.models import Partnership
-from programs.invitations import invitation_create
 from programs.models import Cadence, Method, Participant, Program
+from programs.services.invitations import invitation_create
 
 from .pairs import DEMO_PAIR_DAYS_IN, DEMO_PAIRS, match_pair, seed_agreement
 from .people import MENTORS, PROTEGES, TOPICS, demo_user, email_of

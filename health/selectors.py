@@ -22,7 +22,7 @@ from partnerships import schedule
 from partnerships.agreements import schedule_zone
 from partnerships.models import Agreement, Partnership
 from programs.models import CURRENT_PAIR_STATUSES, Method, Program
-from programs.selectors import (
+from programs.selectors.people import (
     program_figures,
 )
 from sessions_log.models import CallFeedback

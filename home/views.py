@@ -12,9 +12,9 @@ from partnerships.calendar import feed_url
 from partnerships.selectors.calendar import calendar_feed_of
 from partnerships.selectors.pairs import home_for
 from programs.forms import ParticipantProfileForm
-from programs.invitations import invitations_waiting_for
-from programs.selectors import participations_of
-from programs.services import participant_update_profile
+from programs.selectors.invitations import invitations_waiting_for
+from programs.selectors.people import participations_of
+from programs.services.profiles import participant_update_profile
 from reminders.forms import ReminderPreferencesForm
 from reminders.selectors import reachable_kinds, wanted_kinds
 from reminders.services import reminder_preferences_set

@@ -13,7 +13,7 @@ from django.utils import timezone
 from partnerships.models import ClosingReflection, Partnership
 from partnerships.signals import pair_changed
 from programs.models import CURRENT_PAIR_STATUSES, DraftMatch, Participant, Program
-from programs import selectors as program_selectors
+from programs.selectors import matching as program_selectors
 
 
 def _refused_by(exc: IntegrityError, *, mentor: Participant, protege: Participant) -> ValidationError:

@@ -1,5 +1,7 @@
 """Forms for programs: matching settings, a participant's profile, invitations."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext
 
@@ -7,9 +9,9 @@ from mentoring.bounds import (
     SingleLineField,
 )
 
-from .invitations import normalise_email
 from .matching import Weights
 from .models import Method, Participant
+from .services.invitations import normalise_email
 
 CRITERIA = {
     "topics": "Topics offered vs. sought",
@@ -39,7 +41,7 @@ class MatchingSettingsForm(forms.Form):
             self.fields[f"weight_{name}"] = forms.IntegerField(label=label, min_value=0, max_value=100)
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if not any(cleaned.get(f"weight_{name}") for name in CRITERIA):
             raise forms.ValidationError("At least one criterion must count for something.")
         return cleaned
@@ -77,7 +79,7 @@ class MatchingSettingsForm(forms.Form):
         if form.is_valid():
             return []
         return [
-            f"{field.removeprefix('weight_')}: {message}" if field in form.fields else message
+            f"{field.removeprefix('weight_')}: {message}" if field in form.fields else str(message)
             for field, messages in form.errors.items()
             for message in messages
         ]
@@ -122,7 +124,7 @@ class ParticipantProfileForm(forms.ModelForm):
         if participant.role == Participant.Role.MENTOR:
             for name in ["challenges", "topics_sought"]:
                 del self.fields[name]
-            self.fields["topics_offered"].queryset = topics
+            cast(forms.ModelMultipleChoiceField, self.fields["topics_offered"]).queryset = topics
             self.fields["intro"].help_text = (
                 "Your work experience, why you mentor, earlier partnerships. Protégés read this first: "
                 "sharing it is how trust starts."
@@ -131,7 +133,7 @@ class ParticipantProfileForm(forms.ModelForm):
         else:
             for name in ["strengths", "topics_offered", "capacity"]:
                 del self.fields[name]
-            self.fields["topics_sought"].queryset = topics
+            cast(forms.ModelMultipleChoiceField, self.fields["topics_sought"]).queryset = topics
             self.fields["intro"].help_text = "A few lines about you and your work, for your mentor."
         self.fields["preferred_cadence"].required = False
 
@@ -175,7 +177,7 @@ class InvitationsUploadForm(forms.Form):
         label="CSV file",
         help_text="One person a line under the column names name,email,role. Role is mentor or protégé.",
         widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
-        template_name="partnerships/forms/file_field.html",
+        template_name="partnerships/forms/file_field.html",  # type: ignore[call-arg]  # Field takes it; the stubs miss it
         error_messages={
             "required": "Choose a CSV file to upload.",
             "empty": "The file is empty: add the column names and one line per person.",

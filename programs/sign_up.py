@@ -20,7 +20,8 @@ from accounts.forms import PASSWORD_MAX_LENGTH, offer_browser_time_zone
 from accounts.models import User, time_zone_choices
 from mentoring.bounds import validate_single_line
 
-from .invitations import forget_invitation, invitation_accept, inviter_name, role_phrase, stashed_invitation
+from .invitation_session import forget_invitation, stashed_invitation
+from .services.invitations import invitation_accept, inviter_name, role_phrase
 
 #: What allauth's emails call the site ("Hello from …!", "Thank you for using …!").
 SITE_NAME = "Mentoring"

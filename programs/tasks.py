@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import invitations
+from .services import invitations
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=600, max_retries=5)

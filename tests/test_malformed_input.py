@@ -7,8 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from programs.invitations import CSV_MAX_ROWS
 from programs.models import Invitation
+from programs.services.invitations_csv import CSV_MAX_ROWS
 
 pytestmark = pytest.mark.django_db
 

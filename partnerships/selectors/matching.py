@@ -14,7 +14,7 @@ from partnerships.models import Partnership
 from partnerships.selectors.pairs import PAGE_SIZE
 from programs import matching
 from programs.models import CURRENT_PAIR_STATUSES, DraftMatch, Program
-from programs.selectors import (
+from programs.selectors.matching import (
     mentor_profile,
     mentors_with_places,
     protege_profile,

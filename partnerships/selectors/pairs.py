@@ -23,7 +23,7 @@ from partnerships import schedule
 from partnerships.agreements import TERMS, schedule_zone
 from partnerships.models import Agreement, ClosingReflection, Partnership
 from programs.models import CURRENT_PAIR_STATUSES, Participant, Program
-from programs.selectors import (
+from programs.selectors.matching import (
     waiting_proteges,
 )
 

@@ -14,10 +14,10 @@ from django.views.decorators.http import require_POST
 from mentoring.forms import ListQueryForm
 from mentoring.http import HtmxHttpRequest
 from partnerships.models import Partnership
-from programs import services as program_services
 from programs.access import get_program_for_admin
 from programs.forms import MatchingSettingsForm
 from programs.models import DraftMatch
+from programs.services import matching as program_services
 
 from .. import services
 from ..forms import DraftChangeForm, MatchForm, UnmatchForm

@@ -15,9 +15,9 @@ from health import selectors as health_selectors
 from health.forms import HealthFilterForm
 from mentoring.forms import ListQueryForm
 from mentoring.http import HtmxHttpRequest
-from programs import selectors as program_selectors
 from programs.access import get_program_for_admin
 from programs.models import CURRENT_PAIR_STATUSES, Method
+from programs.selectors import people as program_selectors
 from reminders.selectors import program_reminder_health
 
 from .. import services

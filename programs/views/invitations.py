@@ -34,8 +34,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import User
 from mentoring.http import HtmxHttpRequest
 
-from .. import invitations
+from ..invitation_session import forget_invitation, stash_invitation
 from ..models import Invitation, Participant
+from ..selectors.invitations import invitation_for_token, unusable_reason
+from ..services.invitations import invitation_accept, inviter_name, role_phrase
 
 
 def _gone(request: HtmxHttpRequest, invitation: Invitation | None, reason: str) -> TemplateResponse:
@@ -56,15 +58,15 @@ def _gone(request: HtmxHttpRequest, invitation: Invitation | None, reason: str) 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def accept(request: HtmxHttpRequest, token: str):
-    invitation = invitations.invitation_for_token(token)
-    if reason := invitations.unusable_reason(invitation, now=timezone.now()):
+    invitation = invitation_for_token(token)
+    if reason := unusable_reason(invitation, now=timezone.now()):
         return _gone(request, invitation, reason)
     context = {
         "invitation": invitation,
         "program": invitation.program,
         "token": token,
-        "inviter": invitations.inviter_name(invitation),
-        "role_phrase": invitations.role_phrase(invitation.role),
+        "inviter": inviter_name(invitation),
+        "role_phrase": role_phrase(invitation.role),
         "next_query": urlencode({"next": request.path}),
     }
 
@@ -73,19 +75,19 @@ def accept(request: HtmxHttpRequest, token: str):
             return redirect_to_login(request.path)
         if User.objects.filter(email__iexact=invitation.email).exists():
             return TemplateResponse(request, "partnerships/invitation_sign_in.html", context)
-        invitations.stash_invitation(request, token)
+        stash_invitation(request, token)
         get_adapter(request).stash_verified_email(request, invitation.email)
         return HttpResponseRedirect(reverse("account_signup"))
 
     if request.method == "POST":
         try:
-            participant = invitations.invitation_accept(token=token, user=request.user)
+            participant = invitation_accept(token=token, user=request.user)
         except ValidationError as error:
             if error.code == "already_participant":
                 messages.info(request, " ".join(error.messages))
                 return redirect("home")
             return _gone(request, invitation, " ".join(error.messages))
-        invitations.forget_invitation(request)
+        forget_invitation(request)
         _say_joined(request, participant)
         return redirect("home")
 
@@ -110,7 +112,7 @@ def join(request: HtmxHttpRequest, invitation_id: int) -> HttpResponseRedirect:
     signed-in person's verified addresses, then back home with a message. An
     invitation sent to anyone else is a 404."""
     try:
-        participant = invitations.invitation_accept(user=request.user, invitation_id=invitation_id)
+        participant = invitation_accept(user=request.user, invitation_id=invitation_id)
     except ValidationError as error:
         if error.code == "unknown":
             raise Http404 from error

@@ -20,11 +20,14 @@ from mentoring.forms import ListQueryForm
 from mentoring.http import HtmxHttpRequest
 from mentoring.spreadsheets import csv_response
 
-from .. import invitations, selectors
 from ..access import get_program_for_admin
 from ..forms import InvitationForm, InvitationsUploadForm
-from ..invitations import INVITATION_VALID_FOR
 from ..models import Invitation, Participant, Program
+from ..selectors.invitations import invitations_page
+from ..selectors.people import participant_for_admin, people_page
+from ..services import invitations
+from ..services.invitations import INVITATION_VALID_FOR
+from ..services.invitations_csv import CSV_EXAMPLE, invitations_import_csv
 
 TEMPLATE = "partnerships/people.html"
 
@@ -37,7 +40,7 @@ def _page(
     upload_form: InvitationsUploadForm | None = None,
 ) -> TemplateResponse:
     query = ListQueryForm(request.GET)
-    context = selectors.people_page(
+    context = people_page(
         program=program, page=query.value("page", 1), invitations_page_number=query.value("invitations", 1)
     )
     return TemplateResponse(
@@ -48,16 +51,16 @@ def _page(
             "invite_form": invite_form or InvitationForm(),
             "upload_form": upload_form or InvitationsUploadForm(),
             "valid_days": INVITATION_VALID_FOR.days,
-            "csv_example": invitations.CSV_EXAMPLE,
+            "csv_example": CSV_EXAMPLE,
             **context,
         },
     )
 
 
-def _back(program: Program, invitations_page: int = 1) -> HttpResponseRedirect:
+def _back(program: Program, page_number: int = 1) -> HttpResponseRedirect:
     url = reverse("programs:people", args=[program.slug])
-    if invitations_page != 1:
-        url += f"?invitations={invitations_page}#invitations"
+    if page_number != 1:
+        url += f"?invitations={page_number}#invitations"
     return HttpResponseRedirect(url, status=303)
 
 
@@ -66,13 +69,13 @@ def _done(request: HtmxHttpRequest, program: Program, *, ok: bool, message: str,
     again and the message in the status region; without, back to the page.
     htmx puts focus back on the button pressed (same id); when its row is gone,
     focus goes to the section's heading instead of being lost."""
-    invitations_page = ListQueryForm(request.POST).value("invitations", 1)
+    page_number = ListQueryForm(request.POST).value("invitations", 1)
     if not request.htmx:
         (messages.success if ok else messages.error)(request, message)
-        return _back(program, invitations_page)
+        return _back(program, page_number)
     context = {
         "program": program,
-        "invitations": selectors.invitations_page(program=program, page=invitations_page),
+        "invitations": invitations_page(program=program, page=page_number),
         "valid_days": INVITATION_VALID_FOR.days,
         "notice": message,
         "notice_ok": ok,
@@ -119,7 +122,7 @@ def upload(request: HtmxHttpRequest, slug: str):
     form = InvitationsUploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            made = invitations.invitations_import_csv(
+            made = invitations_import_csv(
                 program=program, file=form.cleaned_data["file"], invited_by=request.user
             )
         except ValidationError as error:
@@ -139,7 +142,7 @@ def upload(request: HtmxHttpRequest, slug: str):
 def template(request: HtmxHttpRequest, slug: str) -> StreamingHttpResponse:
     """The example the page shows, as a CSV file to fill in and upload."""
     program = get_program_for_admin(request.user, slug)
-    return csv_response(invitations.CSV_EXAMPLE, filename=f"{program.slug}-invitations.csv")
+    return csv_response(CSV_EXAMPLE, filename=f"{program.slug}-invitations.csv")
 
 
 def _invitation(program: Program, invitation_id: int) -> Invitation:
@@ -185,7 +188,7 @@ def revoke(request: HtmxHttpRequest, slug: str, invitation_id: int):
 @require_POST
 def withdraw(request: HtmxHttpRequest, slug: str, participant_id: int) -> HttpResponseRedirect:
     program = get_program_for_admin(request.user, slug)
-    participant = selectors.participant_for_admin(program, participant_id)
+    participant = participant_for_admin(program, participant_id)
     was = participant.status
     invitations.participant_withdraw(participant=participant, by=request.user)
     if was == Participant.Status.WITHDRAWN:

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from programs import invitations
 from programs.models import Invitation, Participant
+from programs.selectors import invitations
 from tests.factories import ProgramFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

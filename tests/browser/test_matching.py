@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import User
 from partnerships.models import Partnership
-from programs.invitations import invitation_accept
+from programs.services.invitations import invitation_accept
 
 from .conftest import assert_accessible, screenshot
 from .test_sign_in import sign_in

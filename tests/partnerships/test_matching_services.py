@@ -3,8 +3,8 @@ from django.core.exceptions import ValidationError
 
 from partnerships import services
 from partnerships.models import Partnership
-from programs import services as program_services
 from programs.models import DraftMatch, Participant
+from programs.services import matching as program_services
 from tests.factories import MentorFactory, ParticipantFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,10 +12,10 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts.forms import TIME_ZONE_FROM_BROWSER, TIME_ZONE_NOT_CHOSEN
-from programs import invitations
+from programs import invitation_session
 from programs.models import Participant
 from tests.factories import UserFactory
-from tests.partnerships.test_invitations import invite
+from tests.programs.test_invitations import invite
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,7 @@ def test_signing_up_joins_at_once_greets_by_name_and_lands_home(
     assert any(m.startswith(f"You joined {world.program.name} as a mentor.") for m in shown)
     assert not any("Successfully signed in" in m for m in shown)
     # Used up: the link says so and sign-up is closed again.
-    assert invitations.SESSION_KEY not in client.session
+    assert invitation_session.SESSION_KEY not in client.session
     assert "You have already joined" in client.get(accept_url(token)).text
 
 

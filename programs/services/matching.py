@@ -1,11 +1,12 @@
-"""Writes for programs, their people and matching proposals. Each service validates and
-saves inside one transaction; the database constraints are the last word."""
+"""Writes for matching: the program's proposal, one pair of it, and how the
+program weighs each criterion. Each validates and saves inside one transaction."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from . import matching, selectors
-from .models import DraftMatch, Participant, Program
+from .. import matching
+from ..models import DraftMatch, Participant, Program
+from ..selectors.matching import matching_profiles, score_pair, weights_of
 
 
 @transaction.atomic
@@ -13,9 +14,9 @@ def proposal_compute(*, program: Program) -> list[DraftMatch]:
     """Replaces the program's draft proposal with the assignment of every waiting
     protégé that maximises the total score under each mentor's free places,
     leaving a protégé unmatched below the program's minimum score."""
-    proteges, mentors = selectors.matching_profiles(program=program)
+    proteges, mentors = matching_profiles(program=program)
     proposal = matching.propose(
-        proteges, mentors, weights=selectors.weights_of(program), min_score=program.min_match_score
+        proteges, mentors, weights=weights_of(program), min_score=program.min_match_score
     )
     DraftMatch.objects.filter(program=program).delete()
     return DraftMatch.objects.bulk_create(
@@ -40,7 +41,7 @@ def draft_match_change(*, draft: DraftMatch, mentor: Participant) -> DraftMatch:
     drafted = DraftMatch.objects.filter(mentor=mentor).exclude(pk=draft.pk).count()
     if mentor.load + drafted >= mentor.capacity:
         raise ValidationError({"mentor": f"{mentor.user.name} has no free place left in this proposal."})
-    suggestion = selectors.score_pair(program=draft.program, mentor=mentor, protege=draft.protege)
+    suggestion = score_pair(program=draft.program, mentor=mentor, protege=draft.protege)
     draft.mentor, draft.score, draft.reasons = mentor, suggestion.score, suggestion.reasons
     draft.save(update_fields=["mentor", "score", "reasons"])
     return draft
@@ -54,20 +55,3 @@ def program_set_matching(*, program: Program, weights: dict[str, int], min_score
     program.full_clean()
     program.save(update_fields=["match_weights", "min_match_score", "updated_at"])
     return program
-
-
-@transaction.atomic
-def participant_update_profile(*, participant: Participant, data: dict) -> Participant:
-    """Saves a person's profile in one program. Capacity never goes below the
-    mentor's current partnerships (the database refuses that too)."""
-    topics_offered = data.pop("topics_offered", None)
-    topics_sought = data.pop("topics_sought", None)
-    for field, value in data.items():
-        setattr(participant, field, value)
-    participant.full_clean(exclude=["program", "user"])
-    participant.save()
-    if topics_offered is not None:
-        participant.topics_offered.set(topics_offered)
-    if topics_sought is not None:
-        participant.topics_sought.set(topics_sought)
-    return participant

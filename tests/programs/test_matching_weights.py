@@ -8,9 +8,10 @@ import logging
 import pytest
 from django.urls import reverse
 
-from programs import matching, selectors
-from programs.forms import CRITERIA
+from programs import matching
+from programs.forms import CRITERIA, MatchingSettingsForm
 from programs.models import Program
+from programs.selectors import matching as selectors
 from tests.factories import ParticipantFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +86,7 @@ def test_the_site_admin_saves_good_weights(client, world, staff):
 def test_bad_stored_weights_fall_back_to_the_defaults_and_are_logged(world, weights, caplog):
     Program.objects.filter(pk=world.program.pk).update(match_weights=weights)
     world.program.refresh_from_db()
-    with caplog.at_level(logging.WARNING, logger="programs.selectors"):
+    with caplog.at_level(logging.WARNING, logger="programs.selectors.matching"):
         assert selectors.weights_of(world.program) == matching.Weights()
     assert "unusable matching weights" in caplog.text
 
@@ -107,5 +108,5 @@ def test_every_criterion_the_form_knows_is_a_matching_weight():
     """Walks every criterion: the form and the matching kernel name the same ones."""
     assert set(CRITERIA) == set(matching.Weights().to_dict())
     for name in CRITERIA:
-        assert selectors.MatchingSettingsForm.stored_weights_errors({name: 100}) == []
-        assert selectors.MatchingSettingsForm.stored_weights_errors({name: -1}) != []
+        assert MatchingSettingsForm.stored_weights_errors({name: 100}) == []
+        assert MatchingSettingsForm.stored_weights_errors({name: -1}) != []

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnerships.models import Partnership
-from programs import invitations
 from programs.models import Invitation, Participant
+from programs.services import invitations
 from tests.conftest import PROGRAM_ADMIN_ONLY
 from tests.factories import MentorFactory, ParticipantFactory, TopicFactory
 
