@@ -223,13 +223,13 @@ def form_page_url(path: str) -> str:
     try:
         match = resolve(path)
     except Resolver404:
-        return reverse("home")
+        return reverse("home:home")
     if (slug := match.kwargs.get("slug")) is not None:
-        return reverse("partnerships:program_overview", args=[slug])
+        return reverse("home:program_overview", args=[slug])
     partnership_id = match.kwargs.get("partnership_id")
     if partnership_id is not None:
-        return reverse("partnerships:partnership_home", args=[partnership_id])
-    return reverse("home")
+        return reverse("home:partnership", args=[partnership_id])
+    return reverse("home:home")
 
 
 class FormActionPagesMiddleware:
@@ -266,7 +266,7 @@ class FormActionPagesMiddleware:
     @staticmethod
     def _explained(request: HtmxHttpRequest, refused: HttpResponse) -> HttpResponse:
         back_url = form_page_url(request.path_info)
-        context = {"back_url": back_url, "back_is_home": back_url == reverse("home")}
+        context = {"back_url": back_url, "back_is_home": back_url == reverse("home:home")}
         page = HttpResponse(render_to_string("405.html", context, request=request), status=405)
         if "Allow" in refused:
             page["Allow"] = refused["Allow"]

@@ -175,7 +175,7 @@ def calendar_for(user, partnerships: list[Partnership], *, now: datetime.datetim
     for partnership in partnerships:
         agreement = partnership.in_force
         other = partnership.protege if partnership.mentor.user_id == user.pk else partnership.mentor
-        link = site + reverse("partnerships:partnership_home", args=[partnership.pk])
+        link = site + reverse("home:partnership", args=[partnership.pk])
         summary = f"Mentoring call with {other.user.name}"
         for call in _calls(partnership, agreement, now=now):
             starts.append(call.start)

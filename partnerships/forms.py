@@ -234,7 +234,7 @@ class NextCallForm(forms.Form):
             self.fields["at"].help_text = format_html(
                 'In your time zone, {}. <a href="{}">Change it on your profile</a>.',
                 zone_name,
-                reverse("profile"),
+                reverse("home:profile"),
             )
 
 

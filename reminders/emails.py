@@ -67,8 +67,8 @@ def target_path(reminder: Reminder) -> str:
     if reminder.kind == Kind.HOMEWORK:
         return reverse("sessions_log:homework", args=[pk])
     if reminder.kind == Kind.STALL:
-        return reverse("partnerships:program_overview", args=[reminder.partnership.program.slug]) + "#pairs"
-    return reverse("partnerships:partnership_home", args=[pk])
+        return reverse("home:program_overview", args=[reminder.partnership.program.slug]) + "#pairs"
+    return reverse("home:partnership", args=[pk])
 
 
 def _agreement_id(reminder: Reminder) -> int | None:

@@ -33,7 +33,7 @@ def test_a_next_call_a_year_ahead_shows_its_year_on_the_partnership_page(client,
     )
     client.force_login(world.mentor)
 
-    response = client.get(reverse("partnerships:partnership_home", args=[world.partnership.pk]))
+    response = client.get(reverse("home:partnership", args=[world.partnership.pk]))
 
     assert f"{at:%A} {at.day} {at:%B} {at.year}, 10:00" in response.text
 
@@ -45,7 +45,7 @@ def test_a_next_call_next_week_shows_no_year(client, world):
     Partnership.objects.filter(pk=world.partnership.pk).update(next_call_at=at, next_call_time_zone=zone.key)
     client.force_login(world.mentor)
 
-    response = client.get(reverse("partnerships:partnership_home", args=[world.partnership.pk]))
+    response = client.get(reverse("home:partnership", args=[world.partnership.pk]))
 
     assert f"{at:%A} {at.day} {at:%B}, 10:00" in response.text
 

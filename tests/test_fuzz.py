@@ -186,8 +186,8 @@ def witness_pages(seeded, paths: dict) -> list[tuple[str, str]]:
     """Where stored bad data would show: the pair's home, the admin's overview and
     the calendar feed (and the page the form leads to)."""
     return [
-        ("protege", paths["partnerships:partnership_home"]),
-        ("admin", paths["partnerships:program_overview"]),
+        ("protege", paths["home:partnership"]),
+        ("admin", paths["home:program_overview"]),
         ("anonymous", paths["partnerships:calendar_feed"]),
     ]
 

@@ -190,7 +190,7 @@ def test_the_protege_in_new_york_cannot_set_the_next_call_to_the_year_9999(clien
     world.protege.save()
     client.force_login(world.protege)
     for typed in ("9999-12-31T23:59", "31/12/9999 23:59"):
-        response = client.post(reverse("partnerships:next_call", args=[world.partnership.pk]), {"at": typed})
+        response = client.post(reverse("home:next_call", args=[world.partnership.pk]), {"at": typed})
         assert response.status_code == 200
         assert "Choose a time within the next year, before" in response.text
         assert f'value="{typed}"' in response.text
@@ -199,16 +199,16 @@ def test_the_protege_in_new_york_cannot_set_the_next_call_to_the_year_9999(clien
     for who, pages in [
         (
             world.protege,
-            [reverse("home"), reverse("partnerships:partnership_home", args=[world.partnership.pk])],
+            [reverse("home:home"), reverse("home:partnership", args=[world.partnership.pk])],
         ),
         (
             world.mentor,
-            [reverse("home"), reverse("partnerships:partnership_home", args=[world.partnership.pk])],
+            [reverse("home:home"), reverse("home:partnership", args=[world.partnership.pk])],
         ),
         (
             world.admin,
             [
-                reverse("partnerships:program_overview", args=[world.program.slug]),
+                reverse("home:program_overview", args=[world.program.slug]),
                 reverse("partnerships:matching_board", args=[world.program.slug]),
             ],
         ),
@@ -449,7 +449,7 @@ def test_a_2_4_mb_success_text_is_refused_beside_the_field_and_nothing_is_saved(
 def test_a_line_break_in_a_display_name_is_refused_on_the_profile_and_by_the_database(client, world):
     client.force_login(world.protege)
     response = client.post(
-        reverse("profile"),
+        reverse("home:profile"),
         {"form": "account", "display_name": "Sam\r\nBcc: x@example.org", "time_zone": "UTC"},
     )
     assert response.status_code == 200
@@ -519,7 +519,7 @@ def test_the_format_characters_refused_are_those_of_the_unicode_data():
 def test_a_spoofed_display_name_is_refused_on_the_profile_with_what_was_typed(client, world):
     client.force_login(world.protege)
     response = client.post(
-        reverse("profile"), {"form": "account", "display_name": SPOOFED, "time_zone": "UTC"}
+        reverse("home:profile"), {"form": "account", "display_name": SPOOFED, "time_zone": "UTC"}
     )
     assert response.status_code == 200
     assert "Remove the invisible formatting characters" in response.text

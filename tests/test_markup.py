@@ -82,7 +82,7 @@ def test_a_help_text_built_with_format_html_keeps_its_own_link_and_escapes_the_w
 
     form = NextCallForm(zone_name='Europe/London"><script>')
     html = str(form["at"].as_field_group())
-    assert f'<a href="{reverse("profile")}">' in html
+    assert f'<a href="{reverse("home:profile")}">' in html
     assert "&quot;&gt;&lt;script&gt;" in html and "<script>" not in html
 
 

@@ -18,9 +18,9 @@ HEADING = "Nothing to show here"
 
 def test_the_next_call_address_opened_by_a_member_explains_itself(client, world):
     client.force_login(world.mentor)
-    home = reverse("partnerships:partnership_home", args=[world.partnership.pk])
+    home = reverse("home:partnership", args=[world.partnership.pk])
 
-    response = client.get(reverse("partnerships:next_call", args=[world.partnership.pk]))
+    response = client.get(reverse("home:next_call", args=[world.partnership.pk]))
 
     assert response.status_code == 405
     assert response["Allow"] == "POST"
@@ -36,21 +36,21 @@ def test_an_address_without_a_partnership_links_to_the_home_page(client, world):
 
     assert response.status_code == 405
     assert HEADING in response.text
-    assert f'href="{reverse("home")}">Go to your home page' in response.text
+    assert f'href="{reverse("home:home")}">Go to your home page' in response.text
 
 
 def test_a_head_request_gets_the_405_with_its_allow(client, world):
     client.force_login(world.mentor)
 
-    response = client.head(reverse("partnerships:next_call", args=[world.partnership.pk]))
+    response = client.head(reverse("home:next_call", args=[world.partnership.pk]))
 
     assert response.status_code == 405
     assert response["Allow"] == "POST"
 
 
 def test_signing_in_after_a_form_demanded_it_lands_on_the_form_page_not_the_form_address(client, world):
-    next_call = reverse("partnerships:next_call", args=[world.partnership.pk])
-    home = reverse("partnerships:partnership_home", args=[world.partnership.pk])
+    next_call = reverse("home:next_call", args=[world.partnership.pk])
+    home = reverse("home:partnership", args=[world.partnership.pk])
 
     response = client.post(next_call, {"at": "2026-12-01T10:00"})
 

@@ -104,7 +104,7 @@ def test_a_post_after_the_timeout_saves_nothing_and_signs_in_again(client, world
     response = client.post(
         reverse("sessions_log:agenda_add", args=[world.partnership.pk]), {"text": "Late question"}
     )
-    home = reverse("partnerships:partnership_home", args=[world.partnership.pk])
+    home = reverse("home:partnership", args=[world.partnership.pk])
     assert response.status_code == 302 and response["Location"] == f"{LOGIN}?next={home.replace('/', '%2F')}"
     assert not AgendaItem.objects.filter(text="Late question").exists()
 

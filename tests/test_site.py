@@ -34,5 +34,5 @@ def test_pages_carry_a_content_security_policy_without_inline_scripts(client):
 def test_htmx_requests_carry_the_csrf_token_from_the_body(world):
     client = Client(enforce_csrf_checks=True)
     client.force_login(world.mentor)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("home:home"))
     assert 'hx-headers=\'{"X-CSRFToken": "' in response.text

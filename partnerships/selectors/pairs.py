@@ -1,99 +1,33 @@
-"""Reads for partnerships: a person's home, the pair's pages and agreement, a program's pairs. Each says how many
-queries it runs; none grows with the size of the program."""
+"""Reads for partnerships: the pair as one side sees it, its agreement's history, a program's pairs. Each says
+how many queries it runs; none grows with the size of the program."""
 
 import datetime
 import logging
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
-    Count,
     Exists,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
-    QuerySet,
-    Subquery,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from partnerships import schedule
 from partnerships.agreements import TERMS, schedule_zone
-from partnerships.models import Agreement, ClosingReflection, Partnership
+from partnerships.models import Agreement, Partnership
 from programs.models import CURRENT_PAIR_STATUSES, Participant, Program
-from programs.selectors.matching import (
-    waiting_proteges,
-)
 
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 25
 
 
-def _count(queryset: QuerySet) -> Coalesce:
-    """A correlated COUNT(*) of ``queryset`` (already filtered on ``OuterRef``)."""
-    counted = queryset.order_by().values("program").annotate(n=Count("*")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+# --- A pair's own pages: home, agreement, calls (never shown to admins) ---
 
 
-def programs_run_by(user) -> list[Program]:
-    """The programs ``user`` runs, with people and active partnerships counted. One query."""
-    return list(
-        Program.objects.run_by(user).annotate(
-            people=_count(
-                Participant.objects.filter(program=OuterRef("pk")).exclude(
-                    status=Participant.Status.WITHDRAWN
-                )
-            ),
-            active_partnerships=_count(
-                Partnership.objects.filter(program=OuterRef("pk"), status=Partnership.Status.ACTIVE)
-            ),
-            waiting=_count(waiting_proteges(OuterRef("pk"))),
-        )
-    )
-
-
-def home_for(user) -> dict:
-    """What a person's home shows: their current partnerships as mentor and as
-    protégé, each with its next call and what needs their action; partnerships
-    that have ended; and the programs they run. Three queries, whatever the numbers."""
-    now = timezone.now()
-    partnerships = list(
-        Partnership.objects.of(user)
-        .with_people()
-        .annotate(
-            mentor_reflected=Exists(
-                ClosingReflection.objects.filter(partnership=OuterRef("pk"), role="mentor")
-            ),
-            protege_reflected=Exists(
-                ClosingReflection.objects.filter(partnership=OuterRef("pk"), role="protege")
-            ),
-        )
-        .prefetch_related(_current_versions(terms_only=True))
-        .order_by("status", "-started_on", "pk")
-    )
-    for partnership in partnerships:
-        _describe(partnership, user, now=now)
-    current = [p for p in partnerships if p.status in CURRENT_PAIR_STATUSES]
-    return {
-        "as_mentor": [p for p in current if p.my_role == Participant.Role.MENTOR],
-        "as_protege": [p for p in current if p.my_role == Participant.Role.PROTEGE],
-        "closed": sorted(
-            (p for p in partnerships if p.status not in CURRENT_PAIR_STATUSES),
-            key=lambda p: p.ended_at or p.updated_at,
-            reverse=True,
-        ),
-        "programs_run": programs_run_by(user),
-        "now": now,
-    }
-
-
-# --- A pair's own pages: home, agreement, calendar (never shown to admins) ---
-
-
-def _current_versions(*, terms_only: bool = False) -> Prefetch:
+def current_versions(*, terms_only: bool = False) -> Prefetch:
     """The version in force and the open proposal of each partnership, as
     ``current_versions``. Uses the partial unique indexes on status."""
     versions = Agreement.objects.current().order_by("-version")
@@ -102,10 +36,10 @@ def _current_versions(*, terms_only: bool = False) -> Prefetch:
     return Prefetch("agreements", queryset=versions, to_attr="current_versions")
 
 
-def _describe(partnership: Partnership, user, *, now) -> Partnership:
+def describe_for(partnership: Partnership, user, *, now) -> Partnership:
     """Adds what a pair's pages show about a partnership for ``user``:
     ``my_role``, ``other`` (the other side), ``in_force``, ``proposal``,
-    ``next_call`` (schedule.NextCall or None) and ``to_do`` (what needs their action)."""
+    ``next_call`` (schedule.NextCall or None) and ``next_call_late``."""
     versions = getattr(partnership, "current_versions", [])
     partnership.in_force = next((v for v in versions if v.status == Agreement.Status.IN_FORCE), None)
     partnership.proposal = next((v for v in versions if v.status == Agreement.Status.PROPOSED), None)
@@ -128,39 +62,19 @@ def _describe(partnership: Partnership, user, *, now) -> Partnership:
             now=now,
         )
     partnership.next_call_late = partnership.next_call is not None and partnership.next_call.is_late(now)
-    partnership.to_do = _to_do(partnership, now=now)
     return partnership
 
 
-def _to_do(partnership: Partnership, *, now) -> list[str]:
-    """Short names of what needs this person's action, most urgent first."""
-    if partnership.status not in CURRENT_PAIR_STATUSES:
-        reflected = getattr(partnership, f"{partnership.my_role}_reflected", None)
-        return ["reflect"] if reflected is False else []
-    to_do = []
-    proposal = partnership.proposal
-    if proposal is not None and proposal.waiting_for_role == partnership.my_role:
-        to_do.append("accept")
-    elif proposal is None and partnership.in_force is None:
-        to_do.append("propose")
-    next_call = partnership.next_call
-    if partnership.in_force is not None and (next_call is None or not next_call.is_set):
-        to_do.append("set_call")
-    return to_do
-
-
 def partnership_page(partnership: Partnership, user) -> dict:
-    """What the partnership home shows: the agreement in force and the open
-    proposal, the next call, and once ended, the closing reflections. One
-    query, two once the partnership has ended."""
+    """The pair as ``user`` sees it on its pages (``describe_for``): the
+    agreement in force and the open proposal, the next call, and once ended,
+    the closing reflections. One query, two once the partnership has ended."""
     now = timezone.now()
-    prefetch_related_objects([partnership], _current_versions())
-    _describe(partnership, user, now=now)
+    prefetch_related_objects([partnership], current_versions())
+    describe_for(partnership, user, now=now)
     reflections = []
     if partnership.status not in CURRENT_PAIR_STATUSES:
         reflections = list(partnership.closing_reflections.all())
-        mine = {r.role for r in reflections}
-        partnership.to_do = [] if partnership.my_role in mine else ["reflect"]
     return {"partnership": partnership, "reflections": reflections, "now": now}
 
 
@@ -172,7 +86,7 @@ def agreement_page(partnership: Partnership, user) -> dict:
     partnership.current_versions = [
         v for v in versions if v.status in (Agreement.Status.PROPOSED, Agreement.Status.IN_FORCE)
     ]
-    _describe(partnership, user, now=timezone.now())
+    describe_for(partnership, user, now=timezone.now())
     until = None
     for version, older in zip(versions, [*versions[1:], None], strict=False):
         version.changes = _changes(older, version) if older else []
@@ -242,6 +156,3 @@ def partnerships_of(participant: Participant) -> list[Partnership]:
         .select_related("mentor__user", "protege__user")
         .order_by("-created_at", "-pk")
     )
-
-
-# --- Program health: the overview and the report (issue 9) ---

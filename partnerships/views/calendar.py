@@ -44,4 +44,4 @@ def calendar_link(request: HtmxHttpRequest) -> HttpResponseRedirect:
         messages.success(
             request, "Your calendar link is ready. Add it to your calendar app as a subscription."
         )
-    return HttpResponseRedirect(reverse("profile") + "#calendar", status=303)
+    return HttpResponseRedirect(reverse("home:profile") + "#calendar", status=303)

@@ -85,11 +85,11 @@ def accept(request: HtmxHttpRequest, token: str):
         except ValidationError as error:
             if error.code == "already_participant":
                 messages.info(request, " ".join(error.messages))
-                return redirect("home")
+                return redirect("home:home")
             return _gone(request, invitation, " ".join(error.messages))
         forget_invitation(request)
         _say_joined(request, participant)
-        return redirect("home")
+        return redirect("home:home")
 
     context["already"] = Participant.objects.filter(
         program=invitation.program, user=request.user, status=Participant.Status.ACTIVE
@@ -117,6 +117,6 @@ def join(request: HtmxHttpRequest, invitation_id: int) -> HttpResponseRedirect:
         if error.code == "unknown":
             raise Http404 from error
         messages.info(request, " ".join(error.messages))
-        return redirect("home")
+        return redirect("home:home")
     _say_joined(request, participant)
-    return redirect("home")
+    return redirect("home:home")

@@ -102,7 +102,7 @@ def sign_in(client, user):
 def test_staff_and_program_admins_without_mfa_are_sent_to_set_it_up_first(client, world, staff, who):
     user = staff if who == "staff" else world.admin
     sign_in(client, user)
-    for path in ["/", reverse("profile"), reverse("partnerships:program_list"), "/admin/"]:
+    for path in ["/", reverse("home:profile"), reverse("home:program_list"), "/admin/"]:
         response = client.get(path)
         assert response.status_code == 302, path
         assert response["Location"] == reverse("mfa_activate_totp"), path
@@ -121,7 +121,7 @@ def test_once_totp_is_set_up_the_program_admin_goes_on(client, world):
     assert client.get("/").status_code == 302
     with_totp(world.admin)
     assert client.get("/").status_code == 200
-    assert client.get(reverse("partnerships:program_list")).status_code == 200
+    assert client.get(reverse("home:program_list")).status_code == 200
 
 
 @pytest.mark.usefixtures("mfa_required")

@@ -26,7 +26,7 @@ def test_sign_up_is_closed_without_an_invitation(client):
 def test_sign_in_with_email_and_password(client, world):
     response = client.post(reverse("account_login"), {"login": world.mentor.email, "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == reverse("home")
+    assert response["Location"] == reverse("home:home")
 
 
 def test_a_wrong_password_is_refused_with_the_email_kept(client, world):

@@ -34,11 +34,11 @@ def next_of(response) -> str:
 
 
 def test_an_admin_nudge_sent_after_the_idle_timeout_comes_back_to_the_pair_page(client, world):
-    pair_page = reverse("partnerships:program_overview", args=[world.program.slug])
+    pair_page = reverse("home:program_overview", args=[world.program.slug])
     client.force_login(world.admin)
     idle_for(client, 16 * 60)
     response = client.post(
-        reverse("partnerships:program_partnership_nudge", args=[world.program.slug, world.partnership.pk]),
+        reverse("home:program_partnership_nudge", args=[world.program.slug, world.partnership.pk]),
         {"message": "How are your calls going?"},
         headers={"Referer": f"http://testserver{pair_page}?tab=notes"},
     )
@@ -66,11 +66,11 @@ def test_a_foreign_or_unknown_referer_falls_back_to_the_page_the_form_belongs_to
     response = client.post(
         reverse("sessions_log:agenda_add", args=[world.partnership.pk]), {"text": "Late"}, headers=headers
     )
-    assert next_of(response) == reverse("partnerships:partnership_home", args=[world.partnership.pk])
+    assert next_of(response) == reverse("home:partnership", args=[world.partnership.pk])
 
 
 def test_an_htmx_form_after_the_timeout_reloads_sign_in_with_the_page_it_was_on(client, world):
-    page = reverse("partnerships:partnership_home", args=[world.partnership.pk])
+    page = reverse("home:partnership", args=[world.partnership.pk])
     client.force_login(world.protege)
     idle_for(client, 31 * 60)
     response = client.post(

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 
 def overview(slug, **params):
-    return reverse("partnerships:program_overview", args=[slug]) + (
+    return reverse("home:program_overview", args=[slug]) + (
         "?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else ""
     )
 
@@ -59,7 +59,7 @@ def rows_of(page: str) -> list[str]:
     return [name for name in ("Alice Able", "Bea Behind", "Cleo Quiet") if name in page]
 
 
-@pytest.mark.parametrize("name", ["partnerships:program_overview", "health:program_report"])
+@pytest.mark.parametrize("name", ["home:program_overview", "health:program_report"])
 @pytest.mark.parametrize(("persona", "status"), PROGRAM_ADMIN_ONLY.items())
 def test_only_the_programs_admins_see_the_overview_and_report(client, world, name, persona, status):
     client.force_login(getattr(world, persona))
@@ -70,7 +70,7 @@ def test_only_the_programs_admins_see_the_overview_and_report(client, world, nam
 @pytest.mark.parametrize(("persona", "status"), PROGRAM_ADMIN_ONLY.items())
 def test_only_the_programs_admins_can_nudge_or_rematch(client, world, mailoutbox, name, persona, status):
     client.force_login(getattr(world, persona))
-    url = reverse(f"partnerships:{name}", args=[world.program.slug, world.partnership.pk])
+    url = reverse(f"home:{name}", args=[world.program.slug, world.partnership.pk])
     response = client.post(url, {"message": "Hello", "reason": "Time zones"})
     assert response.status_code == (303 if status == 200 else status)
 
@@ -78,16 +78,16 @@ def test_only_the_programs_admins_can_nudge_or_rematch(client, world, mailoutbox
 @pytest.mark.parametrize(
     "name",
     [
-        "partnerships:program_overview",
+        "home:program_overview",
         "health:program_report",
-        "partnerships:program_partnership_nudge",
-        "partnerships:program_partnership_rematch",
+        "home:program_partnership_nudge",
+        "home:program_partnership_rematch",
     ],
 )
 def test_anonymous_is_sent_to_sign_in(client, world, name):
     args = (
         [world.program.slug]
-        if name in ("partnerships:program_overview", "health:program_report")
+        if name in ("home:program_overview", "health:program_report")
         else [
             world.program.slug,
             world.partnership.pk,
@@ -203,7 +203,7 @@ def test_nudging_emails_both_with_the_admins_message(
     client, world, mailoutbox, django_capture_on_commit_callbacks, eager_tasks
 ):
     client.force_login(world.admin)
-    url = reverse("partnerships:program_partnership_nudge", args=[world.program.slug, world.partnership.pk])
+    url = reverse("home:program_partnership_nudge", args=[world.program.slug, world.partnership.pk])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             url, {"message": "Could you set a date for your next call?", "next": "health=at_risk"}
@@ -228,7 +228,7 @@ def test_after_an_action_the_overview_comes_back_with_the_filters_it_accepts_onl
     client, world, mailoutbox, shown, back_to
 ):
     client.force_login(world.admin)
-    url = reverse("partnerships:program_partnership_nudge", args=[world.program.slug, world.partnership.pk])
+    url = reverse("home:program_partnership_nudge", args=[world.program.slug, world.partnership.pk])
     response = client.post(url, {"message": "How are your calls going?", "next": shown})
     assert response.status_code == 303
     assert response["Location"] == overview(world.program.slug) + back_to
@@ -238,7 +238,7 @@ def test_an_empty_nudge_is_refused_and_sends_nothing(
     client, world, mailoutbox, django_capture_on_commit_callbacks
 ):
     client.force_login(world.admin)
-    url = reverse("partnerships:program_partnership_nudge", args=[world.program.slug, world.partnership.pk])
+    url = reverse("home:program_partnership_nudge", args=[world.program.slug, world.partnership.pk])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"message": "  "}, follow=True)
     assert "Write a short message" in response.text
@@ -249,7 +249,7 @@ def test_rematching_ends_the_partnership_and_sends_both_to_the_board(client, wor
     client.force_login(world.admin)
     mentor = world.partnership.mentor
     assert mentor.load == 1
-    url = reverse("partnerships:program_partnership_rematch", args=[world.program.slug, world.partnership.pk])
+    url = reverse("home:program_partnership_rematch", args=[world.program.slug, world.partnership.pk])
     response = client.post(url, {"reason": "Time zones did not work out."})
     assert response.status_code == 303
     board = reverse("partnerships:matching_board", args=[world.program.slug])
@@ -260,7 +260,7 @@ def test_rematching_ends_the_partnership_and_sends_both_to_the_board(client, wor
     # Without a reason nothing changes.
     other = a_pair(world, "Dee Dee", called=[3])
     response = client.post(
-        reverse("partnerships:program_partnership_rematch", args=[world.program.slug, other.pk]),
+        reverse("home:program_partnership_rematch", args=[world.program.slug, other.pk]),
         {"reason": ""},
     )
     other.refresh_from_db()
@@ -403,7 +403,7 @@ REFUSED = {
 
 
 def test_every_pair_action_of_the_overview_is_walked_by_the_refusal_test():
-    from partnerships.views.programs import PAIR_ACTIONS
+    from home.views.programs import PAIR_ACTIONS
 
     assert set(REFUSED) == set(PAIR_ACTIONS)
 
@@ -423,7 +423,7 @@ def test_a_refused_pair_action_shows_the_error_beside_its_field_keeping_text_and
     data, field, typed = REFUSED[action]
     client.force_login(world.admin)
     pair = world.partnership
-    url = reverse(f"partnerships:program_partnership_{action}", args=[world.program.slug, pair.pk])
+    url = reverse(f"home:program_partnership_{action}", args=[world.program.slug, pair.pk])
     response = client.post(url, {**data, "next": "q=Sam&sort=-rating"})
     assert response.status_code == 200
     form = _open_details(response.text, f"{action}-{pair.pk}")
@@ -442,7 +442,7 @@ def test_a_refused_pair_action_shows_the_error_beside_its_field_keeping_text_and
 def test_a_refused_rematch_keeps_the_name_filter_for_the_next_try(client, world):
     """Found in review: after a failed re-match on ?q=Chlo the page lost the filter."""
     client.force_login(world.admin)
-    url = reverse("partnerships:program_partnership_rematch", args=[world.program.slug, world.partnership.pk])
+    url = reverse("home:program_partnership_rematch", args=[world.program.slug, world.partnership.pk])
     response = client.post(url, {"reason": "", "next": "q=Sam"})
     assert response.status_code == 200
     assert 'name="q" value="Sam"' in response.text

@@ -4,6 +4,7 @@ import datetime
 
 from partnerships.agreements import agreement_accept, agreement_propose
 from partnerships.models import Agreement, Partnership
+from tests.factories import PartnershipFactory
 
 # Dates inside the agreement's windows (the end within three years) whenever the tests run.
 FIRST_REVIEW = datetime.date.today() + datetime.timedelta(days=60)
@@ -50,3 +51,17 @@ def agree(partnership: Partnership, **changes) -> Agreement:
     """A version proposed by the mentor and accepted by the protégé."""
     version = agreement_propose(partnership=partnership, by=partnership.mentor.user, terms=terms(**changes))
     return agreement_accept(agreement=version, by=partnership.protege.user)
+
+
+def grow_history(world, versions: int, partnerships: int):
+    """More versions of the world's agreement, a proposal waiting, and more partnerships for its
+    mentor, each agreed: for the tests that count a page's queries at two sizes."""
+    for n in range(versions):
+        agree(world.partnership, call_minutes=30 + 5 * (n + 1), topic_minutes=15 + 5 * (n + 1))
+    agreement_propose(partnership=world.partnership, by=world.protege, terms=terms(cadence="monthly"))
+    mentor = world.partnership.mentor
+    mentor.capacity = 10
+    mentor.save()
+    for _ in range(partnerships):
+        other = PartnershipFactory(program=world.program, mentor=mentor)
+        agree(other)

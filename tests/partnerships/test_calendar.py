@@ -129,7 +129,7 @@ def test_resetting_the_link_kills_the_old_one(client, world, with_next_call):
     client.force_login(world.mentor)
     response = client.post(reverse("partnerships:calendar_link"))
     assert response.status_code == 303
-    assert response["Location"] == reverse("profile") + "#calendar"
+    assert response["Location"] == reverse("home:profile") + "#calendar"
     client.logout()
     assert client.get(reverse("partnerships:calendar_feed", args=[old])).status_code == 404
     new = CalendarFeed.objects.get(user=world.mentor).token
@@ -144,11 +144,11 @@ def test_an_unknown_link_is_404(client, db):
 def test_the_profile_offers_a_link_then_shows_it(client, world, settings):
     settings.SITE_URL = "https://mentoring.example.org"
     client.force_login(world.protege)
-    page = client.get(reverse("profile")).text
+    page = client.get(reverse("home:profile")).text
     assert "Get my calendar link" in page
     client.post(reverse("partnerships:calendar_link"))
     token = CalendarFeed.objects.get(user=world.protege).token
-    page = client.get(reverse("profile")).text
+    page = client.get(reverse("home:profile")).text
     assert f"https://mentoring.example.org/calendar/{token}.ics" in page
     assert "Make a new link" in page
 

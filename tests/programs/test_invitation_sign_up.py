@@ -50,7 +50,7 @@ def test_signing_up_joins_at_once_greets_by_name_and_lands_home(
     _invitation, token = invite(world, django_capture_on_commit_callbacks, role="mentor", name="Rita Tull")
     client.get(accept_url(token))
     response = sign_up(client, email="new.person@example.org", time_zone="Pacific/Kiritimati")
-    assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert response.status_code == 302 and response["Location"] == reverse("home:home")
     participant = Participant.objects.select_related("user").get(user__email="new.person@example.org")
     person = participant.user
     assert participant.role == "mentor" and participant.status == Participant.Status.ACTIVE
@@ -124,7 +124,7 @@ def test_the_sign_up_page_offers_the_browser_zone_and_says_utc_without_it(
 def test_the_profile_offers_the_browser_zone_only_to_someone_who_never_chose(client, zone, offered):
     person = UserFactory(time_zone=zone)
     client.force_login(person)
-    page = client.get(reverse("profile")).text
+    page = client.get(reverse("home:profile")).text
     assert bool(re.search(r'<select[^>]*name="time_zone"[^>]*data-browser-time-zone=', page)) is offered
     assert (str(TIME_ZONE_NOT_CHOSEN) in page) is offered
     assert str(TIME_ZONE_FROM_BROWSER) in page if offered else True

@@ -364,7 +364,7 @@ def test_signed_in_the_person_confirms_and_joins(client, world, django_capture_o
     assert not Participant.objects.filter(user=person).exists()  # opening the link changes nothing
 
     response = client.post(accept_url(token), follow=True)
-    assert response.redirect_chain == [(reverse("home"), 302)]
+    assert response.redirect_chain == [(reverse("home:home"), 302)]
     assert f"Welcome to {world.program.name}. You joined as protégé." in response.text
     assert Participant.objects.get(user=person).role == "protege"
 

@@ -14,13 +14,13 @@ STALL_LABEL = "Stalled partnerships in programs you run"
 
 def offered_on_the_profile(client, user) -> set[str]:
     client.force_login(user)
-    page = client.get(reverse("profile")).text
+    page = client.get(reverse("home:profile")).text
     return {kind for kind in Kind.values if f'name="reminders-kinds" value="{kind}"' in page}
 
 
 def test_a_protege_is_not_offered_stall_flags_of_programs_they_do_not_run(client, world):
     client.force_login(world.protege)
-    page = client.get(reverse("profile")).text
+    page = client.get(reverse("home:profile")).text
     assert STALL_LABEL not in page
     assert "Prompts to rate your goals" in page
 
@@ -52,7 +52,7 @@ def test_an_admin_who_mentors_is_offered_both(world):
 def test_saving_keeps_a_kind_not_offered_as_it_was(client, world):
     ReminderOptOut.objects.create(user=world.protege, kind=Kind.STALL)
     client.force_login(world.protege)
-    client.post(reverse("profile"), {"form": "reminders", "reminders-kinds": [Kind.CHECK_IN, Kind.RATING]})
+    client.post(reverse("home:profile"), {"form": "reminders", "reminders-kinds": [Kind.CHECK_IN, Kind.RATING]})
     assert set(ReminderOptOut.objects.filter(user=world.protege).values_list("kind", flat=True)) == {
         Kind.STALL,  # still stopped: it was not on the form
         Kind.AGREEMENT_PENDING,
@@ -69,8 +69,8 @@ def test_a_kind_not_offered_is_refused_if_posted(world):
 
 def test_someone_no_reminder_can_reach_is_told_so_instead_of_an_empty_form(client, world):
     client.force_login(world.outsider)
-    page = client.get(reverse("profile")).text
+    page = client.get(reverse("home:profile")).text
     assert "No reminders reach you yet" in page
     assert "Save reminder settings" not in page
     client.force_login(world.protege)
-    assert "Save reminder settings" in client.get(reverse("profile")).text
+    assert "Save reminder settings" in client.get(reverse("home:profile")).text

@@ -93,25 +93,25 @@ def test_notifications_list_my_reminders_only_and_mark_them_read(client, world, 
 
 def test_the_header_links_to_notifications_and_loads_the_count_with_htmx(client, world):
     client.force_login(world.mentor)
-    home = client.get(reverse("home"))
+    home = client.get(reverse("home:home"))
     assert reverse("reminders:notifications") in home.text
     assert f'hx-get="{reverse("reminders:unread_badge")}"' in home.text
 
 
 def test_the_profile_saves_reminder_settings_and_keeps_the_other_forms(client, world):
     client.force_login(world.protege)
-    page = client.get(reverse("profile"))
+    page = client.get(reverse("home:profile"))
     assert 'id="reminders"' in page.text and "Check-in reminders before each call" in page.text
     wanted = [k for k in Kind.values if k not in (Kind.NUDGE, Kind.STALL)]  # stall flags are not offered
-    response = client.post(reverse("profile"), {"form": "reminders", "reminders-kinds": wanted})
+    response = client.post(reverse("home:profile"), {"form": "reminders", "reminders-kinds": wanted})
     assert response.status_code == 302
     assert list(ReminderOptOut.objects.filter(user=world.protege).values_list("kind", flat=True)) == [
         Kind.NUDGE
     ]
-    page = client.get(reverse("profile"))
+    page = client.get(reverse("home:profile"))
     assert 'value="nudge"' in page.text and 'value="nudge" checked' not in page.text
     response = client.post(
-        reverse("profile"), {"form": "account", "display_name": "Sam P", "time_zone": "Europe/Paris"}
+        reverse("home:profile"), {"form": "account", "display_name": "Sam P", "time_zone": "Europe/Paris"}
     )
     assert response.status_code == 302
     world.protege.refresh_from_db()
@@ -122,11 +122,11 @@ def test_the_profile_saves_reminder_settings_and_keeps_the_other_forms(client, w
 def test_the_program_overview_shows_failed_reminders(client, world):
     a_reminder(world, kind=Kind.NUDGE, object_key="x", state=Reminder.State.FAILED, recipient=world.mentor)
     client.force_login(world.admin)
-    page = client.get(reverse("partnerships:program_overview", args=[world.program.slug]))
+    page = client.get(reverse("home:program_overview", args=[world.program.slug]))
     assert "Reminders that could not be sent" in page.text
     assert "may not have arrived" not in page.text
     a_reminder(world, kind=Kind.NUDGE, object_key="y", state=Reminder.State.UNKNOWN, recipient=world.mentor)
-    page = client.get(reverse("partnerships:program_overview", args=[world.program.slug]))
+    page = client.get(reverse("home:program_overview", args=[world.program.slug]))
     assert re.search(r"<dt>Reminders that may not have arrived</dt><dd>1</dd>", page.text)
     # Stalled pairs are counted by the health rule (tests/partnerships/test_health_views.py).
 

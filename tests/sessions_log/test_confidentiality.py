@@ -53,9 +53,9 @@ def test_program_pages_never_show_what_the_pair_wrote(client, pair, world):
     participant = Participant.objects.get(user=world.protege)
     client.force_login(world.admin)
     pages = [
-        reverse("home"),
-        reverse("partnerships:program_list"),
-        reverse("partnerships:program_overview", args=[slug]),
+        reverse("home:home"),
+        reverse("home:program_list"),
+        reverse("home:program_overview", args=[slug]),
         reverse("programs:people", args=[slug]),
         reverse("partnerships:participant_detail", args=[slug, participant.pk]),
         reverse("partnerships:matching_board", args=[slug]),

@@ -48,7 +48,7 @@ def test_overdue_homework_stands_out(client, pair, world):
     page = client.get(url("homework", pair)).text
     assert "(2, 1 overdue)" in page
     assert page.count("homework-item--overdue") == 1
-    home = client.get(reverse("partnerships:partnership_home", args=[pair.pk])).text
+    home = client.get(reverse("home:partnership", args=[pair.pk])).text
     assert "2 to do, 1 overdue" in home and "Late one" in home
 
 

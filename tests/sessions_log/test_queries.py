@@ -71,7 +71,7 @@ def test_the_homes_timeline_and_homework_run_the_same_queries_for_2_and_200_call
     client, pair, world, django_assert_num_queries
 ):
     client.force_login(world.protege)
-    home = reverse("partnerships:partnership_home", args=[pair.pk])
+    home = reverse("home:partnership", args=[pair.pk])
     _calls(pair, 2)
     # savepoint, session, user, partnership, current versions, open homework, agenda,
     # timeline count, timeline calls (+feedback), their homework, goals panel (2), header, release

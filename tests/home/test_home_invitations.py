@@ -38,14 +38,14 @@ def test_home_offers_a_waiting_invitation_and_join_joins(client, world):
     person = UserFactory(email="rtl@example.org")
     invitation = invitation_to(world, "RTL@example.org")
     client.force_login(person)
-    page = client.get(reverse("home")).text
+    page = client.get(reverse("home:home")).text
     assert "Invitations waiting for you" in page
     assert f"Ada Admin invited you to {world.program.name} as mentor." in page
     assert f'action="{join_url(invitation)}"' in page
     assert "Nothing here yet" not in page
 
     response = client.post(join_url(invitation), follow=True)
-    assert response.redirect_chain == [(reverse("home"), 302)]
+    assert response.redirect_chain == [(reverse("home:home"), 302)]
     assert f"Welcome to {world.program.name}. You joined as mentor." in response.text
     assert "Invitations waiting for you" not in response.text
     assert Participant.objects.get(program=world.program, user=person).role == "mentor"
@@ -65,7 +65,7 @@ def test_home_leaves_out_revoked_and_expired_invitations(client, world, fields):
     invitation_to(world, person.email, **fields)
     assert invitations.invitations_waiting_for(person, now=timezone.now()) == []
     client.force_login(person)
-    assert "Invitations waiting for you" not in client.get(reverse("home")).text
+    assert "Invitations waiting for you" not in client.get(reverse("home:home")).text
 
 
 def test_an_invitation_to_an_unverified_address_is_not_offered_nor_joinable(client, world):
@@ -73,7 +73,7 @@ def test_an_invitation_to_an_unverified_address_is_not_offered_nor_joinable(clie
     EmailAddress.objects.create(user=person, email="second@example.org", verified=False)
     invitation = invitation_to(world, "second@example.org")
     client.force_login(person)
-    assert "Invitations waiting for you" not in client.get(reverse("home")).text
+    assert "Invitations waiting for you" not in client.get(reverse("home:home")).text
     assert client.post(join_url(invitation)).status_code == 404
     assert not Participant.objects.filter(user=person).exists()
 
@@ -102,11 +102,11 @@ def test_home_lists_invitations_in_a_fixed_number_of_queries(client, world, djan
     person = UserFactory(email="rtl@example.org")
     client.force_login(person)
     invitation_to(world, person.email)
-    client.get(reverse("home"))
+    client.get(reverse("home:home"))
     with CaptureQueriesContext(connection) as one:
-        client.get(reverse("home"))
+        client.get(reverse("home:home"))
     for _ in range(3):
         invitation_to(world, person.email, program=ProgramFactory(admins=[UserFactory()]))
     with django_assert_num_queries(len(one.captured_queries)):
-        page = client.get(reverse("home")).text
+        page = client.get(reverse("home:home")).text
     assert page.count("invited you to") == 4

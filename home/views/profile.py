@@ -1,32 +1,21 @@
+"""My profile: my account (name, time zone), my reminder settings, my calendar
+link and my profile in each program I am in."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.template.response import TemplateResponse
-from django.utils import timezone
 
 from accounts.forms import ProfileForm
 from accounts.services import user_update_profile
-from goals.selectors import next_rating_due_for
 from mentoring.http import HtmxHttpRequest
 from partnerships.calendar import feed_url
 from partnerships.selectors.calendar import calendar_feed_of
-from partnerships.selectors.pairs import home_for
 from programs.forms import ParticipantProfileForm
-from programs.selectors.invitations import invitations_waiting_for
 from programs.selectors.people import participations_of
 from programs.services.profiles import participant_update_profile
 from reminders.forms import ReminderPreferencesForm
 from reminders.selectors import reachable_kinds, wanted_kinds
 from reminders.services import reminder_preferences_set
-
-
-@login_required
-def home(request: HtmxHttpRequest) -> TemplateResponse:
-    context = home_for(request.user) | {
-        "ratings_due": next_rating_due_for(request.user),
-        "invitations": invitations_waiting_for(request.user, now=timezone.now()),
-    }
-    return TemplateResponse(request, "accounts/home.html", context)
 
 
 @login_required
@@ -49,7 +38,7 @@ def profile(request: HtmxHttpRequest):
             if account_form.is_valid():
                 user_update_profile(user=request.user, **account_form.cleaned_data)
                 messages.success(request, "Your profile is saved.")
-                return redirect("profile")
+                return redirect("home:profile")
         elif which == "reminders":
             reminders_form = ReminderPreferencesForm(request.POST, prefix="reminders", offered=offered)
             if reminders_form.is_valid():
@@ -70,7 +59,7 @@ def profile(request: HtmxHttpRequest):
     feed = calendar_feed_of(request.user)
     return render(
         request,
-        "accounts/profile.html",
+        "home/profile.html",
         {
             "form": account_form,
             "reminders_form": reminders_form,

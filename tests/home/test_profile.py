@@ -5,7 +5,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_anonymous_is_sent_to_sign_in(client):
-    response = client.get(reverse("profile"))
+    response = client.get(reverse("home:profile"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
 
@@ -14,7 +14,7 @@ def test_anonymous_is_sent_to_sign_in(client):
 def test_everyone_signed_in_sees_their_own_profile(client, world, persona):
     user = getattr(world, persona)
     client.force_login(user)
-    response = client.get(reverse("profile"))
+    response = client.get(reverse("home:profile"))
     assert response.status_code == 200
     assert user.email in response.text
 
@@ -22,7 +22,7 @@ def test_everyone_signed_in_sees_their_own_profile(client, world, persona):
 def test_saving_the_profile_changes_name_and_time_zone(client, world):
     client.force_login(world.protege)
     response = client.post(
-        reverse("profile"),
+        reverse("home:profile"),
         {"form": "account", "display_name": "  Sam P.  ", "time_zone": "Asia/Tokyo"},
         follow=True,
     )
@@ -34,7 +34,8 @@ def test_saving_the_profile_changes_name_and_time_zone(client, world):
 def test_an_unknown_time_zone_is_explained_beside_the_field_and_the_name_typed_is_kept(client, world):
     client.force_login(world.protege)
     response = client.post(
-        reverse("profile"), {"form": "account", "display_name": "Typed name", "time_zone": "Mars/Olympus"}
+        reverse("home:profile"),
+        {"form": "account", "display_name": "Typed name", "time_zone": "Mars/Olympus"},
     )
     assert response.status_code == 200
     assert "There is a problem" in response.text
@@ -53,7 +54,7 @@ def test_a_mentor_edits_their_program_profile(client, world):
     client.force_login(world.mentor)
     prefix = f"p{mentor.pk}"
     response = client.post(
-        reverse("profile"),
+        reverse("home:profile"),
         {
             "form": str(mentor.pk),
             f"{prefix}-intro": "Twenty years in sales.",
@@ -78,7 +79,7 @@ def test_a_mentor_cannot_lower_capacity_below_their_current_protégés(client, w
     client.force_login(world.mentor)
     prefix = f"p{mentor.pk}"
     response = client.post(
-        reverse("profile"),
+        reverse("home:profile"),
         {"form": str(mentor.pk), f"{prefix}-intro": "Kept as typed", f"{prefix}-capacity": "0"},
     )
     assert response.status_code == 200
@@ -90,7 +91,7 @@ def test_a_mentor_cannot_lower_capacity_below_their_current_protégés(client, w
 
 def test_a_protege_sees_challenges_not_capacity(client, world):
     client.force_login(world.protege)
-    response = client.get(reverse("profile"))
+    response = client.get(reverse("home:profile"))
     protege = world.partnership.protege
     assert f'name="p{protege.pk}-challenges"' in response.text
     assert f'name="p{protege.pk}-capacity"' not in response.text

@@ -1,0 +1,209 @@
+"""A program's pages that an admin runs it from: the list of the programs I
+run, the overview of a program's pairs and their health, and the actions on a
+pair the overview shows again when refused (close, nudge, rematch). Only the
+program's admins reach a program's pages (``get_program_for_admin``: 404 for
+everyone else)."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect, QueryDict
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
+
+from health import rule as health
+from health import selectors as health_selectors
+from health.forms import HealthFilterForm
+from mentoring.forms import ListQueryForm
+from mentoring.http import HtmxHttpRequest
+from partnerships import services
+from partnerships.forms import ClosePartnershipForm, NudgeForm, UnmatchForm
+from partnerships.models import Partnership
+from programs.access import get_program_for_admin
+from programs.models import CURRENT_PAIR_STATUSES
+from reminders.selectors import program_reminder_health
+
+from ..selectors import programs_run_by
+
+
+@login_required
+def program_list(request: HtmxHttpRequest) -> TemplateResponse:
+    return TemplateResponse(request, "home/program_list.html", {"programs": programs_run_by(request.user)})
+
+
+# The forms each current pair's row opens under it: (action, form class).
+PAIR_ACTIONS = {"nudge": NudgeForm, "rematch": UnmatchForm, "close": ClosePartnershipForm}
+
+
+def _pair_form(action: str, pair: Partnership, data=None) -> forms.Form:
+    """The form of one pair's action, its fields' ids unique on the page."""
+    auto_id = f"{action}-{pair.pk}-%s"
+    if action == "close":
+        active = pair.status == Partnership.Status.ACTIVE
+        return ClosePartnershipForm(
+            data,
+            with_reflection=False,
+            can_complete=active,
+            auto_id=auto_id,
+            initial={"outcome": Partnership.Status.COMPLETED if active else Partnership.Status.ENDED},
+        )
+    return PAIR_ACTIONS[action](data, auto_id=auto_id)
+
+
+def _overview(
+    request: HtmxHttpRequest,
+    program,
+    shown: QueryDict,
+    *,
+    failed: tuple[Partnership, str, forms.Form] | None = None,
+) -> TemplateResponse:
+    """The overview as filtered by ``shown`` (its query string). ``failed``: a pair's
+    action whose form was refused, shown open under the pair's row with what was
+    typed and the errors beside the fields."""
+    form = HealthFilterForm(shown)
+    filters = form.filters
+    overview = health_selectors.program_health(program, filters, ListQueryForm(shown).value("page", 1))
+    for pair in overview["pairs"].object_list:
+        if pair.status in CURRENT_PAIR_STATUSES:
+            pair.action_forms = {action: _pair_form(action, pair) for action in PAIR_ACTIONS}
+            pair.open_action = ""
+            if failed and failed[0].pk == pair.pk:
+                pair.action_forms[failed[1]] = failed[2]
+                pair.open_action = failed[1]
+    return TemplateResponse(
+        request,
+        "home/program_overview.html",
+        {
+            "program": program,
+            "form": form,
+            "shown": shown,
+            "failed": failed,
+            **overview,
+            "sort": filters.get("sort") or health_selectors.DEFAULT_HEALTH_SORT,
+            "rule": health.RULE,
+            **program_reminder_health(program),
+        },
+    )
+
+
+@login_required
+def program_overview(request: HtmxHttpRequest, slug: str) -> TemplateResponse:
+    return _overview(request, get_program_for_admin(request.user, slug), request.GET)
+
+
+def _shown(request: HtmxHttpRequest) -> QueryDict:
+    """The overview's query string a pair's form was sent from (its ``next``)."""
+    return QueryDict(request.POST.get("next", "")[:2000])
+
+
+def _back_to_overview(request: HtmxHttpRequest, slug: str) -> HttpResponseRedirect:
+    """Back to the overview as it was filtered: ``next`` is its query string, read
+    through the overview's forms, so only filters, a sort and a page they accept
+    come back (anything else is dropped, never an error after the action is done)."""
+    shown = _shown(request)
+    kept = {name: value for name, value in HealthFilterForm(shown).filters.items() if value}
+    if (page := ListQueryForm(shown).value("page")) is not None:
+        kept["page"] = page
+    query = f"?{urlencode(kept)}" if kept else ""
+    return HttpResponseRedirect(reverse("home:program_overview", args=[slug]) + query + "#pairs", status=303)
+
+
+def _current_pair(program, partnership_id: int) -> Partnership:
+    return get_object_or_404(Partnership.objects.with_people(), program=program, pk=partnership_id)
+
+
+def _add_errors(form: forms.Form, error: ValidationError) -> None:
+    """A service's refusal on the form: beside the field it names, else above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _pair_action(request: HtmxHttpRequest, slug: str, partnership_id: int, action: str, act):
+    """Runs one pair's action from the overview: ``act(partnership, cleaned_data)``
+    calls the service and returns the success message. Done: None (the caller
+    redirects). Refused: the overview again (200, as filtered) with the pair's
+    form open, what was typed kept and the errors beside the fields."""
+    program = get_program_for_admin(request.user, slug)
+    partnership = _current_pair(program, partnership_id)
+    form = _pair_form(action, partnership, request.POST)
+    if form.is_valid():
+        try:
+            done = act(partnership, form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, done)
+            return None
+    return _overview(request, program, _shown(request), failed=(partnership, action, form))
+
+
+@login_required
+@require_POST
+def partnership_close(request: HtmxHttpRequest, slug: str, partnership_id: int):
+    """A program admin completes a pair's partnership or ends it early, with a
+    reason; the closing reflections are the pair's own."""
+
+    def close(partnership: Partnership, data: dict) -> str:
+        services.partnership_close(
+            partnership=partnership, by=request.user, outcome=data["outcome"], reason=data["reason"]
+        )
+        if partnership.status == Partnership.Status.COMPLETED:
+            return gettext("The partnership of %(pair)s is complete; the mentor's place is free again.") % {
+                "pair": partnership
+            }
+        return gettext("The partnership of %(pair)s has ended; the mentor's place is free again.") % {
+            "pair": partnership
+        }
+
+    refused = _pair_action(request, slug, partnership_id, "close", close)
+    return refused if refused is not None else _back_to_overview(request, slug)
+
+
+@login_required
+@require_POST
+def partnership_nudge(request: HtmxHttpRequest, slug: str, partnership_id: int):
+    """A program admin emails both people of a pair a message of their own."""
+
+    def nudge(partnership: Partnership, data: dict) -> str:
+        services.partnership_nudge(partnership=partnership, by=request.user, message=data["message"])
+        return gettext("Your note is on its way to %(mentor)s and %(protege)s.") % {
+            "mentor": partnership.mentor.user.name,
+            "protege": partnership.protege.user.name,
+        }
+
+    refused = _pair_action(request, slug, partnership_id, "nudge", nudge)
+    return refused if refused is not None else _back_to_overview(request, slug)
+
+
+@login_required
+@require_POST
+def partnership_rematch(request: HtmxHttpRequest, slug: str, partnership_id: int):
+    """Ends a pair's partnership early and sends both back to the matching board
+    (the protégé to be matched again, the mentor with their place free)."""
+    ended: list[Partnership] = []
+
+    def rematch(partnership: Partnership, data: dict) -> str:
+        services.partnership_unmatch(partnership=partnership, reason=data["reason"], by=request.user)
+        ended.append(partnership)
+        return gettext(
+            "The partnership of %(pair)s has ended; here are new suggestions for %(protege)s, "
+            "and %(mentor)s's place is free."
+        ) % {
+            "pair": partnership,
+            "protege": partnership.protege.user.name,
+            "mentor": partnership.mentor.user.name,
+        }
+
+    refused = _pair_action(request, slug, partnership_id, "rematch", rematch)
+    if refused is not None:
+        return refused
+    board = reverse("partnerships:matching_board", args=[slug])
+    return HttpResponseRedirect(f"{board}?protege={ended[0].protege_id}", status=303)
