@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from demo.people import DEMO_PASSWORD
 from health import services as health
 from partnerships.models import Agreement, Partnership
 from programs.models import Cadence, Method, Participant, Program, Topic
@@ -237,7 +238,7 @@ def _history(partnerships: list, *, rng: random.Random, slug: str) -> None:
 @transaction.atomic
 def seed(scale: str) -> None:
     rng = random.Random(2026)
-    password = make_password("mentoring-demo")
+    password = make_password(DEMO_PASSWORD)  # sign in as any bench person with the demo password
     User.objects.create(
         email="admin@example.com", display_name="Alex Admin", password=password, is_staff=True
     )

@@ -1,8 +1,6 @@
 """What a pair writes stays between the pair: the program admin's pages show
 numbers, never the text of notes, learnings, reflections or comments."""
 
-import io
-
 from django.urls import reverse
 
 from programs.models import Participant
@@ -69,28 +67,3 @@ def test_program_pages_never_show_what_the_pair_wrote(client, pair, world):
     # And the pair's own pages stay closed to the admin.
     for name in ["call_log", "homework", "call_page"]:
         assert client.get(reverse(f"sessions_log:{name}", args=[pair.pk])).status_code == 404
-
-
-def test_seed_demo_gives_the_pair_a_call_log_once(db):
-    from django.core.management import call_command
-
-    from sessions_log.models import Session
-
-    call_command("seed_demo", stdout=io.StringIO())
-    sessions = Session.objects.filter(partnership__mentor__user__email="mentor@example.com")
-    counts = (
-        sessions.count(),
-        sessions.filter(is_draft=True).count(),
-        sessions.filter(status="missed").count(),
-    )
-    call_command("seed_demo", stdout=io.StringIO())
-    assert (
-        sessions.count(),
-        sessions.filter(is_draft=True).count(),
-        sessions.filter(status="missed").count(),
-    ) == counts
-    assert counts == (8, 1, 1)
-    states = set(
-        Homework.objects.filter(session__in=sessions.filter(is_draft=False)).values_list("status", flat=True)
-    )
-    assert states == {"open", "done", "partly", "not_done"}
