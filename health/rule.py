@@ -123,7 +123,7 @@ def annotate(queryset: QuerySet[Partnership], *, now: datetime.datetime) -> Quer
     ``homework_due``, ``homework_done``, ``rating_latest``, ``rating_previous``,
     ``rating_change``, ``working`` and ``severity``, the label's rank (``label_of``;
     None once closed), to filter and sort by. The numbers are the stored ones
-    (``services.refresh_stale`` first, for numbers of today); nothing here reads a
+    (``services.refresh_stale_numbers`` first, for numbers of today); nothing here reads a
     pair's history, so the cost is one join per row."""
     today = now.date()
     numbers = {name: F(f"health_numbers__{name}") for name in STORED}

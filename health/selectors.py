@@ -1,5 +1,6 @@
 """Reads for program health: the overview's pairs and figures, and the CSV report. Each says how many
-queries it runs; none grows with the size of the program."""
+queries it runs; none grows with the size of the program. They read the stored numbers only: the
+views bring those of an earlier day up to date first (``services.refresh_stale_numbers``)."""
 
 import datetime
 import decimal
@@ -27,7 +28,7 @@ from programs.selectors.people import (
 )
 from sessions_log.models import CallFeedback
 
-from . import rule, services
+from . import rule
 from .numbers import WINDOW_DAYS
 
 HEALTH_PAGE_SIZE = 25
@@ -137,11 +138,10 @@ def program_health(program: Program, filters: dict, page: int | str | None) -> d
     health numbers, label and reason, filtered and sorted as ``filters`` say,
     and whether a proposal of a new agreement version waits; and the figures
     at the top (``program_health_figures``). A fixed number of queries whatever
-    the size of the program, once the numbers of the day are stored (the
-    nightly refresh); the label is computed by the database, the reason and
-    the next call for the rows shown only."""
+    the size of the program; the label is computed by the database, the reason
+    and the next call for the rows shown only."""
     now = timezone.now()
-    figures = program_health_figures(program, now=now)  # first: it brings stale numbers up to date
+    figures = program_health_figures(program, now=now)
     partnerships = _health_filtered(program, filters, now=now).annotate(
         has_proposal=Exists(Agreement.objects.filter(partnership=OuterRef("pk"), status="proposed"))
     )
@@ -176,7 +176,6 @@ def _health_totals(program: Program, *, now: datetime.datetime) -> dict:
     return current.aggregate(
         current=Count("pk"),
         active=Count("pk", filter=Q(status=Partnership.Status.ACTIVE)),
-        stale=Count("pk", filter=Q(numbers_as_of__isnull=True) | Q(numbers_as_of__lt=now.date())),
         stalled=Count("pk", filter=Q(severity=rule.SEVERITY[rule.Label.STALLED])),
         **{name: Sum(name) for name in summed},
         rating_latest_avg=Avg("rating_latest"),
@@ -190,13 +189,9 @@ def program_health_figures(program: Program, *, now: datetime.datetime) -> dict:
     completion, the average latest goal rating and its change, how many pairs
     are ``stalled`` (by the rule the table labels them with), and how the
     protégés rate their calls (1–5, last 90 days), from the stored numbers of
-    the current partnerships. Four queries; when some are of an earlier day
-    (the nightly refresh has not run yet), it refreshes them first."""
+    the current partnerships. Four queries."""
     figures = program_figures(program)
     totals = _health_totals(program, now=now)
-    if totals["stale"]:
-        services.refresh_stale(Partnership.objects.filter(program=program), today=now.date())
-        totals = _health_totals(program, now=now)
     session_value = CallFeedback.objects.filter(
         session__partnership__program=program,
         session__starts_at__gte=now - datetime.timedelta(days=WINDOW_DAYS),
@@ -265,7 +260,6 @@ def program_report_rows(program: Program, *, chunk_size: int = 1000):
     stays flat at any size. Numbers and dates only, never what a pair writes;
     dates and times in ISO 8601 (times in UTC)."""
     now = timezone.now()
-    services.refresh_stale(Partnership.objects.filter(program=program), today=now.date())
     partnerships = _health_filtered(program, {"status": "all"}, now=now).only(
         "pk",
         "status",

@@ -45,8 +45,8 @@ def refresh_stale(partnerships: QuerySet[Partnership], *, today: datetime.date |
     """Stores the numbers of those of ``partnerships`` that have none yet, and of
     current ones whose numbers are of an earlier day (the window moved).
     One query when none is stale. Pairs a service holds are skipped: it
-    refreshes them itself when it commits. The nightly task and the overview
-    call it; returns how many were refreshed."""
+    refreshes them itself when it commits. The nightly task calls it; returns
+    how many were refreshed."""
     today = today or timezone.localdate(timezone=datetime.UTC)
     stale = partnerships.filter(
         Q(health_numbers__isnull=True) | Q(status__in=CURRENT_PAIR_STATUSES, health_numbers__as_of__lt=today)
@@ -62,3 +62,10 @@ def refresh_stale(partnerships: QuerySet[Partnership], *, today: datetime.date |
             refreshed += refresh(locked.values_list("pk", flat=True), today=today)
     return refreshed
 
+
+def refresh_stale_numbers(program: Program, *, today: datetime.date | None = None) -> int:
+    """Brings the numbers of ``program``'s partnerships up to ``today`` when the
+    nightly refresh has not yet (``refresh_stale``): the overview and the report
+    call it before they read, so their selectors only read. One query when
+    none is stale; returns how many were refreshed."""
+    return refresh_stale(Partnership.objects.filter(program=program), today=today)

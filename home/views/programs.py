@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from health import rule as health
 from health import selectors as health_selectors
+from health import services as health_services
 from health.forms import HealthFilterForm
 from mentoring.forms import ListQueryForm
 from mentoring.http import HtmxHttpRequest
@@ -67,6 +68,7 @@ def _overview(
     typed and the errors beside the fields."""
     form = HealthFilterForm(shown)
     filters = form.filters
+    health_services.refresh_stale_numbers(program)  # numbers of today, before reading them
     overview = health_selectors.program_health(program, filters, ListQueryForm(shown).value("page", 1))
     for pair in overview["pairs"].object_list:
         if pair.status in CURRENT_PAIR_STATUSES:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from goals.services import RatingEntry, ratings_record
 from health import services
 from health.models import HealthNumbers
+from health.selectors import program_health, program_report_rows
 from health.tasks import refresh_health_numbers
 from partnerships.models import Partnership
 from partnerships.services import partnership_close
@@ -157,3 +158,11 @@ def test_the_numbers_commit_or_roll_back_with_the_write_that_changed_them(pair, 
     item.refresh_from_db()
     assert (item.status, numbers(pair).homework_done) == ("open", before)
 
+
+def test_the_overview_and_report_selectors_never_write(pair, world):
+    HealthNumbers.objects.filter(partnership=pair).update(
+        as_of=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    program_health(world.program, {}, 1)
+    list(program_report_rows(world.program))
+    assert numbers(pair).as_of == timezone.localdate() - datetime.timedelta(days=1)
