@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from accounts.models import User
 from mentoring.models import SentEmail
@@ -259,6 +259,31 @@ def test_the_email_says_who_invited_whom_to_what_and_links_to_the_invitation(
     assert email.alternatives[0].mimetype == "text/html"
     invitation.refresh_from_db()
     assert invitation.sent_at is not None
+
+
+def test_the_email_to_a_mentor_without_a_name_or_an_inviter_reads_word_for_word(
+    world, django_capture_on_commit_callbacks, mailoutbox, settings
+):
+    settings.SITE_URL = "https://mentoring.example.org"
+    invitation, token = invite(world, django_capture_on_commit_callbacks, role="mentor", name="")
+    Invitation.objects.filter(pk=invitation.pk).update(invited_by=None)
+    invitations.invitation_send_email(invitation_id=invitation.pk, token=token)
+
+    (email,) = mailoutbox
+    until = dateformat.format(timezone.localtime(invitation.expires_at), "j F Y")
+    assert email.subject == f"[Mentoring] Join {world.program.name} as a mentor"
+    assert email.body == (
+        "Hello there,\n\n"
+        f"Your program admin invited you to join {world.program.name} as a mentor.\n\n"
+        "As a mentor you share your experience with a protégé who owns the agenda. You start by writing a "
+        "short introduction: your work experience, why you mentor, earlier partnerships. Sharing it first is "
+        "how trust starts.\n\n"
+        "Accept the invitation:\n"
+        f"https://mentoring.example.org/invitations/{token}/\n\n"
+        f"The link works for 14 days, until {until}. If it has expired, ask your program admin for a new "
+        "one. If you did not expect this email, you can ignore it.\n\n"
+        "— Mentoring\n\n"
+    )
 
 
 def test_the_email_is_sent_once_even_if_the_task_runs_twice(
