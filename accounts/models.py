@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from mentoring.bounds import SingleLineCharField, single_line_in_database
+from mentoring.bounds.text import SingleLineCharField, single_line_in_database
 
 
 def time_zone_choices() -> list[tuple[str, str]]:

@@ -7,7 +7,8 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils import timezone
 
-from mentoring.bounds import BoundedDateField, MultiLineField, SingleLineField
+from mentoring.bounds.dates import BoundedDateField
+from mentoring.bounds.text import MultiLineField, SingleLineField
 
 from .models import CATEGORY_GUIDE, MAX_ACTIVE_PER_CATEGORY, RATING_MAX, RATING_MIN, Category, Goal
 from .services import RatingEntry

@@ -10,7 +10,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from mentoring.bounds import MultiLineTextField, SingleLineCharField, stored_in_range, text_within
+from mentoring.bounds.dates import stored_in_range
+from mentoring.bounds.text import MultiLineTextField, SingleLineCharField, text_within
 from partnerships.models import Partnership
 
 MAX_ACTIVE_PER_CATEGORY = 3  # Kumar: 2–3 objectives in each category

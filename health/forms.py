@@ -2,7 +2,7 @@
 
 from django import forms
 
-from mentoring.bounds import SingleLineField
+from mentoring.bounds.text import SingleLineField
 from partnerships.models import Partnership
 
 from .rule import Label

@@ -20,7 +20,7 @@ Exactly once, as far as a mail server allows, and never lost:
 from django.db import models
 from django.utils import timezone
 
-from .bounds import SingleLineCharField
+from .bounds.text import SingleLineCharField
 
 
 class SentEmail(models.Model):

@@ -6,12 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from mentoring.bounds import (
-    CALL_MINUTES,
-    BoundedDateField,
-    BoundedDateTimeField,
-    MultiLineField,
-)
+from mentoring.bounds.calls import CALL_MINUTES
+from mentoring.bounds.dates import BoundedDateField, BoundedDateTimeField
+from mentoring.bounds.text import MultiLineField
 from partnerships.models import Agreement, Partnership
 from programs.models import Cadence, Method, Participant
 

@@ -5,14 +5,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from mentoring.bounds import (
-    CallMinutesField,
-    MultiLineTextField,
-    SingleLineCharField,
-    call_minutes_in_range,
-    stored_in_range,
-    text_within,
-)
+from mentoring.bounds.calls import CallMinutesField, call_minutes_in_range
+from mentoring.bounds.dates import stored_in_range
+from mentoring.bounds.text import MultiLineTextField, SingleLineCharField, text_within
 from programs.models import CURRENT_PAIR_STATUSES, Cadence, Method, PairStatus, Participant, Program
 
 

@@ -5,9 +5,7 @@ from typing import cast
 from django import forms
 from django.utils.translation import gettext
 
-from mentoring.bounds import (
-    SingleLineField,
-)
+from mentoring.bounds.text import SingleLineField
 
 from .matching import Weights
 from .models import Method, Participant

@@ -7,13 +7,12 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from mentoring.bounds import (
-    CallMinutesField,
+from mentoring.bounds.calls import CallMinutesField, call_minutes_in_range
+from mentoring.bounds.dates import stored_in_range
+from mentoring.bounds.text import (
     MultiLineTextField,
     SingleLineCharField,
-    call_minutes_in_range,
     single_line_in_database,
-    stored_in_range,
     text_within,
 )
 

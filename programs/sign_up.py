@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.forms import PASSWORD_MAX_LENGTH, offer_browser_time_zone
 from accounts.models import User, time_zone_choices
-from mentoring.bounds import validate_single_line
+from mentoring.bounds.text import validate_single_line
 
 from .invitation_session import forget_invitation, stashed_invitation
 from .services.invitations import invitation_accept, inviter_name, role_phrase

@@ -8,11 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.html import format_html
 
-from mentoring.bounds import (
-    BoundedDateField,
-    BoundedDateTimeField,
-    MultiLineField,
-)
+from mentoring.bounds.dates import BoundedDateField, BoundedDateTimeField
+from mentoring.bounds.text import MultiLineField
 
 from .models import AgendaItem, CallFeedback, Homework, PartnershipCheck, Session
 

@@ -7,14 +7,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from mentoring.bounds import (
-    CallMinutesField,
-    MultiLineTextField,
-    SingleLineCharField,
-    call_minutes_in_range,
-    stored_in_range,
-    text_within,
-)
+from mentoring.bounds.calls import CallMinutesField, call_minutes_in_range
+from mentoring.bounds.dates import stored_in_range
+from mentoring.bounds.text import MultiLineTextField, SingleLineCharField, text_within
 from partnerships.models import Partnership
 from programs.models import Method, Participant
 

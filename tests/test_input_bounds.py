@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from mentoring import bounds
+from mentoring.bounds import calls, dates, repair, text
 from partnerships.models import Agreement, Partnership
 from programs.models import Participant
 
@@ -168,7 +168,7 @@ def test_every_date_field_of_every_form_refuses_the_year_9999_and_the_year_1_wit
                 continue  # a time of day has its own bounds
             kind = next((k for k in FAR_OFF if isinstance(field, k)), None)
             if isinstance(field, forms.SplitDateTimeField):
-                pytest.fail(f"{where}: use mentoring.bounds.BoundedDateTimeField")
+                pytest.fail(f"{where}: use mentoring.bounds.dates.BoundedDateTimeField")
             if kind is None:
                 continue
             walked.append(where)
@@ -320,7 +320,7 @@ def test_every_stored_date_a_person_types_is_held_in_range_by_the_database(world
         app_model, name = label.rsplit(".", 1)
         model = apps.get_model(app_model)
         field = model._meta.get_field(name)
-        expected = bounds.stored_in_range(
+        expected = dates.stored_in_range(
             name, name="x", datetime_field=isinstance(field, models.DateTimeField)
         ).condition
         assert any(
@@ -366,8 +366,8 @@ def test_rows_stored_before_the_bounds_are_repaired_by_the_migration(world):
             "WHERE partnership_id = %s",
             [world.partnership.pk],
         )
-    bounds.repair_rows(Partnership, clear=("next_call_at",))
-    bounds.repair_rows(Agreement, clamp={"ends_on": (1, 1)}, truncate={"success": 2000})
+    repair.repair_rows(Partnership, clear=("next_call_at",))
+    repair.repair_rows(Agreement, clamp={"ends_on": (1, 1)}, truncate={"success": 2000})
     world.partnership.refresh_from_db()
     assert world.partnership.next_call_at is None
     agreement = Agreement.objects.get(partnership=world.partnership)
@@ -419,8 +419,8 @@ def test_every_long_text_has_a_length_the_database_holds():
             label = f"{model._meta.label}.{field.name}"
             if label in WRITTEN_BY_THE_PRODUCT:
                 continue
-            assert isinstance(field, bounds.MultiLineTextField), f"{label}: use MultiLineTextField"
-            expected = bounds.text_within(field.name, field.max_length, name="x").condition
+            assert isinstance(field, text.MultiLineTextField), f"{label}: use MultiLineTextField"
+            expected = text.text_within(field.name, field.max_length, name="x").condition
             assert any(
                 isinstance(c, models.CheckConstraint) and c.condition == expected
                 for c in model._meta.constraints
@@ -461,7 +461,7 @@ def test_a_line_break_in_a_display_name_is_refused_on_the_profile_and_by_the_dat
 
 
 def test_multi_line_text_keeps_its_lines_and_refuses_a_nul():
-    field = bounds.MultiLineField(max_length=50)
+    field = text.MultiLineField(max_length=50)
     assert field.clean("One\r\nTwo\tthree") == "One\nTwo\tthree"
     with pytest.raises(ValidationError):
         field.clean("One\x00Two")
@@ -480,7 +480,7 @@ def test_every_single_line_field_refuses_bidi_controls_and_format_characters(wor
             continue
         walked.append(where)
         _refusal(field, SPOOFED)
-        if isinstance(field, bounds.SingleLineField):
+        if isinstance(field, text.SingleLineField):
             for ch in BIDI_CONTROLS + "\u200b\ufeff\u00ad\u2060":
                 assert "format_characters" in [e.code for e in _refusal(field, f"Pri{ch}ya").error_list], (
                     where
@@ -507,11 +507,11 @@ def test_the_format_characters_refused_are_those_of_the_unicode_data():
     import sys
     import unicodedata
 
-    listed = {code for low, high in bounds.FORMAT_CHARACTER_RANGES for code in range(low, high + 1)}
+    listed = {code for low, high in text.FORMAT_CHARACTER_RANGES for code in range(low, high + 1)}
     cf = {
         code
         for code in range(sys.maxunicode + 1)
-        if unicodedata.category(chr(code)) == "Cf" and chr(code) not in bounds.JOINERS
+        if unicodedata.category(chr(code)) == "Cf" and chr(code) not in text.JOINERS
     }
     assert listed == cf
 
@@ -535,7 +535,7 @@ def _name_constraints():
             if not isinstance(constraint, models.CheckConstraint):
                 continue
             for name in [f.name for f in model._meta.get_fields() if hasattr(f, "column")]:
-                if constraint.condition == bounds.single_line_in_database(name, name="x").condition:
+                if constraint.condition == text.single_line_in_database(name, name="x").condition:
                     yield model, name
 
 
@@ -568,7 +568,7 @@ def test_names_stored_with_format_characters_are_repaired_by_the_migration(world
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute('ALTER TABLE accounts_user DROP CONSTRAINT "user_display_name_one_line"')
     User.objects.filter(pk=world.protege.pk).update(display_name=SPOOFED + "\r\nX 👩\u200d💻")
-    bounds.repair_rows(User, one_line=("display_name",))
+    repair.repair_rows(User, one_line=("display_name",))
     world.protege.refresh_from_db()
     assert world.protege.display_name == "évètorP ayirP X 👩\u200d💻"
 
@@ -585,7 +585,7 @@ def test_names_stored_with_format_characters_are_repaired_by_the_migration(world
     ],
 )
 def test_a_time_the_clocks_skip_is_refused_in_plain_words(zone, typed, before, after):
-    field = bounds.BoundedDateTimeField()
+    field = dates.BoundedDateTimeField()
     with timezone.override(zone):
         error = _refusal(field, typed)
     day = datetime.date.fromisoformat(typed[:10])
@@ -604,7 +604,7 @@ def test_a_time_the_clocks_skip_is_refused_in_plain_words(zone, typed, before, a
     ],
 )
 def test_a_time_that_happens_twice_is_its_first_occurrence_on_summer_time(zone, typed, utc):
-    field = bounds.BoundedDateTimeField()
+    field = dates.BoundedDateTimeField()
     with timezone.override(zone):
         at = field.clean(typed)
     assert at == datetime.datetime.fromisoformat(utc).replace(tzinfo=datetime.UTC)
@@ -620,9 +620,7 @@ def test_every_date_field_is_the_browsers_picker_without_a_typed_format_hint(wor
             continue
         walked.append(where)
         is_datetime = isinstance(field, forms.DateTimeField)
-        assert isinstance(field, bounds.BoundedDateTimeField if is_datetime else bounds.BoundedDateField), (
-            where
-        )
+        assert isinstance(field, dates.BoundedDateTimeField if is_datetime else dates.BoundedDateField), where
         assert field.widget.input_type == ("datetime-local" if is_datetime else "date"), where
         # What the browser's picker sends, and the day/month/year typed where it shows a text box.
         for typed in (
@@ -635,11 +633,11 @@ def test_every_date_field_is_the_browsers_picker_without_a_typed_format_hint(wor
 
 
 def test_a_limit_days_away_reads_as_a_date(world):
-    field = bounds.BoundedDateTimeField(latest=datetime.timedelta(days=366))
+    field = dates.BoundedDateTimeField(latest=datetime.timedelta(days=366))
     error = _refusal(field, "2099-01-01T10:00")
     limit = timezone.localtime() + datetime.timedelta(days=366)
     assert error.messages == [f"Choose a date and time before {limit:%-d %B %Y}."]
-    soon = bounds.BoundedDateTimeField(latest=datetime.timedelta(hours=1))
+    soon = dates.BoundedDateTimeField(latest=datetime.timedelta(hours=1))
     assert re.search(r", \d\d:\d\d\.$", _refusal(soon, "2099-01-01T10:00").messages[0])
 
 
@@ -668,7 +666,7 @@ def test_every_minutes_field_refuses_outside_its_range_saying_so_and_its_input_a
             where
         )
         if where.split(" ")[0].rsplit(".", 1)[1] in CALL_LENGTHS:
-            assert (low, high) == bounds.CALL_MINUTES, where
+            assert (low, high) == calls.CALL_MINUTES, where
         for typed in ("-30", str(low - 1), str(high + 1), "100000"):
             [message] = _refusal(field, typed).messages
             assert f"from {low} to {high} minutes" in message, f"{where} {typed}: {message}"
@@ -681,8 +679,8 @@ def test_every_stored_call_length_is_held_in_range_by_the_database():
     for model in _project_models():
         for field in model._meta.get_fields():
             if field.name in CALL_LENGTHS:
-                assert isinstance(field, bounds.CallMinutesField), f"{model._meta.label}.{field.name}"
-                expected = bounds.call_minutes_in_range(field.name, name="x").condition
+                assert isinstance(field, calls.CallMinutesField), f"{model._meta.label}.{field.name}"
+                expected = calls.call_minutes_in_range(field.name, name="x").condition
                 assert any(
                     c.condition == expected for c in model._meta.constraints if hasattr(c, "condition")
                 )

@@ -13,7 +13,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext
 
 from accounts.models import User
-from mentoring.bounds import validate_single_line
+from mentoring.bounds.text import validate_single_line
 
 from ..models import Invitation, Participant, Program
 from .invitations import invitation_create, normalise_email, role_phrase

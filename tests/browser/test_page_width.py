@@ -112,7 +112,7 @@ def long_words_in_every_text() -> int:
     Returns the number of fields filled."""
     from django.apps import apps
 
-    from mentoring.bounds import MultiLineTextField, SingleLineCharField
+    from mentoring.bounds.text import MultiLineTextField, SingleLineCharField
 
     fields = 0
     for model in apps.get_models():
