@@ -1,5 +1,7 @@
 """What every model admin of ours shares (Django's admin site, for staff)."""
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.contrib import admin
 from django.db import models
@@ -37,7 +39,14 @@ class EmptyAsDefaultJSONField(forms.JSONField):
         return value
 
 
-class SiteAdminMixin:
+if TYPE_CHECKING:
+    # For the type checker the mixin is a model admin (it is mixed into one).
+    _ModelAdmin = admin.ModelAdmin[Any]
+else:
+    _ModelAdmin = object
+
+
+class SiteAdminMixin(_ModelAdmin):
     """Mixed into every ``ModelAdmin`` of ours: an empty JSON field means its
     default, and a list URL filtering on a date part out of its range (``?send_at__year=99999999999``)
     is refused as a bad request (400) instead of failing when the query is built."""

@@ -25,7 +25,7 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME, logout
-from django.http import HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import HttpResponse, HttpResponseRedirect, QueryDict, StreamingHttpResponse
 from django.shortcuts import resolve_url
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
@@ -210,7 +210,7 @@ class ViewerTimeZoneMiddleware:
         zone = zone_of(request.user)
         with timezone.override(zone):
             response = self.get_response(request)
-        if response.streaming and not response.is_async:
+        if isinstance(response, StreamingHttpResponse) and not response.is_async:
             response.streaming_content = _in_zone(response.streaming_content, zone)
         return response
 
