@@ -25,7 +25,6 @@ import re
 from collections.abc import Mapping, Sequence
 from email.headerregistry import BaseHeader, HeaderRegistry, UnstructuredHeader
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
@@ -35,6 +34,7 @@ from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
 from .models import SentEmail
+from .site import site_host
 
 # A ledger key is also the local part of the email's Message-ID.
 _KEY = re.compile(r"[A-Za-z0-9._+-]{1,200}")
@@ -104,7 +104,7 @@ class Email(EmailMultiAlternatives):
 
 def message_id(local_part: str) -> str:
     """A Message-ID of ours: the same one for every copy of the same email."""
-    return f"<{local_part}@{urlsplit(settings.SITE_URL).hostname or 'localhost'}>"
+    return f"<{local_part}@{site_host()}>"
 
 
 def _addresses(to: str | Sequence[str]) -> list[str]:

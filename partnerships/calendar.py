@@ -23,11 +23,11 @@ import datetime
 from dataclasses import dataclass
 
 import icalendar
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from mentoring.site import absolute_url, site_host
 from mentoring.time_zones import zone_of
 
 from . import schedule
@@ -55,7 +55,7 @@ def calendar_feed_reset(*, user) -> CalendarFeed:
 
 
 def feed_url(feed: CalendarFeed) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("partnerships:calendar_feed", args=[feed.token])
+    return absolute_url(reverse("partnerships:calendar_feed", args=[feed.token]))
 
 
 def _description(partnership: Partnership, agreement: Agreement | None, call: "_Call", *, link: str) -> str:
@@ -104,8 +104,7 @@ def _event(*, uid, start, minutes, summary, description, url, kind, stamp, tz) -
 
 def _uid(partnership: Partnership, start: datetime.datetime) -> str:
     # One call per pair per day: the same call keeps its UID whatever its time that day.
-    host = settings.SITE_URL.split("//")[-1].split("/")[0].split(":")[0] or "mentoring"
-    return f"partnership-{partnership.pk}-call-{start.astimezone(datetime.UTC):%Y%m%d}@{host}"
+    return f"partnership-{partnership.pk}-call-{start.astimezone(datetime.UTC):%Y%m%d}@{site_host()}"
 
 
 @dataclass(frozen=True)
@@ -170,12 +169,11 @@ def calendar_for(user, partnerships: list[Partnership], *, now: datetime.datetim
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", "Mentoring calls")
     cal.add("x-wr-timezone", tz.key)
-    site = settings.SITE_URL.rstrip("/")
     starts, ends = [now - PAST_CALLS_KEPT], [now + HORIZON]
     for partnership in partnerships:
         agreement = partnership.in_force
         other = partnership.protege if partnership.mentor.user_id == user.pk else partnership.mentor
-        link = site + reverse("home:partnership", args=[partnership.pk])
+        link = absolute_url(reverse("home:partnership", args=[partnership.pk]))
         summary = f"Mentoring call with {other.user.name}"
         for call in _calls(partnership, agreement, now=now):
             starts.append(call.start)

@@ -1,7 +1,6 @@
 """Signing up from a program's invitation: allauth's adapter and sign-up form."""
 
 from types import SimpleNamespace
-from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import SignupForm
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from accounts.forms import PASSWORD_MAX_LENGTH, offer_browser_time_zone
 from accounts.models import User, time_zone_choices
 from mentoring.bounds.text import validate_single_line
+from mentoring.site import site_domain
 
 from .invitation_session import forget_invitation, stashed_invitation
 from .services.invitations import invitation_accept, inviter_name, role_phrase
@@ -78,7 +78,7 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
         sign up (templates/account/email/unknown_account_message.txt says what
         to do)."""
         context = {key: value for key, value in context.items() if key != "signup_url"}
-        context["current_site"] = SimpleNamespace(name=SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc)
+        context["current_site"] = SimpleNamespace(name=SITE_NAME, domain=site_domain())
         super().send_mail(template_prefix, email, context)
 
 

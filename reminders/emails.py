@@ -11,7 +11,6 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core import signing
 from django.db.models import Count, Max, Q
 from django.urls import reverse
@@ -21,6 +20,7 @@ from django.utils.translation import gettext
 from goals.models import Goal, RatingRound
 from mentoring import mail
 from mentoring.dates import day_shown
+from mentoring.site import absolute_url
 from mentoring.time_zones import zone_of
 from partnerships.models import Agreement, Partnership
 from programs.models import Participant
@@ -31,10 +31,6 @@ from .models import Kind, Reminder
 from .rules import homework_id_of
 
 STOP_SALT = "reminders.stop"
-
-
-def absolute(path: str) -> str:
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def stop_token(user_id: int, kind: str) -> str:
@@ -52,7 +48,7 @@ def read_stop_token(token: str) -> tuple[int, str] | None:
 
 
 def stop_link(reminder: Reminder) -> str:
-    return absolute(reverse("reminders:stop", args=[stop_token(reminder.recipient_id, reminder.kind)]))
+    return absolute_url(reverse("reminders:stop", args=[stop_token(reminder.recipient_id, reminder.kind)]))
 
 
 def target_path(reminder: Reminder) -> str:
@@ -277,7 +273,7 @@ def build(reminder: Reminder, facts: Snapshot, now: datetime.datetime | None = N
     link = stop_link(reminder)
     context |= {
         "name": reminder.recipient.name,
-        "link": absolute(target_path(reminder)),
+        "link": absolute_url(target_path(reminder)),
         "stop_link": link,
         "kind_label": reminder.get_kind_display(),
     }

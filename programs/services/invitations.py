@@ -11,7 +11,6 @@ import datetime
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -21,6 +20,7 @@ from django.utils.translation import gettext
 
 from accounts.models import User
 from mentoring import mail
+from mentoring.site import absolute_url
 
 from ..models import Invitation, Participant, Program
 from ..selectors.invitations import UNUSABLE, sent_to_addresses_of, unusable_reason
@@ -47,7 +47,7 @@ def inviter_name(invitation: Invitation) -> str:
 
 def invitation_link(token: str) -> str:
     """The absolute address of the invitation page, for emails."""
-    return settings.SITE_URL.rstrip("/") + reverse("programs:invitation_accept", args=[token])
+    return absolute_url(reverse("programs:invitation_accept", args=[token]))
 
 
 def _enqueue_email(invitation: Invitation, token: str) -> None:

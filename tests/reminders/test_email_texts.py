@@ -7,6 +7,7 @@ import html
 import pytest
 from django.utils import timezone
 
+from mentoring.site import absolute_url
 from partnerships.models import Agreement
 from reminders import emails
 from reminders.models import Kind, Reminder
@@ -196,7 +197,7 @@ def test_each_reminder_reads_as_it_always_has(pair, case):
     *_, subject, paragraphs, link_text = CASES[case]
     reminder, message = built(pair, case)
     assert message.subject == f"[Mentoring] {subject}"
-    link = emails.absolute(emails.target_path(reminder))
+    link = absolute_url(emails.target_path(reminder))
     assert message.body == (
         f"Hello {reminder.recipient.name},\n\n"
         + "".join(f"{paragraph}\n\n" for paragraph in paragraphs)
@@ -215,7 +216,7 @@ def test_each_reminders_html_says_what_its_text_says(pair, case):
     words = html.unescape(page)
     for paragraph in [f"Hello {reminder.recipient.name},", *paragraphs]:
         assert f"<p>{paragraph}</p>" in words
-    assert f'<a href="{emails.absolute(emails.target_path(reminder))}">{link_text}</a>' in words
+    assert f'<a href="{absolute_url(emails.target_path(reminder))}">{link_text}</a>' in words
     assert '<html lang="en-GB">' in page
 
 
