@@ -18,8 +18,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from partnerships.models import Partnership
-from partnerships.schedule import Rhythm
-from programs.models import CURRENT_PAIR_STATUSES, Cadence, Participant, Program
+from programs.models import CURRENT_PAIR_STATUSES, Participant, Program
+from programs.rhythms import Rhythm
 
 from .charts import Chart, trend_chart
 from .models import (
@@ -36,16 +36,6 @@ from .models import (
 
 ADVANCE_AT = 8  # two ratings in a row at this or above suggest a more advanced version
 
-# A rating at each check-in: as often as the pair agreed to meet; before they
-# agree, as often as the program meets by default.
-CHECK_IN_INTERVAL = {
-    Cadence.WEEKLY: relativedelta(weeks=1),
-    Cadence.EVERY_TWO_WEEKS: relativedelta(weeks=2),
-    Cadence.TWICE_A_MONTH: relativedelta(days=15),
-    Cadence.MONTHLY: relativedelta(months=1),
-    Cadence.EVERY_N_WEEKS: relativedelta(weeks=4),
-}
-
 
 def agreed_rhythm(partnership: Partnership) -> Rhythm | None:
     """The rhythm of the version in force, from ``Partnership.objects.with_agreed_rhythm()``."""
@@ -55,11 +45,9 @@ def agreed_rhythm(partnership: Partnership) -> Rhythm | None:
 
 
 def check_in_interval(partnership: Partnership, rhythm: Rhythm | None) -> relativedelta:
-    if rhythm is None:
-        return CHECK_IN_INTERVAL.get(partnership.program.default_cadence, relativedelta(weeks=2))
-    if rhythm.cadence == Cadence.EVERY_N_WEEKS:
-        return relativedelta(weeks=rhythm.every_weeks)
-    return CHECK_IN_INTERVAL[rhythm.cadence]
+    """A rating at each check-in: as often as the pair agreed to meet
+    (``Rhythm.interval``); before they agree, as often as the program meets by default."""
+    return (rhythm or Rhythm.of_cadence(partnership.program.default_cadence)).interval
 
 
 def _local_date(moment: datetime.datetime) -> datetime.date:

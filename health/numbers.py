@@ -4,7 +4,7 @@ For a current partnership:
 
 * cadence adherence: calls held in the last 90 days (or since the partnership
   started, if later) against the calls their agreed cadence expects in that
-  time (``schedule.Rhythm.nominal_days``);
+  time (``programs.rhythms.Rhythm.nominal_days``);
 * homework completion: homework done against homework that is due (closed,
   or past its due date);
 * rating trend: the average of the protégé's latest round of goal ratings
@@ -37,9 +37,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Least
 
 from goals.models import ProgressRating, RatingRound
-from partnerships import schedule
 from partnerships.models import Partnership
 from programs.models import Cadence, Participant
+from programs.rhythms import NOMINAL_DAYS
 from sessions_log.models import Homework, PartnershipCheck, Session
 
 WINDOW_DAYS = 90
@@ -75,12 +75,9 @@ class DaysBetween(Func):
 
 
 def _nominal_days() -> Case:
-    """The agreed interval in days (``schedule.Rhythm.nominal_days``), per cadence."""
+    """The agreed interval in days (``programs.rhythms.Rhythm.nominal_days``), per cadence."""
     return Case(
-        *[
-            When(in_force__cadence=cadence, then=Value(days))
-            for cadence, days in schedule.NOMINAL_DAYS.items()
-        ],
+        *[When(in_force__cadence=cadence, then=Value(days)) for cadence, days in NOMINAL_DAYS.items()],
         When(in_force__cadence=Cadence.EVERY_N_WEEKS, then=F("in_force__every_weeks") * 7),
         output_field=IntegerField(),
     )

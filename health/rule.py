@@ -35,9 +35,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from partnerships import schedule
 from partnerships.models import Partnership
 from programs.models import CURRENT_PAIR_STATUSES, Cadence
+from programs.rhythms import Rhythm
 
 from .numbers import STORED, with_agreement
 
@@ -85,17 +85,12 @@ RULE = [
 ]
 
 
-def _rhythms() -> list[schedule.Rhythm]:
-    every_n = [schedule.Rhythm(Cadence.EVERY_N_WEEKS, n) for n in range(1, 9)]
-    return [schedule.Rhythm(c) for c in Cadence.values if c != Cadence.EVERY_N_WEEKS] + every_n
-
-
 def _quiet_for_stall(now: datetime.datetime) -> Q:
     """No call held for STALL_AFTER × the agreed interval, one condition per
     rhythm (so it compares columns to constants). A set call whose time has
     passed counts as held (as in ``schedule.next_call``)."""
     stalled = Q(pk__in=[])
-    for rhythm in _rhythms():
+    for rhythm in Rhythm.every():
         cutoff = now - datetime.timedelta(days=rhythm.nominal_days * STALL_AFTER)
         condition = (
             Q(cadence=rhythm.cadence)
@@ -220,11 +215,7 @@ class Numbers:
 
 
 def cadence_text(cadence: str | None, every_weeks: int | None) -> str:
-    if cadence is None:
-        return ""
-    if cadence == Cadence.EVERY_N_WEEKS:
-        return "every week" if every_weeks == 1 else f"every {every_weeks} weeks"
-    return Cadence(cadence).label.lower()
+    return Rhythm(cadence, every_weeks).text if cadence else ""
 
 
 def _lt(part: float, whole: float, fraction: tuple[int, int]) -> bool:

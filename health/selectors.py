@@ -23,6 +23,7 @@ from partnerships import schedule
 from partnerships.agreements import schedule_zone
 from partnerships.models import Agreement, Partnership
 from programs.models import CURRENT_PAIR_STATUSES, Method, Program
+from programs.rhythms import Rhythm
 from programs.selectors.people import (
     program_figures,
 )
@@ -112,7 +113,7 @@ def _next_call_of(partnership: Partnership, *, now) -> schedule.NextCall | None:
         else None
     )
     return schedule.next_call(
-        rhythm=schedule.Rhythm(partnership.cadence, partnership.every_weeks) if partnership.cadence else None,
+        rhythm=Rhythm(partnership.cadence, partnership.every_weeks) if partnership.cadence else None,
         set_at=partnership.next_call_at,
         last_call_at=partnership.last_call_at,
         started_at=started,

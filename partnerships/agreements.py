@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from mentoring.time_zones import zone_named
 from partnerships.models import DEFAULT_GROUND_RULES, Agreement, Partnership
 from programs.models import CURRENT_PAIR_STATUSES, Cadence, Method, Participant
+from programs.rhythms import Rhythm
 
 from .access import role_of
 from .signals import pair_changed
@@ -57,7 +58,7 @@ def agreement_defaults(partnership: Partnership, *, today: datetime.date | None 
     first_review_on = min(today + FIRST_REVIEW_AFTER, ends_on - datetime.timedelta(days=1))
     return {
         "cadence": program.default_cadence,
-        "every_weeks": 3 if program.default_cadence == Cadence.EVERY_N_WEEKS else None,
+        "every_weeks": Rhythm.of_cadence(program.default_cadence).every_weeks,
         "call_minutes": minutes,
         "checkin_minutes": checkin,
         "topic_minutes": topic,

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from mentoring.site import absolute_url, site_host
 from mentoring.time_zones import zone_of
+from programs.rhythms import Rhythm
 
 from . import schedule
 from .agreements import schedule_zone
@@ -140,7 +141,7 @@ def _calls(partnership: Partnership, agreement: Agreement | None, *, now: dateti
         calls += [
             _Call(at, minutes, EXPECTED)
             for at in schedule.upcoming(
-                schedule.Rhythm.of(agreement),
+                Rhythm.of(agreement),
                 anchor,
                 schedule_zone(partnership),
                 after=max(anchor, in_progress),

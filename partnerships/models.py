@@ -9,6 +9,7 @@ from mentoring.bounds.calls import CallMinutesField, call_minutes_in_range
 from mentoring.bounds.dates import stored_in_range
 from mentoring.bounds.text import MultiLineTextField, SingleLineCharField, text_within
 from programs.models import CURRENT_PAIR_STATUSES, Cadence, Method, PairStatus, Participant, Program
+from programs.rhythms import Rhythm
 
 
 class PartnershipQuerySet(models.QuerySet["Partnership"]):
@@ -254,9 +255,7 @@ class Agreement(models.Model):
 
     @property
     def cadence_text(self) -> str:
-        if self.cadence == Cadence.EVERY_N_WEEKS:
-            return "every week" if self.every_weeks == 1 else f"every {self.every_weeks} weeks"
-        return self.get_cadence_display().lower()
+        return Rhythm.of(self).text
 
 
 class ClosingReflection(models.Model):

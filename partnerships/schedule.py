@@ -17,51 +17,7 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 
 from programs.models import Cadence
-
-# Roughly how many days apart calls are, for "late" and for descriptions.
-NOMINAL_DAYS = {
-    Cadence.WEEKLY: 7,
-    Cadence.EVERY_TWO_WEEKS: 14,
-    Cadence.TWICE_A_MONTH: 15,
-    Cadence.MONTHLY: 30,
-}
-MIN_GRACE_DAYS = 3
-MAX_GRACE_DAYS = 7
-
-
-@dataclass(frozen=True)
-class Rhythm:
-    """How often a pair meets: a cadence, and N for "every N weeks"."""
-
-    cadence: str
-    every_weeks: int | None = None
-
-    def __post_init__(self):
-        if self.cadence not in Cadence.values:
-            raise ValueError(f"unknown cadence {self.cadence!r}")
-        if self.cadence == Cadence.EVERY_N_WEEKS and not (1 <= (self.every_weeks or 0) <= 8):
-            raise ValueError("every N weeks needs N from 1 to 8")
-
-    @classmethod
-    def of(cls, agreement) -> "Rhythm":
-        return cls(agreement.cadence, agreement.every_weeks)
-
-    @property
-    def weeks(self) -> int | None:
-        """The step in weeks, for the cadences that count weeks."""
-        return {Cadence.WEEKLY: 1, Cadence.EVERY_TWO_WEEKS: 2, Cadence.EVERY_N_WEEKS: self.every_weeks}.get(
-            self.cadence
-        )
-
-    @property
-    def nominal_days(self) -> int:
-        return 7 * self.weeks if self.weeks else NOMINAL_DAYS[self.cadence]
-
-    @property
-    def grace_days(self) -> int:
-        """How long after its expected day a call counts as late: a quarter of
-        the interval, at least 3 days and at most a week."""
-        return min(MAX_GRACE_DAYS, max(MIN_GRACE_DAYS, round(self.nominal_days / 4)))
+from programs.rhythms import Rhythm
 
 
 def _local(moment: datetime.datetime, tz: zoneinfo.ZoneInfo) -> datetime.datetime:

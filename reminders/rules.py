@@ -35,6 +35,7 @@ from mentoring.time_zones import zone_named, zone_of
 from partnerships import schedule
 from partnerships.models import Agreement, Partnership
 from programs.models import CURRENT_PAIR_STATUSES, Cadence, Participant, Program
+from programs.rhythms import Rhythm
 from sessions_log.models import Homework
 
 from .models import Kind, Reminder, ReminderOptOut
@@ -148,7 +149,7 @@ def _expected_bounds(now: datetime.datetime) -> tuple[Case, Case]:
     the range of anchors whose next expected call can fall in (now, now +
     CHECK_IN_WINDOW], one constant pair per rhythm."""
     lower, upper = [], []
-    for rhythm in _rhythms():
+    for rhythm in Rhythm.every():
         condition = Q(cadence=rhythm.cadence)
         if rhythm.cadence == Cadence.EVERY_N_WEEKS:
             condition &= Q(every_weeks=rhythm.every_weeks)
@@ -176,7 +177,7 @@ def expected_call(
     zone (partnerships.schedule.next_call, as the pair's pages show it)."""
     tz = zone_named(zone)
     anchor = anchor_of(last_call_at, next_call_at, started_on, now)
-    return schedule.expected_after(schedule.Rhythm(cadence, every_weeks), anchor, tz)
+    return schedule.expected_after(Rhythm(cadence, every_weeks), anchor, tz)
 
 
 def expected_check_in(now: datetime.datetime) -> Iterator[Decision]:
@@ -275,12 +276,7 @@ def agreement_pending(now: datetime.datetime) -> Iterator[Decision]:
 # --- nudge at 1.5 × the cadence without a call, stall flag at 2 × -------------
 
 
-def _rhythms() -> list[schedule.Rhythm]:
-    every_n = [schedule.Rhythm(Cadence.EVERY_N_WEEKS, n) for n in range(1, 9)]
-    return [schedule.Rhythm(c) for c in Cadence.values if c != Cadence.EVERY_N_WEEKS] + every_n
-
-
-def _interval(rhythm: schedule.Rhythm, share: float) -> datetime.timedelta:
+def _interval(rhythm: Rhythm, share: float) -> datetime.timedelta:
     return datetime.timedelta(days=rhythm.nominal_days * share)
 
 
@@ -336,7 +332,7 @@ def _nudge_cutoff(now: datetime.datetime) -> Case:
     one constant per rhythm (partnerships.schedule's nominal intervals), for
     an outer Partnership annotated with its agreement's ``cadence`` and ``every_weeks``."""
     whens = []
-    for rhythm in _rhythms():
+    for rhythm in Rhythm.every():
         # The annotations, not in_force__…: a second lookup through the
         # multi-valued relation would join the agreements a second time.
         condition = Q(cadence=rhythm.cadence)
@@ -391,7 +387,7 @@ def nudge_and_stall(now: datetime.datetime) -> Iterator[Decision]:
     ).values_list("program_id", "user_id", "user__time_zone"):
         admins[program_id].append(Recipient(user_id, zone))
     for pk, program_id, cadence, every_weeks, last_call_at, next_call_at, started_on in pairs:
-        rhythm = schedule.Rhythm(cadence, every_weeks)
+        rhythm = Rhythm(cadence, every_weeks)
         anchor = anchor_of(last_call_at, next_call_at, started_on, now)
         nudge_at = anchor + _interval(rhythm, NUDGE_AFTER)
         stall_at = anchor + _interval(rhythm, STALL_AFTER)

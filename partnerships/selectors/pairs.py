@@ -18,6 +18,7 @@ from partnerships import schedule
 from partnerships.agreements import TERMS, schedule_zone
 from partnerships.models import Agreement, Partnership
 from programs.models import CURRENT_PAIR_STATUSES, Participant, Program
+from programs.rhythms import Rhythm
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ def describe_for(partnership: Partnership, user, *, now) -> Partnership:
     partnership.next_call = None
     if partnership.status in CURRENT_PAIR_STATUSES:
         partnership.next_call = schedule.next_call(
-            rhythm=schedule.Rhythm.of(partnership.in_force) if partnership.in_force else None,
+            rhythm=Rhythm.of(partnership.in_force) if partnership.in_force else None,
             set_at=partnership.next_call_at,
             last_call_at=partnership.last_call_at,
             started_at=started,

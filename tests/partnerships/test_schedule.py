@@ -5,8 +5,9 @@ import zoneinfo
 
 import pytest
 
-from partnerships.schedule import Rhythm, expected_after, late_from, next_call, step, upcoming
+from partnerships.schedule import expected_after, late_from, next_call, step, upcoming
 from programs.models import Cadence
+from programs.rhythms import Rhythm
 
 UTC = datetime.UTC
 LONDON = zoneinfo.ZoneInfo("Europe/London")

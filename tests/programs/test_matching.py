@@ -1,6 +1,8 @@
+
 """Matching is pure Python: these tests need no database."""
 
 import datetime
+import math
 import random
 
 import numpy as np
@@ -90,10 +92,14 @@ def test_cadences_are_compared_by_how_often_people_meet():
     weights = Weights(topics=0, methods=0, cadence=1, time_zone=0, load=0)
     close = score(mentor(cadence="twice_a_month"), protege(cadence="every_two_weeks"), weights)
     half = score(mentor(cadence="weekly"), protege(cadence="every_two_weeks"), weights)
-    far = score(mentor(cadence="weekly"), protege(cadence="every_n_weeks"), weights)
-    assert close.score > half.score == 50 > far.score == 0
+    far = score(mentor(cadence="weekly"), protege(cadence="monthly"), weights)
+    every_few = score(mentor(cadence="weekly"), protege(cadence="every_n_weeks"), weights)
+    assert close.score > half.score == 50 > every_few.score > far.score == 0
     assert "similar cadences: Ana prefers twice a month, Sam every two weeks" in close.reasons
-    assert "far apart cadences: Ana prefers weekly, Sam every few weeks" in far.reasons
+    assert "far apart cadences: Ana prefers weekly, Sam monthly" in far.reasons
+    # A preference for "every N weeks" has no N: it counts as every 3 weeks (programs.rhythms).
+    assert every_few.score == round(100 * (1 - math.log2(3) / 2))
+    assert "different cadences: Ana prefers weekly, Sam every few weeks" in every_few.reasons
 
 
 def test_working_day_overlap_is_given_in_hours():
@@ -131,7 +137,7 @@ def test_perfect_pair_scores_100_and_opposite_pair_scores_0():
     assert score(mentor(), protege()).score == 100
     opposite = score(
         mentor(topics=(1,), methods=frozenset({"phone"}), cadence="weekly", utc_offset_hours=-5, load=1),
-        protege(topics=(3,), methods=frozenset({"chat"}), cadence="every_n_weeks", utc_offset_hours=5),
+        protege(topics=(3,), methods=frozenset({"chat"}), cadence="monthly", utc_offset_hours=5),
     )
     assert opposite.score == 0
 
