@@ -78,9 +78,12 @@ class Rhythm:
     @property
     def weeks(self) -> int | None:
         """The step in weeks, for the cadences that count weeks."""
-        return {Cadence.WEEKLY: 1, Cadence.EVERY_TWO_WEEKS: 2, Cadence.EVERY_N_WEEKS: self.every_weeks}.get(
-            self.cadence
-        )
+        weeks: dict[str, int | None] = {
+            Cadence.WEEKLY: 1,
+            Cadence.EVERY_TWO_WEEKS: 2,
+            Cadence.EVERY_N_WEEKS: self.every_weeks,
+        }
+        return weeks.get(self.cadence)
 
     @property
     def nominal_days(self) -> int:
