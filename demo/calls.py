@@ -3,11 +3,11 @@ homework in every state, ratings and partnership checks, a running agenda and
 one half-written log. Run again, it changes nothing."""
 
 import datetime
-import zoneinfo
 
 from django.db import transaction
 from django.utils import timezone
 
+from mentoring.time_zones import zone_of
 from partnerships.models import Agreement, Partnership
 from programs.models import Method
 from sessions_log.models import AgendaItem, CallFeedback, Homework, PartnershipCheck, Session
@@ -112,7 +112,7 @@ def seed_sessions(*, partnership: Partnership) -> None:
     if partnership.sessions.exists():
         return
     mentor, protege = partnership.mentor.user, partnership.protege.user
-    london = zoneinfo.ZoneInfo(mentor.time_zone or "Europe/London")
+    london = zone_of(mentor)
     now = timezone.now()
     # The last call (the draft below) is the pair's last_call_at; the rest go back every two weeks.
     last = partnership.last_call_at or now - datetime.timedelta(days=9)

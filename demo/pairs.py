@@ -4,10 +4,10 @@ way an admin would, and the history that gives three pairs a health to show.
 Idempotent."""
 
 import datetime
-import zoneinfo
 
 from django.utils import timezone
 
+from mentoring.time_zones import zone_of
 from partnerships.agreements import agreement_accept, agreement_defaults, agreement_propose
 from partnerships.models import Agreement, Partnership
 from partnerships.services import partnership_match
@@ -68,7 +68,7 @@ def seed_agreement(pair: Partnership) -> None:
     Agreement.objects.filter(pk=revision.pk).update(
         created_at=revised, mentor_accepted_at=revised, protege_accepted_at=revised, in_force_at=revised
     )
-    london = zoneinfo.ZoneInfo(mentor.time_zone)
+    london = zone_of(mentor)
     last_call = datetime.datetime.combine(
         today - datetime.timedelta(days=9), datetime.time(17), tzinfo=london
     )

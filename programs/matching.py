@@ -1,6 +1,6 @@
 """Suggesting mentors for protégés, and proposing a whole program's matches.
 
-Plain Python, numpy and scipy: no queries. Callers turn participants into `MentorProfile` and
+Plain Python, numpy and scipy: no ORM. Callers turn participants into `MentorProfile` and
 `ProtegeProfile` and get back plain `Suggestion` and `Proposal` values.
 
 Every criterion gives a fraction between 0 and 1 for a pair; the score is the
@@ -12,19 +12,23 @@ always the score the proposal optimised.
 import datetime
 import math
 import time
-import zoneinfo
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from .models import Cadence
-from .rhythms import Rhythm
+from mentoring.time_zones import zone_named
 
 METHOD_WORDS = {"phone": "phone", "video": "video", "in_person": "in person", "chat": "chat"}
-# Meetings a month for each preferred cadence (a preference has no N: programs.rhythms).
-MEETINGS_PER_MONTH = {cadence: Rhythm.of_cadence(cadence).meetings_per_month for cadence in Cadence.values}
+# Meetings a month for each cadence; "every N weeks" is taken as every five weeks.
+MEETINGS_PER_MONTH = {
+    "weekly": 52 / 12,
+    "every_two_weeks": 26 / 12,
+    "twice_a_month": 2.0,
+    "monthly": 1.0,
+    "every_n_weeks": 52 / 5 / 12,
+}
 CADENCE_WORDS = {
     "weekly": "weekly",
     "every_two_weeks": "every two weeks",
@@ -121,7 +125,7 @@ def utc_offset_hours(time_zone: str, at: datetime.datetime | None = None) -> flo
     """The UTC offset of an IANA time zone (a `User.time_zone`) at the aware datetime `at`
     (default: now), in hours; what callers put in a profile's `utc_offset_hours`."""
     at = at or datetime.datetime.now(datetime.UTC)
-    offset = at.astimezone(zoneinfo.ZoneInfo(time_zone)).utcoffset()
+    offset = at.astimezone(zone_named(time_zone)).utcoffset()
     return offset.total_seconds() / 3600 if offset else 0.0
 
 

@@ -142,3 +142,13 @@ def test_a_streamed_response_is_written_in_the_viewers_zone(rf, world):
     assert timezone.get_current_timezone_name() == settings.TIME_ZONE
     assert b"".join(response.streaming_content) == b"America/New_YorkAmerica/New_York"
     assert timezone.get_current_timezone_name() == settings.TIME_ZONE
+
+
+def test_a_zone_name_python_does_not_know_is_utc_everywhere_it_is_read():
+    """One fallback (mentoring.time_zones): matching's working-hours overlap
+    reads an empty or unknown stored zone as the site's zone, as pages do."""
+    from programs.matching import utc_offset_hours
+
+    at = datetime.datetime(2026, 7, 1, 12, tzinfo=datetime.UTC)
+    assert utc_offset_hours("Not/AZone", at) == utc_offset_hours("", at) == 0.0
+    assert utc_offset_hours("America/New_York", at) == -4.0
