@@ -1,6 +1,6 @@
 """Suggesting mentors for protégés, and proposing a whole program's matches.
 
-Plain Python, numpy and scipy: no ORM. Callers turn participants into `MentorProfile` and
+Plain Python, numpy and scipy: no queries. Callers turn participants into `MentorProfile` and
 `ProtegeProfile` and get back plain `Suggestion` and `Proposal` values.
 
 Every criterion gives a fraction between 0 and 1 for a pair; the score is the
@@ -20,15 +20,12 @@ from scipy.optimize import linear_sum_assignment
 
 from mentoring.time_zones import zone_named
 
+from .models import Cadence
+from .rhythms import Rhythm
+
 METHOD_WORDS = {"phone": "phone", "video": "video", "in_person": "in person", "chat": "chat"}
-# Meetings a month for each cadence; "every N weeks" is taken as every five weeks.
-MEETINGS_PER_MONTH = {
-    "weekly": 52 / 12,
-    "every_two_weeks": 26 / 12,
-    "twice_a_month": 2.0,
-    "monthly": 1.0,
-    "every_n_weeks": 52 / 5 / 12,
-}
+# Meetings a month for each preferred cadence (a preference has no N: programs.rhythms).
+MEETINGS_PER_MONTH = {cadence: Rhythm.of_cadence(cadence).meetings_per_month for cadence in Cadence.values}
 CADENCE_WORDS = {
     "weekly": "weekly",
     "every_two_weeks": "every two weeks",
