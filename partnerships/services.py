@@ -8,8 +8,10 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
+from mentoring import mail
 from partnerships.models import ClosingReflection, Partnership
 from partnerships.signals import pair_changed
 from programs.models import CURRENT_PAIR_STATUSES, DraftMatch, Participant, Program
@@ -177,24 +179,29 @@ def proposal_publish(*, program: Program, by) -> list[Partnership]:
     return made
 
 
+def _sides(partnership: Partnership) -> list[tuple[Participant, Participant]]:
+    """(me, the other) for each side of the pair: the mentor first, then the protégé."""
+    return [(partnership.mentor, partnership.protege), (partnership.protege, partnership.mentor)]
+
+
 def partnership_send_match_emails(*, partnership_id: int) -> None:
-    """Emails the mentor and the protégé who they are matched with."""
-    partnership = Partnership.objects.with_people().get(pk=partnership_id)
-    for me, other in [(partnership.mentor, partnership.protege), (partnership.protege, partnership.mentor)]:
-        context = {
-            "partnership": partnership,
-            "me": me,
-            "other": other,
-            "link": f"{settings.SITE_URL.rstrip('/')}/",
-        }
-        subject = f"You are matched with {other.user.name} in {partnership.program.name}"
-        message = EmailMultiAlternatives(
-            subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
-            body=render_to_string("partnerships/email/matched.txt", context),
-            to=[me.user.email],
+    """Emails the mentor and the protégé who they are matched with
+    (templates/email/matched/: plain text and HTML), each once.
+
+    Called by the ``send_match_emails`` task, outside any transaction. Each
+    email goes through the ledger (``mentoring.mail.send_once``) keyed by the
+    partnership and its recipient, so a task that runs twice, or is retried
+    after the first of the two emails went, sends each person one email. If a
+    send fails, it raises and the task's retry sends what has not gone."""
+    partnership = Partnership.objects.with_people().select_related("matched_by").get(pk=partnership_id)
+    link = settings.SITE_URL.rstrip("/") + reverse("home:home")
+    for me, other in _sides(partnership):
+        mail.send_once(
+            "matched",
+            key=f"match-{partnership.pk}-{me.user_id}",
+            to=me.user.email,
+            context={"partnership": partnership, "me": me, "other": other, "link": link},
         )
-        message.attach_alternative(render_to_string("partnerships/email/matched.html", context), "text/html")
-        message.send()
 
 
 @transaction.atomic
@@ -219,7 +226,7 @@ def partnership_send_nudge_emails(*, partnership_id: int, message: str, sender_i
     partnership = Partnership.objects.with_people().get(pk=partnership_id)
     sender = User.objects.get(pk=sender_id)
     link = f"{settings.SITE_URL.rstrip('/')}/partnerships/{partnership.pk}/"
-    for me, other in [(partnership.mentor, partnership.protege), (partnership.protege, partnership.mentor)]:
+    for me, other in _sides(partnership):
         context = {
             "partnership": partnership,
             "me": me,
