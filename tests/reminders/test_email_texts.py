@@ -3,8 +3,11 @@ in its recipient's zone; and its HTML says the same as its plain text."""
 
 import datetime
 import html
+import itertools
 
 import pytest
+from django.core import signing
+from django.urls import reverse
 from django.utils import timezone
 
 from mentoring.site import absolute_url
@@ -22,6 +25,17 @@ NOW = at(2026, 10, 5, 15, 5)  # a Monday; 16:05 in London, 11:05 in New York
 def today_is_the_5th_of_october(monkeypatch):
     """Days near "today" are shown without their year (mentoring.dates)."""
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: datetime.date(2026, 10, 5))
+
+
+@pytest.fixture(autouse=True)
+def each_stop_link_is_signed_a_second_later(monkeypatch):
+    """A stop link's signature carries the second it was made in, so two links
+    made a moment apart can differ: the tests read the link from the email,
+    and this clock makes any link made again differ every time, not once in a while."""
+    seconds = itertools.count(1_790_000_000)
+    monkeypatch.setattr(
+        signing.TimestampSigner, "timestamp", lambda signer: signing.b62_encode(next(seconds))
+    )
 
 
 @pytest.fixture
@@ -198,13 +212,24 @@ def test_each_reminder_reads_as_it_always_has(pair, case):
     reminder, message = built(pair, case)
     assert message.subject == f"[Mentoring] {subject}"
     link = absolute_url(emails.target_path(reminder))
+    stop_link = message.extra_headers["List-Unsubscribe"].strip("<>")
     assert message.body == (
         f"Hello {reminder.recipient.name},\n\n"
         + "".join(f"{paragraph}\n\n" for paragraph in paragraphs)
         + f"{link_text}: {link}\n\n--\n"
         f"You get this because “{reminder.get_kind_display()}” is on in your reminder settings.\n"
-        f"Stop this kind of reminder: {emails.stop_link(reminder)}\n\n"
+        f"Stop this kind of reminder: {stop_link}\n\n"
     )
+
+
+def test_each_reminders_stop_link_stops_that_kind_for_its_recipient(pair):
+    for case in CASES:
+        reminder, message = built(pair, case)
+        stop_link = message.extra_headers["List-Unsubscribe"].strip("<>")
+        prefix = absolute_url(reverse("reminders:stop", args=["TOKEN"])).removesuffix("TOKEN/")
+        assert stop_link.startswith(prefix)
+        token = stop_link.removeprefix(prefix).removesuffix("/")
+        assert emails.read_stop_token(token) == (reminder.recipient.pk, reminder.kind)
 
 
 @pytest.mark.parametrize("case", CASES)
