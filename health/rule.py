@@ -20,6 +20,7 @@ numbers and thresholds."""
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db import models
 from django.db.models import (
@@ -40,6 +41,9 @@ from programs.models import CURRENT_PAIR_STATUSES, Cadence
 from programs.rhythms import Rhythm
 
 from .numbers import STORED, with_agreement
+
+if TYPE_CHECKING:  # django-stubs' helper, a development dependency
+    from django_stubs_ext import WithAnnotations
 
 AGREEMENT_GRACE_DAYS = 14  # matched this long without an agreement in force: at risk
 STALL_AFTER = 2.0  # × the agreed interval without a held call (reminders.rules.STALL_AFTER)
@@ -85,6 +89,35 @@ RULE = [
 ]
 
 
+class HealthAnnotations(TypedDict):
+    """What ``annotate`` adds to each partnership: the terms of the agreement
+    version in force (None before one is), the stored numbers and the label's rank."""
+
+    accepted_at: datetime.datetime | None
+    agreement_version: int | None
+    cadence: str | None
+    every_weeks: int | None
+    call_minutes: int | None
+    method: str | None
+    first_review_on: datetime.date | None
+    agreement_ends_on: datetime.date | None
+    numbers_as_of: datetime.date | None
+    calls_expected: int
+    calls_held: int
+    homework_assigned: int
+    homework_due: int
+    homework_done: int
+    rating_latest: float | None
+    rating_previous: float | None
+    rating_change: float | None
+    working: int | None
+    severity: int | None
+
+
+#: A partnership as ``annotate`` returns it.
+type WithHealth = WithAnnotations[Partnership, HealthAnnotations]
+
+
 def _quiet_for_stall(now: datetime.datetime) -> Q:
     """No call held for STALL_AFTER × the agreed interval, one condition per
     rhythm (so it compares columns to constants). A set call whose time has
@@ -110,7 +143,7 @@ def _share(field: str, fraction: tuple[int, int]) -> ExpressionWrapper:
     return ExpressionWrapper(F(field) * Value(n / d), output_field=FloatField())
 
 
-def annotate(queryset: QuerySet[Partnership], *, now: datetime.datetime) -> QuerySet[Partnership]:
+def annotate(queryset: QuerySet[Partnership], *, now: datetime.datetime) -> QuerySet[WithHealth]:
     """Adds the health numbers and the label to each partnership:
 
     ``accepted_at`` (the version in force, since), ``cadence``, ``every_weeks``,
@@ -132,11 +165,11 @@ def annotate(queryset: QuerySet[Partnership], *, now: datetime.datetime) -> Quer
         first_review_on=F("in_force__first_review_on"),
         agreement_ends_on=F("in_force__ends_on"),
         numbers_as_of=F("health_numbers__as_of"),
-        **{
-            name: Coalesce(value, 0)
-            for name, value in numbers.items()
-            if name.startswith(("calls", "homework"))
-        },
+        calls_expected=Coalesce(numbers["calls_expected"], 0),
+        calls_held=Coalesce(numbers["calls_held"], 0),
+        homework_assigned=Coalesce(numbers["homework_assigned"], 0),
+        homework_due=Coalesce(numbers["homework_due"], 0),
+        homework_done=Coalesce(numbers["homework_done"], 0),
         rating_latest=numbers["rating_latest"],
         rating_previous=numbers["rating_previous"],
         rating_change=F("rating_latest") - F("rating_previous"),
@@ -192,25 +225,29 @@ class Numbers:
     cadence_text: str
     calls_expected: int
     calls_held: int
+    homework_assigned: int
     homework_due: int
     homework_done: int
+    rating_latest: float | None
     rating_change: float | None
     working: int | None
 
     @classmethod
-    def of(cls, row) -> "Numbers":
-        get = row.get if isinstance(row, dict) else lambda name: getattr(row, name)
+    def of(cls, partnership: WithHealth) -> "Numbers":
+        p = partnership
         return cls(
-            status=get("status"),
-            has_agreement=get("cadence") is not None,
-            started_on=get("started_on"),
-            cadence_text=cadence_text(get("cadence"), get("every_weeks")),
-            calls_expected=get("calls_expected") or 0,
-            calls_held=get("calls_held") or 0,
-            homework_due=get("homework_due") or 0,
-            homework_done=get("homework_done") or 0,
-            rating_change=get("rating_change"),
-            working=get("working"),
+            status=p.status,
+            has_agreement=p.cadence is not None,
+            started_on=p.started_on,
+            cadence_text=cadence_text(p.cadence, p.every_weeks),
+            calls_expected=p.calls_expected,
+            calls_held=p.calls_held,
+            homework_assigned=p.homework_assigned,
+            homework_due=p.homework_due,
+            homework_done=p.homework_done,
+            rating_latest=p.rating_latest,
+            rating_change=p.rating_change,
+            working=p.working,
         )
 
 

@@ -5,6 +5,9 @@ views bring those of an earlier day up to date first (``services.refresh_stale_n
 import datetime
 import decimal
 import functools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -24,9 +27,7 @@ from partnerships.agreements import schedule_zone
 from partnerships.models import Agreement, Partnership
 from programs.models import CURRENT_PAIR_STATUSES, Method, Program
 from programs.rhythms import Rhythm
-from programs.selectors.people import (
-    program_figures,
-)
+from programs.selectors.people import ProgramFigures, program_figures
 from sessions_log.models import CallFeedback
 
 from . import rule
@@ -58,7 +59,7 @@ DEFAULT_HEALTH_SORT = "pair"
 HEALTH_FILTERS = ["health", "agreement", "calls", "homework", "rating"]
 
 
-def _pairs_of(program: Program, filters: dict) -> QuerySet[Partnership]:
+def _pairs_of(program: Program, filters: dict[str, Any]) -> QuerySet[Partnership]:
     """The program's partnerships of the status and name ``filters`` ask for."""
     partnerships = Partnership.objects.filter(program=program)
     status = filters.get("status") or "current"
@@ -73,7 +74,9 @@ def _pairs_of(program: Program, filters: dict) -> QuerySet[Partnership]:
     return partnerships
 
 
-def _health_filtered(program: Program, filters: dict, *, now) -> QuerySet[Partnership]:
+def _health_filtered(
+    program: Program, filters: dict[str, Any], *, now: datetime.datetime
+) -> QuerySet[rule.WithHealth]:
     """The program's partnerships with their health, filtered by ``filters``
     (the overview's filter form's cleaned data) and sorted."""
     partnerships = rule.annotate(
@@ -82,7 +85,7 @@ def _health_filtered(program: Program, filters: dict, *, now) -> QuerySet[Partne
     if label := filters.get("health"):
         partnerships = partnerships.filter(severity=rule.SEVERITY[rule.Label(label)])
     if agreement := filters.get("agreement"):
-        partnerships = partnerships.filter(in_force__isnull=agreement == "no")
+        partnerships = partnerships.filter(agreement_version__isnull=agreement == "no")
     if calls := filters.get("calls"):
         behind = Q(calls_expected__gt=0, calls_held__lt=F("calls_expected"))
         partnerships = partnerships.filter(behind if calls == "behind" else ~behind)
@@ -103,7 +106,7 @@ def _health_filtered(program: Program, filters: dict, *, now) -> QuerySet[Partne
     return partnerships.order_by(*order, "-pk" if descending else "pk")
 
 
-def _next_call_of(partnership: Partnership, *, now) -> schedule.NextCall | None:
+def _next_call_of(partnership: rule.WithHealth, *, now: datetime.datetime) -> schedule.NextCall | None:
     """The pair's next call as their own pages show it (set, or expected by the agreement)."""
     if partnership.status not in CURRENT_PAIR_STATUSES:
         return None
@@ -122,19 +125,68 @@ def _next_call_of(partnership: Partnership, *, now) -> schedule.NextCall | None:
     )
 
 
-def _describe_health(partnership: Partnership, *, now) -> Partnership:
-    partnership.health = rule.label_of(partnership.severity)
-    partnership.health_label = rule.Label(partnership.health) if partnership.health else None
-    partnership.health_reason = rule.reason(partnership.health, rule.Numbers.of(partnership))
-    partnership.cadence_text = rule.cadence_text(partnership.cadence, partnership.every_weeks)
-    partnership.method_text = Method(partnership.method).label.lower() if partnership.method else ""
-    partnership.next_call = _next_call_of(partnership, now=now)
+@dataclass(frozen=True)
+class OverviewRow:
+    """A pair of the overview: the partnership with the terms of its agreement in
+    force (``rule.annotate``), its numbers, label (None once closed) and the
+    reason in words, its next call, and whether a new agreement version is proposed."""
+
+    partnership: rule.WithHealth
+    numbers: rule.Numbers
+    label: rule.Label | None
+    reason: str
+    next_call: schedule.NextCall | None
     # An expected call whose date has passed is overdue, not a date to look forward to.
-    partnership.next_call_overdue = partnership.next_call is not None and partnership.next_call.at < now
-    return partnership
+    next_call_overdue: bool
+    has_proposal: bool
+
+    @property
+    def method_text(self) -> str:
+        method = self.partnership.method
+        return Method(method).label.lower() if method else ""
 
 
-def program_health(program: Program, filters: dict, page: int | str | None) -> dict:
+def _overview_row(partnership: rule.WithHealth, *, has_proposal: bool, now: datetime.datetime) -> OverviewRow:
+    label = rule.label_of(partnership.severity)
+    numbers = rule.Numbers.of(partnership)
+    next_call = _next_call_of(partnership, now=now)
+    return OverviewRow(
+        partnership=partnership,
+        numbers=numbers,
+        label=rule.Label(label) if label else None,
+        reason=rule.reason(label, numbers),
+        next_call=next_call,
+        next_call_overdue=next_call is not None and next_call.at < now,
+        has_proposal=has_proposal,
+    )
+
+
+class HealthFigures(ProgramFigures):
+    """The figures at the top of the overview (``program_health_figures``)."""
+
+    people: int
+    matched_share: int | None  # per cent of the protégés
+    active_pairs: int
+    current_pairs: int
+    calls_held: int
+    calls_expected: int
+    homework_done: int
+    homework_due: int
+    homework_share: int | None  # per cent of the homework due
+    rating_latest: float | None
+    rating_change: float | None
+    stalled: int
+    session_value: float | None
+    session_ratings: int
+
+
+class ProgramHealth(HealthFigures):
+    """The overview (``program_health``): its figures and a page of its pairs."""
+
+    pairs: Page[OverviewRow]
+
+
+def program_health(program: Program, filters: dict[str, Any], page: int | str | None) -> ProgramHealth:
     """The overview: ``pairs``, a page of the program's partnerships with their
     health numbers, label and reason, filtered and sorted as ``filters`` say,
     and whether a proposal of a new agreement version waits; and the figures
@@ -150,15 +202,15 @@ def program_health(program: Program, filters: dict, page: int | str | None) -> d
     counted = (
         partnerships if any(filters.get(name) for name in HEALTH_FILTERS) else _pairs_of(program, filters)
     )
-    pairs: Page = _CountedPaginator(partnerships, HEALTH_PAGE_SIZE, counted=counted).get_page(page)
-    pairs.object_list = [_describe_health(p, now=now) for p in pairs.object_list]
-    return {"pairs": pairs, **figures}
+    shown = _CountedPaginator(partnerships, HEALTH_PAGE_SIZE, counted=counted).get_page(page)
+    rows = [_overview_row(p, has_proposal=p.has_proposal, now=now) for p in shown.object_list]
+    return ProgramHealth(pairs=Page(rows, shown.number, shown.paginator), **figures)
 
 
 class _CountedPaginator(Paginator):
     """Pages of ``object_list``, counting ``counted``: the same rows, by a cheaper query."""
 
-    def __init__(self, object_list, per_page, *, counted: QuerySet):
+    def __init__(self, object_list: QuerySet[Any], per_page: int, *, counted: QuerySet[Any]) -> None:
         super().__init__(object_list, per_page)
         self.counted = counted
 
@@ -167,7 +219,7 @@ class _CountedPaginator(Paginator):
         return self.counted.count()
 
 
-def _health_totals(program: Program, *, now: datetime.datetime) -> dict:
+def _health_totals(program: Program, *, now: datetime.datetime) -> dict[str, Any]:
     """Sums of the current pairs' stored numbers, and how many have each label
     that the overview counts (``stalled``), by the same rule as the table's."""
     summed = ["calls_held", "calls_expected", "homework_done", "homework_due"]
@@ -184,7 +236,7 @@ def _health_totals(program: Program, *, now: datetime.datetime) -> dict:
     )
 
 
-def program_health_figures(program: Program, *, now: datetime.datetime) -> dict:
+def program_health_figures(program: Program, *, now: datetime.datetime) -> HealthFigures:
     """The figures at the top of the overview: people, matched share, active
     partnerships, calls held against expected in the last 90 days, homework
     completion, the average latest goal rating and its change, how many pairs
@@ -198,50 +250,56 @@ def program_health_figures(program: Program, *, now: datetime.datetime) -> dict:
         session__starts_at__gte=now - datetime.timedelta(days=WINDOW_DAYS),
     ).aggregate(average=Avg("rating"), count=Count("pk"))
     proteges = figures["proteges"]
-    return figures | {
-        "people": figures["mentors"] + figures["proteges"],
-        "matched_share": round(100 * (proteges - figures["waiting"]) / proteges) if proteges else None,
-        "active_pairs": totals["active"],
-        "current_pairs": totals["current"],
-        "calls_held": totals["calls_held"] or 0,
-        "calls_expected": totals["calls_expected"] or 0,
-        "homework_done": totals["homework_done"] or 0,
-        "homework_due": totals["homework_due"] or 0,
-        "homework_share": round(100 * totals["homework_done"] / totals["homework_due"])
+    return HealthFigures(
+        **figures,
+        people=figures["mentors"] + figures["proteges"],
+        matched_share=round(100 * (proteges - figures["waiting"]) / proteges) if proteges else None,
+        active_pairs=totals["active"],
+        current_pairs=totals["current"],
+        calls_held=totals["calls_held"] or 0,
+        calls_expected=totals["calls_expected"] or 0,
+        homework_done=totals["homework_done"] or 0,
+        homework_due=totals["homework_due"] or 0,
+        homework_share=round(100 * totals["homework_done"] / totals["homework_due"])
         if totals["homework_due"]
         else None,
-        "rating_latest": totals["rating_latest_avg"],
-        "rating_change": totals["rating_change_avg"],
-        "stalled": totals["stalled"],
-        "session_value": session_value["average"],
-        "session_ratings": session_value["count"],
-    }
+        rating_latest=totals["rating_latest_avg"],
+        rating_change=totals["rating_change_avg"],
+        stalled=totals["stalled"],
+        session_value=session_value["average"],
+        session_ratings=session_value["count"],
+    )
 
 
-REPORT_COLUMNS = [
-    "partnership_id",
-    "protege",
-    "mentor",
-    "status",
-    "started_on",
-    "agreement_accepted_at",
-    "cadence",
-    "last_call_at",
-    "next_call_at",
-    "calls_held_90d",
-    "calls_expected_90d",
-    "homework_done",
-    "homework_due",
-    "homework_assigned",
-    "rating_latest",
-    "rating_change",
-    "is_it_working",
-    "health",
-    "health_reason",
-]
+class ReportRow(NamedTuple):
+    """A partnership's row of the CSV report (``program_report_rows``); its
+    fields, in order, are the report's columns (``REPORT_COLUMNS``)."""
+
+    partnership_id: int
+    protege: str
+    mentor: str
+    status: str
+    started_on: str
+    agreement_accepted_at: str
+    cadence: str
+    last_call_at: str
+    next_call_at: str
+    calls_held_90d: int
+    calls_expected_90d: int
+    homework_done: int
+    homework_due: int
+    homework_assigned: int
+    rating_latest: decimal.Decimal | None
+    rating_change: decimal.Decimal | None
+    is_it_working: int | str  # "" when no side has answered
+    health: str  # a rule.Label value; "" once closed
+    health_reason: str
 
 
-def _iso(value) -> str:
+REPORT_COLUMNS = list(ReportRow._fields)
+
+
+def _iso(value: datetime.date | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
@@ -249,17 +307,17 @@ def _iso(value) -> str:
     return value.isoformat()
 
 
-def _number(value) -> decimal.Decimal | None:
+def _number(value: float | None) -> decimal.Decimal | None:
     """Two decimals, as a number: a spreadsheet sorts it, and a negative one is
     not mistaken for a formula (``mentoring.spreadsheets``)."""
     return None if value is None else decimal.Decimal(f"{value:.2f}")
 
 
-def program_report_rows(program: Program, *, chunk_size: int = 1000):
-    """Every partnership of ``program`` as report rows (``REPORT_COLUMNS``),
-    read from a server-side cursor ``chunk_size`` rows at a time, so memory
-    stays flat at any size. Numbers and dates only, never what a pair writes;
-    dates and times in ISO 8601 (times in UTC)."""
+def program_report_rows(program: Program, *, chunk_size: int = 1000) -> Iterator[list[str] | ReportRow]:
+    """Every partnership of ``program`` as report rows (``REPORT_COLUMNS``, then a
+    ``ReportRow`` each), read from a server-side cursor ``chunk_size`` rows at a
+    time, so memory stays flat at any size. Numbers and dates only, never what a
+    pair writes; dates and times in ISO 8601 (times in UTC)."""
     now = timezone.now()
     partnerships = _health_filtered(program, {"status": "all"}, now=now).only(
         "pk",
@@ -275,25 +333,27 @@ def program_report_rows(program: Program, *, chunk_size: int = 1000):
     )
     yield REPORT_COLUMNS
     for p in partnerships.iterator(chunk_size=chunk_size):
-        _describe_health(p, now=now)
-        yield [
-            p.pk,
-            p.protege.user.name,
-            p.mentor.user.name,
-            p.status,
-            _iso(p.started_on),
-            _iso(p.accepted_at),
-            p.cadence_text,
-            _iso(p.last_call_at),
-            _iso(p.next_call.at if p.next_call else None),
-            p.calls_held,
-            p.calls_expected,
-            p.homework_done,
-            p.homework_due,
-            p.homework_assigned,
-            _number(p.rating_latest),
-            _number(p.rating_change),
-            "" if p.working is None else p.working,
-            p.health,
-            p.health_reason,
-        ]
+        label = rule.label_of(p.severity)
+        numbers = rule.Numbers.of(p)
+        next_call = _next_call_of(p, now=now)
+        yield ReportRow(
+            partnership_id=p.pk,
+            protege=p.protege.user.name,
+            mentor=p.mentor.user.name,
+            status=p.status,
+            started_on=_iso(p.started_on),
+            agreement_accepted_at=_iso(p.accepted_at),
+            cadence=numbers.cadence_text,
+            last_call_at=_iso(p.last_call_at),
+            next_call_at=_iso(next_call.at if next_call else None),
+            calls_held_90d=numbers.calls_held,
+            calls_expected_90d=numbers.calls_expected,
+            homework_done=numbers.homework_done,
+            homework_due=numbers.homework_due,
+            homework_assigned=numbers.homework_assigned,
+            rating_latest=_number(numbers.rating_latest),
+            rating_change=_number(numbers.rating_change),
+            is_it_working="" if numbers.working is None else numbers.working,
+            health=label,
+            health_reason=rule.reason(label, numbers),
+        )

@@ -70,7 +70,7 @@ def _overview(
     filters = form.filters
     health_services.refresh_stale_numbers(program)  # numbers of today, before reading them
     overview = health_selectors.program_health(program, filters, ListQueryForm(shown).value("page", 1))
-    for pair in overview["pairs"].object_list:
+    for pair in (row.partnership for row in overview["pairs"].object_list):
         if pair.status in CURRENT_PAIR_STATUSES:
             pair.action_forms = {action: _pair_form(action, pair) for action in PAIR_ACTIONS}
             pair.open_action = ""
