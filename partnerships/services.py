@@ -1,13 +1,13 @@
 """Writes for programs, matching and partnerships. Each service validates and
 saves inside one transaction; the database constraints are the last word."""
 
+import uuid
+
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -208,7 +208,9 @@ def partnership_send_match_emails(*, partnership_id: int) -> None:
 def partnership_nudge(*, partnership: Partnership, by, message: str) -> None:
     """Emails both people of a current partnership the program admin's message,
     after commit. Only for a current partnership; the caller checks that ``by``
-    runs its program."""
+    runs its program. Each call is a new nudge, emailed again even with the
+    same words: it is named (``nudge_id``) here, and its task's retries keep
+    the name."""
     message = message.strip()
     if not message:
         raise ValidationError({"message": "Write a short message: it is what they will read."})
@@ -216,29 +218,38 @@ def partnership_nudge(*, partnership: Partnership, by, message: str) -> None:
         raise ValidationError("This partnership has ended; there is no one to nudge.")
     from .tasks import send_nudge_emails
 
-    send_nudge_emails.delay_on_commit(partnership.pk, message, by.pk)
+    send_nudge_emails.delay_on_commit(partnership.pk, message, by.pk, uuid.uuid4().hex)
 
 
-def partnership_send_nudge_emails(*, partnership_id: int, message: str, sender_id: int) -> None:
-    """Emails the mentor and the protégé the program admin's message (the nudge)."""
+def partnership_send_nudge_emails(
+    *, partnership_id: int, message: str, sender_id: int, nudge_id: str
+) -> None:
+    """Emails the mentor and the protégé the program admin's message, the nudge
+    ``nudge_id`` (templates/email/nudge/: plain text and HTML), each once, with
+    the admin as Reply-To.
+
+    Called by the ``send_nudge_emails`` task, outside any transaction. Each
+    email goes through the ledger (``mentoring.mail.send_once``) keyed by the
+    nudge and its recipient, so a task that runs twice, or is retried after the
+    first of the two emails went, sends each person one email; another nudge,
+    another ``nudge_id``, is emailed again."""
     from accounts.models import User
 
     partnership = Partnership.objects.with_people().get(pk=partnership_id)
     sender = User.objects.get(pk=sender_id)
-    link = f"{settings.SITE_URL.rstrip('/')}/partnerships/{partnership.pk}/"
+    link = settings.SITE_URL.rstrip("/") + reverse("home:partnership", args=[partnership.pk])
     for me, other in _sides(partnership):
-        context = {
-            "partnership": partnership,
-            "me": me,
-            "other": other,
-            "sender": sender,
-            "message": message,
-            "link": link,
-        }
-        subject = f"A note from {sender.name} about your partnership with {other.user.name}"
-        EmailMultiAlternatives(
-            subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
-            body=render_to_string("partnerships/email/nudge.txt", context),
-            to=[me.user.email],
+        mail.send_once(
+            "nudge",
+            key=f"nudge-{nudge_id}-{me.user_id}",
+            to=me.user.email,
+            context={
+                "partnership": partnership,
+                "me": me,
+                "other": other,
+                "sender": sender,
+                "message": message,
+                "link": link,
+            },
             reply_to=[sender.email],
-        ).send()
+        )

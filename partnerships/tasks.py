@@ -10,9 +10,15 @@ def send_match_emails(partnership_id: int) -> None:
     services.partnership_send_match_emails(partnership_id=partnership_id)
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=600, max_retries=5)
-def send_nudge_emails(partnership_id: int, message: str, sender_id: int) -> None:
-    """Sends a program admin's nudge to both people of a partnership."""
+@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=600, max_retries=5)
+def send_nudge_emails(self, partnership_id: int, message: str, sender_id: int, nudge_id: str = "") -> None:
+    """Sends a program admin's nudge ``nudge_id`` to both people of a
+    partnership, each once however often the task runs (see
+    ``partnership_send_nudge_emails``)."""
+    # A nudge queued before nudges were named is named by its task id, which its retries keep.
+    nudge_id = nudge_id or self.request.id
+    if not nudge_id:
+        raise TypeError("A nudge is sent with its nudge_id.")
     services.partnership_send_nudge_emails(
-        partnership_id=partnership_id, message=message, sender_id=sender_id
+        partnership_id=partnership_id, message=message, sender_id=sender_id, nudge_id=nudge_id
     )
