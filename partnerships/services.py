@@ -4,7 +4,6 @@ saves inside one transaction; the database constraints are the last word."""
 import uuid
 
 from dateutil.relativedelta import relativedelta
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -12,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mentoring import mail
+from mentoring.site import absolute_url
 from partnerships.models import ClosingReflection, Partnership
 from partnerships.signals import pair_changed
 from programs.models import CURRENT_PAIR_STATUSES, DraftMatch, Participant, Program
@@ -194,7 +194,7 @@ def partnership_send_match_emails(*, partnership_id: int) -> None:
     after the first of the two emails went, sends each person one email. If a
     send fails, it raises and the task's retry sends what has not gone."""
     partnership = Partnership.objects.with_people().select_related("matched_by").get(pk=partnership_id)
-    link = settings.SITE_URL.rstrip("/") + reverse("home:home")
+    link = absolute_url(reverse("home:home"))
     for me, other in _sides(partnership):
         mail.send_once(
             "matched",
@@ -237,7 +237,7 @@ def partnership_send_nudge_emails(
 
     partnership = Partnership.objects.with_people().get(pk=partnership_id)
     sender = User.objects.get(pk=sender_id)
-    link = settings.SITE_URL.rstrip("/") + reverse("home:partnership", args=[partnership.pk])
+    link = absolute_url(reverse("home:partnership", args=[partnership.pk]))
     for me, other in _sides(partnership):
         mail.send_once(
             "nudge",
