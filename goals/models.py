@@ -2,7 +2,7 @@
 the mentor's suggestions, and the protégé's 0–10 progress ratings.
 
 Every text here is written by the pair and stays between the pair: program
-admins read numbers only (``selectors.program_goal_trends``)."""
+admins read numbers only (``selectors.figures.program_goal_trends``)."""
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -283,7 +283,7 @@ class RatingRound(models.Model):
             ),
         ]
         indexes = [
-            # The last round of each partnership: when the next rating is due (selectors).
+            # The last round of each partnership: when the next rating is due (selectors.ratings).
             models.Index(fields=["partnership", "-created_at"], name="ratinground_latest_idx"),
         ]
 
@@ -317,7 +317,7 @@ class ProgressRating(models.Model):
             text_within("reflection", 1000, name="progressrating_reflection_length"),
         ]
         indexes = [
-            # A goal's ratings in time order; the latest and first per goal (selectors).
+            # A goal's ratings in time order; the latest and first per goal (goals.selectors).
             models.Index(fields=["goal", "created_at"], name="progressrating_goal_time_idx"),
         ]
 

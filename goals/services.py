@@ -25,7 +25,7 @@ from .models import (
     ProgressRating,
     RatingRound,
 )
-from .selectors import next_rating_point, rounds_of
+from .selectors.ratings import next_rating_point, rounds_of
 
 WORDING = ["title", "why", "metric", "baseline", "target", "unit", "deadline"]
 SMART_FIELDS = ["metric", "baseline", "target", "unit", "deadline"]

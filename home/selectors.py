@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Su
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from goals.selectors import goals_panel_for
+from goals.selectors.panel import goals_panel_for
 from partnerships.models import ClosingReflection, Partnership
 from partnerships.selectors.pairs import current_versions, describe_for, partnership_page
 from programs.models import CURRENT_PAIR_STATUSES, Participant, Program
@@ -123,5 +123,5 @@ def partnership_home(partnership: Partnership, user) -> dict[str, Any]:
 def partnership_home_sections(partnership: Partnership, *, calls_page: str | None) -> dict[str, Any]:
     """The rest of the full partnership home: the call log's open homework,
     agenda and timeline (``sessions_log.selectors.home_calls``) and the goals
-    panel (``goals.selectors.goals_panel_for``)."""
+    panel (``goals.selectors.panel.goals_panel_for``)."""
     return home_calls(partnership, page=calls_page) | {"goals_panel": goals_panel_for(partnership)}

@@ -30,7 +30,7 @@ from django.db.models.functions import Cast, Coalesce, Concat, Greatest
 from django.utils import timezone
 
 from goals.models import Goal, RatingRound
-from goals.selectors import agreed_rhythm, next_rating_point
+from goals.selectors.ratings import agreed_rhythm, next_rating_point
 from mentoring.time_zones import zone_named, zone_of
 from partnerships import schedule
 from partnerships.models import Agreement, Partnership

@@ -12,9 +12,10 @@ from mentoring.resubmission import saved_once
 from partnerships.access import get_partnership_for
 from partnerships.models import Partnership
 
-from .. import selectors, services
+from .. import services
 from ..forms import GoalForm, GoalReviseForm, MilestoneForm
 from ..models import Category, Goal
+from ..selectors import goals as selectors
 from .common import back_to_goals, goal_of, goals_url, pair_context, protege_partnership
 
 

@@ -9,8 +9,9 @@ from django.template.response import TemplateResponse
 from mentoring.http import HtmxHttpRequest
 from mentoring.resubmission import saved_once
 
-from .. import selectors, services
+from .. import services
 from ..forms import RatingForm
+from ..selectors import ratings as selectors
 from .common import back_to_goals, goals_url, pair_context, protege_partnership
 
 

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from goals.selectors import next_rating_due_for
+from goals.selectors.ratings import next_rating_due_for
 from mentoring.http import HtmxHttpRequest
 from programs.selectors.invitations import invitations_waiting_for
 

@@ -5,8 +5,8 @@ from django.core.management import call_command
 from django.forms.models import model_to_dict
 
 from demo.goals import seed_goals
-from goals import selectors
 from goals.models import Goal, GoalRevision, GoalSuggestion, Milestone, ProgressRating, RatingRound
+from goals.selectors import panel as selectors
 from partnerships.models import Partnership
 
 pytestmark = pytest.mark.django_db

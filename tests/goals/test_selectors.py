@@ -10,8 +10,10 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import timezone
 
-from goals import selectors
 from goals.models import GoalSuggestion, ProgressRating
+from goals.selectors.figures import program_goal_trends
+from goals.selectors.panel import goals_panel_for
+from goals.selectors.ratings import next_rating_due_for
 from tests.factories import PartnershipFactory
 
 from .factories import GoalFactory, SmartGoalFactory, rate_rounds
@@ -26,7 +28,7 @@ def test_the_panel_shows_every_goals_trend_and_which_deserve_a_more_advanced_ver
     slipping = GoalFactory(partnership=world.partnership, title="Slipping", category="situation")
     GoalFactory(partnership=world.partnership, title="New")
     rate_rounds(world.partnership, {ready: [4, 8, 8], slipping: [5, 9, 6]})
-    panel = selectors.goals_panel_for(world.partnership)
+    panel = goals_panel_for(world.partnership)
     trends = {t.goal.title: t for t in panel.trends}
     assert list(trends) == ["Ready", "New", "Slipping"]  # page order: category, then written
     assert (
@@ -47,7 +49,7 @@ def test_the_panel_shows_every_goals_trend_and_which_deserve_a_more_advanced_ver
 
 def test_the_panel_asks_for_a_baseline_before_the_first_rating(world, rf):
     GoalFactory(partnership=world.partnership)
-    panel = selectors.goals_panel_for(world.partnership)
+    panel = goals_panel_for(world.partnership)
     assert panel.baseline_missing and panel.next_due.point == "baseline"
     request = rf.get("/")
     request.user = world.protege
@@ -64,7 +66,7 @@ def test_the_panel_partial_renders_trends_with_a_text_alternative(world, rf):
     request = rf.get("/")
     request.user = world.mentor
     html = render_to_string(
-        "goals/_partnership_panel.html", {"panel": selectors.goals_panel_for(world.partnership)}, request
+        "goals/_partnership_panel.html", {"panel": goals_panel_for(world.partnership)}, request
     )
     assert "Goals and progress" in html and "goals.css" in html
     assert "<svg" in html and "Up 6 since the first rating, up 1 since the last." in html
@@ -76,13 +78,13 @@ def test_the_panel_runs_three_queries_whatever_the_numbers(world, django_assert_
     goal = GoalFactory(partnership=world.partnership)
     rate_rounds(world.partnership, {goal: [5]})
     with django_assert_num_queries(3):
-        selectors.goals_panel_for(world.partnership)
+        goals_panel_for(world.partnership)
     GoalFactory.create_batch(2, partnership=world.partnership)
     GoalFactory.create_batch(3, partnership=world.partnership, category="situation")
     SmartGoalFactory.create_batch(3, partnership=world.partnership)
     rate_rounds(world.partnership, {g: [5] * 50 for g in world.partnership.goals.all()})
     with django_assert_num_queries(3):
-        panel = selectors.goals_panel_for(world.partnership)
+        panel = goals_panel_for(world.partnership)
         assert len(panel.trends) == 9 and all(len(t.chart.dots) in (50, 51) for t in panel.trends)
 
 
@@ -102,7 +104,7 @@ def test_next_rating_due_for_the_protege_only_soonest_first(world, django_assert
     GoalFactory(partnership=other)
     PartnershipFactory(protege__user=world.protege, status="completed")  # over: nothing due
     with django_assert_num_queries(1):
-        dues = selectors.next_rating_due_for(world.protege)
+        dues = next_rating_due_for(world.protege)
         [d.partnership.mentor.user.name for d in dues]
     assert [(d.partnership, d.point) for d in dues] == [(other, "baseline"), (world.partnership, "check_in")]
     assert (
@@ -110,7 +112,7 @@ def test_next_rating_due_for_the_protege_only_soonest_first(world, django_assert
     )
     assert dues[1].due_on == today + datetime.timedelta(days=11)  # every two weeks, the program's default
     assert dues[1].url == f"/partnerships/{world.partnership.pk}/ratings/new/"
-    assert selectors.next_rating_due_for(world.mentor) == []  # mentors do not rate
+    assert next_rating_due_for(world.mentor) == []  # mentors do not rate
 
 
 @pytest.mark.parametrize(
@@ -129,9 +131,9 @@ def test_a_check_in_rating_is_due_one_agreed_interval_after_the_last(world, term
     (last,) = rate_rounds(world.partnership, {goal: [5]}, start=timezone.now() - datetime.timedelta(days=1))
     last_day = timezone.localtime(last.created_at).date()
     expected = last_day + (datetime.timedelta(days=days) if days else relativedelta(months=1))
-    (due,) = selectors.next_rating_due_for(world.protege)
+    (due,) = next_rating_due_for(world.protege)
     assert (due.point, due.due_on) == ("check_in", expected)
-    assert selectors.goals_panel_for(world.partnership).next_due.due_on == expected
+    assert goals_panel_for(world.partnership).next_due.due_on == expected
 
 
 def test_next_rating_due_is_the_end_rating_near_the_planned_end(world):
@@ -139,7 +141,7 @@ def test_next_rating_due_is_the_end_rating_near_the_planned_end(world):
     rate_rounds(world.partnership, {goal: [5]}, start=timezone.now() - datetime.timedelta(days=1))
     world.partnership.planned_end_on = timezone.localdate() + datetime.timedelta(days=5)
     world.partnership.save()
-    (due,) = selectors.next_rating_due_for(world.protege)
+    (due,) = next_rating_due_for(world.protege)
     assert (due.point, due.due_on, due.label) == (
         "end",
         world.partnership.planned_end_on,
@@ -153,7 +155,7 @@ def test_next_rating_due_stays_fixed_in_queries(world, django_assert_num_queries
         goals = GoalFactory.create_batch(3, partnership=p)
         rate_rounds(p, {g: [5, 6, 7] for g in goals})
     with django_assert_num_queries(1):
-        assert len(selectors.next_rating_due_for(world.protege)) == 6
+        assert len(next_rating_due_for(world.protege)) == 6
 
 
 # --- Program admins: numbers only ----------------------------------------------------
@@ -173,7 +175,7 @@ def test_program_admins_get_each_goals_latest_rating_and_trend_and_no_text(world
     rate_rounds(elsewhere.partnership, {elsewhere: [9]})
 
     with django_assert_num_queries(1):
-        trends = selectors.program_goal_trends(world.program)
+        trends = program_goal_trends(world.program)
     assert list(trends) == [world.partnership.pk]
     first, second = trends[world.partnership.pk]
     assert (first.category, first.status, first.ratings, first.first, first.previous, first.latest) == (
@@ -203,8 +205,8 @@ def test_program_goal_trends_can_read_a_page_of_partnerships(world):
     GoalFactory(partnership=world.partnership)
     ended = PartnershipFactory(program=world.program, status="completed")
     GoalFactory(partnership=ended)
-    assert list(selectors.program_goal_trends(world.program)) == [world.partnership.pk]
-    assert list(selectors.program_goal_trends(world.program, partnership_ids=[ended.pk])) == [ended.pk]
+    assert list(program_goal_trends(world.program)) == [world.partnership.pk]
+    assert list(program_goal_trends(world.program, partnership_ids=[ended.pk])) == [ended.pk]
 
 
 @pytest.fixture

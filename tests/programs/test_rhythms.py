@@ -7,7 +7,7 @@ import datetime
 import pytest
 from dateutil.relativedelta import relativedelta
 
-from goals.selectors import check_in_interval
+from goals.selectors.ratings import check_in_interval
 from partnerships.agreements import agreement_defaults
 from programs import matching
 from programs.models import Cadence
