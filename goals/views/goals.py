@@ -13,7 +13,8 @@ from partnerships.access import get_partnership_for
 from partnerships.models import Partnership
 
 from .. import services
-from ..forms import GoalForm, GoalReviseForm, MilestoneForm
+from ..forms.goals import GoalForm, GoalReviseForm
+from ..forms.milestones import MilestoneForm
 from ..models import Category, Goal
 from ..selectors import goals as selectors
 from .common import back_to_goals, goal_of, goals_url, pair_context, protege_partnership

@@ -13,7 +13,7 @@ from mentoring.http import HtmxHttpRequest
 from mentoring.resubmission import saved_once
 
 from .. import services
-from ..forms import MilestoneForm
+from ..forms.milestones import MilestoneForm
 from ..models import Goal, Milestone
 from .common import back_to_goals, pair_context, protege_partnership
 from .goals import goals_page

@@ -10,7 +10,7 @@ from mentoring.http import HtmxHttpRequest
 from mentoring.resubmission import saved_once
 
 from .. import services
-from ..forms import RatingForm
+from ..forms.ratings import RatingForm
 from ..selectors import ratings as selectors
 from .common import back_to_goals, goals_url, pair_context, protege_partnership
 

@@ -11,7 +11,8 @@ from mentoring.http import HtmxHttpRequest
 from mentoring.resubmission import saved_once
 
 from .. import services
-from ..forms import GoalForm, SuggestionForm
+from ..forms.goals import GoalForm
+from ..forms.suggestions import SuggestionForm
 from ..models import Goal
 from .common import (
     back_to_goals,

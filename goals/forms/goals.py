@@ -1,8 +1,7 @@
-"""Forms own what a person is told when something they typed cannot be saved.
-Every message says what to fix; a rejected form keeps everything typed."""
+"""A goal's words: adding one (with its category), following one with a more
+advanced version, and rewording one. A rejected form keeps everything typed."""
 
 import datetime
-from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils import timezone
@@ -10,14 +9,11 @@ from django.utils import timezone
 from mentoring.bounds.dates import BoundedDateField
 from mentoring.bounds.text import MultiLineField, SingleLineField
 
-from .models import CATEGORY_GUIDE, MAX_ACTIVE_PER_CATEGORY, RATING_MAX, RATING_MIN, Category, Goal
-from .services import RatingEntry
-from .templatetags.goals_tags import number
+from ..models import CATEGORY_GUIDE, MAX_ACTIVE_PER_CATEGORY, Category, Goal
+from ..templatetags.goals_tags import number
 
 # A goal's deadline: not centuries away; a revision may keep one that has passed.
 DEADLINE_WITHIN = datetime.timedelta(days=5 * 366)
-# A milestone is a short-term step (it moves daily or weekly): within a year.
-STEP_WITHIN = datetime.timedelta(days=366)
 
 
 def category_choices() -> list[tuple[str, str]]:
@@ -228,180 +224,3 @@ class GoalReviseForm(GoalWordingForm):
     @property
     def show_smart_fields(self) -> bool:
         return self.goal.is_smart
-
-
-class MilestoneForm(forms.Form):
-    title = SingleLineField(
-        label="Next step",
-        max_length=200,
-        error_messages={"required": "Write the step in a few words."},
-    )
-    due_on = BoundedDateField(
-        label="Due",
-        earliest=datetime.timedelta(0),
-        latest=STEP_WITHIN,
-        error_messages={
-            "required": "Give a due date.",
-            "too_early": "The due date is in the past: choose today or a later date.",
-            "too_late": "Choose a date within the next year, by %(limit)s: a step is short-term.",
-        },
-    )
-
-    def __init__(self, *args, goal: Goal | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        # A step of a goal with a deadline is due by that deadline.
-        self.deadline = goal.deadline if goal is not None else None
-        if self.deadline is not None:
-            self.fields["due_on"].widget.attrs["max"] = self.deadline.isoformat()
-
-    def clean_due_on(self) -> datetime.date:
-        due_on = self.cleaned_data["due_on"]
-        if self.deadline is not None and due_on > self.deadline:
-            raise forms.ValidationError(
-                "The goal’s deadline is %(deadline)s: choose a due date on or before it.",
-                code="after_deadline",
-                params={"deadline": f"{self.deadline:%-d %B %Y}"},
-            )
-        return due_on
-
-
-class SuggestionForm(forms.Form):
-    """The mentor's suggestion of a goal; the protégé decides, in their own words."""
-
-    category = forms.ChoiceField(
-        label="Category",
-        choices=category_choices,
-        widget=CategoryRadio,
-        error_messages={"required": "Choose the kind of goal."},
-    )
-    title = SingleLineField(
-        label="Suggested goal",
-        max_length=200,
-        error_messages={"required": "Write the goal you suggest in a few words."},
-    )
-    note = MultiLineField(
-        label="Why you suggest it",
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Your protégé reads this and decides; they write the goal and its why in their own words.",
-    )
-
-    def __init__(self, *args, advances: Goal | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.advances = advances
-        if advances is not None:
-            self.fields["category"].initial = advances.category
-            self.fields["category"].disabled = True
-
-
-# --- Rating every active goal at once ------------------------------------------
-
-
-class RatingValueField(forms.Field):
-    """A whole number from 0 to 10, with a message for each way it can go wrong."""
-
-    widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "class": "rating-value"})
-    default_error_messages = {"required": "Rate this goal from 0 to 10."}
-
-    def to_python(self, value):
-        value = (value or "").strip()
-        if not value:
-            return None
-        try:
-            number = Decimal(value.replace(",", "."))
-        except InvalidOperation:
-            number = None
-        if number is None or not number.is_finite():
-            raise forms.ValidationError("Enter your rating as a number from 0 to 10, like 7.", code="invalid")
-        if number != number.to_integral_value():
-            raise forms.ValidationError("Use a whole number from 0 to 10, like 7 or 8.", code="not_whole")
-        if not RATING_MIN <= number <= RATING_MAX:
-            raise forms.ValidationError(
-                "Rate from 0 to 10: %(value)s is outside the scale.",
-                code="out_of_range",
-                params={"value": value},
-            )
-        return int(number)
-
-
-class RatingForm(forms.Form):
-    """One rating 0–10 for each active goal, and what grounds it: the metric's
-    current value (SMART), a self-assessment (competency) or a reflection
-    (real-time situation)."""
-
-    def __init__(self, *args, goals: list[Goal], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.goals = goals
-        for goal in goals:
-            self.fields[f"g{goal.pk}-value"] = RatingValueField(
-                label="Your rating, 0 to 10",
-                help_text=f"Last time: {goal.last_value}."
-                if goal.last_value is not None
-                else "Your first rating.",
-            )
-            if goal.is_smart:
-                unit = f" ({goal.unit})" if goal.unit else ""
-                self.fields[f"g{goal.pk}-metric_value"] = forms.DecimalField(
-                    label=f"{goal.metric[:1].upper()}{goal.metric[1:]}, now{unit}",
-                    max_digits=12,
-                    decimal_places=2,
-                    widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-                    help_text="The objective evidence behind your number.",
-                    error_messages={
-                        "required": "Give the metric's value now: it is the evidence behind your number.",
-                        "invalid": "Enter the metric's value as a number, like 24.",
-                        "max_digits": "That number is too long.",
-                        "max_decimal_places": "Use at most 2 decimal places.",
-                    },
-                )
-            elif goal.category == Category.COMPETENCY:
-                self.fields[f"g{goal.pk}-self_assessment"] = MultiLineField(
-                    label="Your self-assessment",
-                    required=False,
-                    max_length=1000,
-                    widget=forms.Textarea(attrs={"rows": 2}),
-                    help_text="A sentence or two: where you used the skill, what felt easier or harder.",
-                )
-            else:
-                self.fields[f"g{goal.pk}-reflection"] = MultiLineField(
-                    label="Your reflection on the situation",
-                    required=False,
-                    max_length=1000,
-                    widget=forms.Textarea(attrs={"rows": 2}),
-                    help_text="What happened, how you read it, what you would do differently.",
-                )
-
-    @staticmethod
-    def _grounding(goal: Goal) -> str:
-        if goal.is_smart:
-            return "metric_value"
-        return "self_assessment" if goal.category == Category.COMPETENCY else "reflection"
-
-    def rows(self) -> list[tuple[Goal, forms.BoundField, forms.BoundField]]:
-        """Each goal with its rating field and the field that grounds it."""
-        return [
-            (goal, self[f"g{goal.pk}-value"], self[f"g{goal.pk}-{self._grounding(goal)}"])
-            for goal in self.goals
-        ]
-
-    def error_list(self) -> list[tuple[Goal, forms.BoundField, str]]:
-        """Every problem, goal by goal, for the summary at the top."""
-        problems = []
-        for goal, value, grounding in self.rows():
-            for field in (value, grounding):
-                problems.extend((goal, field, error) for error in field.errors)
-        return problems
-
-    def entries(self) -> list[RatingEntry]:
-        data = self.cleaned_data
-        return [
-            RatingEntry(
-                goal=goal,
-                value=data[f"g{goal.pk}-value"],
-                metric_value=data.get(f"g{goal.pk}-metric_value"),
-                self_assessment=data.get(f"g{goal.pk}-self_assessment", ""),
-                reflection=data.get(f"g{goal.pk}-reflection", ""),
-            )
-            for goal in self.goals
-        ]
