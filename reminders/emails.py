@@ -9,7 +9,9 @@ layouts templates/email/layouts/reminder.*), built by ``mentoring.mail``."""
 
 import datetime
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.core import signing
 from django.db.models import Count, Max, Q
@@ -26,9 +28,12 @@ from partnerships.models import Agreement, Partnership
 from programs.models import Participant
 from sessions_log.models import AgendaItem, Homework
 
-from . import rules
 from .models import Kind, Reminder
-from .rules import homework_id_of
+from .rules.checkins import expected_call
+from .rules.homework import homework_id_of
+
+if TYPE_CHECKING:  # django-stubs' helper, a development dependency
+    from django_stubs_ext import WithAnnotations
 
 STOP_SALT = "reminders.stop"
 
@@ -67,6 +72,18 @@ def target_path(reminder: Reminder) -> str:
     return reverse("home:partnership", args=[pk])
 
 
+class CallTimes(TypedDict):
+    """The pair's set and held calls, as ``services.send`` loads a claimed
+    reminder: clamped to ``rules.common.FAR``, so always readable."""
+
+    call_set_at: datetime.datetime | None
+    call_held_at: datetime.datetime | None
+
+
+#: A claimed reminder as ``services.send`` loads it, for ``still_due``.
+type ClaimedReminder = WithAnnotations[Reminder, CallTimes]
+
+
 def _agreement_id(reminder: Reminder) -> int | None:
     prefix = "agreement-"
     return int(reminder.object_key[len(prefix) :]) if reminder.object_key.startswith(prefix) else None
@@ -88,13 +105,13 @@ class Snapshot:
     homework_due: dict[int, list[Homework]] = field(default_factory=lambda: defaultdict(list))
 
 
-def snapshot(reminders: list[Reminder]) -> Snapshot:
+def snapshot(reminders: Sequence[Reminder]) -> Snapshot:
     """Reads what ``still_due`` and ``build`` need for these reminders (loaded
     with their partnership, its program and both people): one query per kind
     of fact and only for the kinds of reminder present, so seven at most
     whatever the number of reminders."""
     facts = Snapshot()
-    of_kind = defaultdict(list)
+    of_kind: dict[str, list[Reminder]] = defaultdict(list)
     for reminder in reminders:
         of_kind[reminder.kind].append(reminder)
     if of_kind[Kind.HOMEWORK]:
@@ -149,18 +166,19 @@ def _call_day(reminder: Reminder) -> datetime.date:
 def _homework_item(reminder: Reminder, facts: Snapshot) -> Homework | None:
     """The homework item a homework reminder is about, while it is still open
     and due on the day the reminder was decided for."""
-    item = facts.homework.get(homework_id_of(reminder.object_key))
+    homework_id = homework_id_of(reminder.object_key)
+    item = facts.homework.get(homework_id) if homework_id is not None else None
     if item and item.partnership_id == reminder.partnership_id and item.due_on == reminder.due_at.date():
         return item
     return None
 
 
-def still_due(reminder: Reminder, now: datetime.datetime, facts: Snapshot) -> bool:
+def still_due(reminder: ClaimedReminder, now: datetime.datetime, facts: Snapshot) -> bool:
     """Whether what the reminder is about still needs the person, at sending time:
     the call was not moved (or, for a call the agreement expects, none was
     set or held since), the proposal still waits for them, no call was held
     since, the homework is still open and due that day. ``reminder`` is loaded
-    as ``services._load`` does (with ``call_set_at`` and ``call_held_at``,
+    as ``services.send`` does (with ``call_set_at`` and ``call_held_at``,
     the pair's calls read safely); ``facts`` is the ``snapshot`` of its batch."""
     partnership: Partnership = reminder.partnership
     if reminder.kind == Kind.HOMEWORK:
@@ -182,7 +200,9 @@ def still_due(reminder: Reminder, now: datetime.datetime, facts: Snapshot) -> bo
         in_force = facts.in_force.get(partnership.pk)
         if in_force is None or (reminder.call_set_at is not None and reminder.call_set_at > now):
             return False
-        expected = rules.expected_call(
+        if partnership.started_on is None:  # an active pair has started
+            return False
+        expected = expected_call(
             in_force.cadence,
             in_force.every_weeks,
             reminder.call_held_at,
@@ -193,7 +213,8 @@ def still_due(reminder: Reminder, now: datetime.datetime, facts: Snapshot) -> bo
         )
         return expected == reminder.due_at
     if reminder.kind == Kind.AGREEMENT_PENDING:
-        proposal = facts.proposals.get(_agreement_id(reminder))
+        agreement_id = _agreement_id(reminder)
+        proposal = facts.proposals.get(agreement_id) if agreement_id is not None else None
         if proposal is None:
             return False
         role = (
@@ -222,7 +243,7 @@ def _call_when(call: datetime.datetime, now: datetime.datetime) -> str:
     return gettext("on %(day)s") % {"day": day_shown(day, "l j F")}
 
 
-def _kind_context(reminder: Reminder, facts: Snapshot, now: datetime.datetime) -> dict:
+def _kind_context(reminder: Reminder, facts: Snapshot, now: datetime.datetime) -> dict[str, Any]:
     """What the templates of the reminder's kind (templates/email/reminder_<kind>/)
     say it about, in the recipient's zone (the active one): the words are theirs."""
     partnership = reminder.partnership

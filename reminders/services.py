@@ -64,6 +64,7 @@ from mentoring.time_zones import zone_of
 
 from . import emails, rules
 from .models import Kind, Reminder, ReminderOptOut
+from .rules.common import Decision, readable
 from .timing import check_in_fits, outside_quiet_hours
 
 log = logging.getLogger(__name__)
@@ -159,7 +160,7 @@ def reminders_scan(*, now: datetime.datetime | None = None) -> dict[str, int]:
     return {"decided": len(rows), "enqueued": len(enqueued)}
 
 
-def _decisions(rule, now: datetime.datetime) -> list[rules.Decision]:
+def _decisions(rule, now: datetime.datetime) -> list[Decision]:
     """What one rule decides, or nothing when it fails (logged): one rule's
     bad row must not stop the others. In a savepoint, so the scan's
     transaction goes on after a database error."""
@@ -429,7 +430,7 @@ _UNREADABLE = (DataError, ValueError, OverflowError)
 
 def _load(ids: list[int], now: datetime.datetime, delivery: Delivery) -> list[Reminder]:
     """The claimed rows with what their emails need, in one query. The pair's
-    set and held calls are read clamped (``rules.FAR``): one typed far beyond
+    set and held calls are read clamped (``rules.common.FAR``): one typed far beyond
     the year 9999 in its zone cannot be read into Python. Should a row still
     not be readable, the rows are read one by one and the unreadable one
     alone ends ``failed``, logged, while the rest of the batch goes on."""
@@ -439,8 +440,8 @@ def _load(ids: list[int], now: datetime.datetime, delivery: Delivery) -> list[Re
         )
         .defer("partnership__next_call_at", "partnership__last_call_at")
         .annotate(
-            call_set_at=rules.readable("partnership__next_call_at"),
-            call_held_at=rules.readable("partnership__last_call_at"),
+            call_set_at=readable("partnership__next_call_at"),
+            call_held_at=readable("partnership__last_call_at"),
         )
         .order_by("send_at", "pk")
     )

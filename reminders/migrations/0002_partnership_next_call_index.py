@@ -3,7 +3,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     """An index on another app's table, for this app's query: the check-in rule
-    (reminders.rules.check_in) looks up active partnerships whose set call is
+    (reminders.rules.checkins.check_in) looks up active partnerships whose set call is
     within a day."""
 
     dependencies = [("reminders", "0001_ledger"), ("partnerships", "0002_agreements_schedule_calendar")]
