@@ -22,14 +22,9 @@ def get_partnership_for(user, pk: int, *, write: bool = False) -> Partnership:
     return partnership
 
 
-def role_of(partnership: Partnership, user) -> str:
-    """``"mentor"`` or ``"protege"``: what ``user`` is in this partnership."""
-    return Participant.Role.MENTOR if partnership.mentor.user_id == user.pk else Participant.Role.PROTEGE
-
-
 def require_role(partnership: Partnership, user, role: str) -> None:
     """Refuses (403) an action that belongs to the other side of the pair,
     e.g. a mentor rating a goal or a protégé logging a call."""
-    if role_of(partnership, user) != role:
+    if partnership.side_of(user) != role:
         who = "the protégé" if role == Participant.Role.PROTEGE else "the mentor"
         raise PermissionDenied(f"only {who} of this partnership can do this")

@@ -17,7 +17,6 @@ from partnerships.models import DEFAULT_GROUND_RULES, Agreement, Partnership
 from programs.models import CURRENT_PAIR_STATUSES, Cadence, Method, Participant
 from programs.rhythms import Rhythm
 
-from .access import role_of
 from .signals import pair_changed
 
 # What a proposal consists of: every field a pair agrees on.
@@ -77,13 +76,6 @@ def terms_of(agreement: Agreement) -> dict:
     return {name: getattr(agreement, name) for name in TERMS}
 
 
-def side_of(partnership: Partnership, user) -> str:
-    """The role of ``user`` in the pair; refused for anyone outside it."""
-    if user.pk not in (partnership.mentor.user_id, partnership.protege.user_id):
-        raise ValidationError("Only the mentor or the protégé of this partnership can do this.")
-    return role_of(partnership, user)
-
-
 def _locked(partnership: Partnership) -> Partnership:
     """The partnership row, locked: agreement changes of one pair happen one at a time."""
     locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
@@ -100,7 +92,7 @@ def agreement_propose(*, partnership: Partnership, by, terms: dict, change_note:
     the version in force, and with code ``"already_pending"`` when nothing
     differs from the proposal waiting (a resubmitted form: the views send the
     person to it). ``by`` must be the mentor or the protégé."""
-    role = side_of(partnership, by)
+    role = partnership.side_of(by)
     _locked(partnership)
     versions = list(partnership.agreements.select_for_update().order_by("-version"))
     in_force = next((v for v in versions if v.status == Agreement.Status.IN_FORCE), None)
@@ -145,13 +137,15 @@ def agreement_accept(*, agreement: Agreement, by) -> Agreement:
     Refused when the version is no longer open (accepted, or set aside for a
     newer proposal). The views refuse the proposer with 403 before this."""
     partnership = agreement.partnership
-    role = side_of(partnership, by)
+    role = partnership.side_of(by)
     locked = _locked(partnership)
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     if agreement.status != Agreement.Status.PROPOSED:
-        newer = {
-            Agreement.Status.SET_ASIDE: "It was set aside for a newer proposal; look at that one instead.",
-        }.get(agreement.status, "It has already been accepted.")
+        newer = (
+            "It was set aside for a newer proposal; look at that one instead."
+            if agreement.status == Agreement.Status.SET_ASIDE
+            else "It has already been accepted."
+        )
         raise ValidationError(f"Version {agreement.version} can no longer be accepted. {newer}")
     if agreement.waiting_for_role != role:
         raise ValidationError("You proposed this version; it waits for the other side to accept it.")
@@ -168,7 +162,7 @@ def agreement_accept(*, agreement: Agreement, by) -> Agreement:
     agreement.in_force_at = now
     agreement.save(update_fields=["mentor_accepted_at", "protege_accepted_at", "status", "in_force_at"])
 
-    fields = {"planned_end_on": agreement.ends_on}
+    fields: dict[str, object] = {"planned_end_on": agreement.ends_on}
     if locked.status == Partnership.Status.PROPOSED:
         fields |= {"status": Partnership.Status.ACTIVE, "started_on": timezone.localdate()}
     Partnership.objects.filter(pk=partnership.pk).update(**fields, updated_at=now)
@@ -183,7 +177,7 @@ def partnership_set_next_call(*, partnership: Partnership, by, at: datetime.date
     """Sets (or clears, with ``at=None``) the date and time of the pair's next
     call. Either side may; the time is kept in UTC, with the setter's time zone
     so the calls expected after it keep its local time. Refused in the past."""
-    side_of(partnership, by)
+    partnership.side_of(by)  # refuses anyone outside the pair
     _locked(partnership)
     if at is not None and at <= timezone.now():
         raise ValidationError({"at": "Choose a date and time in the future."})

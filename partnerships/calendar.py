@@ -173,7 +173,7 @@ def calendar_for(user, partnerships: list[Partnership], *, now: datetime.datetim
     starts, ends = [now - PAST_CALLS_KEPT], [now + HORIZON]
     for partnership in partnerships:
         agreement = partnership.in_force
-        other = partnership.protege if partnership.mentor.user_id == user.pk else partnership.mentor
+        other = partnership.other_side(user)
         link = absolute_url(reverse("home:partnership", args=[partnership.pk]))
         summary = f"Mentoring call with {other.user.name}"
         for call in _calls(partnership, agreement, now=now):

@@ -1,9 +1,11 @@
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from mentoring.bounds.calls import CallMinutesField, call_minutes_in_range
 from mentoring.bounds.dates import stored_in_range
@@ -98,6 +100,20 @@ class Partnership(models.Model):
     def is_current(self) -> bool:
         """Proposed or active (``programs.models.CURRENT_PAIR_STATUSES``)."""
         return self.status in CURRENT_PAIR_STATUSES
+
+    def side_of(self, user) -> Participant.Role:
+        """Which side of the pair ``user`` is: the mentor or the protégé. Anyone
+        else is refused (a ``ValidationError``, as a service refuses); the pair's
+        pages only reach a partnership through ``access.get_partnership_for``."""
+        if user.pk == self.mentor.user_id:
+            return Participant.Role.MENTOR
+        if user.pk == self.protege.user_id:
+            return Participant.Role.PROTEGE
+        raise ValidationError(gettext("Only the mentor or the protégé of this partnership can do this."))
+
+    def other_side(self, user) -> Participant:
+        """The other person of the pair, as ``user`` (``side_of``) sees it."""
+        return self.protege if self.side_of(user) == Participant.Role.MENTOR else self.mentor
 
     @property
     def began_on(self):

@@ -145,7 +145,7 @@ def reflection_add(*, partnership: Partnership, by, text: str) -> ClosingReflect
     text = text.strip()
     if not text:
         raise ValidationError({"text": "Write a sentence or two: what you take away from this partnership."})
-    role = Participant.Role.MENTOR if partnership.mentor.user_id == by.pk else Participant.Role.PROTEGE
+    role = partnership.side_of(by)
     try:
         with transaction.atomic():
             return ClosingReflection.objects.create(partnership=partnership, role=role, author=by, text=text)

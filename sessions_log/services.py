@@ -11,7 +11,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from partnerships.access import role_of
 from partnerships.agreements import partnership_set_next_call, schedule_zone
 from partnerships.models import Partnership
 from partnerships.signals import pair_changed
@@ -38,7 +37,7 @@ RECAP_STATUSES = [Homework.Status.DONE, Homework.Status.PARTLY, Homework.Status.
 def _require(partnership: Partnership, by, role: str, what: str) -> None:
     if (
         by.pk not in (partnership.mentor.user_id, partnership.protege.user_id)
-        or role_of(partnership, by) != role
+        or partnership.side_of(by) != role
     ):
         who = "mentor" if role == Participant.Role.MENTOR else "protégé"
         raise ValidationError(f"Only the {who} of this partnership can {what}.")
@@ -189,7 +188,7 @@ def homework_mark_done(*, homework: Homework, by, reflection: str) -> Homework:
 def agenda_item_add(*, partnership: Partnership, by, text: str, someday: bool = False) -> AgendaItem:
     """Either side adds a topic or question to the next call's agenda, or to
     the running list of topics for someday."""
-    role = role_of(partnership, by)
+    role = partnership.side_of(by)
     if by.pk not in (partnership.mentor.user_id, partnership.protege.user_id):
         raise ValidationError("Only the mentor or the protégé of this partnership can add to its agenda.")
     _locked(partnership)
@@ -244,7 +243,7 @@ def partnership_check_give(
         raise ValidationError("Only the mentor or the protégé of this partnership can answer.")
     check = PartnershipCheck(
         partnership=partnership,
-        role=role_of(partnership, by),
+        role=partnership.side_of(by),
         author=by,
         after_calls=after_calls,
         working=working,

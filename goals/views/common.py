@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from mentoring.http import HtmxHttpRequest
-from partnerships.access import get_partnership_for, require_role, role_of
+from partnerships.access import get_partnership_for, require_role
 from partnerships.models import Partnership
 from programs.models import CURRENT_PAIR_STATUSES, Participant
 
@@ -14,11 +14,11 @@ from ..models import Goal, GoalSuggestion
 
 def pair_context(request: HtmxHttpRequest, partnership: Partnership) -> dict:
     """Who is looking, and who the other person of the pair is."""
-    is_protege = role_of(partnership, request.user) == Participant.Role.PROTEGE
+    is_protege = partnership.side_of(request.user) == Participant.Role.PROTEGE
     return {
         "partnership": partnership,
         "is_protege": is_protege,
-        "other": partnership.mentor.user if is_protege else partnership.protege.user,
+        "other": partnership.other_side(request.user).user,
         "can_write": is_protege and partnership.status in CURRENT_PAIR_STATUSES,
         "can_suggest": not is_protege and partnership.status in CURRENT_PAIR_STATUSES,
     }
