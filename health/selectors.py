@@ -110,16 +110,11 @@ def _next_call_of(partnership: rule.WithHealth, *, now: datetime.datetime) -> sc
     """The pair's next call as their own pages show it (set, or expected by the agreement)."""
     if partnership.status not in CURRENT_PAIR_STATUSES:
         return None
-    started = (
-        datetime.datetime.combine(partnership.started_on, datetime.time(12), tzinfo=datetime.UTC)
-        if partnership.started_on and partnership.status == Partnership.Status.ACTIVE
-        else None
-    )
     return schedule.next_call(
         rhythm=Rhythm(partnership.cadence, partnership.every_weeks) if partnership.cadence else None,
         set_at=partnership.next_call_at,
         last_call_at=partnership.last_call_at,
-        started_at=started,
+        started_on=partnership.started_on if partnership.status == Partnership.Status.ACTIVE else None,
         tz=schedule_zone(partnership),
         now=now,
     )

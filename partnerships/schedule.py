@@ -13,6 +13,7 @@ passed alongside (a ``zoneinfo.ZoneInfo``)."""
 import datetime
 import zoneinfo
 from dataclasses import dataclass
+from typing import overload
 
 from dateutil.relativedelta import relativedelta
 
@@ -99,6 +100,46 @@ def upcoming(
     return calls
 
 
+def _last_call(
+    last_call_at: datetime.datetime | None, next_call_at: datetime.datetime | None, now: datetime.datetime
+) -> datetime.datetime | None:
+    """The pair's last call: the later of the logged one and a set one whose
+    time has passed (it counts as held until the call log says otherwise)."""
+    known = [t for t in (last_call_at, next_call_at if next_call_at and next_call_at <= now else None) if t]
+    return max(known, default=None)
+
+
+@overload
+def anchor_of(
+    last_call_at: datetime.datetime | None,
+    next_call_at: datetime.datetime | None,
+    started_on: datetime.date,
+    now: datetime.datetime,
+) -> datetime.datetime: ...
+@overload
+def anchor_of(
+    last_call_at: datetime.datetime | None,
+    next_call_at: datetime.datetime | None,
+    started_on: datetime.date | None,
+    now: datetime.datetime,
+) -> datetime.datetime | None: ...
+def anchor_of(
+    last_call_at: datetime.datetime | None,
+    next_call_at: datetime.datetime | None,
+    started_on: datetime.date | None,
+    now: datetime.datetime,
+) -> datetime.datetime | None:
+    """The call the expected calls are counted from at ``now``: the pair's last
+    call (the logged one, or a set one whose time has passed), or before any,
+    noon UTC of the day the partnership started; None before it has started.
+    The one rule of the pair's pages (``next_call``), the calendar feed, health
+    and the reminders (their SQL twin: ``reminders.rules.common.since_last_call``)."""
+    last = _last_call(last_call_at, next_call_at, now)
+    if last is not None or started_on is None:
+        return last
+    return datetime.datetime.combine(started_on, datetime.time(12), tzinfo=datetime.UTC)
+
+
 @dataclass(frozen=True)
 class NextCall:
     """The pair's next call as their home pages show it."""
@@ -117,23 +158,25 @@ def next_call(
     rhythm: Rhythm | None,
     set_at: datetime.datetime | None,
     last_call_at: datetime.datetime | None,
-    started_at: datetime.datetime | None,
+    started_on: datetime.date | None,
     tz: zoneinfo.ZoneInfo,
     now: datetime.datetime,
 ) -> NextCall | None:
     """The next call: the one the pair set, while it is ahead; otherwise the
-    call expected one step after the last call (a set call whose time has
-    passed counts as held until the call log says otherwise), or after the
-    partnership started. None when there is nothing to count from yet: no set
-    call and no agreement in force."""
+    call expected one step after ``anchor_of`` (the last call, or the day the
+    partnership started: pass ``started_on`` only once it is active). None when
+    there is nothing to count from yet: no set call and no agreement in force."""
     if set_at is not None and set_at > now:
         return NextCall(at=set_at, is_set=True, late_from=None, last_call=last_call_at)
     if rhythm is None:
         return None
-    known = [t for t in (last_call_at, set_at) if t is not None]
-    last = max(known) if known else None
-    anchor = last or started_at
+    anchor = anchor_of(last_call_at, set_at, started_on, now)
     if anchor is None:
         return None
     expected = expected_after(rhythm, anchor, tz)
-    return NextCall(at=expected, is_set=False, late_from=late_from(rhythm, expected, tz), last_call=last)
+    return NextCall(
+        at=expected,
+        is_set=False,
+        late_from=late_from(rhythm, expected, tz),
+        last_call=_last_call(last_call_at, set_at, now),
+    )

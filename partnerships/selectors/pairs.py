@@ -1,7 +1,6 @@
 """Reads for partnerships: the pair as one side sees it, its agreement's history, a program's pairs. Each says
 how many queries it runs; none grows with the size of the program."""
 
-import datetime
 import logging
 
 from django.core.paginator import Page, Paginator
@@ -47,18 +46,13 @@ def describe_for(partnership: Partnership, user, *, now) -> Partnership:
     is_mentor = partnership.mentor.user_id == user.pk
     partnership.my_role = Participant.Role.MENTOR if is_mentor else Participant.Role.PROTEGE
     partnership.other = partnership.protege if is_mentor else partnership.mentor
-    started = (
-        datetime.datetime.combine(partnership.started_on, datetime.time(12), tzinfo=datetime.UTC)
-        if partnership.started_on and partnership.status == Partnership.Status.ACTIVE
-        else None
-    )
     partnership.next_call = None
     if partnership.status in CURRENT_PAIR_STATUSES:
         partnership.next_call = schedule.next_call(
             rhythm=Rhythm.of(partnership.in_force) if partnership.in_force else None,
             set_at=partnership.next_call_at,
             last_call_at=partnership.last_call_at,
-            started_at=started,
+            started_on=partnership.started_on if partnership.status == Partnership.Status.ACTIVE else None,
             tz=schedule_zone(partnership),
             now=now,
         )

@@ -5,7 +5,7 @@ import zoneinfo
 
 import pytest
 
-from partnerships.schedule import expected_after, late_from, next_call, step, upcoming
+from partnerships.schedule import anchor_of, expected_after, late_from, next_call, step, upcoming
 from programs.models import Cadence
 from programs.rhythms import Rhythm
 
@@ -192,13 +192,13 @@ class TestNextCall:
 
     def test_a_set_call_ahead_is_the_next_call(self):
         set_at = at(UTC, 2026, 5, 12, 16)
-        call = next_call(rhythm=None, set_at=set_at, last_call_at=None, started_at=None, tz=UTC, now=self.now)
+        call = next_call(rhythm=None, set_at=set_at, last_call_at=None, started_on=None, tz=UTC, now=self.now)
         assert call.at == set_at and call.is_set and not call.is_late(self.now)
 
     def test_without_a_set_call_it_is_expected_one_step_after_the_last_call(self):
         last = at(UTC, 2026, 5, 1, 16)
         call = next_call(
-            rhythm=self.rhythm, set_at=None, last_call_at=last, started_at=None, tz=UTC, now=self.now
+            rhythm=self.rhythm, set_at=None, last_call_at=last, started_on=None, tz=UTC, now=self.now
         )
         assert call.at == at(UTC, 2026, 5, 15, 16) and not call.is_set and call.last_call == last
         assert not call.is_late(self.now)
@@ -210,7 +210,7 @@ class TestNextCall:
             rhythm=self.rhythm,
             set_at=passed,
             last_call_at=at(UTC, 2026, 4, 20),
-            started_at=None,
+            started_on=None,
             tz=UTC,
             now=self.now,
         )
@@ -221,7 +221,7 @@ class TestNextCall:
             rhythm=self.rhythm,
             set_at=None,
             last_call_at=None,
-            started_at=at(UTC, 2026, 4, 1, 12),
+            started_on=datetime.date(2026, 4, 1),
             tz=UTC,
             now=self.now,
         )
@@ -229,6 +229,25 @@ class TestNextCall:
 
     def test_nothing_to_count_from_without_an_agreement(self):
         assert (
-            next_call(rhythm=None, set_at=None, last_call_at=None, started_at=None, tz=UTC, now=self.now)
+            next_call(rhythm=None, set_at=None, last_call_at=None, started_on=None, tz=UTC, now=self.now)
             is None
         )
+
+
+class TestAnchor:
+    now = at(UTC, 2026, 5, 10, 12)
+    started_on = datetime.date(2026, 4, 1)
+
+    def test_it_is_the_later_of_the_logged_call_and_a_set_call_that_has_passed(self):
+        logged, passed = at(UTC, 2026, 5, 1, 16), at(UTC, 2026, 5, 5, 16)
+        assert anchor_of(logged, passed, self.started_on, self.now) == passed
+        assert anchor_of(passed, logged, self.started_on, self.now) == passed
+
+    def test_a_set_call_still_ahead_does_not_count(self):
+        logged, ahead = at(UTC, 2026, 5, 1, 16), at(UTC, 2026, 5, 12, 16)
+        assert anchor_of(logged, ahead, self.started_on, self.now) == logged
+        assert anchor_of(None, ahead, self.started_on, self.now) == at(UTC, 2026, 4, 1, 12)
+
+    def test_before_any_call_it_is_noon_utc_of_the_start_day_and_none_before_the_start(self):
+        assert anchor_of(None, None, self.started_on, self.now) == at(UTC, 2026, 4, 1, 12)
+        assert anchor_of(None, None, None, self.now) is None
