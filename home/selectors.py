@@ -4,28 +4,44 @@ its calls, its goals) and the program list. Each says how many queries it
 runs; none grows with the numbers shown."""
 
 import datetime
+from dataclasses import dataclass
 from typing import Any, TypedDict
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from goals.selectors.panel import goals_panel_for
+from goals.selectors import goals_panel_for
 from partnerships.models import ClosingReflection, Partnership
-from partnerships.selectors.pairs import current_versions, describe_for, partnership_page
+from partnerships.selectors.pairs import PairPage, PairView, current_versions, describe_for, partnership_page
 from programs.models import CURRENT_PAIR_STATUSES, Participant, Program
 from programs.selectors.matching import waiting_proteges
 from sessions_log.selectors import home_calls
 
 
+@dataclass(frozen=True)
+class PairOnHome:
+    """One partnership on a person's home: the pair as they see it, and what
+    needs their action in it (``to_do``)."""
+
+    pair: PairView
+    to_do: list[str]
+
+
 class MyHome(TypedDict):
     """What a person's home shows (``home_for``)."""
 
-    as_mentor: list[Partnership]
-    as_protege: list[Partnership]
-    closed: list[Partnership]
+    as_mentor: list[PairOnHome]
+    as_protege: list[PairOnHome]
+    closed: list[PairOnHome]
     programs_run: list[Program]
     now: datetime.datetime
+
+
+class PartnershipHome(PairPage):
+    """The top of the partnership home (``partnership_home``)."""
+
+    to_do: list[str]
 
 
 def _count(queryset: QuerySet) -> Coalesce:
@@ -51,20 +67,18 @@ def programs_run_by(user) -> list[Program]:
     )
 
 
-def _to_do(partnership: Partnership) -> list[str]:
-    """Short names of what needs this person's action in a partnership described
-    for them (``describe_for``), most urgent first."""
-    if partnership.status not in CURRENT_PAIR_STATUSES:
-        reflected = getattr(partnership, f"{partnership.my_role}_reflected", None)
-        return ["reflect"] if reflected is False else []
+def _to_do(pair: PairView, *, reflected: bool) -> list[str]:
+    """Short names of what needs this person's action in a partnership, most
+    urgent first; once it has ended, their closing reflection unless
+    ``reflected``."""
+    if pair.partnership.status not in CURRENT_PAIR_STATUSES:
+        return [] if reflected else ["reflect"]
     to_do = []
-    proposal = partnership.proposal
-    if proposal is not None and proposal.waiting_for_role == partnership.my_role:
+    if pair.proposal is not None and pair.proposal.waiting_for_role == pair.my_role:
         to_do.append("accept")
-    elif proposal is None and partnership.in_force is None:
+    elif pair.proposal is None and pair.in_force is None:
         to_do.append("propose")
-    next_call = partnership.next_call
-    if partnership.in_force is not None and (next_call is None or not next_call.is_set):
+    if pair.in_force is not None and (pair.next_call is None or not pair.next_call.is_set):
         to_do.append("set_call")
     return to_do
 
@@ -75,7 +89,7 @@ def home_for(user) -> MyHome:
     partnerships that have ended; and the programs they run. Three queries,
     whatever the numbers."""
     now = timezone.now()
-    partnerships = list(
+    partnerships = (
         Partnership.objects.of(user)
         .with_people()
         .annotate(
@@ -89,16 +103,22 @@ def home_for(user) -> MyHome:
         .prefetch_related(current_versions(terms_only=True))
         .order_by("status", "-started_on", "pk")
     )
+    rows = []
     for partnership in partnerships:
-        describe_for(partnership, user, now=now)
-        partnership.to_do = _to_do(partnership)
-    current = [p for p in partnerships if p.status in CURRENT_PAIR_STATUSES]
+        pair = describe_for(partnership, user, versions=partnership.current_versions, now=now)
+        reflected = (
+            partnership.mentor_reflected
+            if pair.my_role == Participant.Role.MENTOR
+            else partnership.protege_reflected
+        )
+        rows.append(PairOnHome(pair=pair, to_do=_to_do(pair, reflected=reflected)))
+    current = [row for row in rows if row.pair.partnership.status in CURRENT_PAIR_STATUSES]
     return {
-        "as_mentor": [p for p in current if p.my_role == Participant.Role.MENTOR],
-        "as_protege": [p for p in current if p.my_role == Participant.Role.PROTEGE],
+        "as_mentor": [row for row in current if row.pair.my_role == Participant.Role.MENTOR],
+        "as_protege": [row for row in current if row.pair.my_role == Participant.Role.PROTEGE],
         "closed": sorted(
-            (p for p in partnerships if p.status not in CURRENT_PAIR_STATUSES),
-            key=lambda p: p.ended_at or p.updated_at,
+            (row for row in rows if row.pair.partnership.status not in CURRENT_PAIR_STATUSES),
+            key=lambda row: row.pair.partnership.ended_at or row.pair.partnership.updated_at,
             reverse=True,
         ),
         "programs_run": programs_run_by(user),
@@ -106,18 +126,15 @@ def home_for(user) -> MyHome:
     }
 
 
-def partnership_home(partnership: Partnership, user) -> dict[str, Any]:
+def partnership_home(partnership: Partnership, user) -> PartnershipHome:
     """The top of the partnership home: the pair as ``user`` sees it
     (``partnership_page``: the agreement, the next call, the closing
     reflections) and what needs their action (``to_do``). One query, two once
     the partnership has ended."""
-    context = partnership_page(partnership, user)
-    if partnership.status in CURRENT_PAIR_STATUSES:
-        partnership.to_do = _to_do(partnership)
-    else:
-        mine = {r.role for r in context["reflections"]}
-        partnership.to_do = [] if partnership.my_role in mine else ["reflect"]
-    return context
+    page = partnership_page(partnership, user)
+    pair = page["pair"]
+    reflected = pair.my_role in {r.role for r in page["reflections"]}
+    return {**page, "to_do": _to_do(pair, reflected=reflected)}
 
 
 def partnership_home_sections(partnership: Partnership, *, calls_page: str | None) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from partnerships import agreements, services
 from partnerships.access import get_partnership_for
 from partnerships.forms import ClosePartnershipForm, NextCallForm, ReflectionForm
 from partnerships.models import Partnership
-from partnerships.selectors.pairs import partnership_page
+from partnerships.selectors.pairs import pair_for
 
 from .. import selectors
 
@@ -36,7 +36,7 @@ def _to_home(partnership: Partnership, anchor: str = "") -> HttpResponseRedirect
 def _home(request: HtmxHttpRequest, partnership: Partnership, **forms) -> HttpResponse:
     """The partnership home; with htmx after setting the next call, only its
     panel and, out of band, what needs the person's action."""
-    context = selectors.partnership_home(partnership, request.user)
+    context: dict = {**selectors.partnership_home(partnership, request.user)}
     set_at = partnership.next_call_at
     zone_name = request.user.get_time_zone_display()
     forms.setdefault(
@@ -79,11 +79,7 @@ def next_call(request: HtmxHttpRequest, partnership_id: int):
             if at is None:
                 notice = "The next call's time is cleared."
             else:
-                other = (
-                    partnership.protege
-                    if partnership.mentor.user_id == request.user.pk
-                    else partnership.mentor
-                )
+                other = partnership.other_side(request.user)
                 notice = (
                     f"Your next call is set for {day_shown(timezone.localtime(at), 'l j F, H:i')}. "
                     f"{other.user.name} sees it in their own time zone."
@@ -124,8 +120,11 @@ def close(request: HtmxHttpRequest, partnership_id: int) -> TemplateResponse | H
                 "The partnership is closed. It’s normal for partnerships to end; what you did mattered.",
             )
             return _to_home(partnership)
-    partnership_page(partnership, request.user)
-    return TemplateResponse(request, "home/close.html", {"partnership": partnership, "form": form})
+    return TemplateResponse(
+        request,
+        "home/close.html",
+        {"partnership": partnership, "pair": pair_for(partnership, request.user), "form": form},
+    )
 
 
 @login_required

@@ -11,7 +11,6 @@ from django.db.models import (
 )
 
 from partnerships.models import Partnership
-from partnerships.selectors.pairs import PAGE_SIZE
 from programs import matching
 from programs.models import CURRENT_PAIR_STATUSES, DraftMatch, Program
 from programs.selectors.matching import (
@@ -21,6 +20,8 @@ from programs.selectors.matching import (
     waiting_proteges,
     weights_of,
 )
+
+PAGE_SIZE = 25  # waiting protégés, and pairs, per page of the board
 
 SUGGESTIONS_SHOWN = 10
 

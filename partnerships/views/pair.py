@@ -38,7 +38,8 @@ def agreement(request: HtmxHttpRequest, partnership_id: int) -> TemplateResponse
     version; and the form to propose the first version or a change."""
     partnership = get_partnership_for(request.user, partnership_id, write=request.method == "POST")
     context = selectors.agreement_page(partnership, request.user)
-    latest = partnership.proposal or partnership.in_force
+    pair = context["pair"]
+    latest = pair.proposal or pair.in_force
     revising = bool(context["versions"])
     if request.method == "POST":
         form = AgreementForm(request.POST, revising=revising, partnership=partnership)
@@ -58,7 +59,7 @@ def agreement(request: HtmxHttpRequest, partnership_id: int) -> TemplateResponse
             else:
                 messages.success(
                     request,
-                    f"Version {version.version} is proposed. {partnership.other.user.name} sees it on their "
+                    f"Version {version.version} is proposed. {pair.other.user.name} sees it on their "
                     "home page and can accept it; until then, nothing changes.",
                 )
                 return _to_agreement(partnership)

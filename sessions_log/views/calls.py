@@ -21,6 +21,7 @@ from mentoring.resubmission import saved_once
 from partnerships.access import get_partnership_for, require_role
 from partnerships.models import Partnership
 from partnerships.selectors import pairs as partnership_selectors
+from partnerships.selectors.pairs import PairView
 from programs.models import Participant
 
 from .. import selectors, services
@@ -53,11 +54,12 @@ def apply_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _call_log(request: HtmxHttpRequest, partnership: Partnership, **forms) -> TemplateResponse:
-    role = partnership.my_role
+def _call_log(request: HtmxHttpRequest, partnership: Partnership, pair, **forms) -> TemplateResponse:
+    role = pair.my_role
     page = selectors.calls_page(partnership, request.GET.get("page"))
     context = {
         "partnership": partnership,
+        "pair": pair,
         "page": page,
         "draft": selectors.draft_of(partnership) if role == MENTOR else None,
         **selectors.check_for(partnership, request.user, role=role),
@@ -75,17 +77,18 @@ def _call_log(request: HtmxHttpRequest, partnership: Partnership, **forms) -> Te
     return TemplateResponse(request, "sessions_log/call_log.html", context)
 
 
-def _pair(request: HtmxHttpRequest, partnership_id: int, *, write: bool = False) -> Partnership:
-    """The partnership, described for this person (``my_role``, ``other``, ``in_force``, ``next_call``)."""
+def _pair(
+    request: HtmxHttpRequest, partnership_id: int, *, write: bool = False
+) -> tuple[Partnership, PairView]:
+    """The partnership, and the pair as this person sees it (``my_role``, ``other``, ``in_force``, ``next_call``)."""
     partnership = get_partnership_for(request.user, partnership_id, write=write)
-    partnership_selectors.partnership_page(partnership, request.user)
-    return partnership
+    return partnership, partnership_selectors.pair_for(partnership, request.user)
 
 
 @login_required
 def call_log(request: HtmxHttpRequest, partnership_id: int) -> TemplateResponse:
     """Every call the pair has logged, newest first, with its homework."""
-    return _call_log(request, _pair(request, partnership_id))
+    return _call_log(request, *_pair(request, partnership_id))
 
 
 def _rows_from(data) -> list[dict]:
@@ -97,7 +100,7 @@ def _rows_from(data) -> list[dict]:
     return [{name: data.get(f"homework-{i}-{name}", "") for name in ROW_FIELDS} for i in range(total)]
 
 
-def _initial(partnership: Partnership, draft: Session | None) -> tuple[dict, list[dict]]:
+def _initial(partnership: Partnership, draft: Session | None, in_force) -> tuple[dict, list[dict]]:
     """The form's starting values: the draft's, or the call that was just due
     under the agreement."""
     if draft is not None:
@@ -108,7 +111,6 @@ def _initial(partnership: Partnership, draft: Session | None) -> tuple[dict, lis
     now = timezone.now()
     set_at = partnership.next_call_at
     starts_at = set_at if set_at and set_at <= now else now.replace(minute=0, second=0, microsecond=0)
-    in_force = partnership.in_force
     return {
         "starts_at": starts_at,
         "minutes": in_force.call_minutes if in_force else partnership.program.default_call_minutes,
@@ -123,7 +125,7 @@ def session_new(request: HtmxHttpRequest, partnership_id: int):
     """The mentor logs a call, or finishes their draft: the call, the recap of
     the homework due, the key learnings, the next call and new homework, saved
     together or not at all. "Save as draft" keeps a half-written log."""
-    partnership = _pair(request, partnership_id, write=True)
+    partnership, pair = _pair(request, partnership_id, write=True)
     require_role(partnership, request.user, MENTOR)
     draft = selectors.draft_of(partnership)
     due = services.homework_to_recap(partnership)
@@ -167,17 +169,17 @@ def session_new(request: HtmxHttpRequest, partnership_id: int):
                     request,
                     f"The call of {timezone.localtime(session.starts_at):%-d %B} is logged"
                     + (f" with {assigned} homework item{'s' if assigned != 1 else ''}." if assigned else ".")
-                    + f" {partnership.other.user.name} sees it now.",
+                    + f" {pair.other.user.name} sees it now.",
                 )
                 return redirect_to("call_log", partnership)
     else:
-        data, rows = _initial(partnership, draft)
+        data, rows = _initial(partnership, draft, pair.in_force)
         form = SessionLogForm(initial=data, homework_due=due)
         formset = homework_formset(rows=rows)
     return TemplateResponse(
         request,
         "sessions_log/session_form.html",
-        {"partnership": partnership, "form": form, "formset": formset, "draft": draft},
+        {"partnership": partnership, "pair": pair, "form": form, "formset": formset, "draft": draft},
     )
 
 
@@ -207,12 +209,12 @@ def call_page(request: HtmxHttpRequest, partnership_id: int, agenda_form=None) -
     """The next call, following the agreement's time boxes: check in and recap
     the homework due with the last call's key learnings; go deep on the
     agenda; prepare the next call."""
-    partnership = _pair(request, partnership_id)
+    partnership, pair = _pair(request, partnership_id)
     agenda, someday = selectors.open_agenda(partnership)
     last = Session.objects.held().filter(partnership=partnership).order_by("-starts_at").first()
     boxes = (
-        partnership.in_force.time_boxes
-        if partnership.in_force
+        pair.in_force.time_boxes
+        if pair.in_force
         else [("Check-in and homework recap", 10), ("Deeper topic", 15), ("Preparing the next call", 5)]
     )
     today = timezone.localdate()
@@ -224,6 +226,7 @@ def call_page(request: HtmxHttpRequest, partnership_id: int, agenda_form=None) -
         "sessions_log/call_page.html",
         {
             "partnership": partnership,
+            "pair": pair,
             "boxes": boxes,
             "homework_due": due,
             "last_call": last,
@@ -245,7 +248,7 @@ def _already_rated(
 @require_POST
 def feedback(request: HtmxHttpRequest, partnership_id: int, session_id: int):
     """The protégé rates how valuable a held call was (1–5), with an optional comment."""
-    partnership = _pair(request, partnership_id)
+    partnership, pair = _pair(request, partnership_id)
     require_role(partnership, request.user, PROTEGE)
     session = get_object_or_404(Session.objects.logged().filter(partnership=partnership), pk=session_id)
     if hasattr(session, "feedback"):  # a second submit (Back, another tab): say so, keep the first
@@ -264,19 +267,17 @@ def feedback(request: HtmxHttpRequest, partnership_id: int, session_id: int):
                 return _already_rated(request, partnership, session)
             apply_errors(form, error)
         else:
-            messages.success(
-                request, f"Thank you. {partnership.other.user.name} sees how valuable the call was."
-            )
+            messages.success(request, f"Thank you. {pair.other.user.name} sees how valuable the call was.")
             return redirect_to("call_log", partnership, f"#call-{session.pk}")
-    return _call_log(request, partnership, feedback_form=form)
+    return _call_log(request, partnership, pair, feedback_form=form)
 
 
 @login_required
 @require_POST
 def partnership_check(request: HtmxHttpRequest, partnership_id: int):
     """Either side says whether the partnership is working and the conversations valuable."""
-    partnership = _pair(request, partnership_id)
-    state = selectors.check_for(partnership, request.user, role=partnership.my_role)
+    partnership, pair = _pair(request, partnership_id)
+    state = selectors.check_for(partnership, request.user, role=pair.my_role)
     form = PartnershipCheckForm(request.POST)
     if state["check_round"] is None:
         messages.info(request, "Nothing to answer now; you will be asked again in a few calls.")
@@ -296,4 +297,4 @@ def partnership_check(request: HtmxHttpRequest, partnership_id: int):
                 request, "Thank you for saying how it is going. Talk about it at your next call."
             )
             return redirect_to("call_log", partnership)
-    return _call_log(request, partnership, check_form=form)
+    return _call_log(request, partnership, pair, check_form=form)

@@ -23,22 +23,24 @@ from .calls import _pair, apply_errors, call_page, redirect_to
 
 
 def _homework(
-    request: HtmxHttpRequest, partnership, posted: HomeworkDoneForm | None = None
+    request: HtmxHttpRequest, partnership, pair, posted: HomeworkDoneForm | None = None
 ) -> TemplateResponse:
     context = selectors.homework_page(partnership)
-    if partnership.my_role == Participant.Role.PROTEGE:
+    if pair.my_role == Participant.Role.PROTEGE:
         for item in context["open_homework"]:
             prefix = f"homework-{item.pk}"
             item.done_form = (
                 posted if posted is not None and posted.prefix == prefix else HomeworkDoneForm(prefix=prefix)
             )
-    return TemplateResponse(request, "sessions_log/homework.html", {"partnership": partnership, **context})
+    return TemplateResponse(
+        request, "sessions_log/homework.html", {"partnership": partnership, "pair": pair, **context}
+    )
 
 
 @login_required
 def homework(request: HtmxHttpRequest, partnership_id: int) -> TemplateResponse:
     """What is open, with due dates (overdue stands out), and what was done."""
-    return _homework(request, _pair(request, partnership_id))
+    return _homework(request, *_pair(request, partnership_id))
 
 
 def _not_open(request: HtmxHttpRequest, partnership, item: Homework) -> HttpResponseRedirect:
@@ -53,7 +55,7 @@ def _not_open(request: HtmxHttpRequest, partnership, item: Homework) -> HttpResp
 @require_POST
 def homework_done(request: HtmxHttpRequest, partnership_id: int, homework_id: int):
     """The protégé marks an item done, with a short reflection."""
-    partnership = _pair(request, partnership_id, write=True)
+    partnership, pair = _pair(request, partnership_id, write=True)
     require_role(partnership, request.user, Participant.Role.PROTEGE)
     item = get_object_or_404(
         Homework.objects.filter(partnership=partnership, session__is_draft=False), pk=homework_id
@@ -73,10 +75,10 @@ def homework_done(request: HtmxHttpRequest, partnership_id: int, homework_id: in
             apply_errors(form, error)
         else:
             messages.success(
-                request, f"“{item.description}” is done. {partnership.other.user.name} sees your reflection."
+                request, f"“{item.description}” is done. {pair.other.user.name} sees your reflection."
             )
             return redirect_to("homework", partnership, "#done")
-    return _homework(request, partnership, posted=form)
+    return _homework(request, partnership, pair, posted=form)
 
 
 @login_required
