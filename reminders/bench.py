@@ -29,8 +29,8 @@ from accounts.models import User
 from partnerships.models import Agreement, Partnership
 from programs.models import Participant, Program
 
-from . import services
 from .models import Kind, Reminder
+from .services import scan, send
 
 BATCH = 5_000
 TAG = "bench-reminders"
@@ -120,7 +120,7 @@ def _time_scan(partnerships: int, due_share: float, figures: dict) -> None:
         with transaction.atomic(), connection.cursor() as cursor:
             # What the database itself has due, recorded as earlier scans would have.
             started = time.perf_counter()
-            figures["backlog_decided"] = services.reminders_scan(now=now)["decided"]
+            figures["backlog_decided"] = scan.reminders_scan(now=now)["decided"]
             figures["backlog_seconds"] = round(time.perf_counter() - started, 3)
             _seed(partnerships, due_share, now)
             cursor.execute(f"ANALYZE {_tables(SEEDED_TABLES)}")
@@ -128,7 +128,7 @@ def _time_scan(partnerships: int, due_share: float, figures: dict) -> None:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             started = time.perf_counter()
-            figures["decided"] = services.reminders_scan(now=now)["decided"]
+            figures["decided"] = scan.reminders_scan(now=now)["decided"]
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # what its commit would check
             figures["scan_seconds"] = round(time.perf_counter() - started, 3)
             raise _Rollback  # and with it the scan's enqueueing, which waits for a commit
@@ -198,13 +198,13 @@ def _time_sends(sends: int, smtp_port: int, figures: dict) -> None:
         with override_settings(MAILERS=mailers):
             # A worker loads its URLconf, templates and email classes once, at its
             # first task: that first one is not timed.
-            services.reminders_send(reminder_ids=[warm_up])
+            send.reminders_send(reminder_ids=[warm_up])
             before = received()
             started = time.perf_counter()
             outcomes: Counter[str] = Counter()
-            for start in range(0, len(ids), services.SEND_BATCH):
-                batch = ids[start : start + services.SEND_BATCH]
-                outcomes.update(services.reminders_send(reminder_ids=batch).counts())
+            for start in range(0, len(ids), scan.SEND_BATCH):
+                batch = ids[start : start + scan.SEND_BATCH]
+                outcomes.update(send.reminders_send(reminder_ids=batch).counts())
             elapsed = time.perf_counter() - started
             sent = received() - before
         figures.update(sent=sent, send_seconds=round(elapsed, 3), outcomes=dict(outcomes),

@@ -1,7 +1,7 @@
 """The reminder ledger: one row per reminder that was decided, with a unique
 key, so that deciding twice records once and sending twice delivers once.
 
-A row is written by the scan (``services.reminders_scan``) in the transaction
+A row is written by the scan (``services.scan.reminders_scan``) in the transaction
 that decided it, and moves pending → sending → sent (or back to pending for a
 retry or for the end of the recipient's quiet hours; to failed after the last
 try or a permanent refusal; to unknown when the line broke after the message
@@ -92,9 +92,9 @@ class Reminder(models.Model):
             ),
         ]
         indexes = [
-            # services._enqueue_due: pending rows whose time has come.
+            # services.scan._enqueue_due: pending rows whose time has come.
             models.Index(fields=["send_at"], condition=Q(state="pending"), name="reminder_pending_idx"),
-            # services._enqueue_due: claims of a worker that died (stale "sending").
+            # services.scan._enqueue_due: claims of a worker that died (stale "sending").
             models.Index(fields=["claimed_at"], condition=Q(state="sending"), name="reminder_sending_idx"),
             # selectors.notifications_page: a person's reminders, newest first.
             models.Index(fields=["recipient", "-send_at"], name="reminder_recipient_idx"),

@@ -7,9 +7,11 @@ from django.views.decorators.csrf import csrf_exempt
 
 from mentoring.http import HtmxHttpRequest
 
-from . import selectors, services
+from . import selectors
 from .emails import read_stop_token
 from .models import Kind
+from .services.notifications import reminders_mark_read
+from .services.preferences import reminder_opt_out
 
 
 @login_required
@@ -18,7 +20,7 @@ def notifications(request: HtmxHttpRequest) -> TemplateResponse:
     page = selectors.notifications_page(request.user, request.GET.get("page"))
     unread = [r.pk for r in page.object_list if r.is_new]
     if unread:
-        services.reminders_mark_read(user=request.user, ids=unread)
+        reminders_mark_read(user=request.user, ids=unread)
     return TemplateResponse(request, "reminders/notifications.html", {"page": page})
 
 
@@ -43,5 +45,5 @@ def stop(request: HtmxHttpRequest, token: str) -> TemplateResponse:
     kind = Kind(named[1])
     done = request.method == "POST"
     if done:
-        services.reminder_opt_out(user=user, kind=kind)
+        reminder_opt_out(user=user, kind=kind)
     return TemplateResponse(request, "reminders/stop.html", {"kind": kind, "done": done, "person": user})

@@ -15,7 +15,7 @@ from programs.selectors.people import participations_of
 from programs.services.profiles import participant_update_profile
 from reminders.forms import ReminderPreferencesForm
 from reminders.selectors import reachable_kinds, wanted_kinds
-from reminders.services import reminder_preferences_set
+from reminders.services.preferences import reminder_preferences_set
 
 
 @login_required

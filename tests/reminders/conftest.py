@@ -4,7 +4,7 @@ import pytest
 
 from partnerships.agreements import agreement_propose
 from reminders.models import Kind, Reminder
-from reminders.services import reminders_send
+from reminders.services.send import reminders_send
 from tests.partnerships.agreement_helpers import agree, terms
 
 UTC = datetime.UTC

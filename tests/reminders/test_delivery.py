@@ -17,9 +17,11 @@ from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
 from partnerships.models import Partnership
-from reminders import services, tasks
+from reminders import tasks
 from reminders.models import Kind, Reminder, ReminderOptOut
-from reminders.services import reminders_scan, reminders_send
+from reminders.services import limits, scan
+from reminders.services.scan import reminders_scan
+from reminders.services.send import reminders_send
 
 from .conftest import a_reminder, at, send
 
@@ -74,7 +76,7 @@ def test_scanning_twice_records_each_reminder_once_and_enqueues_it_once(
 
 
 def test_the_scan_enqueues_at_most_a_batch_per_task(world, monkeypatch, django_capture_on_commit_callbacks):
-    monkeypatch.setattr(services, "SEND_BATCH", 2)
+    monkeypatch.setattr(scan, "SEND_BATCH", 2)
     for n in range(5):
         a_reminder(world, object_key=f"k{n}")
     with django_capture_on_commit_callbacks() as enqueued:
@@ -171,7 +173,7 @@ def test_a_message_refused_for_now_retries_with_growing_delay_then_ends_failed(w
     monkeypatch.setattr(f"{LOCMEM}.send_messages", refuse)
     reminder = a_reminder(world)
     delays = []
-    for _ in range(services.MAX_ATTEMPTS - 1):
+    for _ in range(limits.MAX_ATTEMPTS - 1):
         delivery = reminders_send(reminder_ids=[reminder.pk], now=NOW)
         assert delivery.outcomes == {reminder.pk: "retry"}
         [(delay, ids)] = delivery.retries.items()
@@ -183,7 +185,7 @@ def test_a_message_refused_for_now_retries_with_growing_delay_then_ends_failed(w
     reminder.refresh_from_db()
     assert reminder.state == Reminder.State.FAILED
     assert "Try again later" in reminder.last_error
-    assert services.retry_delay(20) == settings.CELERY_MAX_RETRY_DELAY
+    assert limits.retry_delay(20) == settings.CELERY_MAX_RETRY_DELAY
 
 
 @pytest.mark.parametrize(("code", "outcome"), [(450, "retry"), (550, "failed")])
@@ -244,7 +246,7 @@ def test_without_a_mail_server_the_batch_comes_back_without_spending_its_tries(w
 
 
 def test_a_batch_out_of_time_hands_what_it_has_not_tried_to_a_new_task(world, monkeypatch):
-    monkeypatch.setattr(services, "send_budget", lambda: -1)
+    monkeypatch.setattr("reminders.services.send.send_budget", lambda: -1)
     batch = [a_reminder(world, object_key=f"k{n}") for n in range(3)]
     delivery = reminders_send(reminder_ids=[r.pk for r in batch], now=NOW)
     assert set(delivery.outcomes.values()) == {"handed on"}
@@ -309,7 +311,7 @@ def test_a_row_whose_workers_keep_dying_ends_failed_after_the_last_try(
     settings.REMINDER_CLAIM_LEASE = 60
     later = NOW + datetime.timedelta(minutes=5)
     reminder = a_reminder(
-        world, state=Reminder.State.SENDING, claimed_at=NOW, attempts=services.MAX_ATTEMPTS - 1
+        world, state=Reminder.State.SENDING, claimed_at=NOW, attempts=limits.MAX_ATTEMPTS - 1
     )
     with django_capture_on_commit_callbacks() as enqueued:
         reminders_scan(now=later)
@@ -372,7 +374,7 @@ def test_the_portable_ledger_path_of_make_run_also_records_once_and_enqueues_onc
 ):
     # `make run` on its embedded SQLite cannot use PostgreSQL's unnest(); the
     # portable path must keep the same promise.
-    monkeypatch.setattr(services, "connection", types.SimpleNamespace(vendor="sqlite"))
+    monkeypatch.setattr(scan, "connection", types.SimpleNamespace(vendor="sqlite"))
     Partnership.objects.filter(pk=world.partnership.pk).update(next_call_at=at(2026, 10, 6, 15, 0))
     with django_capture_on_commit_callbacks() as first:
         reminders_scan(now=NOW)

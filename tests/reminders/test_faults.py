@@ -17,8 +17,8 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
-from reminders import services
 from reminders.models import Kind, Reminder
+from reminders.services import scan
 from reminders.timing import at_local
 
 from .workers import (
@@ -63,7 +63,7 @@ def scan_until_settled(seconds: float) -> None:
     while time.monotonic() < deadline:
         if not Reminder.objects.filter(state__in=[Reminder.State.PENDING, Reminder.State.SENDING]).exists():
             return
-        services.reminders_scan()
+        scan.reminders_scan()
         time.sleep(1)
 
 
@@ -100,7 +100,7 @@ def test_a_server_unreachable_for_longer_than_all_the_tries_loses_nothing(world,
     try:
         outage_ends = time.monotonic() + 15
         while time.monotonic() < outage_ends:
-            services.reminders_scan()
+            scan.reminders_scan()
             time.sleep(1)
         assert sink.total == 0
         assert Reminder.objects.filter(last_error__contains="Connection refused").exists()
@@ -145,7 +145,7 @@ def test_database_connections_lost_after_the_servers_250_are_recorded_not_resent
     queue = private_queue(monkeypatch)
     worker = start_worker(queue, server.port)
     try:
-        services.reminders_scan()
+        scan.reminders_scan()
         scan_until_settled(40)
     finally:
         stop(worker)
@@ -165,10 +165,10 @@ def test_a_line_dropped_after_the_message_is_written_is_not_resent_but_shown(
     queue = private_queue(monkeypatch)
     worker = start_worker(queue, server.port)
     try:
-        services.reminders_scan()
+        scan.reminders_scan()
         scan_until_settled(30)
         time.sleep(4)  # past the lease: nothing comes back for them
-        services.reminders_scan()
+        scan.reminders_scan()
         time.sleep(2)
     finally:
         stop(worker)
@@ -185,7 +185,7 @@ def test_a_message_answered_4xx_comes_back_and_arrives_once(world, monkeypatch, 
     queue = private_queue(monkeypatch)
     worker = start_worker(queue, server.port)
     try:
-        services.reminders_scan()
+        scan.reminders_scan()
         scan_until_settled(30)
     finally:
         stop(worker)
@@ -205,12 +205,12 @@ def test_a_worker_killed_mid_send_makes_at_most_one_extra_copy_per_kill(
     extra copies, and every reminder arrives."""
     smtp, server = sink
     smtp.relay_seconds = 0.3
-    monkeypatch.setattr(services, "SEND_BATCH", 4)
+    monkeypatch.setattr(scan, "SEND_BATCH", 4)
     reminders = due_reminders(world, 12)
     queue = private_queue(monkeypatch)
     kills, worker = 0, None
     try:
-        services.reminders_scan()
+        scan.reminders_scan()
         for _ in range(3):
             worker = start_worker(queue, server.port)
             assert smtp.holding.wait(timeout=30), "the worker sent nothing"
@@ -240,7 +240,7 @@ def test_a_send_that_comes_due_in_the_recipients_night_waits_for_their_morning(w
     queue = private_queue(monkeypatch)
     worker = start_worker(queue, server.port)
     try:
-        services.reminders_scan()
+        scan.reminders_scan()
         deadline = time.monotonic() + 30
         postponed = Reminder.objects.filter(state=Reminder.State.PENDING, enqueued_at__isnull=True)
         while postponed.count() != len(reminders):  # claimed, then handed back to wait

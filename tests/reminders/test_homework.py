@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 
 from reminders.models import Kind, Reminder, ReminderOptOut
-from reminders.services import reminders_scan
+from reminders.services.scan import reminders_scan
 from sessions_log.models import Homework, Session
 from tests.sessions_log.factories import HomeworkFactory, SessionFactory
 

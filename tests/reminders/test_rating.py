@@ -10,7 +10,7 @@ from django.core import mail
 from goals.models import RatingRound
 from partnerships.models import Partnership
 from reminders.models import Kind, Reminder, ReminderOptOut
-from reminders.services import reminders_scan
+from reminders.services.scan import reminders_scan
 from tests.goals.factories import GoalFactory
 
 from .conftest import at, rows, send

@@ -8,7 +8,7 @@ import pytest
 
 from partnerships.models import Agreement, Partnership
 from reminders.models import Kind, Reminder, ReminderOptOut
-from reminders.services import reminders_scan
+from reminders.services.scan import reminders_scan
 from reminders.timing import outside_quiet_hours
 
 from .conftest import at, rows

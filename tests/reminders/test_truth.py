@@ -18,7 +18,8 @@ from accounts.models import User
 from partnerships.models import Partnership
 from reminders import rules
 from reminders.models import Kind, Reminder
-from reminders.services import reminders_scan, reminders_send
+from reminders.services.scan import reminders_scan
+from reminders.services.send import reminders_send
 from reminders.timing import QUIET_FROM, at_local, outside_quiet_hours
 from tests.partnerships.agreement_helpers import agree
 

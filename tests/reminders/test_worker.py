@@ -12,8 +12,8 @@ from collections import Counter
 import pytest
 
 from accounts.models import User
-from reminders import services
 from reminders.models import Kind, Reminder
+from reminders.services import scan
 
 from .conftest import at
 from .workers import Sink, SinkServer, daytime_zone, private_queue, start_worker, stop
@@ -54,7 +54,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
     sink, port = smtp_sink
     settings.REMINDER_CLAIM_LEASE = 3
     settings.REMINDER_REQUEUE_AFTER = 3  # the message the dead worker held but had not started
-    monkeypatch.setattr(services, "SEND_BATCH", SEND_BATCH)
+    monkeypatch.setattr(scan, "SEND_BATCH", SEND_BATCH)
     queue = private_queue(monkeypatch)  # what beat's scan enqueues goes to this test's queue
     User.objects.filter(pk=world.admin.pk).update(time_zone=daytime_zone())  # not in quiet hours
     past = at(2026, 1, 1)
@@ -69,7 +69,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
         )
         for n in range(REMINDERS)
     )
-    services.reminders_scan()  # enqueues them all, SEND_BATCH per task
+    scan.reminders_scan()  # enqueues them all, SEND_BATCH per task
     worker = start_worker(queue, port)
     second = None
     try:
@@ -88,7 +88,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
         while time.monotonic() < deadline:
             if not Reminder.objects.exclude(state=Reminder.State.SENT).exists():
                 break
-            services.reminders_scan()  # beat, every few minutes in real life
+            scan.reminders_scan()  # beat, every few minutes in real life
             time.sleep(1)
     finally:
         stop(worker, second)
