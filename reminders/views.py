@@ -17,11 +17,15 @@ from .services.preferences import reminder_opt_out
 @login_required
 def notifications(request: HtmxHttpRequest) -> TemplateResponse:
     """My reminders, newest first; the ones on the page are read once shown. Three queries."""
-    page = selectors.notifications_page(request.user, request.GET.get("page"))
-    unread = [r.pk for r in page.object_list if r.is_new]
+    shown = selectors.notifications_page(request.user, request.GET.get("page"))
+    unread = [notification.reminder.pk for notification in shown.notifications if notification.is_new]
     if unread:
         reminders_mark_read(user=request.user, ids=unread)
-    return TemplateResponse(request, "reminders/notifications.html", {"page": page})
+    return TemplateResponse(
+        request,
+        "reminders/notifications.html",
+        {"page": shown.page, "notifications": shown.notifications},
+    )
 
 
 @login_required

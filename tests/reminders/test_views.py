@@ -79,8 +79,12 @@ def test_notifications_list_my_reminders_only_and_mark_them_read(client, world, 
     page = client.get(reverse("reminders:notifications"))
     assert page.text.count('<li class="notification') == 1
     assert "Time to set your next call with Sam Protégé" in page.text
+    assert '<li class="notification notification--new">' in page.text
+    assert f'<a href="{reverse("home:partnership", args=[world.partnership.pk])}">' in page.text
     mine.refresh_from_db()
     assert mine.read_at is not None
+    again = client.get(reverse("reminders:notifications"))
+    assert again.text.count('<li class="notification">') == 1  # read now: no longer new
     assert client.get(reverse("reminders:unread_badge")).text.strip() == ""
     for n in range(5):
         a_reminder(world, kind=Kind.NUDGE, object_key=f"n{n}", recipient=world.mentor)
