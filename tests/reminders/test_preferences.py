@@ -52,7 +52,9 @@ def test_an_admin_who_mentors_is_offered_both(world):
 def test_saving_keeps_a_kind_not_offered_as_it_was(client, world):
     ReminderOptOut.objects.create(user=world.protege, kind=Kind.STALL)
     client.force_login(world.protege)
-    client.post(reverse("home:profile"), {"form": "reminders", "reminders-kinds": [Kind.CHECK_IN, Kind.RATING]})
+    client.post(
+        reverse("home:profile"), {"form": "reminders", "reminders-kinds": [Kind.CHECK_IN, Kind.RATING]}
+    )
     assert set(ReminderOptOut.objects.filter(user=world.protege).values_list("kind", flat=True)) == {
         Kind.STALL,  # still stopped: it was not on the form
         Kind.AGREEMENT_PENDING,
