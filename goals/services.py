@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from partnerships.models import Partnership
 from partnerships.signals import pair_changed
+from programs.models import Participant
 
 from .models import (
     MAX_ACTIVE_PER_CATEGORY,
@@ -32,12 +33,13 @@ SMART_FIELDS = ["metric", "baseline", "target", "unit", "deadline"]
 
 
 def _require_protege(partnership: Partnership, by) -> None:
-    if partnership.protege.user_id != by.pk:
+    """Refuses the mentor (PermissionDenied); ``side_of`` refuses anyone outside the pair."""
+    if partnership.side_of(by) != Participant.Role.PROTEGE:
         raise PermissionDenied("Only the protégé writes and rates their goals.")
 
 
 def _require_mentor(partnership: Partnership, by) -> None:
-    if partnership.mentor.user_id != by.pk:
+    if partnership.side_of(by) != Participant.Role.MENTOR:
         raise PermissionDenied("Only the mentor suggests goals.")
 
 

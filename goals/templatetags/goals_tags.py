@@ -1,4 +1,4 @@
-"""Numbers as the goals pages show them."""
+"""Numbers as the goals pages show them, and who is looking."""
 
 from decimal import Decimal
 
@@ -47,3 +47,9 @@ def trend_word(change: int | None) -> str:
     if change is None:
         return "none"
     return "up" if change > 0 else "down" if change < 0 else "steady"
+
+
+@register.simple_tag
+def side_of(partnership, user) -> str:
+    """Which side of the pair ``user`` is, ``"mentor"`` or ``"protege"`` (``Partnership.side_of``)."""
+    return partnership.side_of(user)
