@@ -35,10 +35,8 @@ RECAP_STATUSES = [Homework.Status.DONE, Homework.Status.PARTLY, Homework.Status.
 
 
 def _require(partnership: Partnership, by, role: str, what: str) -> None:
-    if (
-        by.pk not in (partnership.mentor.user_id, partnership.protege.user_id)
-        or partnership.side_of(by) != role
-    ):
+    """Refuses the other side; ``side_of`` refuses anyone outside the pair."""
+    if partnership.side_of(by) != role:
         who = "mentor" if role == Participant.Role.MENTOR else "protégé"
         raise ValidationError(f"Only the {who} of this partnership can {what}.")
 
@@ -135,17 +133,17 @@ def session_log(
                 {"recap": f"Say how each homework went: “{missing[0].description}” has no answer yet."}
             )
         for pk, status in recap.items():
-            item = due_items.get(pk)
-            if item is None:
+            recapped = due_items.get(pk)
+            if recapped is None:
                 continue
             if status not in RECAP_STATUSES:
                 raise ValidationError({"recap": "Choose done, partly or not done."})
-            item.status = status
-            item.recapped_in = session
-            item.done_at = (item.done_at or now) if status == Homework.Status.DONE else None
+            recapped.status = status
+            recapped.recapped_in = session
+            recapped.done_at = (recapped.done_at or now) if status == Homework.Status.DONE else None
             if status == Homework.Status.NOT_DONE:
-                item.reflection = ""
-            item.save(update_fields=["status", "recapped_in", "done_at", "reflection", "updated_at"])
+                recapped.reflection = ""
+            recapped.save(update_fields=["status", "recapped_in", "done_at", "reflection", "updated_at"])
         # The agenda waiting for this call was this call's agenda.
         AgendaItem.objects.filter(partnership=partnership, session__isnull=True, someday=False).update(
             session=session
@@ -188,9 +186,7 @@ def homework_mark_done(*, homework: Homework, by, reflection: str) -> Homework:
 def agenda_item_add(*, partnership: Partnership, by, text: str, someday: bool = False) -> AgendaItem:
     """Either side adds a topic or question to the next call's agenda, or to
     the running list of topics for someday."""
-    role = partnership.side_of(by)
-    if by.pk not in (partnership.mentor.user_id, partnership.protege.user_id):
-        raise ValidationError("Only the mentor or the protégé of this partnership can add to its agenda.")
+    role = partnership.side_of(by)  # refuses anyone outside the pair
     _locked(partnership)
     item = AgendaItem(
         partnership=partnership, text=text.strip(), someday=someday, added_by=by, added_by_role=role
@@ -239,11 +235,9 @@ def partnership_check_give(
 ) -> PartnershipCheck:
     """One side says whether the partnership is working and whether the
     conversations are valuable (1–5 each), once per round of calls."""
-    if by.pk not in (partnership.mentor.user_id, partnership.protege.user_id):
-        raise ValidationError("Only the mentor or the protégé of this partnership can answer.")
     check = PartnershipCheck(
         partnership=partnership,
-        role=partnership.side_of(by),
+        role=partnership.side_of(by),  # refuses anyone outside the pair
         author=by,
         after_calls=after_calls,
         working=working,
