@@ -2,15 +2,19 @@
 the number of calls or homework."""
 
 import datetime
+from typing import TYPE_CHECKING, TypedDict
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, Window
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, Window
 from django.utils import timezone
 
 from partnerships.models import Partnership
 
 from .models import AgendaItem, Homework, PartnershipCheck, Session
 from .services import check_due_round
+
+if TYPE_CHECKING:  # django-stubs' helper, a development dependency
+    from django_stubs_ext import WithAnnotations
 
 CALLS_PER_PAGE = 10
 TIMELINE_PER_PAGE = 5
@@ -44,7 +48,15 @@ def held_calls(partnership: Partnership) -> int:
     return Session.objects.held().filter(partnership=partnership).count()
 
 
-def check_for(partnership: Partnership, user, *, role: str) -> dict:
+class CheckState(TypedDict):
+    """Whether a person is asked now if the partnership is working (``check_for``)."""
+
+    held_calls: int
+    check_round: int | None  # the round to answer now, if any
+    checks: list[PartnershipCheck]  # the answers so far, latest round first
+
+
+def check_for(partnership: Partnership, user, *, role: str) -> CheckState:
     """Whether this person is asked now if the partnership is working, and the
     answers the pair has given so far. Two queries."""
     held = held_calls(partnership)
@@ -65,23 +77,44 @@ def open_agenda(partnership: Partnership) -> tuple[list[AgendaItem], list[Agenda
     return [i for i in items if not i.someday], [i for i in items if i.someday]
 
 
-def _mark_overdue(items, today: datetime.date) -> list[Homework]:
-    items = list(items)
-    for item in items:
-        item.is_overdue = item.status == Homework.Status.OPEN and item.due_on < today
-    return items
+def overdue_on(today: datetime.date) -> Q:
+    """Homework still open and due before ``today``: overdue."""
+    return Q(status=Homework.Status.OPEN, due_on__lt=today)
 
 
-def homework_page(partnership: Partnership, *, today: datetime.date | None = None) -> dict:
+def _is_overdue(today: datetime.date) -> ExpressionWrapper:
+    return ExpressionWrapper(overdue_on(today), output_field=BooleanField())
+
+
+class Overdue(TypedDict):
+    """What the homework reads add to each item: whether it is overdue today."""
+
+    is_overdue: bool
+
+
+#: Homework with its ``is_overdue``.
+type HomeworkDue = WithAnnotations[Homework, Overdue]
+
+
+class HomeworkPage(TypedDict):
+    """What the homework page shows (``homework_page``)."""
+
+    open_homework: list[HomeworkDue]  # soonest due first
+    closed_homework: list[HomeworkDue]  # latest first
+    overdue_count: int
+    today: datetime.date
+
+
+def homework_page(partnership: Partnership, *, today: datetime.date | None = None) -> HomeworkPage:
     """All the pair's homework from finished logs: what is open (soonest due
     first, overdue flagged) and what is closed (latest first). One query
     (index homework_pair_by_due)."""
     today = today or timezone.localdate()
-    items = _mark_overdue(
+    items: list[HomeworkDue] = list(
         Homework.objects.filter(partnership=partnership, session__is_draft=False)
         .select_related("session")
-        .order_by("due_on", "pk"),
-        today,
+        .annotate(is_overdue=_is_overdue(today))
+        .order_by("due_on", "pk")
     )
     open_items = [h for h in items if h.status == Homework.Status.OPEN]
     closed = sorted(
@@ -97,27 +130,50 @@ def homework_page(partnership: Partnership, *, today: datetime.date | None = Non
     }
 
 
-def home_calls(partnership: Partnership, *, page, today: datetime.date | None = None) -> dict:
+class OpenHomeworkCounts(Overdue):
+    """What the partnership home adds to each open item shown: how many are open and overdue in all."""
+
+    open_total: int
+    overdue_total: int
+
+
+#: An open item on the partnership home, with its ``is_overdue`` and the totals.
+type HomeworkShown = WithAnnotations[Homework, OpenHomeworkCounts]
+
+
+class HomeCalls(TypedDict):
+    """What the partnership home shows of the call log (``home_calls``)."""
+
+    timeline: Page  # of Session, newest first
+    open_homework: list[HomeworkShown]  # the first few, soonest due first
+    open_homework_total: int
+    overdue_total: int
+    agenda: list[AgendaItem]
+    someday: list[AgendaItem]
+
+
+def home_calls(partnership: Partnership, *, page, today: datetime.date | None = None) -> HomeCalls:
     """What the partnership home shows of the call log: the timeline of calls
     (newest first, paginated, with key learnings and homework), the open
     homework (the first few, with how many in all and how many overdue) and
     the next call's agenda. Five queries, whatever the numbers."""
     today = today or timezone.localdate()
-    open_homework = _mark_overdue(
+    open_homework: list[HomeworkShown] = list(
         Homework.objects.filter(partnership=partnership, session__is_draft=False, status=Homework.Status.OPEN)
         .annotate(
+            is_overdue=_is_overdue(today),
             open_total=Window(Count("pk")),
-            overdue_total=Window(Count("pk", filter=Q(due_on__lt=today))),
+            overdue_total=Window(Count("pk", filter=overdue_on(today))),
         )
-        .order_by("due_on", "pk")[:HOME_HOMEWORK_SHOWN],
-        today,
+        .order_by("due_on", "pk")[:HOME_HOMEWORK_SHOWN]
     )
     agenda, someday = open_agenda(partnership)
+    first = open_homework[0] if open_homework else None
     return {
         "timeline": calls_page(partnership, page, per_page=TIMELINE_PER_PAGE),
         "open_homework": open_homework,
-        "open_homework_total": open_homework[0].open_total if open_homework else 0,
-        "overdue_total": open_homework[0].overdue_total if open_homework else 0,
+        "open_homework_total": first.open_total if first else 0,
+        "overdue_total": first.overdue_total if first else 0,
         "agenda": agenda,
         "someday": someday,
     }
