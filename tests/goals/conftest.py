@@ -12,3 +12,10 @@ def goals(world):
         "competency": GoalFactory(partnership=p, title="Negotiating"),
         "situation": SituationGoalFactory(partnership=p, title="Influence the Atlas decision"),
     }
+
+
+@pytest.fixture
+def protege_client(client, world):
+    """The client, signed in as the world's protégé."""
+    client.force_login(world.protege)
+    return client

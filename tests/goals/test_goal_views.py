@@ -1,6 +1,6 @@
 """Writing goals: categories and their limit, the why, SMART checks, revisions
-with history, more advanced versions, achieved and dropped, milestones, and the
-mentor's suggestions."""
+with history, more advanced versions, achieved and dropped. Milestones and the
+mentor's suggestions have their own tests."""
 
 import datetime
 import re
@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from goals.models import Goal, GoalRevision, GoalSuggestion, Milestone
+from goals.models import Goal, GoalRevision
 
-from .factories import GoalFactory, GoalSuggestionFactory, SmartGoalFactory, rate_rounds
+from .factories import GoalFactory, SmartGoalFactory, rate_rounds
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +32,6 @@ def smart_data(**changes):
         "deadline": (timezone.localdate() + datetime.timedelta(days=120)).isoformat(),
     }
     return data | changes
-
-
-@pytest.fixture
-def protege_client(client, world):
-    client.force_login(world.protege)
-    return client
 
 
 # --- Adding a goal ---------------------------------------------------------------
@@ -272,135 +266,6 @@ def test_a_goal_cannot_be_made_active_again_into_a_full_category(protege_client,
     assert "You already have 3 active" in response.text
     dropped.refresh_from_db()
     assert dropped.status == "dropped"
-
-
-# --- Milestones ---------------------------------------------------------------------
-
-
-def test_a_milestone_is_added_without_javascript(protege_client, world):
-    goal = GoalFactory(partnership=world.partnership)
-    due = timezone.localdate() + datetime.timedelta(days=5)
-    response = protege_client.post(
-        url(world, "milestone_add", goal.pk),
-        {f"m{goal.pk}-title": "Call Jo", f"m{goal.pk}-due_on": due.isoformat()},
-    )
-    assert response.status_code == 303 and response["Location"].endswith(f"#goal-{goal.pk}")
-    assert Milestone.objects.get().title == "Call Jo"
-
-
-def test_a_milestone_is_added_with_htmx_and_only_the_list_comes_back(protege_client, world):
-    goal = GoalFactory(partnership=world.partnership)
-    due = timezone.localdate() + datetime.timedelta(days=5)
-    response = protege_client.post(
-        url(world, "milestone_add", goal.pk),
-        {f"m{goal.pk}-title": "Call Jo", f"m{goal.pk}-due_on": due.isoformat()},
-        headers={"HX-Request": "true"},
-    )
-    assert response.status_code == 200
-    assert response.text.lstrip().startswith(f'<div class="milestones" id="milestones-{goal.pk}"')
-    assert "Call Jo" in response.text
-    assert 'hx-swap-oob="true"' in response.text and "Added the step “Call Jo”" in response.text
-    assert "<html" not in response.text
-
-
-def test_a_rejected_milestone_keeps_what_was_typed_with_or_without_htmx(protege_client, world):
-    goal = GoalFactory(partnership=world.partnership)
-    data = {f"m{goal.pk}-title": "Call Jo", f"m{goal.pk}-due_on": "2020-01-01"}
-    for headers in ({}, {"HX-Request": "true"}):
-        response = protege_client.post(url(world, "milestone_add", goal.pk), data, headers=headers)
-        assert response.status_code == 200
-        assert "The due date is in the past" in response.text
-        assert 'value="Call Jo"' in response.text
-        assert " open>" in response.text  # the add form stays open
-    assert not Milestone.objects.exists()
-
-
-def test_a_milestone_is_ticked_off_and_back_on(protege_client, world):
-    goal = GoalFactory(partnership=world.partnership)
-    milestone = Milestone.objects.create(goal=goal, title="Call Jo", due_on=timezone.localdate())
-    done_url = url(world, "milestone_done", goal.pk, milestone.pk)
-    response = protege_client.post(done_url, {"done": "1"}, headers={"HX-Request": "true"})
-    assert "milestone--done" in response.text
-    milestone.refresh_from_db()
-    assert milestone.done
-    protege_client.post(done_url, {"done": "0"})
-    milestone.refresh_from_db()
-    assert not milestone.done
-
-
-# --- The mentor's suggestions -----------------------------------------------------
-
-
-def test_the_mentor_suggests_and_the_protege_takes_it_on_in_their_own_words(client, world):
-    client.force_login(world.mentor)
-    client.post(
-        url(world, "suggestion_new"),
-        {"category": "competency", "title": "Conflict", "note": "Your team argues."},
-    )
-    suggestion = GoalSuggestion.objects.get()
-    assert suggestion.suggested_by == world.mentor and suggestion.status == "pending"
-
-    client.force_login(world.protege)
-    page = client.get(url(world, "goals")).text
-    assert "Suggested by Morgan Mentor" in page and "Your team argues." in page
-    form = client.get(url(world, "suggestion_accept", suggestion.pk)).text
-    assert 'value="Conflict"' in form
-    response = client.post(
-        url(world, "suggestion_accept", suggestion.pk),
-        {"title": "Conflict management", "why": "My team argues."},
-    )
-    assert response.status_code == 303
-    goal = Goal.objects.get()
-    suggestion.refresh_from_db()
-    assert (goal.title, goal.category, goal.suggestion) == ("Conflict management", "competency", suggestion)
-    assert suggestion.status == "accepted" and suggestion.decided_at
-    assert "Suggested by Morgan Mentor" in client.get(url(world, "goals")).text  # the goal's badge
-
-
-def test_the_protege_declines_a_suggestion_and_the_mentor_sees_it(client, world):
-    suggestion = GoalSuggestionFactory(partnership=world.partnership, title="Public speaking")
-    client.force_login(world.protege)
-    assert client.post(url(world, "suggestion_decline", suggestion.pk)).status_code == 303
-    suggestion.refresh_from_db()
-    assert suggestion.status == "declined"
-    assert client.post(url(world, "suggestion_decline", suggestion.pk)).status_code == 404  # answered
-    client.force_login(world.mentor)
-    assert "Sam Protégé declined: “Public speaking”" in client.get(url(world, "goals")).text
-
-
-def test_the_mentor_suggests_a_more_advanced_version(client, world):
-    goal = GoalFactory(partnership=world.partnership, title="Negotiating")
-    client.force_login(world.mentor)
-    form = client.get(url(world, "suggestion_new") + f"?advances={goal.pk}").text
-    assert "Suggest a more advanced version" in form
-    client.post(url(world, "suggestion_new"), {"advances": goal.pk, "title": "Negotiating with directors"})
-    suggestion = GoalSuggestion.objects.get()
-    assert suggestion.advances == goal and suggestion.category == goal.category
-
-    client.force_login(world.protege)
-    client.post(
-        url(world, "suggestion_accept", suggestion.pk),
-        {"title": "Negotiating with directors", "why": "Next."},
-    )
-    advanced = Goal.objects.get(title="Negotiating with directors")
-    goal.refresh_from_db()
-    assert advanced.advances == goal and goal.status == "achieved"
-
-
-def test_taking_on_a_suggestion_into_a_full_category_says_why_beside_the_category(client, world):
-    GoalFactory.create_batch(3, partnership=world.partnership)
-    suggestion = GoalSuggestionFactory(partnership=world.partnership, category="competency")
-    client.force_login(world.protege)
-    response = client.post(
-        url(world, "suggestion_accept", suggestion.pk), {"title": "Conflict", "why": "Argues."}
-    )
-    assert response.status_code == 200
-    assert 'href="#id_category"' in response.text and 'id="id_category"' in response.text
-    assert (
-        response.text.count("You already have 3 active Competency / job skill goals") == 2
-    )  # summary, beside
-    suggestion.refresh_from_db()
-    assert suggestion.status == "pending"
 
 
 def test_saving_unchanged_words_says_nothing_changed(client, world):
