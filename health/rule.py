@@ -35,6 +35,8 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext, pgettext_lazy
 
 from partnerships.models import Partnership
 from programs.models import CURRENT_PAIR_STATUSES, Cadence
@@ -43,7 +45,7 @@ from programs.rhythms import Rhythm
 from .numbers import STORED, with_agreement
 
 if TYPE_CHECKING:  # django-stubs' helper, a development dependency
-    from django_stubs_ext import WithAnnotations
+    from django_stubs_ext import StrOrPromise, WithAnnotations
 
 AGREEMENT_GRACE_DAYS = 14  # matched this long without an agreement in force: at risk
 STALL_AFTER = 2.0  # × the agreed interval without a held call (reminders.rules.STALL_AFTER)
@@ -58,34 +60,48 @@ HOMEWORK_MIN_DUE = 2  # fewer due pieces say nothing either way
 
 
 class Label(models.TextChoices):
-    THRIVING = "thriving", "Thriving"
-    ON_TRACK = "on_track", "On track"
-    AT_RISK = "at_risk", "At risk"
-    STALLED = "stalled", "Stalled"
+    THRIVING = "thriving", pgettext_lazy("partnership health", "Thriving")
+    ON_TRACK = "on_track", pgettext_lazy("partnership health", "On track")
+    AT_RISK = "at_risk", pgettext_lazy("partnership health", "At risk")
+    STALLED = "stalled", pgettext_lazy("partnership health", "Stalled")
 
 
 # Worst first: the order of "sort by health".
 SEVERITY = {Label.STALLED: 0, Label.AT_RISK: 1, Label.ON_TRACK: 2, Label.THRIVING: 3}
 LABELS = {rank: label.value for label, rank in SEVERITY.items()}
 
-RULE = [
-    (
-        Label.STALLED,
-        "No call held for twice the agreed interval (e.g. four weeks when meeting every two weeks).",
-    ),
-    (
-        Label.AT_RISK,
+
+def _at_risk_in_words() -> str:
+    return ngettext(
         "Fewer than three in four of the calls the agreed cadence expects in the last 90 days; "
         "under half the due homework done; the protégé's goal ratings down a point or more since "
         "the round before; or either side answering 2 of 5 or less to “is it working?”. "
-        f"Also a pair matched over {AGREEMENT_GRACE_DAYS} days ago without an agreement.",
+        "Also a pair matched over %(days)s day ago without an agreement.",
+        "Fewer than three in four of the calls the agreed cadence expects in the last 90 days; "
+        "under half the due homework done; the protégé's goal ratings down a point or more since "
+        "the round before; or either side answering 2 of 5 or less to “is it working?”. "
+        "Also a pair matched over %(days)s days ago without an agreement.",
+        AGREEMENT_GRACE_DAYS,
+    ) % {"days": AGREEMENT_GRACE_DAYS}
+
+
+# The rule in words, label by label, in the order it is applied; translated when shown.
+RULE: list[tuple[Label, "StrOrPromise"]] = [
+    (
+        Label.STALLED,
+        gettext_lazy(
+            "No call held for twice the agreed interval (e.g. four weeks when meeting every two weeks)."
+        ),
     ),
+    (Label.AT_RISK, lazy(_at_risk_in_words, str)()),
     (
         Label.THRIVING,
-        "Every expected call held, at least four in five homework done, and ratings rising or "
-        "both sides answering 4 of 5 or more to “is it working?”.",
+        gettext_lazy(
+            "Every expected call held, at least four in five homework done, and ratings rising or "
+            "both sides answering 4 of 5 or more to “is it working?”."
+        ),
     ),
-    (Label.ON_TRACK, "Everything else: calls mostly on rhythm, nothing alarming."),
+    (Label.ON_TRACK, gettext_lazy("Everything else: calls mostly on rhythm, nothing alarming.")),
 ]
 
 
@@ -260,37 +276,75 @@ def _lt(part: float, whole: float, fraction: tuple[int, int]) -> bool:
     return part < whole * n / d
 
 
+def _one_decimal(number: float) -> str:
+    return f"{abs(number):.1f}"
+
+
 def reason(label: str, numbers: Numbers) -> str:
     """Why the partnership has ``label`` (from ``annotate``), in words, from its numbers only."""
     n = numbers
     if not label:
-        return "Closed."
+        return pgettext("partnership health", "Closed.")
     if not n.has_agreement:
         if label == Label.AT_RISK:
-            return f"Matched over {AGREEMENT_GRACE_DAYS} days ago and no agreement accepted yet."
-        return "Newly matched: agreeing how they will work together."
+            return ngettext(
+                "Matched over %(days)s day ago and no agreement accepted yet.",
+                "Matched over %(days)s days ago and no agreement accepted yet.",
+                AGREEMENT_GRACE_DAYS,
+            ) % {"days": AGREEMENT_GRACE_DAYS}
+        return gettext("Newly matched: agreeing how they will work together.")
     if label == Label.STALLED:
-        return f"No call held for over twice the agreed interval ({n.cadence_text})."
-    calls = f"{n.calls_held} of {n.calls_expected} expected call{'s' if n.calls_expected != 1 else ''} held"
+        return gettext("No call held for over twice the agreed interval (%(cadence)s).") % {
+            "cadence": n.cadence_text
+        }
+    calls = {"held": n.calls_held, "expected": n.calls_expected}
+    homework = {"done": n.homework_done, "due": n.homework_due}
     facts: list[str] = []
     if label == Label.AT_RISK:
         if n.calls_expected and _lt(n.calls_held, n.calls_expected, AT_RISK_CALLS):
-            facts.append(f"only {calls} in 90 days")
-        if n.homework_due >= HOMEWORK_MIN_DUE and _lt(n.homework_done, n.homework_due, AT_RISK_HOMEWORK):
-            facts.append(f"{n.homework_done} of {n.homework_due} due homework done")
-        if n.rating_change is not None and n.rating_change <= -RATING_DROP:
-            facts.append(f"goal ratings down {abs(n.rating_change):.1f} since the last round")
-        if n.working is not None and n.working <= AT_RISK_WORKING:
-            facts.append(f"“is it working?” answered {n.working} of 5")
-    else:
-        facts.append(f"{calls} in 90 days" if n.calls_expected else "no call expected yet")
-        if n.homework_due:
-            facts.append(f"{n.homework_done} of {n.homework_due} due homework done")
-        if n.rating_change is not None:
-            moved = "up" if n.rating_change > 0 else "down" if n.rating_change < 0 else "steady"
             facts.append(
-                f"goal ratings {moved}" + (f" {abs(n.rating_change):.1f}" if n.rating_change else "")
+                ngettext(
+                    "only %(held)s of %(expected)s expected call held in 90 days",
+                    "only %(held)s of %(expected)s expected calls held in 90 days",
+                    n.calls_expected,
+                )
+                % calls
             )
+        if n.homework_due >= HOMEWORK_MIN_DUE and _lt(n.homework_done, n.homework_due, AT_RISK_HOMEWORK):
+            facts.append(gettext("%(done)s of %(due)s due homework done") % homework)
+        if n.rating_change is not None and n.rating_change <= -RATING_DROP:
+            facts.append(
+                gettext("goal ratings down %(change)s since the last round")
+                % {"change": _one_decimal(n.rating_change)}
+            )
+        if n.working is not None and n.working <= AT_RISK_WORKING:
+            facts.append(gettext("“is it working?” answered %(working)s of 5") % {"working": n.working})
+    else:
+        if n.calls_expected:
+            facts.append(
+                ngettext(
+                    "%(held)s of %(expected)s expected call held in 90 days",
+                    "%(held)s of %(expected)s expected calls held in 90 days",
+                    n.calls_expected,
+                )
+                % calls
+            )
+        else:
+            facts.append(gettext("no call expected yet"))
+        if n.homework_due:
+            facts.append(gettext("%(done)s of %(due)s due homework done") % homework)
+        if n.rating_change is not None:
+            change = {"change": _one_decimal(n.rating_change)}
+            if n.rating_change > 0:
+                facts.append(gettext("goal ratings up %(change)s") % change)
+            elif n.rating_change < 0:
+                facts.append(gettext("goal ratings down %(change)s") % change)
+            else:
+                facts.append(gettext("goal ratings steady"))
         if n.working is not None:
-            facts.append(f"“is it working?” {n.working} of 5")
-    return (facts[0][0].upper() + "; ".join(facts)[1:] + ".") if facts else "Nothing to go on yet."
+            facts.append(gettext("“is it working?” %(working)s of 5") % {"working": n.working})
+    if not facts:
+        return gettext("Nothing to go on yet.")
+    # The facts joined into one sentence, its first letter capitalised.
+    joined = pgettext("between the facts of a health reason", "; ").join(facts)
+    return pgettext("a health reason's facts", "%(facts)s.") % {"facts": joined[0].upper() + joined[1:]}

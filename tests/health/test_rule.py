@@ -169,3 +169,66 @@ def test_missed_calls_and_drafts_do_not_count_as_held(world):
     services.refresh([world.partnership.pk])
     row = rule.annotate(Partnership.objects.filter(pk=world.partnership.pk), now=timezone.now()).get()
     assert (row.calls_held, row.calls_expected) == (5, 6)
+
+
+def test_the_labels_and_the_rule_in_words_are_marked_for_translation_and_read_as_before():
+    from django.utils.functional import Promise
+
+    assert all(isinstance(label.label, Promise) for label in Label)
+    assert [str(label.label) for label in Label] == ["Thriving", "On track", "At risk", "Stalled"]
+    assert all(isinstance(words, Promise) for _, words in rule.RULE)
+    assert str(rule.RULE[1][1]).endswith(
+        "or either side answering 2 of 5 or less to “is it working?”. "
+        "Also a pair matched over 14 days ago without an agreement."
+    )
+
+
+def _numbers(**changes) -> rule.Numbers:
+    on_track = dict(
+        status="active",
+        has_agreement=True,
+        started_on=None,
+        cadence_text="every two weeks",
+        calls_expected=6,
+        calls_held=5,
+        homework_assigned=0,
+        homework_due=0,
+        homework_done=0,
+        rating_latest=None,
+        rating_change=None,
+        working=None,
+    )
+    return rule.Numbers(**{**on_track, **changes})
+
+
+@pytest.mark.parametrize(
+    ("label", "changes", "reason"),
+    [
+        (Label.AT_RISK, {"has_agreement": False}, "Matched over 14 days ago and no agreement accepted yet."),
+        (Label.STALLED, {}, "No call held for over twice the agreed interval (every two weeks)."),
+        (
+            Label.AT_RISK,
+            {"calls_expected": 1, "calls_held": 0, "homework_due": 3, "rating_change": -1.25, "working": 1},
+            "Only 0 of 1 expected call held in 90 days; 0 of 3 due homework done; "
+            "goal ratings down 1.2 since the last round; “is it working?” answered 1 of 5.",
+        ),
+        (Label.AT_RISK, {}, "Nothing to go on yet."),
+        (
+            Label.ON_TRACK,
+            {"calls_expected": 0, "rating_change": 0.0},
+            "No call expected yet; goal ratings steady.",
+        ),
+        (
+            Label.THRIVING,
+            {"calls_held": 6, "homework_due": 2, "homework_done": 2, "rating_change": 0.55},
+            "6 of 6 expected calls held in 90 days; 2 of 2 due homework done; goal ratings up 0.6.",
+        ),
+        (
+            Label.ON_TRACK,
+            {"rating_change": -0.5, "working": 3},
+            "5 of 6 expected calls held in 90 days; goal ratings down 0.5; “is it working?” 3 of 5.",
+        ),
+    ],
+)
+def test_each_reason_reads_word_for_word(label, changes, reason):
+    assert rule.reason(label, _numbers(**changes)) == reason
