@@ -284,6 +284,35 @@ def test_the_report_streams_one_row_per_partnership_with_iso_dates(client, world
     assert next(r for r in rows if r["protege"] == "Cleo Quiet")["status"] == "ended"
 
 
+def test_the_report_writes_each_row_byte_for_byte(client, world, three_pairs):
+    """The header and a pair's line exactly: the columns, their order, numbers
+    as numbers, ISO 8601 times in UTC and the reason in words."""
+    client.force_login(world.admin)
+    bea = three_pairs["bea"]
+    bea.refresh_from_db()
+    accepted = bea.agreements.get(status="in_force").in_force_at
+    lines = (
+        b"".join(client.get(reverse("health:program_report", args=[world.program.slug])).streaming_content)
+        .decode("utf-8")
+        .split("\r\n")
+    )
+    assert lines[0] == (
+        "\ufeffpartnership_id,protege,mentor,status,started_on,agreement_accepted_at,cadence,last_call_at,"
+        "next_call_at,calls_held_90d,calls_expected_90d,homework_done,homework_due,homework_assigned,"
+        "rating_latest,rating_change,is_it_working,health,health_reason"
+    )
+
+    def utc(at: datetime.datetime) -> str:
+        return at.astimezone(datetime.UTC).isoformat(timespec="seconds")
+
+    expected = (
+        f"{bea.pk},Bea Behind,{bea.mentor.user.name},active,{bea.started_on.isoformat()},{utc(accepted)},"
+        f"every two weeks,{utc(bea.last_call_at)},{utc(bea.last_call_at + datetime.timedelta(days=14))},"
+        "2,6,0,0,0,,,,at_risk,Only 2 of 6 expected calls held in 90 days."
+    )
+    assert expected in lines, lines
+
+
 def test_the_report_reads_through_a_server_side_cursor_in_chunks(world, django_assert_num_queries):
     from health.selectors import program_report_rows
 
