@@ -129,6 +129,12 @@ class AgendaItem(models.Model):
         return self.text
 
 
+class HomeworkQuerySet(models.QuerySet["Homework"]):
+    def to_recap(self) -> "HomeworkQuerySet":
+        """What the next call's check-in recaps: set at a finished call and not yet recapped."""
+        return self.filter(recapped_in__isnull=True, session__is_draft=False)
+
+
 class Homework(models.Model):
     """Set at the end of a call: a reading, an exercise or research, due by
     the next call unless said otherwise. The protégé marks it done with a short
@@ -161,6 +167,8 @@ class Homework(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = HomeworkQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "pk"]

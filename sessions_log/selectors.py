@@ -96,6 +96,35 @@ class Overdue(TypedDict):
 type HomeworkDue = WithAnnotations[Homework, Overdue]
 
 
+class NextCallPage(TypedDict):
+    """What the call page shows of the log (``next_call_page``)."""
+
+    homework_due: list[HomeworkDue]  # to recap at the check-in, soonest due first
+    last_call: Session | None  # the latest held call, for its key learnings
+    agenda: list[AgendaItem]
+    someday: list[AgendaItem]
+
+
+def next_call_page(partnership: Partnership, *, today: datetime.date | None = None) -> NextCallPage:
+    """The call page's part of the log: the homework the check-in recaps
+    (overdue flagged), the last held call's key learnings, and the agenda.
+    Three queries."""
+    today = today or timezone.localdate()
+    homework_due: list[HomeworkDue] = list(
+        Homework.objects.to_recap()
+        .filter(partnership=partnership)
+        .annotate(is_overdue=_is_overdue(today))
+        .order_by("due_on", "pk")
+    )
+    agenda, someday = open_agenda(partnership)
+    return {
+        "homework_due": homework_due,
+        "last_call": Session.objects.held().filter(partnership=partnership).order_by("-starts_at").first(),
+        "agenda": agenda,
+        "someday": someday,
+    }
+
+
 class HomeworkPage(TypedDict):
     """What the homework page shows (``homework_page``)."""
 

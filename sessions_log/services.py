@@ -65,11 +65,7 @@ def homework_default_due(
 def homework_to_recap(partnership: Partnership) -> list[Homework]:
     """The homework the next call's check-in recaps: every item set at an
     earlier (finished) call and not yet recapped. One query."""
-    return list(
-        Homework.objects.filter(
-            partnership=partnership, recapped_in__isnull=True, session__is_draft=False
-        ).order_by("due_on", "pk")
-    )
+    return list(Homework.objects.to_recap().filter(partnership=partnership).order_by("due_on", "pk"))
 
 
 @transaction.atomic

@@ -34,7 +34,7 @@ from ..forms import (
     SessionLogForm,
     homework_formset,
 )
-from ..models import Homework, Session
+from ..models import Session
 
 MENTOR = Participant.Role.MENTOR
 PROTEGE = Participant.Role.PROTEGE
@@ -210,17 +210,11 @@ def call_page(request: HtmxHttpRequest, partnership_id: int, agenda_form=None) -
     the homework due with the last call's key learnings; go deep on the
     agenda; prepare the next call."""
     partnership, pair = _pair(request, partnership_id)
-    agenda, someday = selectors.open_agenda(partnership)
-    last = Session.objects.held().filter(partnership=partnership).order_by("-starts_at").first()
     boxes = (
         pair.in_force.time_boxes
         if pair.in_force
         else [("Check-in and homework recap", 10), ("Deeper topic", 15), ("Preparing the next call", 5)]
     )
-    today = timezone.localdate()
-    due = services.homework_to_recap(partnership)
-    for item in due:
-        item.is_overdue = item.status == Homework.Status.OPEN and item.due_on < today
     return TemplateResponse(
         request,
         "sessions_log/call_page.html",
@@ -228,10 +222,7 @@ def call_page(request: HtmxHttpRequest, partnership_id: int, agenda_form=None) -
             "partnership": partnership,
             "pair": pair,
             "boxes": boxes,
-            "homework_due": due,
-            "last_call": last,
-            "agenda": agenda,
-            "someday": someday,
+            **selectors.next_call_page(partnership),
             "agenda_form": agenda_form or AgendaItemForm(),
         },
     )

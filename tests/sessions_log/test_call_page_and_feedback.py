@@ -32,6 +32,18 @@ def test_the_call_page_follows_the_agreements_time_boxes(client, pair, world):
     assert '<script src="/static/js/sessions.js"' in page and "style=" not in page
 
 
+def test_the_call_page_flags_the_homework_to_recap_that_is_overdue(client, pair, world):
+    last = SessionFactory(partnership=pair)
+    HomeworkFactory(
+        session=last, description="Late one", due_on=timezone.localdate() - datetime.timedelta(days=3)
+    )
+    HomeworkFactory(session=last, description="On time", due_on=timezone.localdate())
+    client.force_login(world.mentor)
+    page = client.get(url("call_page", pair)).text
+    assert "Late one" in page and "On time" in page
+    assert page.count('class="overdue"') == 1 and page.count("badge--overdue") == 1
+
+
 def test_the_protege_rates_a_held_call_once(client, pair, world):
     call = SessionFactory(partnership=pair)
     client.force_login(world.protege)
