@@ -127,6 +127,20 @@ def test_with_htmx_setting_the_next_call_swaps_only_its_panel(client, world):
     assert "Enter a real date and time" in bad.text and "<html" not in bad.text
 
 
+def test_with_htmx_what_else_needs_my_action_comes_back_with_its_links(client, world):
+    agreement_propose(partnership=world.partnership, by=world.protege, terms=terms())
+    client.force_login(world.mentor)
+    response = client.post(
+        url("next_call", world.partnership), {"at": f"{TUESDAY}T17:30"}, headers={"HX-Request": "true"}
+    )
+    agreement = reverse("partnerships:agreement", args=[world.partnership.pk])
+    assert '<div id="to-do" hx-swap-oob="true">' in response.text
+    assert (
+        f'<a href="{agreement}#proposal">Read and accept the agreement Sam Protégé proposed</a>'
+        in response.text
+    )
+
+
 def test_the_next_call_can_be_cleared(client, world):
     agree(world.partnership)
     Partnership.objects.filter(pk=world.partnership.pk).update(
