@@ -1,12 +1,15 @@
 from django.urls import path
 
-from .views import home, partnership, profile, programs
+from .views import calendar, home, partnership, profile, programs
 
 app_name = "home"
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("me/profile/", profile.profile, name="profile"),
+    # --- my calendar link and the feed it serves (no sign-in: the link is the key) ---
+    path("me/calendar/", calendar.calendar_link, name="calendar_link"),
+    path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
     # --- the partnership home and the actions that show it again ---
     path("partnerships/<int:partnership_id>/", partnership.partnership_home, name="partnership"),
     path("partnerships/<int:partnership_id>/next-call/", partnership.next_call, name="next_call"),

@@ -17,7 +17,10 @@ time zone, each with the call's structure:
 A call keeps its UID from one refresh to the next (one per pair per day), so
 calendars update it in place; a logged call keeps the UID it had as the set
 call. Each VTIMEZONE block covers every event of the feed, so a client that
-reads the block instead of its own zone database places each call right."""
+reads the block instead of its own zone database places each call right.
+
+What goes in is read by the home app (``home.selectors.calendar_of``), which
+puts the call log beside the pairs: this module builds the text from it."""
 
 import datetime
 from dataclasses import dataclass
@@ -56,10 +59,28 @@ def calendar_feed_reset(*, user) -> CalendarFeed:
 
 
 def feed_url(feed: CalendarFeed) -> str:
-    return absolute_url(reverse("partnerships:calendar_feed", args=[feed.token]))
+    return absolute_url(reverse("home:calendar_feed", args=[feed.token]))
 
 
-def _description(partnership: Partnership, agreement: Agreement | None, call: "_Call", *, link: str) -> str:
+@dataclass(frozen=True)
+class LoggedCall:
+    """A call of the pair's call log, as the feed shows it."""
+
+    starts_at: datetime.datetime
+    minutes: int
+    missed: bool  # otherwise held
+
+
+@dataclass(frozen=True)
+class FeedPair:
+    """One current partnership in a person's feed."""
+
+    partnership: Partnership  # with its program and both people
+    in_force: Agreement | None
+    logged_calls: list[LoggedCall]  # those of the last PAST_CALLS_KEPT (and a day), cancelled ones left out
+
+
+def _description(agreement: Agreement | None, call: "_Call", *, link: str) -> str:
     """What the event says: a logged call its own length (held) or that it was
     missed; a set or expected call the structure of the agreement in force."""
     lines = []
@@ -119,20 +140,22 @@ class _Call:
         return self.start + datetime.timedelta(minutes=self.minutes)
 
 
-def _calls(partnership: Partnership, agreement: Agreement | None, *, now: datetime.datetime) -> list[_Call]:
+def _calls(pair: FeedPair, *, now: datetime.datetime) -> list[_Call]:
     """The pair's calls in the feed, as the module's docstring says, by start."""
+    partnership, agreement = pair.partnership, pair.in_force
     minutes = agreement.call_minutes if agreement else partnership.program.default_call_minutes
     kept_since = now - PAST_CALLS_KEPT
-    logged = [
-        _Call(session.starts_at, session.minutes, MISSED if session.status == MISSED else HELD)
-        for session in getattr(partnership, "recent_calls", [])
-        if session.starts_at + datetime.timedelta(minutes=session.minutes) > kept_since
+    calls = [
+        _Call(call.starts_at, call.minutes, MISSED if call.missed else HELD)
+        for call in pair.logged_calls
+        if call.starts_at + datetime.timedelta(minutes=call.minutes) > kept_since
     ]
-    calls = list(logged)
     set_at = partnership.next_call_at
     if set_at is not None and set_at + datetime.timedelta(minutes=minutes) > kept_since:
         calls.append(_Call(set_at, minutes, SET))
-    anchor = max([t for t in (set_at, partnership.last_call_at) if t is not None], default=None)
+    # The calls expected run on from the set call, as they will once it is held,
+    # even while it is ahead; with no call yet, the feed expects none.
+    anchor = schedule.anchor_of(partnership.last_call_at, set_at, None, max(now, set_at) if set_at else now)
     if agreement is not None and anchor is not None:
         until = now + HORIZON
         if end := partnership.planned_end_on:
@@ -156,11 +179,9 @@ def _calls(partnership: Partnership, agreement: Agreement | None, *, now: dateti
     return sorted(by_day.values(), key=lambda call: call.start)
 
 
-def calendar_for(user, partnerships: list[Partnership], *, now: datetime.datetime | None = None) -> bytes:
-    """The iCalendar text of ``user``'s calls (see the module's docstring).
-    ``partnerships`` are their current partnerships, each with ``in_force``
-    (Agreement or None) and ``recent_calls`` (their logged calls of the last
-    ``PAST_CALLS_KEPT``), as ``selectors.calendar_of`` gives them."""
+def calendar_for(user, pairs: list[FeedPair], *, now: datetime.datetime | None = None) -> bytes:
+    """The iCalendar text of ``user``'s calls (see the module's docstring) in
+    their current partnerships, ``pairs``."""
     now = now or timezone.now()
     tz = zone_of(user)
     cal = icalendar.Calendar()
@@ -171,12 +192,12 @@ def calendar_for(user, partnerships: list[Partnership], *, now: datetime.datetim
     cal.add("x-wr-calname", "Mentoring calls")
     cal.add("x-wr-timezone", tz.key)
     starts, ends = [now - PAST_CALLS_KEPT], [now + HORIZON]
-    for partnership in partnerships:
-        agreement = partnership.in_force
+    for pair in pairs:
+        partnership = pair.partnership
         other = partnership.other_side(user)
         link = absolute_url(reverse("home:partnership", args=[partnership.pk]))
         summary = f"Mentoring call with {other.user.name}"
-        for call in _calls(partnership, agreement, now=now):
+        for call in _calls(pair, now=now):
             starts.append(call.start)
             ends.append(call.end)
             cal.add_component(
@@ -185,7 +206,7 @@ def calendar_for(user, partnerships: list[Partnership], *, now: datetime.datetim
                     start=call.start,
                     minutes=call.minutes,
                     summary=summary + SUMMARY_SUFFIX[call.kind],
-                    description=_description(partnership, agreement, call, link=link),
+                    description=_description(pair.in_force, call, link=link),
                     url=link,
                     kind=call.kind,
                     stamp=partnership.updated_at,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, matching, pair, programs
+from .views import matching, pair, programs
 
 app_name = "partnerships"
 
@@ -25,14 +25,12 @@ urlpatterns = [
         programs.participant_detail,
         name="participant_detail",
     ),
-    # --- the pair's agreement, the calendar feed (issue 5); its home is the home app's ---
+    # --- the pair's agreement (issue 5); its home and the calendar feed are the home app's ---
     path("partnerships/<int:partnership_id>/agreement/", pair.agreement, name="agreement"),
     path(
         "partnerships/<int:partnership_id>/agreement/<int:version>/accept/",
         pair.agreement_accept,
         name="agreement_accept",
     ),
-    path("calendar/<str:token>.ics", calendar.calendar_feed, name="calendar_feed"),
-    path("me/calendar/", calendar.calendar_link, name="calendar_link"),
     # --- end the pair's pages ---
 ]

@@ -134,7 +134,7 @@ def seeded(world):
             "content_type_id": ContentType.objects.get_for_model(Program).pk,
         },
         "by_endpoint": {
-            ("partnerships:calendar_feed", "token"): calendar_feed_reset(user=world.mentor).token,
+            ("home:calendar_feed", "token"): calendar_feed_reset(user=world.mentor).token,
             ("programs:invitation_accept", "token"): invitation_token,
             ("reminders:stop", "token"): stop_token(world.mentor.pk, Kind.NUDGE),
             ("account_confirm_email", "key"): EmailConfirmationHMAC(email).key,
@@ -188,7 +188,7 @@ def witness_pages(seeded, paths: dict) -> list[tuple[str, str]]:
     return [
         ("protege", paths["home:partnership"]),
         ("admin", paths["home:program_overview"]),
-        ("anonymous", paths["partnerships:calendar_feed"]),
+        ("anonymous", paths["home:calendar_feed"]),
     ]
 
 

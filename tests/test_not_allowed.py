@@ -32,7 +32,7 @@ def test_the_next_call_address_opened_by_a_member_explains_itself(client, world)
 def test_an_address_without_a_partnership_links_to_the_home_page(client, world):
     client.force_login(world.mentor)
 
-    response = client.get(reverse("partnerships:calendar_link"))
+    response = client.get(reverse("home:calendar_link"))
 
     assert response.status_code == 405
     assert HEADING in response.text

@@ -1,7 +1,8 @@
 """The private calendar feed and its link. The feed needs no sign-in: whoever
 holds the link reads it (calendar apps cannot sign in), so the link is a long
 random token the person can reset from their profile; an old or unknown link
-returns 404."""
+returns 404. The feed lists the calls the pair held (the call log) beside the
+calls their agreement expects (partnerships.calendar builds it)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,17 +12,18 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.http import HtmxHttpRequest
+from partnerships.calendar import calendar_feed_reset, calendar_for
+from partnerships.selectors.calendar import calendar_feed_of
 
-from ..calendar import calendar_feed_reset, calendar_for
-from ..selectors import calendar as selectors
+from ..selectors import calendar_of
 
 
 @require_safe
 def calendar_feed(request: HtmxHttpRequest, token: str) -> HttpResponse:
     now = timezone.now()
-    user, partnerships = selectors.calendar_of(token, now=now)
+    feed = calendar_of(token, now=now)
     response = HttpResponse(
-        calendar_for(user, partnerships, now=now), content_type="text/calendar; charset=utf-8"
+        calendar_for(feed.owner, feed.pairs, now=now), content_type="text/calendar; charset=utf-8"
     )
     response["Content-Disposition"] = 'inline; filename="mentoring-calls.ics"'
     # Calendar apps poll; a private feed must not sit in shared caches.
@@ -34,7 +36,7 @@ def calendar_feed(request: HtmxHttpRequest, token: str) -> HttpResponse:
 @require_POST
 def calendar_link(request: HtmxHttpRequest) -> HttpResponseRedirect:
     """Makes the person's calendar link, or a new one in place of the old."""
-    had_one = selectors.calendar_feed_of(request.user) is not None
+    had_one = calendar_feed_of(request.user) is not None
     calendar_feed_reset(user=request.user)
     if had_one:
         messages.success(

@@ -9,16 +9,16 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from partnerships.calendar import calendar_feed_reset
+from home.selectors import calendar_of
+from partnerships.calendar import calendar_feed_reset, calendar_for
 from partnerships.models import CalendarFeed, Partnership
-
-from .agreement_helpers import agree
+from tests.partnerships.agreement_helpers import agree
 
 pytestmark = pytest.mark.django_db
 
 
 def feed_path(feed: CalendarFeed) -> str:
-    return reverse("partnerships:calendar_feed", args=[feed.token])
+    return reverse("home:calendar_feed", args=[feed.token])
 
 
 @pytest.fixture
@@ -95,18 +95,15 @@ def test_the_mentor_and_the_protege_share_the_calls_uid(client, world, with_next
 
 
 def test_expected_calls_keep_their_local_time_across_a_daylight_saving_change(world):
-    from partnerships.calendar import calendar_for
-    from partnerships.selectors.calendar import calendar_of
-
     agree(world.partnership, cadence="weekly")
     london = zoneinfo.ZoneInfo("Europe/London")
     set_at = datetime.datetime(2031, 3, 25, 17, tzinfo=london)  # the clocks go forward on 30 March 2031
     Partnership.objects.filter(pk=world.partnership.pk).update(
         next_call_at=set_at, next_call_time_zone="Europe/London", planned_end_on=datetime.date(2031, 6, 1)
     )
-    user, partnerships = calendar_of(calendar_feed_reset(user=world.mentor).token)
+    feed = calendar_of(calendar_feed_reset(user=world.mentor).token)
     now = datetime.datetime(2031, 3, 20, tzinfo=datetime.UTC)
-    cal = icalendar.Calendar.from_ical(calendar_for(user, partnerships, now=now))
+    cal = icalendar.Calendar.from_ical(calendar_for(feed.owner, feed.pairs, now=now))
     starts = [e.start.astimezone(london) for e in cal.events]
     assert [s.date() for s in starts] == [datetime.date(2031, 3, d) for d in (25,)] + [
         datetime.date(2031, 4, 1),
@@ -125,20 +122,20 @@ def test_a_pair_without_a_set_call_has_no_events_and_ended_pairs_are_left_out(cl
 
 def test_resetting_the_link_kills_the_old_one(client, world, with_next_call):
     old = calendar_feed_reset(user=world.mentor).token
-    assert client.get(reverse("partnerships:calendar_feed", args=[old])).status_code == 200
+    assert client.get(reverse("home:calendar_feed", args=[old])).status_code == 200
     client.force_login(world.mentor)
-    response = client.post(reverse("partnerships:calendar_link"))
+    response = client.post(reverse("home:calendar_link"))
     assert response.status_code == 303
     assert response["Location"] == reverse("home:profile") + "#calendar"
     client.logout()
-    assert client.get(reverse("partnerships:calendar_feed", args=[old])).status_code == 404
+    assert client.get(reverse("home:calendar_feed", args=[old])).status_code == 404
     new = CalendarFeed.objects.get(user=world.mentor).token
     assert new != old
-    assert client.get(reverse("partnerships:calendar_feed", args=[new])).status_code == 200
+    assert client.get(reverse("home:calendar_feed", args=[new])).status_code == 200
 
 
 def test_an_unknown_link_is_404(client, db):
-    assert client.get(reverse("partnerships:calendar_feed", args=["not-a-token"])).status_code == 404
+    assert client.get(reverse("home:calendar_feed", args=["not-a-token"])).status_code == 404
 
 
 def test_the_profile_offers_a_link_then_shows_it(client, world, settings):
@@ -146,7 +143,7 @@ def test_the_profile_offers_a_link_then_shows_it(client, world, settings):
     client.force_login(world.protege)
     page = client.get(reverse("home:profile")).text
     assert "Get my calendar link" in page
-    client.post(reverse("partnerships:calendar_link"))
+    client.post(reverse("home:calendar_link"))
     token = CalendarFeed.objects.get(user=world.protege).token
     page = client.get(reverse("home:profile")).text
     assert f"https://mentoring.example.org/calendar/{token}.ics" in page
@@ -154,9 +151,9 @@ def test_the_profile_offers_a_link_then_shows_it(client, world, settings):
 
 
 def test_making_a_link_needs_sign_in_and_a_post(client, world):
-    assert client.post(reverse("partnerships:calendar_link")).status_code == 302
+    assert client.post(reverse("home:calendar_link")).status_code == 302
     client.force_login(world.mentor)
-    assert client.get(reverse("partnerships:calendar_link")).status_code == 405
+    assert client.get(reverse("home:calendar_link")).status_code == 405
 
 
 def test_the_feed_runs_the_same_queries_for_one_or_many_partnerships(
@@ -194,11 +191,8 @@ def weekly_set_call(world):
 
 
 def events_at(token: str, now: datetime.datetime) -> list:
-    from partnerships.calendar import calendar_for
-    from partnerships.selectors.calendar import calendar_of
-
-    user, partnerships = calendar_of(token, now=now)
-    return list(icalendar.Calendar.from_ical(calendar_for(user, partnerships, now=now)).events)
+    feed = calendar_of(token, now=now)
+    return list(icalendar.Calendar.from_ical(calendar_for(feed.owner, feed.pairs, now=now)).events)
 
 
 def starts(events) -> list[tuple[datetime.datetime, str]]:
@@ -295,9 +289,6 @@ def test_the_time_zone_block_covers_a_set_call_a_year_ahead(world):
     """A client that reads the feed's VTIMEZONE (not its own zone database)
     places a New York call a year ahead at the right instant: standard time,
     UTC−5, in late November."""
-    from partnerships.calendar import calendar_for
-    from partnerships.selectors.calendar import calendar_of
-
     new_york = zoneinfo.ZoneInfo("America/New_York")
     world.protege.time_zone = "America/New_York"
     world.protege.save()
@@ -307,8 +298,8 @@ def test_the_time_zone_block_covers_a_set_call_a_year_ahead(world):
     Partnership.objects.filter(pk=world.partnership.pk).update(
         next_call_at=set_at, next_call_time_zone="America/New_York", planned_end_on=datetime.date(2028, 6, 1)
     )
-    user, partnerships = calendar_of(calendar_feed_reset(user=world.protege).token, now=now)
-    cal = icalendar.Calendar.from_ical(calendar_for(user, partnerships, now=now))
+    feed = calendar_of(calendar_feed_reset(user=world.protege).token, now=now)
+    cal = icalendar.Calendar.from_ical(calendar_for(feed.owner, feed.pairs, now=now))
     [block] = cal.timezones
     embedded = block.to_tz(lookup_tzid=False)  # the block itself, not the zone database by its name
     assert cal.events  # the set call, then the ones expected after it
@@ -361,12 +352,9 @@ def test_every_event_of_every_kind_lies_inside_the_time_zone_block(world, weekly
     SessionFactory(
         partnership=world.partnership, starts_at=SET_CALL - datetime.timedelta(weeks=1), status="missed"
     )
-    from partnerships.calendar import calendar_for
-    from partnerships.selectors.calendar import calendar_of
-
     now = SET_CALL - datetime.timedelta(days=1)
-    user, partnerships = calendar_of(weekly_set_call, now=now)
-    cal = icalendar.Calendar.from_ical(calendar_for(user, partnerships, now=now))
+    feed = calendar_of(weekly_set_call, now=now)
+    cal = icalendar.Calendar.from_ical(calendar_for(feed.owner, feed.pairs, now=now))
     embedded = cal.timezones[0].to_tz(lookup_tzid=False)
     assert {str(e["STATUS"]) for e in cal.events} == {"CONFIRMED", "CANCELLED", "TENTATIVE"}
     for event in cal.events:
