@@ -159,7 +159,8 @@ def proposal_publish(*, program: Program, by) -> list[Partnership]:
     drafts = list(program.draft_matches.select_related("protege__user", "mentor__user").order_by("pk"))
     if not drafts:
         raise ValidationError("There is no proposal to publish.")
-    errors, made = [], []
+    errors: list[str] = []
+    made: list[Partnership] = []
     for draft in drafts:
         try:
             with transaction.atomic():
