@@ -287,7 +287,7 @@ def build(reminder: Reminder, facts: Snapshot, now: datetime.datetime | None = N
     reminder's own, so a copy resent after a crash is recognisably the same
     message. ``facts`` is the ``snapshot`` of its batch; ``now`` (by default the
     present) is when it is written, for "today" and "tomorrow". No query; sends
-    nothing (``services.reminders_send`` sends it over its batch's connection)."""
+    nothing (``services.send.reminders_send`` sends it over its batch's connection)."""
     zone = zone_of(reminder.recipient)
     with timezone.override(zone):
         context = _kind_context(reminder, facts, now or timezone.now())
