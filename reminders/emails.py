@@ -25,7 +25,6 @@ from mentoring.dates import day_shown
 from mentoring.site import absolute_url
 from mentoring.time_zones import zone_of
 from partnerships.models import Agreement, Partnership
-from programs.models import Participant
 from sessions_log.models import AgendaItem, Homework
 
 from .models import Kind, Reminder
@@ -217,12 +216,7 @@ def still_due(reminder: ClaimedReminder, now: datetime.datetime, facts: Snapshot
         proposal = facts.proposals.get(agreement_id) if agreement_id is not None else None
         if proposal is None:
             return False
-        role = (
-            Participant.Role.MENTOR
-            if partnership.mentor.user_id == reminder.recipient_id
-            else Participant.Role.PROTEGE
-        )
-        return proposal.waiting_for_role == role
+        return proposal.waiting_for_role == partnership.side_of(reminder.recipient)
     if reminder.kind == Kind.NUDGE:
         held = reminder.call_held_at
         return partnership.status == Partnership.Status.ACTIVE and (

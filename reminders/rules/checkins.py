@@ -9,12 +9,12 @@ from django.db.models import Case, DateTimeField, Exists, F, FilteredRelation, O
 from mentoring.time_zones import zone_named, zone_of
 from partnerships import schedule
 from partnerships.models import Agreement, Partnership
+from partnerships.schedule import anchor_of
 from programs.models import Cadence
 from programs.rhythms import Rhythm
 
 from ..models import Kind, Reminder
 from ..timing import QUIET_UNTIL, at_local, day_before
-from .anchor import anchor_of
 from .common import Decision, Recipient, readable, since_last_call
 
 CHECK_IN_AHEAD = datetime.timedelta(days=1)

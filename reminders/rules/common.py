@@ -65,7 +65,7 @@ def opted_out(user_path: str, kind: str) -> Exists:
 
 
 def since_last_call(now: datetime.datetime) -> Coalesce:
-    """``anchor.anchor_of`` in SQL (for an outer Partnership): the later of the
+    """``partnerships.schedule.anchor_of`` in SQL (for an outer Partnership): the later of the
     logged call and a set call that has passed, else noon UTC of the start day.
     (On SQLite, GREATEST is NULL when either side is: the start day, an earlier
     anchor, lets more pairs through, and ``anchor_of`` decides.)"""

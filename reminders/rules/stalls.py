@@ -9,11 +9,11 @@ from django.db.models import Case, DateTimeField, Exists, F, FilteredRelation, O
 from django.db.models.functions import Coalesce
 
 from partnerships.models import Agreement, Partnership
+from partnerships.schedule import anchor_of
 from programs.models import Program
 from programs.rhythms import Rhythm
 
 from ..models import Kind, Reminder
-from .anchor import anchor_of
 from .common import EPOCH, Decision, Recipient, readable, since_last_call
 
 NUDGE_AFTER = 1.5  # × the cadence's interval without a call
