@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import User
-from goals.selectors import goals_panel_for
+from goals.selectors.panel import goals_panel_for
 from partnerships.calendar import PAST_CALLS_KEPT, FeedPair, LoggedCall
 from partnerships.models import Agreement, CalendarFeed, ClosingReflection, Partnership
 from partnerships.selectors.pairs import PairPage, PairView, current_versions, describe_for, partnership_page
