@@ -1,4 +1,3 @@
-
 """Matching is pure Python: these tests need no database."""
 
 import datetime
