@@ -48,7 +48,7 @@ if TYPE_CHECKING:  # django-stubs' helper, a development dependency
     from django_stubs_ext import StrOrPromise, WithAnnotations
 
 AGREEMENT_GRACE_DAYS = 14  # matched this long without an agreement in force: at risk
-STALL_AFTER = 2.0  # × the agreed interval without a held call (reminders.rules.STALL_AFTER)
+STALL_AFTER = 2.0  # × the agreed interval without a held call (reminders.rules.stalls.STALL_AFTER)
 # Calls held against expected, as fractions (numerator, denominator) so SQL compares integers.
 AT_RISK_CALLS = (3, 4)  # under three in four
 AT_RISK_HOMEWORK = (1, 2)  # under half of what is due

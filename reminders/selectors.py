@@ -75,7 +75,7 @@ def program_reminder_health(program: Program) -> ReminderHealth:
     (``failed_reminders``), and how many may not have arrived: the line broke
     after the message was written, so they are not resent by themselves
     (``unknown_reminders``). One query (the partial index reminder_failed_idx).
-    (Which pairs are stalled is the health label's job, ``partnerships.health``:
+    (Which pairs are stalled is the health label's job, ``health.rule``:
     one rule for the headline and the table.)"""
     counts = Reminder.objects.filter(
         state__in=[Reminder.State.FAILED, Reminder.State.UNKNOWN], partnership__program=program

@@ -16,7 +16,7 @@ from ..models import Kind, Reminder
 from ..timing import at_local
 from .common import EPOCH, LATEST_OFFSET, Decision, Recipient, day_key, opted_out
 
-# The shortest time between two ratings (goals.selectors.CHECK_IN_INTERVAL: a
+# The shortest time between two ratings (programs.rhythms.Rhythm.interval: a
 # week), less the widest gap between two zones' dates: a round more recent
 # than this cannot be followed by a due check-in rating anywhere.
 RATING_RECENT = datetime.timedelta(days=7) - datetime.timedelta(days=2)
@@ -24,7 +24,7 @@ RATING_RECENT = datetime.timedelta(days=7) - datetime.timedelta(days=2)
 
 def rating(now: datetime.datetime) -> Iterator[Decision]:
     """To the protégé of an active pair with active goals, once a rating point
-    (goals.selectors.next_rating_point: baseline, check-in, end) has come on
+    (goals.selectors.ratings.next_rating_point: baseline, check-in, end) has come on
     their calendar: one prompt per point, from 00:00 of its day (so 08:00 with
     quiet hours). SQL keeps only the pairs where a point can be due: no round
     yet, a round at least five days old, or the planned end reached; and drops

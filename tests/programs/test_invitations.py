@@ -4,6 +4,7 @@ including signing up from it (the CSV import: test_invitations_csv.py)."""
 import datetime
 
 import pytest
+from celery import current_app
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import dateformat, timezone
@@ -284,6 +285,16 @@ def test_the_email_to_a_mentor_without_a_name_or_an_inviter_reads_word_for_word(
         "one. If you did not expect this email, you can ignore it.\n\n"
         "— Mentoring\n\n"
     )
+
+
+def test_an_invitation_queued_under_the_task_name_before_programs_had_an_app_is_still_sent(
+    world, django_capture_on_commit_callbacks, mailoutbox
+):
+    invitation, token = invite(world, django_capture_on_commit_callbacks)
+    earlier = current_app.tasks["partnerships.tasks.send_invitation"]
+    earlier.apply(args=(invitation.pk, token)).get()
+    (email,) = mailoutbox
+    assert email.to == [invitation.email]
 
 
 def test_the_email_is_sent_once_even_if_the_task_runs_twice(
