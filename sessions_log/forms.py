@@ -218,14 +218,6 @@ def homework_formset(data=None, *, rows: list[dict] | None = None, partnership=N
     return HomeworkFormSet(prefix="homework", initial=rows or None)
 
 
-def formset_with_another_row(data) -> forms.BaseFormSet:
-    """The posted rows and one more, for "Add another homework" without JavaScript."""
-    data = data.copy()
-    total = int(data.get("homework-TOTAL_FORMS") or 0)
-    data["homework-TOTAL_FORMS"] = str(min(total + 1, 20))
-    return HomeworkFormSet(data, prefix="homework")
-
-
 class HomeworkDoneForm(forms.Form):
     reflection = MultiLineField(
         label="What did you take from it?",
