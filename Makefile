@@ -5,19 +5,23 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: install run test test-fast check bench format clean
+.PHONY: install run newcomer test test-fast check bench format clean
 
 install: $(VENV)/.installed
 
-# Re-installs when the declared or locked dependencies change.
+# Re-installs when the declared or locked dependencies change; with uv when it
+# can be had (seconds from its cache), else with pip.
 $(VENV)/.installed: pyproject.toml requirements.lock
-	@test -x $(BIN)/python || "$$(scripts/find-python.sh)" -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
+	scripts/install.sh
 	@touch $@
 
 run: install
 	scripts/run.sh
+
+# A fresh clone of this commit: `make run` timed to its first page, with the
+# package cache warm and cold (NEWCOMER_ARGS=--warm-only skips the cold one).
+newcomer: install
+	$(BIN)/python -m bench.newcomer $(NEWCOMER_ARGS)
 
 test: install
 	PY=$(BIN)/python scripts/services.sh
