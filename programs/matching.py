@@ -1,12 +1,12 @@
 """Suggesting mentors for protégés, and proposing a whole program's matches.
 
-Plain Python, numpy and scipy: no queries. Callers turn participants into `MentorProfile` and
-`ProtegeProfile` and get back plain `Suggestion` and `Proposal` values.
+Plain Python, numpy, scipy and OR-Tools: no queries. Callers turn participants into
+`MentorProfile` and `ProtegeProfile` and get back plain `Suggestion` and `Proposal` values.
 
 Every criterion gives a fraction between 0 and 1 for a pair; the score is the
-weighted mean of those fractions, times 100, rounded. One kernel (`_score_matrix`)
-computes it for one pair or for a whole program, so a score shown for a pair is
-always the score the proposal optimised.
+weighted mean of those fractions, times 100, rounded. One kernel
+(`matching_scores.pair_scores`) computes it for one pair, a ranking or a whole
+program, so a score shown for a pair is always the score the proposal optimised.
 """
 
 import datetime
@@ -16,16 +16,21 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from mentoring.time_zones import zone_named
 
-from .models import Cadence
-from .rhythms import Rhythm
+from . import assignment
+from .matching_scores import (
+    MEETINGS_PER_MONTH,
+    METHOD_WORDS,
+    WORKING_DAY_HOURS,
+    cadence_fit,
+    feature_matrices,
+    pair_scores,
+    people_pair,
+    score_grid,
+)
 
-METHOD_WORDS = {"phone": "phone", "video": "video", "in_person": "in person", "chat": "chat"}
-# Meetings a month for each preferred cadence (a preference has no N: programs.rhythms).
-MEETINGS_PER_MONTH = {cadence: Rhythm.of_cadence(cadence).meetings_per_month for cadence in Cadence.values}
 CADENCE_WORDS = {
     "weekly": "weekly",
     "every_two_weeks": "every two weeks",
@@ -33,7 +38,11 @@ CADENCE_WORDS = {
     "monthly": "monthly",
     "every_n_weeks": "every few weeks",
 }
-WORKING_DAY_HOURS = 8.0  # 09:00–17:00 local time
+# Candidates for `propose`: each protégé's best mentors, and for a mentor whom fewer
+# protégés chose, their own best protégés per free place. Chosen by measurement
+# (bench/matching_large.py): more of either adds time and no score worth having.
+CANDIDATES_PER_PROTEGE = 20
+CANDIDATES_PER_PLACE = 10
 
 
 @dataclass(frozen=True)
@@ -164,27 +173,46 @@ def propose(
     mentor, each mentor at most their free places, and every pair scores at least
     `min_score`; a protégé with no such mentor is left unmatched rather than badly matched.
 
-    Solved exactly as an assignment problem (scipy's `linear_sum_assignment`) with one
-    column per free place. The load criterion uses each mentor's load before this proposal.
-    Deterministic: the order of the inputs does not matter. Memory is about 8 bytes ×
-    protégés × free places (100 MB for 5,000 × 2,500 places).
+    Solved as a min-cost flow over candidate pairs (`assignment.best_assignment`): each
+    protégé's CANDIDATES_PER_PROTEGE best mentors and each little-wanted mentor's best
+    protégés, found block by block so the full score matrix never exists, and widened
+    until no protégé is left out while a mentor with a place left would take them. One
+    code path for every size: exact whenever at most CANDIDATES_PER_PROTEGE mentors have
+    a place, and measured at 99.999% of the dense optimum (`exact`) on 5,000 protégés ×
+    1,000 mentors, in a quarter of its time; 20,000 × 5,000 take about 2 s and 250 MB
+    (bench/matching_large.py), where the dense solve would need 2 GB. The load criterion
+    uses each mentor's load before this proposal. Deterministic: the order of the inputs
+    does not matter.
     """
+    proteges, mentors = _by_id(proteges), _by_id(mentors)
+    available = [m for m in mentors if m.free_places > 0]
+    places = np.array([m.free_places for m in available], dtype=np.int64)
+    people = people_pair(proteges, available)
+    p, m, values = assignment.best_assignment(
+        *feature_matrices(*people, weights),
+        places,
+        value_of=lambda p, m: pair_scores(*people, p, m, weights),
+        min_value=min_score,
+        floor=min_score - 0.5 - 1e-3,  # float32 error aside, the least that rounds to min_score
+        per_row=CANDIDATES_PER_PROTEGE,
+        per_place=CANDIDATES_PER_PLACE,
+    )
+    return _proposal(proteges, available, p, m, values)
+
+
+def exact(
+    proteges: Sequence[ProtegeProfile],
+    mentors: Sequence[MentorProfile],
+    weights: Weights = Weights(),
+    min_score: int = 0,
+) -> Proposal:
+    """The same optimum as `propose`, solved over every pair at once (`assignment.exact_assignment`):
+    the yardstick for `propose`'s candidates, for programs small enough to score in full."""
     proteges, mentors, scores, eligible = _prepare(proteges, mentors, weights, min_score)
-    rows = np.flatnonzero(eligible.any(axis=1))
-    # A mentor needs no more places than protégés who could take them.
-    places = np.minimum(np.array([m.free_places for m in mentors], dtype=int), eligible.sum(axis=0))
-    slot_mentor = np.repeat(np.arange(len(mentors)), places)
-    chosen: list[tuple[int, int]] = []
-    if len(rows) and len(slot_mentor):
-        # An ineligible pair is worth 0, as much as leaving both unmatched; such pairs are dropped below.
-        value = np.where(eligible, scores, 0)[rows].T
-        # Cost = -value with one row per free place, C-ordered as the solver wants it.
-        cost = np.take(value, slot_mentor, axis=0).astype(np.float64)
-        slot_idx, row_idx = linear_sum_assignment(np.negative(cost, out=cost))
-        for r, m in zip(rows[row_idx], slot_mentor[slot_idx], strict=True):
-            if eligible[r, m]:
-                chosen.append((int(r), int(m)))
-    return _proposal(proteges, mentors, scores, chosen)
+    places = np.array([m.free_places for m in mentors], dtype=np.int64)
+    chosen = np.array(assignment.exact_assignment(scores, eligible, places), dtype=np.int64).reshape(-1, 2)
+    p, m = chosen[:, 0], chosen[:, 1]
+    return _proposal(proteges, mentors, p, m, scores[p, m])
 
 
 def greedy(
@@ -211,107 +239,40 @@ def greedy(
             places[m] -= 1
             slots_left -= 1
             chosen.append((p, m))
-    return _proposal(proteges, mentors, scores, chosen)
+    pairs = np.array(chosen, dtype=np.int64).reshape(-1, 2)
+    return _proposal(proteges, mentors, pairs[:, 0], pairs[:, 1], scores[pairs[:, 0], pairs[:, 1]])
+
+
+def _by_id(people):
+    return sorted(people, key=lambda person: person.id)
 
 
 def _prepare(proteges, mentors, weights, min_score):
     """Sorts by id (for determinism) and scores every pair; eligible pairs clear `min_score`
     with a mentor who has a free place."""
-    proteges = sorted(proteges, key=lambda p: p.id)
-    mentors = sorted(mentors, key=lambda m: m.id)
+    proteges, mentors = _by_id(proteges), _by_id(mentors)
     scores = _score_matrix(proteges, mentors, weights)
     free = np.array([m.free_places > 0 for m in mentors], dtype=bool)
     return proteges, mentors, scores, (scores >= min_score) & free[None, :]
 
 
-def _proposal(proteges, mentors, scores, chosen: list[tuple[int, int]]) -> Proposal:
-    chosen.sort()
+def _proposal(proteges, mentors, p: np.ndarray, m: np.ndarray, scores: np.ndarray) -> Proposal:
+    """The chosen pairs (indices into `proteges` and `mentors`, with their scores) as a `Proposal`."""
+    order = np.argsort(p, kind="stable")
     pairs = [
-        Suggestion(proteges[p].id, mentors[m].id, int(scores[p, m]), _reasons(mentors[m], proteges[p]))
-        for p, m in chosen
+        Suggestion(proteges[i].id, mentors[j].id, value, _reasons(mentors[j], proteges[i]))
+        for i, j, value in zip(p[order].tolist(), m[order].tolist(), scores[order].tolist(), strict=True)
     ]
-    matched = {p for p, _ in chosen}
-    unmatched = [proteges[p].id for p in range(len(proteges)) if p not in matched]
+    matched = set(p.tolist())
+    unmatched = [proteges[i].id for i in range(len(proteges)) if i not in matched]
     return Proposal(pairs, unmatched, sum(pair.score for pair in pairs))
 
 
 def _score_matrix(
     proteges: Sequence[ProtegeProfile], mentors: Sequence[MentorProfile], weights: Weights
 ) -> np.ndarray:
-    """Scores (int16, protégés × mentors), each criterion a 0–1 fraction, vectorised."""
-    shape = (len(proteges), len(mentors))
-    if 0 in shape:
-        return np.zeros(shape, dtype=np.int16)
-    scale = 100 / sum(weights.to_dict().values())
-
-    topic_ids = sorted({t for p in proteges for t in p.topics} | {t for m in mentors for t in m.topics})
-    column = {t: i for i, t in enumerate(topic_ids)}
-    sought = _one_hot([p.topics for p in proteges], column)
-    offered = _one_hot([m.topics for m in mentors], column)
-    # Overlap counts are small integers, exact in float32 whatever order BLAS adds them in.
-    total = sought @ offered.T
-    total *= (weights.topics * scale / np.maximum(sought.sum(axis=1), 1)).astype(np.float32)[:, None]
-
-    # Methods, cadence and time zone depend on a few values per person: score each distinct
-    # combination once, then look the pairs up.
-    p_kinds, p_kind = np.unique(_habits(proteges), axis=0, return_inverse=True)
-    m_kinds, m_kind = np.unique(_habits(mentors), axis=0, return_inverse=True)
-    (p_methods, p_cadence, p_offset), (m_methods, m_cadence, m_offset) = p_kinds.T, m_kinds.T
-    shared_method = (p_methods.astype(int)[:, None] & m_methods.astype(int)[None, :]) != 0
-    cadence_fit = _CADENCE_FIT[p_cadence.astype(int)[:, None], m_cadence.astype(int)[None, :]]
-    apart = np.abs(p_offset[:, None] - m_offset[None, :]) % 24
-    overlap = np.maximum(0.0, WORKING_DAY_HOURS - np.minimum(apart, 24 - apart))
-    habits = scale * (
-        weights.methods * shared_method
-        + weights.cadence * cadence_fit
-        + weights.time_zone * overlap / WORKING_DAY_HOURS
-    )
-    total += np.take(np.take(habits.astype(np.float32), p_kind.ravel(), axis=0), m_kind.ravel(), axis=1)
-
-    free_share = np.array([m.free_places / m.capacity if m.capacity > 0 else 0.0 for m in mentors])
-    total += (weights.load * scale * free_share).astype(np.float32)[None, :]
-    return np.rint(np.clip(total, 0, 100, out=total), out=total).astype(np.int16)
-
-
-def _habits(people) -> np.ndarray:
-    """Per person: method bits, cadence index and UTC offset, as one float row."""
-    return np.column_stack(
-        [_method_bits(people), _cadence_index(people), [p.utc_offset_hours for p in people]]
-    ).astype(np.float64)
-
-
-def _one_hot(topic_sets: list[frozenset[int]], column: dict[int, int]) -> np.ndarray:
-    matrix = np.zeros((len(topic_sets), max(len(column), 1)), dtype=np.float32)
-    for row, topics in enumerate(topic_sets):
-        matrix[row, [column[t] for t in topics]] = 1
-    return matrix
-
-
-_METHOD_BIT = {method: 1 << i for i, method in enumerate(METHOD_WORDS)}
-_ANY_METHOD = sum(_METHOD_BIT.values())
-
-
-def _method_bits(people) -> np.ndarray:
-    # No stated method means any method will do.
-    return np.array([sum(_METHOD_BIT.get(x, 0) for x in p.methods) or _ANY_METHOD for p in people])
-
-
-_CADENCES = list(MEETINGS_PER_MONTH)
-
-
-def _cadence_fit(a: str, b: str) -> float:
-    """1 for the same rate (or no preference), 0.5 for double the rate, 0 for four times."""
-    if not a or not b:
-        return 1.0
-    return max(0.0, 1 - abs(math.log2(MEETINGS_PER_MONTH[a] / MEETINGS_PER_MONTH[b])) / 2)
-
-
-# Index 0 is "no preference"; an unknown cadence counts as none.
-_CADENCE_FIT = np.array([[_cadence_fit(a, b) for b in ["", *_CADENCES]] for a in ["", *_CADENCES]])
-
-
-def _cadence_index(people) -> np.ndarray:
-    return np.array([_CADENCES.index(p.cadence) + 1 if p.cadence in _CADENCES else 0 for p in people])
+    """Scores (int16, protégés × mentors) of every pair, by the one kernel."""
+    return score_grid(*people_pair(proteges, mentors), weights)
 
 
 def _reasons(mentor: MentorProfile, protege: ProtegeProfile) -> list[str]:
@@ -353,7 +314,7 @@ def _cadence_reason(mentor: MentorProfile, protege: ProtegeProfile) -> str:
     if a == b:
         return f"both prefer to meet {CADENCE_WORDS[a]}"
     closeness = (
-        "similar" if _cadence_fit(a, b) >= 0.75 else "different" if _cadence_fit(a, b) > 0 else "far apart"
+        "similar" if cadence_fit(a, b) >= 0.75 else "different" if cadence_fit(a, b) > 0 else "far apart"
     )
     return (
         f"{closeness} cadences: {mentor.name} prefers {CADENCE_WORDS[a]}, {protege.name} {CADENCE_WORDS[b]}"
