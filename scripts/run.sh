@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make run`: migrate, seed the demo, then the web server; once it answers, a
+# `make run`: migrate, seed the demo and serve it; once the web server answers, a
 # Celery worker, a worker for the reminder scan and beat beside it (they start
 # after it, so the first page does not wait for them). Ctrl-C stops them all.
 set -euo pipefail
@@ -25,20 +25,18 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-# Migrations and the demo in one process: Django starts once, not twice.
-"$BIN/python" manage.py seed_demo --migrate
-
-# The web server with Django's autoreloader. Its first process only starts Django
-# to run the server in a child (RUN_MAIN=true) again whenever that exits with 3
-# (code changed); this loop does that job without starting Django, 2-3 s sooner.
-# The first start skips the system checks seed_demo has just run.
+# Migrations, the demo and the web server in one process (Django starts once:
+# demo/management/commands/serve_demo.py), under Django's autoreloader. Its
+# first process would only start Django to run the server again in a child
+# (RUN_MAIN=true) whenever that exits with 3 (code changed); this loop does that
+# job without starting Django, and restarts plain runserver.
 serve() {
-  local checks=--skip-checks code
+  local command=serve_demo code
   while :; do
     code=0
-    RUN_MAIN=true "$BIN/python" manage.py runserver $checks "127.0.0.1:$PORT" || code=$?
+    RUN_MAIN=true "$BIN/python" manage.py "$command" "127.0.0.1:$PORT" || code=$?
     [ "$code" = 3 ] || return "$code"
-    checks=
+    command=runserver
   done
 }
 serve &

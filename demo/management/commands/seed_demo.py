@@ -1,6 +1,5 @@
 import random
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -16,22 +15,8 @@ from partnerships.models import Partnership
 class Command(BaseCommand):
     help = "Creates (or brings up to date) the demo accounts and the demo program. Safe to run again."
 
-    def add_arguments(self, parser):
-        parser.add_argument(
-            "--migrate",
-            action="store_true",
-            help="Apply the migrations first, in this process (make run: Django starts once, not twice).",
-        )
-
-    def handle(self, *args, migrate=False, verbosity=1, **options):
-        if migrate:
-            call_command(
-                "migrate", interactive=False, verbosity=verbosity, stdout=self.stdout, stderr=self.stderr
-            )
-        self.seed()
-
     @transaction.atomic
-    def seed(self):
+    def handle(self, *args, **options):
         rng = random.Random(2026)  # the same demo every time
         program = seed_program(rng=rng)
         demo_pair = Partnership.objects.get(program=program, mentor__user__email="mentor@example.com")
