@@ -1,4 +1,5 @@
 import zoneinfo
+from functools import cache, cached_property
 from typing import ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -9,7 +10,10 @@ from django.utils import timezone
 from mentoring.bounds.text import SingleLineCharField, single_line_in_database
 
 
+@cache
 def time_zone_choices() -> list[tuple[str, str]]:
+    """Every IANA zone this machine knows, as ``(name, name with spaces)``;
+    read from disk once per process."""
     return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 
@@ -73,6 +77,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def name(self) -> str:
         return self.display_name or self.email.split("@")[0]
+
+    @cached_property
+    def runs_programs(self) -> bool:
+        """Whether this person is an admin of any program (the header links to
+        them). One query, once per request's user."""
+        return self.programs_run.exists()
 
     def get_full_name(self) -> str:
         return self.name

@@ -149,6 +149,10 @@ else:
         }
     }
 
+# A signed-in person's pages, kept until what they show changes
+# (mentoring.page_cache); 0 turns it off. PostgreSQL only.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 * 60)
+
 # --- Accounts ---------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -185,6 +189,9 @@ REQUIRE_MFA_FOR_ADMINS = env.bool("REQUIRE_MFA_FOR_ADMINS", default=PRODUCTION)
 # links to no sign-up page (templates/account/email/unknown_account_*.txt).
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
 
+# Sessions are read from the cache and written through to the database, so a
+# page costs no session query and a cache flush signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Sessions (OWASP ASVS 4.0 V3.3.2, level 2: at most 12 hours, or 30 minutes idle).
 # Staff and program admins see every pair of a program, so theirs are shorter.
 # Seconds; enforced by mentoring.middleware.SessionLifetimeMiddleware.

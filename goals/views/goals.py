@@ -4,10 +4,12 @@ version, mark achieved or dropped (or active again)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.http import HtmxHttpRequest
+from mentoring.page_cache import cached_page
 from mentoring.resubmission import saved_once
 from partnerships.access import get_partnership_for
 from partnerships.models import Partnership
@@ -36,8 +38,9 @@ def goals_page(
 
 @login_required
 @require_safe
-def goal_list(request: HtmxHttpRequest, partnership_id: int) -> TemplateResponse:
-    return goals_page(request, get_partnership_for(request.user, partnership_id))
+def goal_list(request: HtmxHttpRequest, partnership_id: int) -> HttpResponse:
+    partnership = get_partnership_for(request.user, partnership_id)
+    return cached_page(request, scope=partnership.page_scope, build=lambda: goals_page(request, partnership))
 
 
 def _form_page(request: HtmxHttpRequest, partnership: Partnership, form, **context) -> TemplateResponse:

@@ -7,7 +7,9 @@ from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 
 from mentoring.http import HtmxHttpRequest
+from mentoring.page_cache import cached_page
 from mentoring.resubmission import saved_once
+from partnerships.models import Partnership
 
 from .. import services
 from ..forms.ratings import RatingForm
@@ -19,6 +21,14 @@ from .common import back_to_goals, goals_url, pair_context, protege_partnership
 @saved_once
 def rating_new(request: HtmxHttpRequest, partnership_id: int):
     partnership = protege_partnership(request, partnership_id)
+    if request.method == "POST":
+        return _rating_form(request, partnership)
+    return cached_page(
+        request, scope=partnership.page_scope, build=lambda: _rating_form(request, partnership)
+    )
+
+
+def _rating_form(request: HtmxHttpRequest, partnership: Partnership):
     goals = selectors.goals_for_rating(partnership)
     form = RatingForm(request.POST or None, goals=goals)
     if request.method == "POST" and goals and form.is_valid():

@@ -2,20 +2,29 @@
 the invitations waiting for me and the programs I run."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from goals.selectors.ratings import next_rating_due_for
 from mentoring.http import HtmxHttpRequest
+from mentoring.page_cache import cached_page
 from programs.selectors.invitations import invitations_waiting_for
 
+from ..scopes import home_scope
 from ..selectors import home_for
 
 
 @login_required
-def home(request: HtmxHttpRequest) -> TemplateResponse:
-    context = home_for(request.user) | {
-        "ratings_due": next_rating_due_for(request.user),
-        "invitations": invitations_waiting_for(request.user, now=timezone.now()),
-    }
-    return TemplateResponse(request, "home/home.html", context)
+def home(request: HtmxHttpRequest) -> HttpResponse:
+    def build() -> TemplateResponse:
+        context = home_for(request.user) | {
+            "ratings_due": next_rating_due_for(request.user),
+            "invitations": invitations_waiting_for(request.user, now=timezone.now()),
+        }
+        return TemplateResponse(request, "home/home.html", context)
+
+    scope = home_scope(request.user)
+    if scope is None:
+        return build()
+    return cached_page(request, scope=scope[0], build=build, changes_at=scope[1])

@@ -17,6 +17,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from mentoring.http import HtmxHttpRequest
+from mentoring.page_cache import cached_page
 from mentoring.resubmission import saved_once
 from partnerships.access import get_partnership_for, require_role
 from partnerships.models import Partnership
@@ -86,9 +87,16 @@ def _pair(
 
 
 @login_required
-def call_log(request: HtmxHttpRequest, partnership_id: int) -> TemplateResponse:
+def call_log(request: HtmxHttpRequest, partnership_id: int) -> HttpResponse:
     """Every call the pair has logged, newest first, with its homework."""
-    return _call_log(request, *_pair(request, partnership_id))
+    partnership = get_partnership_for(request.user, partnership_id)
+    return cached_page(
+        request,
+        scope=partnership.page_scope,
+        build=lambda: _call_log(
+            request, partnership, partnership_selectors.pair_for(partnership, request.user)
+        ),
+    )
 
 
 def _rows_from(data) -> list[dict]:
@@ -205,11 +213,24 @@ def homework_row(request: HtmxHttpRequest, partnership_id: int) -> HttpResponse:
 
 
 @login_required
-def call_page(request: HtmxHttpRequest, partnership_id: int, agenda_form=None) -> TemplateResponse:
+def call_page(request: HtmxHttpRequest, partnership_id: int, agenda_form=None) -> HttpResponse:
     """The next call, following the agreement's time boxes: check in and recap
     the homework due with the last call's key learnings; go deep on the
-    agenda; prepare the next call."""
-    partnership, pair = _pair(request, partnership_id)
+    agenda; prepare the next call. A rejected agenda item (``agenda_form``)
+    shows the page again, built afresh."""
+    partnership = get_partnership_for(request.user, partnership_id)
+    if agenda_form is not None:
+        return _call_page(request, partnership, agenda_form)
+    return cached_page(
+        request,
+        scope=partnership.page_scope,
+        build=lambda: _call_page(request, partnership, None),
+        changes_at=partnership.next_call_at,
+    )
+
+
+def _call_page(request: HtmxHttpRequest, partnership: Partnership, agenda_form) -> TemplateResponse:
+    pair = partnership_selectors.pair_for(partnership, request.user)
     boxes = (
         pair.in_force.time_boxes
         if pair.in_force

@@ -5,15 +5,17 @@ for the mentor), adding to the agenda is either side's."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from mentoring.http import HtmxHttpRequest
+from mentoring.page_cache import cached_page
 from mentoring.resubmission import saved_once
 from partnerships.access import get_partnership_for, require_role
+from partnerships.selectors.pairs import pair_for
 from programs.models import Participant
 
 from .. import selectors, services
@@ -38,9 +40,14 @@ def _homework(
 
 
 @login_required
-def homework(request: HtmxHttpRequest, partnership_id: int) -> TemplateResponse:
+def homework(request: HtmxHttpRequest, partnership_id: int) -> HttpResponse:
     """What is open, with due dates (overdue stands out), and what was done."""
-    return _homework(request, *_pair(request, partnership_id))
+    partnership = get_partnership_for(request.user, partnership_id)
+    return cached_page(
+        request,
+        scope=partnership.page_scope,
+        build=lambda: _homework(request, partnership, pair_for(partnership, request.user)),
+    )
 
 
 def _not_open(request: HtmxHttpRequest, partnership, item: Homework) -> HttpResponseRedirect:

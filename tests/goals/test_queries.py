@@ -17,12 +17,13 @@ from .factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Every page: the request's savepoint and its release, session, user, partnership, the menu's "programs I run".
-GOALS_PAGE = 6 + 6  # goals, milestones, revisions, ratings, suggestions, rounds
-RATING_FORM = 6 + 2  # goals with their last rating, rounds
+# Every page: the request's savepoint and its release, user, partnership, the menu's "programs I run".
+EVERY_PAGE = 5
+GOALS_PAGE = EVERY_PAGE + 6  # goals, milestones, revisions, ratings, suggestions, rounds
+RATING_FORM = EVERY_PAGE + 2  # goals with their last rating, rounds
 # Lock the pair, active goals, the last round with the agreed rhythm, insert round,
 # insert ratings, a savepoint; then the pair's health numbers counted and stored.
-RATING_SAVE = 6 + 7 + 2
+RATING_SAVE = EVERY_PAGE + 7 + 2
 
 
 def make_goals(world, per_category: int, ratings: int):

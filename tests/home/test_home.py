@@ -50,12 +50,13 @@ def test_home_runs_the_same_queries_for_one_or_many_partnerships(client, world, 
     mentor_participant = world.partnership.mentor
     mentor_participant.capacity = 10
     mentor_participant.save()
-    # savepoint, session, user, partnerships, their current agreement versions,
-    # programs run, invitations waiting, "runs a program?" for the header, release
-    with django_assert_num_queries(10):
+    # savepoint, user, "runs a program?" (for the header too), the partnerships' and
+    # the invitations' versions (home.scopes), partnerships, their current agreement
+    # versions, programs run, invitations waiting, ratings due, release
+    with django_assert_num_queries(11):
         client.get(reverse("home:home"))
     for _ in range(6):
         PartnershipFactory(program=world.program, mentor=mentor_participant)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(reverse("home:home"))
     assert response.text.count('class="card"') == 7

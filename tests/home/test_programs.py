@@ -43,7 +43,7 @@ def test_the_program_list_runs_the_same_queries_for_one_or_many_programs(
     client, world, django_assert_num_queries
 ):
     client.force_login(world.admin)
-    with django_assert_num_queries(6) as first:
+    with django_assert_num_queries(5) as first:
         client.get(reverse("home:program_list"))
     for _ in range(5):
         ProgramFactory(admins=[world.admin])
@@ -102,9 +102,9 @@ def test_the_overview_shows_the_admin_the_terms_and_never_the_success_text(
     assert f"{FIRST_REVIEW:%-d %b %Y}" in page and f"{ENDS:%-d %b %Y}" in page
     assert "negotiate scope" not in page  # what success means to the protégé
     assert "Be honest" not in page  # the pair's ground rules
-    # 13 (health: the stale numbers check, head counts, invitations, totals, session
+    # 12 (health: the stale numbers check, head counts, invitations, totals, session
     # value, a count and a page of pairs), and one for the reminders that failed.
-    with django_assert_num_queries(14) as first:
+    with django_assert_num_queries(13) as first:
         client.get(reverse("home:program_overview", args=[world.program.slug]))
     # Not even loaded: the agreements' query leaves out what only the pair sees.
     agreement_sql = [q["sql"] for q in first.captured_queries if "partnerships_agreement" in q["sql"]]

@@ -1,0 +1,135 @@
+"""Whole pages kept for the person who saw them, until what they show changes.
+
+A page a signed-in person opens again (back from the goals to the partnership
+home, a reload) is sent from the cache instead of being read and rendered
+again. A view states what its page shows as a *scope*, a string that changes
+whenever any of it changes (``Partnership.page_scope``: the pair's
+``page_version``, which PostgreSQL triggers raise on every write to what the
+pair's pages show), and calls ``cached_page``.
+
+The kept page is keyed on everything else it depends on: the viewer (id, the
+name and email the header shows, staff or not), their time zone and
+language, the day in their zone, the address with its query, the host and
+scheme, and the viewer's CSRF secret (the page's forms carry a token made
+from it, so a kept page's forms stay valid, and a new sign-in, which rotates
+the secret, never sees the page of an earlier one). The key is a SHA-256 of
+these, so the cache never holds the secret itself.
+
+A page is kept for at most ``PAGE_CACHE_SECONDS`` (an hour by default), never
+past midnight in the viewer's zone (pages say "today", "overdue") nor past a
+moment the view names (``changes_at``: a set next call turns from "next" to
+"log it"). Only plain GETs of 200 pages by a signed-in person with a CSRF
+cookie and no message waiting to be shown are kept; htmx fragments, forms
+with errors (POSTs) and everything else are built every time.
+
+The cache is off unless the database is PostgreSQL (the scopes' triggers are
+PostgreSQL's) and ``PAGE_CACHE_SECONDS`` is positive.
+"""
+
+import datetime
+import hashlib
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.template.response import SimpleTemplateResponse
+from django.utils import timezone, translation
+
+KEY_PREFIX = "page:"
+
+
+def enabled() -> bool:
+    """Whether pages are kept: PostgreSQL, and ``PAGE_CACHE_SECONDS`` > 0."""
+    return settings.PAGE_CACHE_SECONDS > 0 and connection.vendor == "postgresql"
+
+
+def cached_page(
+    request: HttpRequest,
+    *,
+    scope: str,
+    build: Callable[[], HttpResponse],
+    changes_at: datetime.datetime | None = None,
+) -> HttpResponse:
+    """The page ``build`` makes for ``request``, from the cache when the same
+    viewer saw it under the same ``scope`` (see the module's docstring for
+    what else the key holds, and for how long a page is kept).
+
+    ``build`` runs only on a miss, so everything costly (reads, forms) belongs
+    inside it. ``changes_at``: a moment (aware) after which the page would read
+    differently without any write, e.g. a next call's start."""
+    key = _key(request, scope)
+    if key is None:
+        return build()
+    kept = cache.get(key)
+    if kept is not None:
+        content, content_type = kept
+        return HttpResponse(content, content_type=content_type)
+    response = build()
+    if isinstance(response, SimpleTemplateResponse):
+        response.render()
+    seconds = _seconds_valid(changes_at)
+    if (
+        response.status_code == 200
+        and not response.streaming
+        and seconds > 0
+        and not _messages_waiting(request)
+    ):
+        cache.set(key, (response.content, response["Content-Type"]), timeout=seconds)
+    return response
+
+
+def _key(request: HttpRequest, scope: str) -> str | None:
+    """The cache key of ``request``'s page under ``scope``, or None when the
+    page must not be kept or served from the cache."""
+    user = getattr(request, "user", None)
+    csrf_secret = request.META.get("CSRF_COOKIE")
+    if (
+        request.method != "GET"
+        or user is None
+        or not user.is_authenticated
+        or not csrf_secret
+        or request.headers.get("HX-Request")
+        or _messages_waiting(request)
+        or not enabled()
+    ):
+        return None
+    parts = (
+        scope,
+        request.scheme,
+        request.get_host(),
+        request.get_full_path(),
+        user.pk,
+        user.get_username(),
+        str(user),
+        user.is_staff,
+        timezone.get_current_timezone_name(),
+        translation.get_language(),
+        timezone.localdate().isoformat(),
+        csrf_secret,
+    )
+    return KEY_PREFIX + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _messages_waiting(request: HttpRequest) -> bool:
+    """Whether a message waits to be shown on the next page (``len`` reads
+    the messages without marking them shown)."""
+    return len(get_messages(request)) > 0
+
+
+def _seconds_valid(changes_at: datetime.datetime | None) -> int:
+    """How long a page built now may be kept: ``PAGE_CACHE_SECONDS``, cut at
+    the next midnight in the current zone and at ``changes_at`` if it is to
+    come."""
+    now = timezone.now()
+    local_now = timezone.localtime(now)
+    midnight = timezone.make_aware(
+        datetime.datetime.combine(local_now.date() + datetime.timedelta(days=1), datetime.time.min),
+        timezone.get_current_timezone(),
+    )
+    until = min(midnight, now + datetime.timedelta(seconds=settings.PAGE_CACHE_SECONDS))
+    if changes_at is not None and now < changes_at < until:
+        until = changes_at
+    return int((until - now).total_seconds())
