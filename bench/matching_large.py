@@ -35,8 +35,9 @@ def large() -> dict:
         env=env,
         capture_output=True,
         text=True,
-        check=True,
     )
+    if child.returncode:
+        raise RuntimeError(f"the proposal at 20,000 × 5,000 failed:\n{child.stderr[-2000:]}")
     figures = json.loads(child.stdout.strip().splitlines()[-1])
     return figures | optimum_share()
 

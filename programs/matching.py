@@ -179,8 +179,9 @@ def propose(
     until no protégé is left out while a mentor with a place left would take them. One
     code path for every size: exact whenever at most CANDIDATES_PER_PROTEGE mentors have
     a place, and measured at 99.999% of the dense optimum (`exact`) on 5,000 protégés ×
-    1,000 mentors, in a quarter of its time; 20,000 × 5,000 take about 2 s and 250 MB
-    (bench/matching_large.py), where the dense solve would need 2 GB. The load criterion
+    1,000 mentors in a third of its time; 20,000 × 5,000 take about 2 s on a quiet
+    machine and 250 MB in all (bench/matching_large.py), where the dense solve would
+    need 2 GB for its cost matrix alone. The load criterion
     uses each mentor's load before this proposal. Deterministic: the order of the inputs
     does not matter.
     """
