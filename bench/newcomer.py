@@ -106,6 +106,7 @@ def _newcomer_env(cache: Path | None) -> dict[str, str]:
         if name not in CLEARED and not name.startswith(CLEARED_PREFIXES)
     }
     env["PORT"] = str(_free_port())
+    env["PYTHONUNBUFFERED"] = "1"  # output line by line, so each phase ends when it is printed
     if cache is not None:
         cache.mkdir()
         env |= {
