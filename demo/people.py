@@ -2,6 +2,7 @@
 once) and the profiles of the mentors and protégés of the demo program."""
 
 import unicodedata
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import get_hasher, make_password
@@ -12,14 +13,26 @@ DEMO_PASSWORD = "mentoring-demo"
 
 # The demo password hashed once per hasher: hashing is slow on purpose (about a
 # third of a second), and forty-odd new accounts made it most of seed_demo's time.
-_demo_password_hashes: dict[str, str] = {}
+# On a thread of its own, since PBKDF2 runs outside the GIL (see start_hashing).
+_hashing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="demo-password")
+_demo_password_hashes: dict[str, Future[str]] = {}
+
+
+def start_hashing_demo_password() -> None:
+    """Starts hashing the demo password in the background, so that a caller with
+    other work first (serve_demo migrates) does not wait for it when seeding."""
+    _demo_password_hash_future()
 
 
 def demo_password_hash() -> str:
     """The demo password, hashed by the current default hasher."""
+    return _demo_password_hash_future().result()
+
+
+def _demo_password_hash_future() -> Future[str]:
     algorithm = get_hasher().algorithm
     if algorithm not in _demo_password_hashes:
-        _demo_password_hashes[algorithm] = make_password(DEMO_PASSWORD)
+        _demo_password_hashes[algorithm] = _hashing.submit(make_password, DEMO_PASSWORD)
     return _demo_password_hashes[algorithm]
 
 

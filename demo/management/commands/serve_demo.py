@@ -7,6 +7,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connections
 
+from demo.people import start_hashing_demo_password
+
 
 class Command(BaseCommand):
     help = "Applies the migrations, seeds the demo (seed_demo) and serves it with runserver, in one process."
@@ -15,6 +17,7 @@ class Command(BaseCommand):
         parser.add_argument("addrport", help="Where runserver listens, e.g. 127.0.0.1:8000.")
 
     def handle(self, *args, addrport, verbosity, **options):
+        start_hashing_demo_password()  # on the other CPU while migrating
         call_command("migrate", interactive=False, verbosity=verbosity)
         call_command("seed_demo", verbosity=verbosity)
         connections.close_all()  # the server's threads open their own
