@@ -3,29 +3,65 @@
 
 import datetime
 
+from allauth.account.models import EmailAddress
+from django.db import connection
 from django.utils import timezone
 
 from partnerships.models import Partnership
-from programs.selectors.invitations import sent_to_addresses_of
+from programs.models import Invitation, Participant, Program
+
+# One statement, in plain SQL: on a page served from the cache, building three
+# ORM queries cost more than the rest of the request. What it reads mirrors
+# ``home_for`` (Partnership.objects.of), ``invitations_waiting_for``
+# (programs.selectors.invitations) and the header's ``User.runs_programs``;
+# tests/test_page_cache.py holds it to them.
+_HOME_SCOPE_SQL = f"""
+    WITH mine AS (SELECT id FROM {Participant._meta.db_table} WHERE user_id = %(me)s),
+    addresses AS (
+        SELECT lower(email) AS address FROM {EmailAddress._meta.db_table}
+        WHERE user_id = %(me)s AND verified
+    ),
+    waiting AS (
+        SELECT invitation.id, invitation.role, invitation.expires_at,
+               program.name AS program_name, inviter.display_name AS inviter_name
+        FROM {Invitation._meta.db_table} invitation
+        JOIN {Program._meta.db_table} program ON program.id = invitation.program_id
+        LEFT JOIN {Program.admins.field.related_model._meta.db_table} inviter
+            ON inviter.id = invitation.invited_by_id
+        WHERE lower(invitation.email) IN (SELECT address FROM addresses)
+          AND invitation.accepted_at IS NULL AND invitation.revoked_at IS NULL
+          AND invitation.expires_at > %(now)s
+    )
+    SELECT
+        EXISTS (SELECT 1 FROM {Program.admins.through._meta.db_table} WHERE user_id = %(me)s),
+        (SELECT string_agg(pair.id || '.' || pair.page_version, ',' ORDER BY pair.id) FROM (
+            -- two index lookups; an OR across both would scan every partnership
+            SELECT id, page_version FROM {Partnership._meta.db_table}
+             WHERE mentor_id IN (SELECT id FROM mine)
+            UNION ALL
+            SELECT id, page_version FROM {Partnership._meta.db_table}
+             WHERE protege_id IN (SELECT id FROM mine)
+        ) pair),
+        (SELECT string_agg(
+                    concat_ws('.', id, role, expires_at, program_name, inviter_name), ',' ORDER BY id
+                ) FROM waiting),
+        (SELECT min(expires_at) FROM waiting)
+"""
 
 
 def home_scope(user, *, now: datetime.datetime | None = None) -> tuple[str, datetime.datetime | None] | None:
     """``(scope, changes_at)`` for ``user``'s home, or None when it is not
-    kept (for people who run programs, whose home counts their programs'
-    people). The scope holds each of their partnerships' ``page_version``
+    kept: for people who run programs, whose home counts their programs'
+    people. The scope holds each of their partnerships' ``page_version``
     (everything of the pair's, both people included) and the invitations
-    waiting for them as shown; ``changes_at`` is when the first of those
-    invitations expires. Three queries."""
-    if user.runs_programs:
-        return None
+    waiting for them as the page shows them; ``changes_at`` is when the first
+    of those invitations expires. One query, which also answers
+    ``user.runs_programs`` for the header."""
     now = now or timezone.now()
-    pairs = list(Partnership.objects.of(user).order_by("pk").values_list("pk", "page_version"))
-    invitations = list(
-        sent_to_addresses_of(user)
-        .open()
-        .filter(expires_at__gt=now)
-        .order_by("pk")
-        .values_list("pk", "role", "expires_at", "program__name", "invited_by__display_name")
-    )
-    changes_at = min((invitation[2] for invitation in invitations), default=None)
-    return f"home:{pairs!r}:{invitations!r}", changes_at
+    with connection.cursor() as cursor:
+        cursor.execute(_HOME_SCOPE_SQL, {"me": user.pk, "now": now})
+        runs_programs, pairs, invitations, first_expiry = cursor.fetchone()
+    user.__dict__["runs_programs"] = runs_programs  # User.runs_programs, read by the header too
+    if runs_programs:
+        return None
+    return f"home:{pairs}:{invitations}", first_expiry

@@ -3,9 +3,10 @@
 A page a signed-in person opens again (back from the goals to the partnership
 home, a reload) is sent from the cache instead of being read and rendered
 again. A view states what its page shows as a *scope*, a string that changes
-whenever any of it changes (``Partnership.page_scope``: the pair's
-``page_version``, which PostgreSQL triggers raise on every write to what the
-pair's pages show), and calls ``cached_page``.
+whenever any of it changes (a pair's page: its ``Partnership.page_version``,
+which PostgreSQL triggers raise on every write to what the pair's pages
+show; see ``partnerships.access.cached_pair_page``), and calls
+``cached_page``.
 
 The kept page is keyed on everything else it depends on: the viewer (id, the
 name and email the header shows, staff or not), their time zone and
@@ -81,21 +82,29 @@ def cached_page(
     return response
 
 
+def serves(request: HttpRequest) -> bool:
+    """Whether ``request``'s page may be kept and served from the cache: a
+    plain GET (not htmx) by a signed-in person with a CSRF cookie and no
+    message waiting, with the cache on. A view may skip working out a scope
+    when it does not."""
+    user = getattr(request, "user", None)
+    return bool(
+        request.method == "GET"
+        and user is not None
+        and user.is_authenticated
+        and request.META.get("CSRF_COOKIE")
+        and not request.headers.get("HX-Request")
+        and not _messages_waiting(request)
+        and enabled()
+    )
+
+
 def _key(request: HttpRequest, scope: str) -> str | None:
     """The cache key of ``request``'s page under ``scope``, or None when the
-    page must not be kept or served from the cache."""
-    user = getattr(request, "user", None)
-    csrf_secret = request.META.get("CSRF_COOKIE")
-    if (
-        request.method != "GET"
-        or user is None
-        or not user.is_authenticated
-        or not csrf_secret
-        or request.headers.get("HX-Request")
-        or _messages_waiting(request)
-        or not enabled()
-    ):
+    page must not be kept or served from the cache (``serves``)."""
+    if not serves(request):
         return None
+    user = request.user
     parts = (
         scope,
         request.scheme,
@@ -108,7 +117,7 @@ def _key(request: HttpRequest, scope: str) -> str | None:
         timezone.get_current_timezone_name(),
         translation.get_language(),
         timezone.localdate().isoformat(),
-        csrf_secret,
+        request.META["CSRF_COOKIE"],
     )
     return KEY_PREFIX + hashlib.sha256(repr(parts).encode()).hexdigest()
 

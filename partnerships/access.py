@@ -2,11 +2,28 @@
 so ids leak nothing (never fetch, then check). Inside a pair, an action that
 belongs to the other role is refused with 403."""
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
+from mentoring import page_cache
 from partnerships.models import Partnership
 from programs.models import Participant
+
+# The one read a page served from the cache needs: is the viewer a side of the
+# pair, and at which page version. Plain SQL: on that path, building the ORM's
+# query cost more than running it.
+_PAGE_VERSION_SQL = f"""
+    SELECT pair.page_version, pair.next_call_at
+    FROM {Partnership._meta.db_table} pair
+    JOIN {Participant._meta.db_table} mentor ON mentor.id = pair.mentor_id
+    JOIN {Participant._meta.db_table} protege ON protege.id = pair.protege_id
+    WHERE pair.id = %s AND (mentor.user_id = %s OR protege.user_id = %s)
+"""
+_LARGEST_ID = 2**63 - 1
 
 
 def get_partnership_for(user, pk: int, *, write: bool = False) -> Partnership:
@@ -28,3 +45,24 @@ def require_role(partnership: Partnership, user, role: str) -> None:
     if partnership.side_of(user) != role:
         who = "the protégé" if role == Participant.Role.PROTEGE else "the mentor"
         raise PermissionDenied(f"only {who} of this partnership can do this")
+
+
+def cached_pair_page(request: HttpRequest, pk: int, build: Callable[[], HttpResponse]) -> HttpResponse:
+    """A page of the pair ``pk`` (404 for anyone but its mentor and protégé,
+    before anything else), from the page cache (``mentoring.page_cache``) when
+    this viewer saw it at the pair's current ``page_version``, else what
+    ``build`` makes (``build`` reads the partnership itself, through
+    ``get_partnership_for`` and its checks). Kept no later than the set next
+    call's start, when the page turns from "next call" to "log it". One query
+    on a page served from the cache."""
+    if not page_cache.serves(request):
+        return build()
+    if pk > _LARGEST_ID:
+        raise Http404("no such partnership")
+    with connection.cursor() as cursor:
+        cursor.execute(_PAGE_VERSION_SQL, [pk, request.user.pk, request.user.pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404("no such partnership")
+    version, next_call_at = row
+    return page_cache.cached_page(request, scope=f"pair:{pk}:{version}", build=build, changes_at=next_call_at)

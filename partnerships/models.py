@@ -75,7 +75,7 @@ class Partnership(models.Model):
     # person's account or participation, or the program. PostgreSQL triggers
     # keep it (migrations partnerships 0008, goals 0003, sessions_log 0004), so
     # no write, bulk or raw, can miss it; never set it in Python. The page
-    # cache keys a pair's pages on it (``page_scope``).
+    # cache keys a pair's pages on it (``access.cached_pair_page``).
     page_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     objects = PartnershipQuerySet.as_manager()
@@ -107,13 +107,6 @@ class Partnership(models.Model):
     def is_current(self) -> bool:
         """Proposed or active (``programs.models.CURRENT_PAIR_STATUSES``)."""
         return self.status in CURRENT_PAIR_STATUSES
-
-    @property
-    def page_scope(self) -> str:
-        """What a cached page of this pair is valid for (``mentoring.page_cache``):
-        ``"pair:<id>:<page_version>"``, a new string after any change shown on
-        the pair's pages."""
-        return f"pair:{self.pk}:{self.page_version}"
 
     def side_of(self, user) -> Participant.Role:
         """Which side of the pair ``user`` is: the mentor or the protégé. Anyone

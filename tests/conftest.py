@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import pytest
 import redis
 from django.conf import settings
+from django.utils.crypto import get_random_string
 
 from accounts.models import User
 from partnerships.models import Partnership
@@ -34,6 +35,15 @@ def _fresh_cache():
     for key in client.scan_iter(f"{prefix}:*"):
         client.delete(key)
     yield
+
+
+@pytest.fixture
+def client(client):
+    """A browser that has been here before: it carries a CSRF cookie, as after
+    any first page, so the pages it opens may be kept and served from the page
+    cache (mentoring.page_cache), as a person's are."""
+    client.cookies[settings.CSRF_COOKIE_NAME] = get_random_string(32)
+    return client
 
 
 @pytest.fixture

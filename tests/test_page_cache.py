@@ -18,7 +18,7 @@ from mentoring import page_cache
 from partnerships.models import Partnership
 from programs.models import Program
 from sessions_log.models import Homework
-from tests.factories import UserFactory
+from tests.factories import ProgramFactory, UserFactory
 from tests.goals.factories import (
     GoalFactory,
     MilestoneFactory,
@@ -270,3 +270,36 @@ def test_another_persons_pages_are_left_alone(world):
     before = _version(world.partnership)
     User.objects.filter(pk=other.pk).update(display_name="Someone else")
     assert _version(world.partnership) == before
+
+
+def test_my_home_shows_invitations_as_they_come_change_and_go(client, world):
+    from programs.models import Invitation
+    from tests.home.test_home_invitations import invitation_to
+
+    person = UserFactory(email="newcomer@example.org")
+    client.force_login(person)
+    url = reverse("home:home")
+    client.get(url)
+    assert "Invitations waiting for you" not in client.get(url).text
+    invitation = invitation_to(world, "NEWCOMER@example.org")
+    assert f"invited you to {world.program.name} as mentor" in client.get(url).text
+    Program.objects.filter(pk=world.program.pk).update(name="Mentoring Circle 2027")
+    assert "invited you to Mentoring Circle 2027 as mentor" in client.get(url).text
+    Invitation.objects.filter(pk=invitation.pk).update(revoked_at=timezone.now())
+    assert "Invitations waiting for you" not in client.get(url).text
+
+
+def test_my_home_is_kept_no_later_than_the_first_invitation_expires(world):
+    from home.scopes import home_scope
+    from tests.home.test_home_invitations import invitation_to
+
+    person = UserFactory(email="soon@example.org")
+    soon = timezone.now() + datetime.timedelta(minutes=5)
+    invitation_to(world, "soon@example.org", expires_at=soon)
+    invitation_to(
+        world, "soon@example.org", program=ProgramFactory(), expires_at=soon + datetime.timedelta(days=3)
+    )
+    scope = home_scope(person)
+    assert scope is not None and scope[1] == soon
+    world.program.admins.add(person)
+    assert home_scope(person) is None  # the home of someone who runs a program counts its people

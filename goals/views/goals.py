@@ -9,9 +9,8 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.http import HtmxHttpRequest
-from mentoring.page_cache import cached_page
 from mentoring.resubmission import saved_once
-from partnerships.access import get_partnership_for
+from partnerships.access import cached_pair_page, get_partnership_for
 from partnerships.models import Partnership
 
 from .. import services
@@ -39,8 +38,11 @@ def goals_page(
 @login_required
 @require_safe
 def goal_list(request: HtmxHttpRequest, partnership_id: int) -> HttpResponse:
-    partnership = get_partnership_for(request.user, partnership_id)
-    return cached_page(request, scope=partnership.page_scope, build=lambda: goals_page(request, partnership))
+    return cached_pair_page(
+        request,
+        partnership_id,
+        lambda: goals_page(request, get_partnership_for(request.user, partnership_id)),
+    )
 
 
 def _form_page(request: HtmxHttpRequest, partnership: Partnership, form, **context) -> TemplateResponse:

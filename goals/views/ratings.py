@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 
 from mentoring.http import HtmxHttpRequest
-from mentoring.page_cache import cached_page
 from mentoring.resubmission import saved_once
+from partnerships.access import cached_pair_page
 from partnerships.models import Partnership
 
 from .. import services
@@ -20,11 +20,8 @@ from .common import back_to_goals, goals_url, pair_context, protege_partnership
 @login_required
 @saved_once
 def rating_new(request: HtmxHttpRequest, partnership_id: int):
-    partnership = protege_partnership(request, partnership_id)
-    if request.method == "POST":
-        return _rating_form(request, partnership)
-    return cached_page(
-        request, scope=partnership.page_scope, build=lambda: _rating_form(request, partnership)
+    return cached_pair_page(
+        request, partnership_id, lambda: _rating_form(request, protege_partnership(request, partnership_id))
     )
 
 

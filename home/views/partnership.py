@@ -18,9 +18,8 @@ from django.views.decorators.http import require_POST
 
 from mentoring.dates import day_shown
 from mentoring.http import HtmxHttpRequest
-from mentoring.page_cache import cached_page
 from partnerships import agreements, services
-from partnerships.access import get_partnership_for
+from partnerships.access import cached_pair_page, get_partnership_for
 from partnerships.forms import ClosePartnershipForm, NextCallForm, ReflectionForm
 from partnerships.models import Partnership
 from partnerships.selectors.pairs import pair_for
@@ -59,12 +58,8 @@ def _home(request: HtmxHttpRequest, partnership: Partnership, **forms) -> HttpRe
 
 @login_required
 def partnership_home(request: HtmxHttpRequest, partnership_id: int) -> HttpResponse:
-    partnership = get_partnership_for(request.user, partnership_id)
-    return cached_page(
-        request,
-        scope=partnership.page_scope,
-        build=lambda: _home(request, partnership),
-        changes_at=partnership.next_call_at,
+    return cached_pair_page(
+        request, partnership_id, lambda: _home(request, get_partnership_for(request.user, partnership_id))
     )
 
 

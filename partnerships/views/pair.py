@@ -15,10 +15,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from mentoring.http import HtmxHttpRequest
-from mentoring.page_cache import cached_page
 
 from .. import agreements
-from ..access import get_partnership_for, require_role
+from ..access import cached_pair_page, get_partnership_for, require_role
 from ..forms import AgreementForm
 from ..models import Agreement, Partnership
 from ..selectors import pairs as selectors
@@ -37,13 +36,11 @@ def _to_home(partnership: Partnership) -> HttpResponseRedirect:
 def agreement(request: HtmxHttpRequest, partnership_id: int) -> TemplateResponse | HttpResponseRedirect:
     """The agreement: the version in force, a proposal waiting, every earlier
     version; and the form to propose the first version or a change."""
+    return cached_pair_page(request, partnership_id, lambda: _agreement(request, partnership_id))
+
+
+def _agreement(request: HtmxHttpRequest, partnership_id: int) -> TemplateResponse | HttpResponseRedirect:
     partnership = get_partnership_for(request.user, partnership_id, write=request.method == "POST")
-    if request.method == "POST":
-        return _agreement(request, partnership)
-    return cached_page(request, scope=partnership.page_scope, build=lambda: _agreement(request, partnership))
-
-
-def _agreement(request: HtmxHttpRequest, partnership: Partnership) -> TemplateResponse | HttpResponseRedirect:
     context = selectors.agreement_page(partnership, request.user)
     pair = context["pair"]
     latest = pair.proposal or pair.in_force

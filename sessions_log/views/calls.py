@@ -17,9 +17,8 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from mentoring.http import HtmxHttpRequest
-from mentoring.page_cache import cached_page
 from mentoring.resubmission import saved_once
-from partnerships.access import get_partnership_for, require_role
+from partnerships.access import cached_pair_page, get_partnership_for, require_role
 from partnerships.models import Partnership
 from partnerships.selectors import pairs as partnership_selectors
 from partnerships.selectors.pairs import PairView
@@ -89,13 +88,8 @@ def _pair(
 @login_required
 def call_log(request: HtmxHttpRequest, partnership_id: int) -> HttpResponse:
     """Every call the pair has logged, newest first, with its homework."""
-    partnership = get_partnership_for(request.user, partnership_id)
-    return cached_page(
-        request,
-        scope=partnership.page_scope,
-        build=lambda: _call_log(
-            request, partnership, partnership_selectors.pair_for(partnership, request.user)
-        ),
+    return cached_pair_page(
+        request, partnership_id, lambda: _call_log(request, *_pair(request, partnership_id))
     )
 
 
@@ -218,19 +212,11 @@ def call_page(request: HtmxHttpRequest, partnership_id: int, agenda_form=None) -
     the homework due with the last call's key learnings; go deep on the
     agenda; prepare the next call. A rejected agenda item (``agenda_form``)
     shows the page again, built afresh."""
-    partnership = get_partnership_for(request.user, partnership_id)
-    if agenda_form is not None:
-        return _call_page(request, partnership, agenda_form)
-    return cached_page(
-        request,
-        scope=partnership.page_scope,
-        build=lambda: _call_page(request, partnership, None),
-        changes_at=partnership.next_call_at,
-    )
+    return cached_pair_page(request, partnership_id, lambda: _call_page(request, partnership_id, agenda_form))
 
 
-def _call_page(request: HtmxHttpRequest, partnership: Partnership, agenda_form) -> TemplateResponse:
-    pair = partnership_selectors.pair_for(partnership, request.user)
+def _call_page(request: HtmxHttpRequest, partnership_id: int, agenda_form) -> TemplateResponse:
+    partnership, pair = _pair(request, partnership_id)
     boxes = (
         pair.in_force.time_boxes
         if pair.in_force

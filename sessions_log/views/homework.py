@@ -12,10 +12,8 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from mentoring.http import HtmxHttpRequest
-from mentoring.page_cache import cached_page
 from mentoring.resubmission import saved_once
-from partnerships.access import get_partnership_for, require_role
-from partnerships.selectors.pairs import pair_for
+from partnerships.access import cached_pair_page, get_partnership_for, require_role
 from programs.models import Participant
 
 from .. import selectors, services
@@ -42,11 +40,8 @@ def _homework(
 @login_required
 def homework(request: HtmxHttpRequest, partnership_id: int) -> HttpResponse:
     """What is open, with due dates (overdue stands out), and what was done."""
-    partnership = get_partnership_for(request.user, partnership_id)
-    return cached_page(
-        request,
-        scope=partnership.page_scope,
-        build=lambda: _homework(request, partnership, pair_for(partnership, request.user)),
+    return cached_pair_page(
+        request, partnership_id, lambda: _homework(request, *_pair(request, partnership_id))
     )
 
 

@@ -19,8 +19,9 @@ pytestmark = pytest.mark.django_db
 
 # Every page: the request's savepoint and its release, user, partnership, the menu's "programs I run".
 EVERY_PAGE = 5
-GOALS_PAGE = EVERY_PAGE + 6  # goals, milestones, revisions, ratings, suggestions, rounds
-RATING_FORM = EVERY_PAGE + 2  # goals with their last rating, rounds
+PAIR_PAGE = EVERY_PAGE + 1  # and the pair's page version (partnerships.access.cached_pair_page)
+GOALS_PAGE = PAIR_PAGE + 6  # goals, milestones, revisions, ratings, suggestions, rounds
+RATING_FORM = PAIR_PAGE + 2  # goals with their last rating, rounds
 # Lock the pair, active goals, the last round with the agreed rhythm, insert round,
 # insert ratings, a savepoint; then the pair's health numbers counted and stored.
 RATING_SAVE = EVERY_PAGE + 7 + 2
@@ -80,6 +81,7 @@ def test_the_rating_form_runs_the_same_queries_for_3_goals_x_2_ratings_and_9_x_5
         assert client.get(url).status_code == 200
     with django_assert_num_queries(RATING_SAVE):
         assert client.post(url, rating_data(goals)).status_code == 303
+    client.get(reverse("goals:goals", args=[world.partnership.pk]))  # shows the "thank you"
 
     world.partnership.goals.all().delete()
     RatingRound.objects.all().delete()

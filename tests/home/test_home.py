@@ -50,13 +50,13 @@ def test_home_runs_the_same_queries_for_one_or_many_partnerships(client, world, 
     mentor_participant = world.partnership.mentor
     mentor_participant.capacity = 10
     mentor_participant.save()
-    # savepoint, user, "runs a program?" (for the header too), the partnerships' and
-    # the invitations' versions (home.scopes), partnerships, their current agreement
-    # versions, programs run, invitations waiting, ratings due, release
-    with django_assert_num_queries(11):
+    # savepoint, user, the page's scope (home.scopes: "runs a program?", for the header
+    # too, and the partnerships' and invitations' versions), partnerships, their current
+    # agreement versions, programs run, invitations waiting, ratings due, release
+    with django_assert_num_queries(9):
         client.get(reverse("home:home"))
     for _ in range(6):
         PartnershipFactory(program=world.program, mentor=mentor_participant)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         response = client.get(reverse("home:home"))
     assert response.text.count('class="card"') == 7

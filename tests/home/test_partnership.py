@@ -199,10 +199,10 @@ def test_my_home_lists_each_partnership_with_its_next_call_and_what_needs_my_act
 @pytest.mark.parametrize(
     ("name", "queries"),
     [
-        # savepoint, user, partnership, its current versions, the call
+        # savepoint, user, the page version, partnership, its current versions, the call
         # log's open homework, agenda and timeline count (sessions_log.selectors.home_calls;
         # with no calls logged, no page of calls to load), "runs a program?" for the header, release
-        ("partnership", 11),  # with goals and trends: +2 (no active goals) or +3
+        ("partnership", 12),  # with goals and trends: +2 (no active goals) or +3
     ],
 )
 def test_the_partnership_home_runs_the_same_queries_for_small_and_large_histories(
@@ -223,14 +223,14 @@ def test_my_home_runs_the_same_queries_with_agreements_proposals_and_ended_partn
 ):
     agree(world.partnership)
     client.force_login(world.mentor)
-    # savepoint, user, "runs a program?" (for the header too), the partnerships' and
-    # the invitations' versions (home.scopes), partnerships, current versions, programs
-    # run, invitations waiting, ratings due, release
-    with django_assert_num_queries(11):
+    # savepoint, user, the page's scope (home.scopes: "runs a program?", for the header
+    # too, and the partnerships' and invitations' versions), partnerships, current
+    # versions, programs run, invitations waiting, ratings due, release
+    with django_assert_num_queries(9):
         client.get(reverse("home:home"))
     grow_history(world, versions=3, partnerships=5)
     PartnershipFactory(program=world.program, mentor=world.partnership.mentor, status="ended")
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         page = client.get(reverse("home:home")).text
     assert page.count('class="card"') == 6
     assert "Earlier partnerships" in page

@@ -216,8 +216,8 @@ def test_the_agreement_page_shows_times_in_the_viewers_time_zone(client, world):
 @pytest.mark.parametrize(
     ("name", "queries"),
     [
-        # savepoint, user, partnership, every version, header, release
-        ("agreement", 6),
+        # savepoint, user, the page version, partnership, every version, header, release
+        ("agreement", 7),
     ],
 )
 def test_the_agreement_page_runs_the_same_queries_for_small_and_large_histories(

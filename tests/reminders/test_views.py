@@ -88,10 +88,10 @@ def test_notifications_list_my_reminders_only_and_mark_them_read(client, world, 
     assert client.get(reverse("reminders:unread_badge")).text.strip() == ""
     for n in range(5):
         a_reminder(world, kind=Kind.NUDGE, object_key=f"n{n}", recipient=world.mentor)
-    # Session, user, count and page, mark read, the header's "programs I run",
-    # and the savepoints of the request's and the service's transactions: 10,
+    # User, count and page, mark read, the header's "programs I run",
+    # and the savepoints of the request's and the service's transactions: 9,
     # whatever the number of reminders.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         client.get(reverse("reminders:notifications"))
 
 

@@ -43,15 +43,15 @@ def _calls(pair, n):
 @pytest.mark.parametrize(
     ("name", "who", "queries"),
     [
-        # savepoint, user, partnership, its current versions, count, calls (+feedback),
+        # savepoint, user, the page version, partnership, its current versions, count, calls (+feedback),
         # their homework, draft, held count, checks, header, release
-        ("call_log", "mentor", 12),
-        ("call_log", "protege", 11),  # no draft for the protégé
-        # savepoint, user, partnership, current versions, homework, header, release
-        ("homework", "protege", 7),
-        # savepoint, user, partnership, current versions, open agenda, last call held,
+        ("call_log", "mentor", 13),
+        ("call_log", "protege", 12),  # no draft for the protégé
+        # savepoint, user, the page version, partnership, current versions, homework, header, release
+        ("homework", "protege", 8),
+        # savepoint, user, the page version, partnership, current versions, open agenda, last call held,
         # homework to recap, header, release
-        ("call_page", "mentor", 9),
+        ("call_page", "mentor", 10),
     ],
 )
 def test_call_log_pages_run_the_same_queries_for_2_and_200_calls(
@@ -73,12 +73,12 @@ def test_the_homes_timeline_and_homework_run_the_same_queries_for_2_and_200_call
     client.force_login(world.protege)
     home = reverse("home:partnership", args=[pair.pk])
     _calls(pair, 2)
-    # savepoint, user, partnership, current versions, open homework, agenda,
+    # savepoint, user, the page version, partnership, current versions, open homework, agenda,
     # timeline count, timeline calls (+feedback), their homework, goals panel (2), header, release
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         page = client.get(home).text
     assert 'Calls so far <span class="count">(2)</span>' in page
     _calls(pair, 198)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         page = client.get(home + "?calls=3").text
     assert "Page 3 of 40" in page and "Learning" in page
