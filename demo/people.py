@@ -13,7 +13,7 @@ DEMO_PASSWORD = "mentoring-demo"
 
 # The demo password hashed once per hasher: hashing is slow on purpose (about a
 # third of a second), and forty-odd new accounts made it most of seed_demo's time.
-# On a thread of its own, since PBKDF2 runs outside the GIL (see start_hashing).
+# On a thread of its own, since PBKDF2 runs outside the GIL: serve_demo starts it first.
 _hashing = ThreadPoolExecutor(max_workers=1, thread_name_prefix="demo-password")
 _demo_password_hashes: dict[str, Future[str]] = {}
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `make install`: .venv with the locked dependencies and the project (editable,
-# with the dev extra). Uses uv when it can be had, since its cache makes a fresh
+# `make install`: .venv with the project's dependencies and its dev extra, held to
+# requirements.lock. Uses uv when it can be had, since its cache makes a fresh
 # clone's install take seconds instead of half a minute; otherwise pip, as before.
 set -euo pipefail
 VENV=.venv
