@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
     Avg,
     Count,
@@ -18,7 +19,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Sum,
 )
 from django.utils import timezone
 
@@ -59,9 +59,15 @@ DEFAULT_HEALTH_SORT = "pair"
 HEALTH_FILTERS = ["health", "agreement", "calls", "homework", "rating"]
 
 
-def _pairs_of(program: Program, filters: dict[str, Any]) -> QuerySet[Partnership]:
-    """The program's partnerships of the status and name ``filters`` ask for."""
-    partnerships = Partnership.objects.filter(program=program)
+def _with_health(program: Program, *, now: datetime.datetime) -> QuerySet[rule.WithHealth]:
+    """Every partnership of ``program`` with its health (``rule.annotate``). Built
+    once per page and filtered for each query: building it is most of the
+    ORM's work on the overview."""
+    return rule.annotate(Partnership.objects.filter(program=program), now=now)
+
+
+def _pairs_of[P: Partnership](partnerships: QuerySet[P], filters: dict[str, Any]) -> QuerySet[P]:
+    """Those of ``partnerships`` of the status and name ``filters`` ask for."""
     status = filters.get("status") or "current"
     if status == "current":
         partnerships = partnerships.filter(status__in=CURRENT_PAIR_STATUSES)
@@ -75,13 +81,11 @@ def _pairs_of(program: Program, filters: dict[str, Any]) -> QuerySet[Partnership
 
 
 def _health_filtered(
-    program: Program, filters: dict[str, Any], *, now: datetime.datetime
+    with_health: QuerySet[rule.WithHealth], filters: dict[str, Any]
 ) -> QuerySet[rule.WithHealth]:
-    """The program's partnerships with their health, filtered by ``filters``
-    (the overview's filter form's cleaned data) and sorted."""
-    partnerships = rule.annotate(
-        _pairs_of(program, filters).select_related("mentor__user", "protege__user"), now=now
-    )
+    """The partnerships of ``with_health`` (``_with_health``) filtered by
+    ``filters`` (the overview's filter form's cleaned data) and sorted."""
+    partnerships = with_health.select_related("mentor__user", "protege__user")
     if label := filters.get("health"):
         partnerships = partnerships.filter(severity=rule.SEVERITY[rule.Label(label)])
     if agreement := filters.get("agreement"):
@@ -103,7 +107,7 @@ def _health_filtered(
     descending = sort.startswith("-")
     fields = HEALTH_SORTS.get(sort.lstrip("-"), HEALTH_SORTS[DEFAULT_HEALTH_SORT])
     order = [F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True) for name in fields]
-    return partnerships.order_by(*order, "-pk" if descending else "pk")
+    return _pairs_of(partnerships, filters).order_by(*order, "-pk" if descending else "pk")
 
 
 def _next_call_of(partnership: rule.WithHealth, *, now: datetime.datetime) -> schedule.NextCall | None:
@@ -189,13 +193,16 @@ def program_health(program: Program, filters: dict[str, Any], page: int | str | 
     the size of the program; the label is computed by the database, the reason
     and the next call for the rows shown only."""
     now = timezone.now()
-    figures = program_health_figures(program, now=now)
-    partnerships = _health_filtered(program, filters, now=now).annotate(
+    with_health = _with_health(program, now=now)
+    figures = program_health_figures(program, now=now, with_health=with_health)
+    partnerships = _health_filtered(with_health, filters).annotate(
         has_proposal=Exists(Agreement.objects.filter(partnership=OuterRef("pk"), status="proposed"))
     )
     # Counted without the health joins when no filter reads the numbers.
     counted = (
-        partnerships if any(filters.get(name) for name in HEALTH_FILTERS) else _pairs_of(program, filters)
+        partnerships
+        if any(filters.get(name) for name in HEALTH_FILTERS)
+        else _pairs_of(Partnership.objects.filter(program=program), filters)
     )
     shown = _CountedPaginator(partnerships, HEALTH_PAGE_SIZE, counted=counted).get_page(page)
     rows = [_overview_row(p, has_proposal=p.has_proposal, now=now) for p in shown.object_list]
@@ -214,32 +221,60 @@ class _CountedPaginator(Paginator):
         return self.counted.count()
 
 
-def _health_totals(program: Program, *, now: datetime.datetime) -> dict[str, Any]:
+# Summed around the query of the current pairs' health, rather than by Django's
+# aggregate(), which rebuilds that query's every condition at a few times the cost.
+_TOTALS = [
+    ("current", "COUNT(*)"),
+    ("active", "COUNT(*) FILTER (WHERE status = %s)"),
+    ("stalled", "COUNT(*) FILTER (WHERE severity = %s)"),
+    ("calls_held", "SUM(calls_held)"),
+    ("calls_expected", "SUM(calls_expected)"),
+    ("homework_done", "SUM(homework_done)"),
+    ("homework_due", "SUM(homework_due)"),
+    ("rating_latest_avg", "AVG(rating_latest)"),
+    ("rating_change_avg", "AVG(rating_change)"),
+]
+
+
+def _health_totals(with_health: QuerySet[rule.WithHealth]) -> dict[str, Any]:
     """Sums of the current pairs' stored numbers, and how many have each label
-    that the overview counts (``stalled``), by the same rule as the table's."""
-    summed = ["calls_held", "calls_expected", "homework_done", "homework_due"]
-    current = rule.annotate(
-        Partnership.objects.filter(program=program, status__in=CURRENT_PAIR_STATUSES), now=now
+    that the overview counts (``stalled``), by the same rule as the table's. One query."""
+    current = (
+        with_health.filter(status__in=CURRENT_PAIR_STATUSES)
+        .order_by()
+        .values(
+            "status",
+            "severity",
+            "calls_held",
+            "calls_expected",
+            "homework_done",
+            "homework_due",
+            "rating_latest",
+            "rating_change",
+        )
     )
-    return current.aggregate(
-        current=Count("pk"),
-        active=Count("pk", filter=Q(status=Partnership.Status.ACTIVE)),
-        stalled=Count("pk", filter=Q(severity=rule.SEVERITY[rule.Label.STALLED])),
-        **{name: Sum(name) for name in summed},
-        rating_latest_avg=Avg("rating_latest"),
-        rating_change_avg=Avg("rating_change"),
-    )
+    pairs, params = current.query.sql_with_params()
+    totals = ", ".join(sql for _, sql in _TOTALS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {totals} FROM (" + pairs + ") AS pairs",
+            [Partnership.Status.ACTIVE, rule.SEVERITY[rule.Label.STALLED], *params],
+        )
+        return dict(zip([name for name, _ in _TOTALS], cursor.fetchone(), strict=True))
 
 
-def program_health_figures(program: Program, *, now: datetime.datetime) -> HealthFigures:
+def program_health_figures(
+    program: Program, *, now: datetime.datetime, with_health: QuerySet[rule.WithHealth] | None = None
+) -> HealthFigures:
     """The figures at the top of the overview: people, matched share, active
     partnerships, calls held against expected in the last 90 days, homework
     completion, the average latest goal rating and its change, how many pairs
     are ``stalled`` (by the rule the table labels them with), and how the
     protégés rate their calls (1–5, last 90 days), from the stored numbers of
-    the current partnerships. Four queries."""
+    the current partnerships (``with_health``: ``_with_health``, if built
+    already). Four queries."""
     figures = program_figures(program)
-    totals = _health_totals(program, now=now)
+    totals = _health_totals(with_health if with_health is not None else _with_health(program, now=now))
     session_value = CallFeedback.objects.filter(
         session__partnership__program=program,
         session__starts_at__gte=now - datetime.timedelta(days=WINDOW_DAYS),
@@ -314,7 +349,7 @@ def program_report_rows(program: Program, *, chunk_size: int = 1000) -> Iterator
     time, so memory stays flat at any size. Numbers and dates only, never what a
     pair writes; dates and times in ISO 8601 (times in UTC)."""
     now = timezone.now()
-    partnerships = _health_filtered(program, {"status": "all"}, now=now).only(
+    partnerships = _health_filtered(_with_health(program, now=now), {"status": "all"}).only(
         "pk",
         "status",
         "started_on",

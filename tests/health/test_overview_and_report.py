@@ -177,7 +177,7 @@ def test_the_overview_runs_the_same_queries_at_any_size(client, world, django_as
     a_pair(world, "First Pair", called=[3, 20])
     services.refresh([world.partnership.pk])  # every pair's numbers of the day are stored
     # One of them looks for numbers of an earlier day (refresh_stale_numbers), and finds none.
-    with django_assert_num_queries(14) as small:
+    with django_assert_num_queries(13) as small:
         client.get(overview(world.program.slug))
     for i in range(30):  # more than a page
         pair = a_pair(world, f"Pair {i}", called=[3, 20, 40])
@@ -495,3 +495,37 @@ def test_an_expected_call_whose_date_has_passed_is_overdue(client, world, three_
     rows = {name: page[page.index(name) :].split("</tr>")[0] for name in rows_of(page)}
     assert "overdue since" in rows["Cleo Quiet"] and "expected" not in rows["Cleo Quiet"].split("overdue")[1]
     assert "overdue since" not in rows["Alice Able"]
+
+
+def test_each_pairs_actions_carry_its_own_id_and_names_escaped(client, world):
+    """The rows of actions are rendered once for every pair (home.views.programs._pair_actions):
+    each still names its own pair, with its own ids and addresses, and a pair that has
+    not started can only be ended."""
+    proposed = PartnershipFactory(
+        program=world.program,
+        status=Partnership.Status.PROPOSED,
+        started_on=None,
+        mentor__user__display_name="Mo <b>Bold</b>",
+        protege__user__display_name="Tom & Jerry",
+    )
+    client.force_login(world.admin)
+    page = client.get(overview(world.program.slug)).text
+    pairs = {
+        world.partnership.pk: ("Sam Protégé and Morgan Mentor", True),
+        proposed.pk: ("Tom &amp; Jerry and Mo &lt;b&gt;Bold&lt;/b&gt;", False),
+    }
+    for pk, (names, has_started) in pairs.items():
+        for action in ["nudge", "rematch", "close"]:
+            url = reverse(f"home:program_partnership_{action}", args=[world.program.slug, pk])
+            assert f'<form method="post" action="{url}#{action}-{pk}">' in page
+            found = re.search(
+                rf'<details class="pair-action" name="pair-{pk}" id="{action}-{pk}">(.*?)</details>',
+                page,
+                re.S,
+            )
+            assert found, (pk, action)
+            assert names in found.group(1)
+            assert re.search(rf'id="{action}-{pk}-\w+"', found.group(1))
+        close = _open_details(page.replace(f'id="close-{pk}">', f'id="close-{pk}" open>'), f"close-{pk}")
+        assert ("It is complete" in close) is has_started
+    assert "<b>Bold</b>" not in page
