@@ -1,18 +1,24 @@
 """Reads for the matching board: waiting protégés, the draft proposal, current pairs and suggestions. Each says how many
 queries it runs; none grows with the size of the program."""
 
+import functools
+from collections.abc import Sequence
+from typing import overload
+
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
     Exists,
     F,
+    Model,
     OuterRef,
+    QuerySet,
     Sum,
 )
 
 from partnerships.models import Partnership
 from programs import matching
-from programs.models import CURRENT_PAIR_STATUSES, DraftMatch, Program
+from programs.models import CURRENT_PAIR_STATUSES, DraftMatch, Participant, Program
 from programs.selectors.matching import (
     mentor_profile,
     mentors_with_places,
@@ -24,6 +30,38 @@ from programs.selectors.matching import (
 PAGE_SIZE = 25  # waiting protégés, and pairs, per page of the board
 
 SUGGESTIONS_SHOWN = 10
+
+
+class _PageByIds[M: Model](Sequence[M]):
+    """Rows to page through (``rows``, with what the page shows of each), for a
+    ``Paginator``: counted, sorted and sliced by ``ids`` (the same rows, reading
+    only the columns the filter and sort need), whose page of ids the query of
+    the wide rows takes as a subquery. The sort then joins no account or
+    profile of the rows it skips. One query to count, one for a page."""
+
+    def __init__(self, rows: QuerySet[M], ids: QuerySet[M], order: Sequence[str]) -> None:
+        self.rows, self.order = rows, order
+        self.ids = ids.order_by(*order).values("pk")
+
+    @functools.cached_property
+    def counted(self) -> int:
+        return self.ids.count()
+
+    def __len__(self) -> int:
+        return self.counted
+
+    @overload
+    def __getitem__(self, shown: int) -> M: ...
+    @overload
+    def __getitem__(self, shown: slice) -> list[M]: ...
+    def __getitem__(self, shown: int | slice) -> M | list[M]:
+        if isinstance(shown, int):
+            return self[shown : shown + 1][0]
+        return list(self.rows.filter(pk__in=self.ids[shown]).order_by(*self.order))
+
+
+def _page[M: Model](rows: QuerySet[M], ids: QuerySet[M], order: Sequence[str], number: int) -> Page[M]:
+    return Paginator(_PageByIds(rows, ids, order), PAGE_SIZE).get_page(number)
 
 
 def board_for(
@@ -43,19 +81,26 @@ def board_for(
         .prefetch_related("topics_sought")
         .annotate(in_proposal=in_proposal)
     )
-    waiting: Page = Paginator(waiting_people, PAGE_SIZE).get_page(waiting_page)
-    drafts: Page = Paginator(
-        DraftMatch.objects.filter(program=program)
-        .select_related("protege__user", "mentor__user")
-        .order_by("-score", "pk"),
-        PAGE_SIZE,
-    ).get_page(drafts_page)
-    pairs: Page = Paginator(
-        Partnership.objects.filter(program=program, status__in=CURRENT_PAIR_STATUSES)
-        .select_related("mentor__user", "protege__user")
-        .order_by("-created_at", "-pk"),
-        PAGE_SIZE,
-    ).get_page(pairs_page)
+    waiting = _page(
+        Participant.objects.select_related("user")
+        .prefetch_related("topics_sought")
+        .annotate(in_proposal=in_proposal),
+        waiting_proteges(program),
+        ["created_at", "pk"],
+        waiting_page,
+    )
+    drafts = _page(
+        DraftMatch.objects.select_related("protege__user", "mentor__user"),
+        DraftMatch.objects.filter(program=program),
+        ["-score", "pk"],
+        drafts_page,
+    )
+    pairs = _page(
+        Partnership.objects.select_related("mentor__user", "protege__user"),
+        Partnership.objects.filter(program=program, status__in=CURRENT_PAIR_STATUSES),
+        ["-created_at", "-pk"],
+        pairs_page,
+    )
     places = mentors_with_places(program).aggregate(mentors=Count("pk"), free=Sum(F("capacity") - F("load")))
 
     chosen, suggestions, available = None, [], 0
