@@ -17,13 +17,22 @@ from programs.models import Invitation, Participant, Program
 # tests/test_page_cache.py holds it to them.
 _HOME_SCOPE_SQL = f"""
     WITH mine AS (SELECT id FROM {Participant._meta.db_table} WHERE user_id = %(me)s),
+    pairs AS (
+        -- two index lookups; an OR across both would scan every partnership
+        SELECT id, page_version, next_call_at FROM {Partnership._meta.db_table}
+         WHERE mentor_id IN (SELECT id FROM mine)
+        UNION ALL
+        SELECT id, page_version, next_call_at FROM {Partnership._meta.db_table}
+         WHERE protege_id IN (SELECT id FROM mine)
+    ),
     addresses AS (
         SELECT lower(email) AS address FROM {EmailAddress._meta.db_table}
         WHERE user_id = %(me)s AND verified
     ),
     waiting AS (
         SELECT invitation.id, invitation.role, invitation.expires_at,
-               program.name AS program_name, inviter.display_name AS inviter_name
+               program.name AS program_name, inviter.display_name AS inviter_name,
+               inviter.email AS inviter_email
         FROM {Invitation._meta.db_table} invitation
         JOIN {Program._meta.db_table} program ON program.id = invitation.program_id
         LEFT JOIN {Program.admins.field.related_model._meta.db_table} inviter
@@ -34,18 +43,13 @@ _HOME_SCOPE_SQL = f"""
     )
     SELECT
         EXISTS (SELECT 1 FROM {Program.admins.through._meta.db_table} WHERE user_id = %(me)s),
-        (SELECT string_agg(pair.id || '.' || pair.page_version, ',' ORDER BY pair.id) FROM (
-            -- two index lookups; an OR across both would scan every partnership
-            SELECT id, page_version FROM {Partnership._meta.db_table}
-             WHERE mentor_id IN (SELECT id FROM mine)
-            UNION ALL
-            SELECT id, page_version FROM {Partnership._meta.db_table}
-             WHERE protege_id IN (SELECT id FROM mine)
-        ) pair),
+        (SELECT string_agg(id || '.' || page_version, ',' ORDER BY id) FROM pairs),
         (SELECT string_agg(
-                    concat_ws('.', id, role, expires_at, program_name, inviter_name), ',' ORDER BY id
+                    concat_ws('.', id, role, expires_at, program_name, inviter_name, inviter_email),
+                    ',' ORDER BY id
                 ) FROM waiting),
-        (SELECT min(expires_at) FROM waiting)
+        (SELECT min(expires_at) FROM waiting),
+        (SELECT min(next_call_at) FROM pairs WHERE next_call_at > %(now)s)
 """
 
 
@@ -55,13 +59,15 @@ def home_scope(user, *, now: datetime.datetime | None = None) -> tuple[str, date
     people. The scope holds each of their partnerships' ``page_version``
     (everything of the pair's, both people included) and the invitations
     waiting for them as the page shows them; ``changes_at`` is when the first
-    of those invitations expires. One query, which also answers
+    of those invitations expires or the first set next call starts, whichever
+    comes first. One query, which also answers
     ``user.runs_programs`` for the header."""
     now = now or timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(_HOME_SCOPE_SQL, {"me": user.pk, "now": now})
-        runs_programs, pairs, invitations, first_expiry = cursor.fetchone()
+        runs_programs, pairs, invitations, first_expiry, next_call = cursor.fetchone()
     user.__dict__["runs_programs"] = runs_programs  # User.runs_programs, read by the header too
     if runs_programs:
         return None
-    return f"home:{pairs}:{invitations}", first_expiry
+    moments = [moment for moment in (first_expiry, next_call) if moment is not None]
+    return f"home:{pairs}:{invitations}", min(moments, default=None)

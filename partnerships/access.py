@@ -47,14 +47,17 @@ def require_role(partnership: Partnership, user, role: str) -> None:
         raise PermissionDenied(f"only {who} of this partnership can do this")
 
 
-def cached_pair_page(request: HttpRequest, pk: int, build: Callable[[], HttpResponse]) -> HttpResponse:
+def cached_pair_page(
+    request: HttpRequest, pk: int, build: Callable[[], HttpResponse], *, params: tuple[str, ...] = ()
+) -> HttpResponse:
     """A page of the pair ``pk`` (404 for anyone but its mentor and protégé,
     before anything else), from the page cache (``mentoring.page_cache``) when
     this viewer saw it at the pair's current ``page_version``, else what
     ``build`` makes (``build`` reads the partnership itself, through
     ``get_partnership_for`` and its checks). Kept no later than the set next
-    call's start, when the page turns from "next call" to "log it". One query
-    on a page served from the cache."""
+    call's start, when the page turns from "next call" to "log it".
+    ``params``: the query parameters the page reads (``page_cache.cached_page``).
+    One query on a page served from the cache."""
     if not page_cache.serves(request):
         return build()
     if pk > _LARGEST_ID:
@@ -65,4 +68,6 @@ def cached_pair_page(request: HttpRequest, pk: int, build: Callable[[], HttpResp
     if row is None:
         raise Http404("no such partnership")
     version, next_call_at = row
-    return page_cache.cached_page(request, scope=f"pair:{pk}:{version}", build=build, changes_at=next_call_at)
+    return page_cache.cached_page(
+        request, scope=f"pair:{pk}:{version}", build=build, changes_at=next_call_at, params=params
+    )

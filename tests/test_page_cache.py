@@ -303,3 +303,61 @@ def test_my_home_is_kept_no_later_than_the_first_invitation_expires(world):
     assert scope is not None and scope[1] == soon
     world.program.admins.add(person)
     assert home_scope(person) is None  # the home of someone who runs a program counts its people
+
+
+def test_my_home_is_kept_no_later_than_a_set_next_call_starts(world):
+    from home.scopes import home_scope
+
+    soon = timezone.now() + datetime.timedelta(minutes=7)
+    Partnership.objects.filter(pk=world.partnership.pk).update(next_call_at=soon, next_call_time_zone="UTC")
+    scope = home_scope(world.mentor)
+    assert scope is not None and scope[1] == soon
+
+
+def test_no_page_is_kept_past_the_next_quarter_hour_when_any_zones_day_may_turn(settings):
+    """A call turns late at midnight in its pair's zone, which may be neither
+    the viewer's midnight nor a moment the view names: every zone's midnight
+    falls on a quarter hour of UTC."""
+    settings.PAGE_CACHE_SECONDS = 3600
+    now = timezone.now()
+    to_quarter = 900 - now.timestamp() % 900
+    assert page_cache._seconds_valid(None) <= to_quarter
+
+
+def test_an_address_with_a_query_the_page_does_not_read_is_not_kept(client, world, django_assert_num_queries):
+    url = reverse("sessions_log:homework", args=[world.partnership.pk])
+    client.force_login(world.protege)
+    client.get(url + "?x=1")
+    with django_assert_num_queries(8):  # built again: nothing kept for ?x=…
+        client.get(url + "?x=1")
+    calls = reverse("sessions_log:call_log", args=[world.partnership.pk])
+    client.get(calls + "?page=2")
+    with django_assert_num_queries(4):  # the call log reads ?page=
+        client.get(calls + "?page=2")
+
+
+def test_a_row_moved_to_another_pair_changes_both_and_a_sign_in_changes_neither(world):
+    from tests.factories import PartnershipFactory
+
+    other = PartnershipFactory(program=world.program)
+    goal = GoalFactory(partnership=world.partnership)
+    before = (_version(world.partnership), _version(other))
+    Goal.objects.filter(pk=goal.pk).update(partnership=other)
+    after = (_version(world.partnership), _version(other))
+    assert after[0] > before[0] and after[1] > before[1]
+    User.objects.filter(pk=world.mentor.pk).update(last_login=timezone.now(), password="!")
+    assert (_version(world.partnership), _version(other)) == after
+
+
+def test_a_new_release_never_serves_a_page_of_the_one_before(rf, world, monkeypatch):
+    request = rf.get("/")
+    request.user = world.mentor
+    request.META["CSRF_COOKIE"] = "x" * 32
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.cache import SessionStore
+
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)
+    key = page_cache._key(request, "scope")
+    monkeypatch.setattr(page_cache, "release", lambda: "next-release")
+    assert page_cache._key(request, "scope") != key

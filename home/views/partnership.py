@@ -59,7 +59,10 @@ def _home(request: HtmxHttpRequest, partnership: Partnership, **forms) -> HttpRe
 @login_required
 def partnership_home(request: HtmxHttpRequest, partnership_id: int) -> HttpResponse:
     return cached_pair_page(
-        request, partnership_id, lambda: _home(request, get_partnership_for(request.user, partnership_id))
+        request,
+        partnership_id,
+        lambda: _home(request, get_partnership_for(request.user, partnership_id)),
+        params=("calls",),
     )
 
 

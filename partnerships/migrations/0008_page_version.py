@@ -23,15 +23,25 @@ END $$;
 -- A row of a pair's changed: TG_ARGV[0] names its column that leads to the
 -- pair; with TG_ARGV[1], that column is the id of a row of that table, whose
 -- partnership_id is the pair (e.g. a rating's goal).
+-- A row that moves to another pair changes the pages of both.
 CREATE FUNCTION pair_page_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-  changed jsonb := CASE WHEN TG_OP = 'DELETE' THEN to_jsonb(OLD) ELSE to_jsonb(NEW) END;
-  pair bigint := (changed ->> TG_ARGV[0])::bigint;
+  refs bigint[] := ARRAY[]::bigint[];
+  pairs bigint[];
 BEGIN
-  IF TG_NARGS > 1 THEN
-    EXECUTE format('SELECT partnership_id FROM %I WHERE id = $1', TG_ARGV[1]) INTO pair USING pair;
+  IF TG_OP <> 'INSERT' THEN
+    refs := refs || (to_jsonb(OLD) ->> TG_ARGV[0])::bigint;
   END IF;
-  UPDATE partnerships_partnership SET page_version = page_version + 1 WHERE id = pair;
+  IF TG_OP <> 'DELETE' THEN
+    refs := refs || (to_jsonb(NEW) ->> TG_ARGV[0])::bigint;
+  END IF;
+  IF TG_NARGS > 1 THEN
+    EXECUTE format('SELECT array_agg(partnership_id) FROM %I WHERE id = ANY($1)', TG_ARGV[1])
+      INTO pairs USING refs;
+  ELSE
+    pairs := refs;
+  END IF;
+  UPDATE partnerships_partnership SET page_version = page_version + 1 WHERE id = ANY(pairs);
   RETURN NULL;
 END $$;
 
@@ -70,8 +80,11 @@ CREATE TRIGGER pair_page_changed AFTER INSERT OR UPDATE OR DELETE ON partnership
   FOR EACH ROW EXECUTE FUNCTION pair_page_changed('partnership_id');
 CREATE TRIGGER pair_page_changed AFTER INSERT OR UPDATE OR DELETE ON partnerships_closingreflection
   FOR EACH ROW EXECUTE FUNCTION pair_page_changed('partnership_id');
+-- A sign-in (last_login) or a new password shows on no page.
 CREATE TRIGGER pair_pages_changed AFTER UPDATE ON accounts_user
-  FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION person_pages_changed('id');
+  FOR EACH ROW WHEN (
+    to_jsonb(OLD) - 'last_login' - 'password' IS DISTINCT FROM to_jsonb(NEW) - 'last_login' - 'password'
+  ) EXECUTE FUNCTION person_pages_changed('id');
 -- The header links to the programs a person runs.
 CREATE TRIGGER pair_pages_changed AFTER INSERT OR DELETE ON partnerships_program_admins
   FOR EACH ROW EXECUTE FUNCTION person_pages_changed('user_id');

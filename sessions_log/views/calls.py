@@ -89,7 +89,7 @@ def _pair(
 def call_log(request: HtmxHttpRequest, partnership_id: int) -> HttpResponse:
     """Every call the pair has logged, newest first, with its homework."""
     return cached_pair_page(
-        request, partnership_id, lambda: _call_log(request, *_pair(request, partnership_id))
+        request, partnership_id, lambda: _call_log(request, *_pair(request, partnership_id)), params=("page",)
     )
 
 
