@@ -30,14 +30,15 @@ GOAL_SECONDS = 15.0
 TIMEOUT_SECONDS = 600.0
 # What the project reads from the environment, and make's own variables: a
 # newcomer has none of them, and an outer `make bench` must not lend its own.
-CLEARED_PREFIXES = ("DJANGO_", "CELERY_", "REMINDER_", "EMAIL_", "SESSION_", "ADMIN_SESSION_", "MAKE")
+CLEARED_PREFIXES = (
+    "DJANGO_", "CELERY_", "REMINDER_", "EMAIL_", "SESSION_", "ADMIN_SESSION_", "SITE_", "PAGE_CACHE_", "MAKE",
+)  # fmt: skip
 CLEARED = {
     "DATABASE_URL",
     "REDIS_URL",
     "CACHE_KEY_PREFIX",
     "DEFAULT_FROM_EMAIL",
     "REQUIRE_MFA_FOR_ADMINS",
-    "SITE_URL",
     "PORT",
     "MFLAGS",
     "VIRTUAL_ENV",
