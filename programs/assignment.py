@@ -13,7 +13,6 @@ score (`candidate_arcs`), then solved exactly on that sparse graph as a min-cost
 from collections.abc import Callable
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 # Cells of the approximate score held at once while looking for candidates (16 MB of float32).
 BLOCK_CELLS = 4_000_000
@@ -204,6 +203,8 @@ def exact_assignment(values: np.ndarray, eligible: np.ndarray, places: np.ndarra
     value = np.where(eligible, values, 0)[rows].T
     # Cost = -value with one row per free place, C-ordered as the solver wants it.
     cost = np.take(value, slot_column, axis=0).astype(np.float64)
+    from scipy.optimize import linear_sum_assignment  # loaded here: every process would pay ~0.5 s
+
     slot_idx, row_idx = linear_sum_assignment(np.negative(cost, out=cost))
     return [
         (int(r), int(c)) for r, c in zip(rows[row_idx], slot_column[slot_idx], strict=True) if eligible[r, c]
