@@ -5,16 +5,19 @@ with the size of the program."""
 import functools
 import operator
 from collections.abc import Sequence
-from typing import TypedDict, overload
+from typing import TYPE_CHECKING, TypedDict, overload
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, OuterRef, Q, QuerySet, StringAgg, Subquery, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from ..models import Invitation, Participant, Program
 from .invitations import InvitationWithState, invitations_page
 from .matching import waiting_proteges
+
+if TYPE_CHECKING:  # django-stubs' helper, a development dependency
+    from django_stubs_ext import WithAnnotations
 
 PARTICIPANTS_PER_PAGE = 50
 
@@ -28,10 +31,22 @@ class ProgramFigures(TypedDict):
     invited: int
 
 
+class TopicNames(TypedDict):
+    """What ``participants_of`` adds to each participant: the names of the topics
+    they offer (a mentor) or seek (a protégé), in order, as one line ("A, B"); None
+    when they chose none."""
+
+    topics: str | None
+
+
+#: A participant of ``participants_of``, with their ``topics``.
+type ParticipantWithTopics = WithAnnotations[Participant, TopicNames]
+
+
 class PeoplePage(TypedDict):
     """What the people page lists (``people_page``)."""
 
-    participants: Page[Participant]
+    participants: Page[ParticipantWithTopics]
     invitations: Page[InvitationWithState]
 
 
@@ -71,23 +86,35 @@ def participations_of(user) -> list[Participant]:
 PEOPLE_ORDER = ["status", "role", "user__display_name", "user__email", "pk"]
 
 
-def participants_of(program: Program) -> QuerySet[Participant]:
-    """Everyone in ``program`` with their account and topics, in the people
-    page's order (``PEOPLE_ORDER``)."""
+def _topic_names(topics: str) -> Subquery:
+    """A participant's topics of the relation ``topics`` (topics_offered or topics_sought), as ``TopicNames``."""
+    chosen = getattr(Participant, topics).through.objects.filter(participant=OuterRef("pk"))
+    names = StringAgg("topic__name", Value(", "), order_by="topic__name")
+    return Subquery(chosen.values("participant").annotate(names=names).values("names"))
+
+
+def participants_of(program: Program) -> QuerySet[ParticipantWithTopics]:
+    """Everyone in ``program`` with their account and topics (``TopicNames``), in
+    the people page's order (``PEOPLE_ORDER``)."""
     return (
         Participant.objects.filter(program=program)
         .select_related("user")
-        .prefetch_related("topics_offered", "topics_sought")
+        .annotate(
+            topics=Case(
+                When(role=Participant.Role.MENTOR, then=_topic_names("topics_offered")),
+                default=_topic_names("topics_sought"),
+            )
+        )
         .order_by(*PEOPLE_ORDER)
     )
 
 
-class _ParticipantsInOrder(Sequence[Participant]):
+class _ParticipantsInOrder(Sequence[ParticipantWithTopics]):
     """The participants of a program in the people page's order, for a
     ``Paginator``: counted by status and role (one query), and a page read as
     the runs of each status and role that it spans, each walked in name order
     along an index of names (``user_display_name_idx``) instead of sorting
-    everyone in the program by name (one query, and two for the topics)."""
+    everyone in the program by name (one query)."""
 
     def __init__(self, program: Program) -> None:
         self.program = program
@@ -102,10 +129,10 @@ class _ParticipantsInOrder(Sequence[Participant]):
         return sum(n for _, _, n in self.runs)
 
     @overload
-    def __getitem__(self, shown: int) -> Participant: ...
+    def __getitem__(self, shown: int) -> ParticipantWithTopics: ...
     @overload
-    def __getitem__(self, shown: slice) -> list[Participant]: ...
-    def __getitem__(self, shown: int | slice) -> Participant | list[Participant]:
+    def __getitem__(self, shown: slice) -> list[ParticipantWithTopics]: ...
+    def __getitem__(self, shown: int | slice) -> ParticipantWithTopics | list[ParticipantWithTopics]:
         if isinstance(shown, int):
             return self[shown : shown + 1][0]
         start, stop = shown.start or 0, len(self) if shown.stop is None else shown.stop
@@ -124,8 +151,8 @@ class _ParticipantsInOrder(Sequence[Participant]):
 def people_page(
     *, program: Program, page: int | str | None, invitations_page_number: int | str | None
 ) -> PeoplePage:
-    """A page of participants and a page of open invitations. Six queries
-    (a count and a page of each, and the topics of the participants shown)."""
+    """A page of participants and a page of open invitations. Four queries (a
+    count and a page of each)."""
     return PeoplePage(
         participants=Paginator(_ParticipantsInOrder(program), PARTICIPANTS_PER_PAGE).get_page(page),
         invitations=invitations_page(program=program, page=invitations_page_number),

@@ -151,7 +151,10 @@ def test_the_people_page_lists_participants_with_topics_and_load(client, world):
         TopicFactory(program=world.program, name="Giving feedback"),
     )
     world.partnership.mentor.topics_offered.add(leadership, feedback)
-    world.partnership.protege.topics_sought.add(feedback)
+    world.partnership.protege.topics_sought.add(
+        feedback, TopicFactory(program=world.program, name="Q&A <live>")
+    )
+    world.partnership.protege.topics_offered.add(leadership)  # a protégé's offer is not shown
     client.force_login(world.admin)
     response = client.get(people_url(world))
     assert response.status_code == 200
@@ -159,6 +162,7 @@ def test_the_people_page_lists_participants_with_topics_and_load(client, world):
     assert "Morgan Mentor" in text and world.mentor.email in text
     assert "Sam Protégé" in text
     assert "Giving feedback, Leadership" in text
+    assert "Giving feedback, Q&amp;A &lt;live&gt;</td>" in re.sub(r"\s*</td>", "</td>", text)
     assert "1 of 2" in text  # the mentor: one protégé of a capacity of two
     assert '<th scope="col">Places taken</th>' in text
     assert '<div class="table-scroll">' in text
@@ -196,7 +200,7 @@ def test_the_people_page_runs_the_same_queries_for_few_or_many_people(
 
     add_people(2)
     client.force_login(world.admin)
-    with django_assert_num_queries(11) as few:
+    with django_assert_num_queries(9) as few:
         client.get(people_url(world))
     add_people(20)
     with django_assert_num_queries(len(few.captured_queries)):
