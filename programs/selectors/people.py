@@ -86,7 +86,7 @@ def participations_of(user) -> list[Participant]:
 PEOPLE_ORDER = ["status", "role", "user__display_name", "user__email", "pk"]
 
 
-def _topic_names(topics: str) -> Subquery:
+def topic_names(topics: str) -> Subquery:
     """A participant's topics of the relation ``topics`` (topics_offered or topics_sought), as ``TopicNames``."""
     chosen = getattr(Participant, topics).through.objects.filter(participant=OuterRef("pk"))
     names = StringAgg("topic__name", Value(", "), order_by="topic__name")
@@ -101,8 +101,8 @@ def participants_of(program: Program) -> QuerySet[ParticipantWithTopics]:
         .select_related("user")
         .annotate(
             topics=Case(
-                When(role=Participant.Role.MENTOR, then=_topic_names("topics_offered")),
-                default=_topic_names("topics_sought"),
+                When(role=Participant.Role.MENTOR, then=topic_names("topics_offered")),
+                default=topic_names("topics_sought"),
             )
         )
         .order_by(*PEOPLE_ORDER)

@@ -68,7 +68,7 @@ def test_the_board_runs_the_same_queries_for_a_small_and_a_larger_program(
     grow(world, 2)
     waiting = ParticipantFactory(program=world.program)
     query = {"protege": waiting.pk} if with_suggestions else {}
-    with django_assert_num_queries(15 if with_suggestions else 13) as small:
+    with django_assert_num_queries(15 if with_suggestions else 12) as small:
         client.get(board_url(world, **query))
     grow(world, 30)
     with django_assert_num_queries(len(small.captured_queries)):
@@ -90,6 +90,21 @@ def test_suggestions_rank_mentors_with_reasons(client, world):
     assert text.index("Gina Good") < text.index("Fred Far")
     assert "offers negotiation, which Sam Seeker seeks" in text or "negotiation" in text.lower()
     assert "both prefer video" in text
+
+
+def test_waiting_proteges_show_the_topics_they_seek(client, world):
+    sought = [TopicFactory(program=world.program, name=name) for name in ["Negotiation", "Q&A <live>"]]
+    seeker = ParticipantFactory(program=world.program, user__display_name="Sam Seeker")
+    seeker.topics_sought.add(*sought)
+    seeker.topics_offered.add(TopicFactory(program=world.program, name="Offered only"))
+    ParticipantFactory(program=world.program, user__display_name="Nel New")
+    client.force_login(world.admin)
+    text = client.get(board_url(world, protege=seeker.pk)).text
+    rows = {name: text[text.index(f">{name}</a>") :].split("</li>")[0] for name in ["Sam Seeker", "Nel New"]}
+    assert '<small class="meta">Negotiation, Q&amp;A &lt;live&gt;</small>' in rows["Sam Seeker"]
+    assert '<small class="meta">No topics chosen yet</small>' in rows["Nel New"]
+    assert "Seeks negotiation, q&amp;a &lt;live&gt;" in text
+    assert "Offered only" not in text
 
 
 def test_matching_from_a_suggestion_creates_the_pair_and_says_so(client, world):
