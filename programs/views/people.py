@@ -6,6 +6,9 @@ page works without JavaScript. With htmx, resend and revoke swap only the
 invitations section (``people.html#invitations``) and announce the outcome in
 the page's status region."""
 
+import functools
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,6 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.forms import ListQueryForm
@@ -32,6 +36,13 @@ from ..services.invitations_csv import CSV_EXAMPLE, invitations_import_csv
 TEMPLATE = "partnerships/people.html"
 
 
+@functools.cache
+def _blank(form: type[forms.Form], language: str | None) -> str:
+    """A blank form's HTML, the same on every page in one language: rendered
+    once per process instead of on every view of the page."""
+    return form().render()
+
+
 def _page(
     request: HtmxHttpRequest,
     program: Program,
@@ -48,8 +59,8 @@ def _page(
         TEMPLATE,
         {
             "program": program,
-            "invite_form": invite_form or InvitationForm(),
-            "upload_form": upload_form or InvitationsUploadForm(),
+            "invite_form": invite_form or _blank(InvitationForm, get_language()),
+            "upload_form": upload_form or _blank(InvitationsUploadForm, get_language()),
             "valid_days": INVITATION_VALID_FOR.days,
             "csv_example": CSV_EXAMPLE,
             **context,
