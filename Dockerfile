@@ -26,5 +26,5 @@ RUN DJANGO_SECRET_KEY=build-only-collectstatic-not-a-real-secret-0123456789abcde
 
 USER app
 EXPOSE 8000
-# gunicorn reads its worker count from WEB_CONCURRENCY itself.
+# gunicorn reads gunicorn.conf.py (two workers per CPU, or WEB_CONCURRENCY).
 CMD ["gunicorn", "mentoring.wsgi:application", "--bind", "0.0.0.0:8000"]
