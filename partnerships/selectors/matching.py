@@ -14,7 +14,6 @@ from django.db.models import (
     OuterRef,
     QuerySet,
     Sum,
-    prefetch_related_objects,
 )
 
 from partnerships.models import Partnership
@@ -27,7 +26,6 @@ from programs.selectors.matching import (
     waiting_proteges,
     weights_of,
 )
-from programs.selectors.people import topic_names
 
 PAGE_SIZE = 25  # waiting protégés, and pairs, per page of the board
 
@@ -73,9 +71,9 @@ def board_for(
     the draft proposal and current pairs; how many places mentors have free;
     and, for the chosen protégé, the best mentors with a free place, with reasons.
 
-    Seven queries; with a protégé chosen, three more: their topics and two to
-    rank the mentors (and one more to load the protégé when they are not on the
-    page shown). Only the chosen protégé's ranking reads every available mentor."""
+    Eight queries; with a protégé chosen, two more to rank the mentors (and two
+    to load the protégé when they are not on the page shown). Only the chosen
+    protégé's ranking reads every available mentor."""
     in_proposal = Exists(DraftMatch.objects.filter(protege=OuterRef("pk")))
     waiting_people = (
         waiting_proteges(program)
@@ -84,9 +82,9 @@ def board_for(
         .annotate(in_proposal=in_proposal)
     )
     waiting = _page(
-        Participant.objects.select_related("user").annotate(
-            in_proposal=in_proposal, topics=topic_names("topics_sought")
-        ),
+        Participant.objects.select_related("user")
+        .prefetch_related("topics_sought")
+        .annotate(in_proposal=in_proposal),
         waiting_proteges(program),
         ["created_at", "pk"],
         waiting_page,
@@ -110,8 +108,6 @@ def board_for(
         chosen = next((p for p in waiting.object_list if p.pk == protege_id), None)
         if chosen is None:
             chosen = waiting_people.filter(pk=protege_id).first()
-        else:
-            prefetch_related_objects([chosen], "topics_sought")
         if chosen is not None:
             mentors = {
                 m.pk: m

@@ -4,15 +4,15 @@ with the size of the program."""
 
 import functools
 import operator
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, TypedDict, overload
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, TypedDict, cast, overload
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, OuterRef, Q, QuerySet, StringAgg, Subquery, Value, When
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from ..models import Invitation, Participant, Program
+from ..models import Invitation, Participant, Program, Topic
 from .invitations import InvitationWithState, invitations_page
 from .matching import waiting_proteges
 
@@ -32,14 +32,14 @@ class ProgramFigures(TypedDict):
 
 
 class TopicNames(TypedDict):
-    """What ``participants_of`` adds to each participant: the names of the topics
-    they offer (a mentor) or seek (a protégé), in order, as one line ("A, B"); None
-    when they chose none."""
+    """What ``with_topic_names`` adds to each participant: the names of the topics
+    they offer (a mentor) or seek (a protégé), in order, as one line ("A, B");
+    "" when they chose none."""
 
-    topics: str | None
+    topics: str
 
 
-#: A participant of ``participants_of``, with their ``topics``.
+#: A participant of ``with_topic_names``, with their ``topics``.
 type ParticipantWithTopics = WithAnnotations[Participant, TopicNames]
 
 
@@ -86,27 +86,32 @@ def participations_of(user) -> list[Participant]:
 PEOPLE_ORDER = ["status", "role", "user__display_name", "user__email", "pk"]
 
 
-def topic_names(topics: str) -> Subquery:
-    """A participant's topics of the relation ``topics`` (topics_offered or topics_sought), as ``TopicNames``."""
-    chosen = getattr(Participant, topics).through.objects.filter(participant=OuterRef("pk"))
-    names = StringAgg("topic__name", Value(", "), order_by="topic__name")
-    return Subquery(chosen.values("participant").annotate(names=names).values("names"))
-
-
-def participants_of(program: Program) -> QuerySet[ParticipantWithTopics]:
-    """Everyone in ``program`` with their account and topics (``TopicNames``), in
-    the people page's order (``PEOPLE_ORDER``)."""
-    return (
-        Participant.objects.filter(program=program)
-        .select_related("user")
-        .annotate(
-            topics=Case(
-                When(role=Participant.Role.MENTOR, then=topic_names("topics_offered")),
-                default=topic_names("topics_sought"),
-            )
+def with_topic_names(participants: Iterable[Participant]) -> list[ParticipantWithTopics]:
+    """``participants``, each with the topics they offer (a mentor) or seek (a
+    protégé) as ``TopicNames``: one query for them all, instead of a prefetch
+    that builds a query set per person."""
+    shown = cast("list[ParticipantWithTopics]", list(participants))
+    mentor = Participant.Role.MENTOR
+    offered = Topic.objects.filter(offered_by__in=[p.pk for p in shown if p.role == mentor])
+    sought = Topic.objects.filter(sought_by__in=[p.pk for p in shown if p.role != mentor])
+    names: dict[int, list[str]] = {}
+    if shown:
+        chosen = (
+            offered.order_by()
+            .values_list("offered_by", "name")
+            .union(sought.order_by().values_list("sought_by", "name"), all=True)
         )
-        .order_by(*PEOPLE_ORDER)
-    )
+        for participant_id, name in chosen.order_by("name"):
+            names.setdefault(participant_id, []).append(name)
+    for participant in shown:
+        participant.topics = ", ".join(names.get(participant.pk, []))
+    return shown
+
+
+def participants_of(program: Program) -> QuerySet[Participant]:
+    """Everyone in ``program`` with their account, in the people page's order
+    (``PEOPLE_ORDER``)."""
+    return Participant.objects.filter(program=program).select_related("user").order_by(*PEOPLE_ORDER)
 
 
 class _ParticipantsInOrder(Sequence[ParticipantWithTopics]):
@@ -114,7 +119,7 @@ class _ParticipantsInOrder(Sequence[ParticipantWithTopics]):
     ``Paginator``: counted by status and role (one query), and a page read as
     the runs of each status and role that it spans, each walked in name order
     along an index of names (``user_display_name_idx``) instead of sorting
-    everyone in the program by name (one query)."""
+    everyone in the program by name (one query, and one for their topics)."""
 
     def __init__(self, program: Program) -> None:
         self.program = program
@@ -145,14 +150,16 @@ class _ParticipantsInOrder(Sequence[ParticipantWithTopics]):
             before += n
         if not parts:
             return []
-        return list(participants_of(self.program).filter(functools.reduce(operator.or_, parts)))
+        return with_topic_names(
+            list(participants_of(self.program).filter(functools.reduce(operator.or_, parts)))
+        )
 
 
 def people_page(
     *, program: Program, page: int | str | None, invitations_page_number: int | str | None
 ) -> PeoplePage:
-    """A page of participants and a page of open invitations. Four queries (a
-    count and a page of each)."""
+    """A page of participants and a page of open invitations. Five queries (a
+    count and a page of each, and the topics of the participants shown)."""
     return PeoplePage(
         participants=Paginator(_ParticipantsInOrder(program), PARTICIPANTS_PER_PAGE).get_page(page),
         invitations=invitations_page(program=program, page=invitations_page_number),

@@ -200,7 +200,7 @@ def test_the_people_page_runs_the_same_queries_for_few_or_many_people(
 
     add_people(2)
     client.force_login(world.admin)
-    with django_assert_num_queries(9) as few:
+    with django_assert_num_queries(10) as few:
         client.get(people_url(world))
     add_people(20)
     with django_assert_num_queries(len(few.captured_queries)):
