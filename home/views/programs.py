@@ -4,7 +4,8 @@ pair the overview shows again when refused (close, nudge, rematch). Only the
 program's admins reach a program's pages (``get_program_for_admin``: 404 for
 everyone else)."""
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Iterable, Mapping
 
 from django import forms
 from django.contrib import messages
@@ -17,8 +18,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_POST
 
 from health import rule as health
@@ -50,20 +51,34 @@ _PAIR_ID = 987654321987654321
 _NAMES = "__names__"
 
 
-def _pair_form(action: str, pair: Partnership, data=None, *, pair_id: int | None = None) -> forms.Form:
-    """The form of one pair's action, its fields' ids unique on the page
-    (``pair_id``, the pair's by default)."""
-    auto_id = f"{action}-{pair.pk if pair_id is None else pair_id}-%s"
+def _action_form(action: str, *, started: bool, pair_id: int, data=None) -> forms.Form:
+    """The form of an action on a pair that has ``started`` (or not), its fields'
+    ids unique on the page (``pair_id``)."""
+    auto_id = f"{action}-{pair_id}-%s"
     if action == "close":
-        active = pair.status == Partnership.Status.ACTIVE
         return ClosePartnershipForm(
             data,
             with_reflection=False,
-            can_complete=active,
+            can_complete=started,
             auto_id=auto_id,
-            initial={"outcome": Partnership.Status.COMPLETED if active else Partnership.Status.ENDED},
+            initial={"outcome": Partnership.Status.COMPLETED if started else Partnership.Status.ENDED},
         )
     return PAIR_ACTIONS[action](data, auto_id=auto_id)
+
+
+def _pair_form(action: str, pair: Partnership, data=None) -> forms.Form:
+    """The form of one pair's action."""
+    return _action_form(action, started=pair.status == Partnership.Status.ACTIVE, pair_id=pair.pk, data=data)
+
+
+@functools.cache
+def _blank_forms(started: bool, language: str | None) -> dict[str, SafeString]:
+    """The blank forms of the actions on a pair that has ``started`` (or not),
+    with ``_PAIR_ID`` for its id: the same for every such pair in one language,
+    so rendered once per process."""
+    return {
+        action: _action_form(action, started=started, pair_id=_PAIR_ID).render() for action in PAIR_ACTIONS
+    }
 
 
 def _pair_actions(
@@ -81,7 +96,9 @@ def _pair_actions(
     ``failed``: a refused form, rendered with its pair's row, open, with what was
     typed and the errors."""
 
-    def render(pair_id: int, names: str, action_forms: dict[str, forms.Form], open_action: str) -> str:
+    def render(
+        pair_id: int, names: str, action_forms: Mapping[str, forms.Form | str], open_action: str
+    ) -> str:
         context = {
             "program": program,
             "shown": shown,
@@ -104,8 +121,7 @@ def _pair_actions(
             continue
         started = pair.status == Partnership.Status.ACTIVE
         if started not in blank:
-            blank_forms = {action: _pair_form(action, pair, pair_id=_PAIR_ID) for action in PAIR_ACTIONS}
-            blank[started] = render(_PAIR_ID, _NAMES, blank_forms, "")
+            blank[started] = render(_PAIR_ID, _NAMES, _blank_forms(started, get_language()), "")
         # In place of the escaped stand-ins: a number, and the names escaped as the template would.
         pair.actions = mark_safe(
             blank[started].replace(str(_PAIR_ID), str(pair.pk)).replace(_NAMES, escape(names))
