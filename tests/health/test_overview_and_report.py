@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -529,3 +530,34 @@ def test_each_pairs_actions_carry_its_own_id_and_names_escaped(client, world):
         close = _open_details(page.replace(f'id="close-{pk}">', f'id="close-{pk}" open>'), f"close-{pk}")
         assert ("It is complete" in close) is has_started
     assert "<b>Bold</b>" not in page
+
+
+def test_a_pairs_row_comes_from_the_cache_until_anything_it_shows_changes(
+    client, world, three_pairs, monkeypatch
+):
+    """Rows are kept in the cache under everything they show (home.views.programs._rows):
+    an unchanged row is not rendered again, and a change shows at once."""
+    from home.views import programs as views
+
+    client.force_login(world.admin)
+    bea = three_pairs["bea"]
+
+    def bea_row(page: str, name: str = "Bea Behind") -> str:
+        return page.split(name)[1].split("</tr>")[0]
+
+    assert "2 / " in bea_row(client.get(overview(world.program.slug)).text)  # calls held in 90 days
+    rendered = []
+
+    def counting(name, *args, **kwargs):
+        rendered.append(name)
+        return render_to_string(name, *args, **kwargs)
+
+    monkeypatch.setattr(views, "render_to_string", counting)
+    client.get(overview(world.program.slug))
+    assert "home/program_overview.html#pair-row" not in rendered
+    calls(bea, [1, 2])
+    services.refresh([bea.pk])
+    type(bea.protege.user).objects.filter(pk=bea.protege.user_id).update(display_name="Bea Busier")
+    page = client.get(overview(world.program.slug)).text
+    assert rendered.count("home/program_overview.html#pair-row") == 1  # Bea's row only
+    assert "4 / " in bea_row(page, "Bea Busier") and "Bea Behind" not in page
