@@ -110,6 +110,22 @@ def _health_filtered(
     return _pairs_of(partnerships, filters).order_by(*order, "-pk" if descending else "pk")
 
 
+# What the overview and the report read of a pair besides its health: its dates,
+# the zone of its calls (``_next_call_of``) and the two people's names.
+_SHOWN = [
+    "pk",
+    "status",
+    "started_on",
+    "last_call_at",
+    "next_call_at",
+    "next_call_time_zone",
+    "mentor__user__display_name",
+    "mentor__user__email",
+    "protege__user__display_name",
+    "protege__user__email",
+]
+
+
 def _next_call_of(partnership: rule.WithHealth, *, now: datetime.datetime) -> schedule.NextCall | None:
     """The pair's next call as their own pages show it (set, or expected by the agreement)."""
     if partnership.status not in CURRENT_PAIR_STATUSES:
@@ -195,8 +211,12 @@ def program_health(program: Program, filters: dict[str, Any], page: int | str | 
     now = timezone.now()
     with_health = _with_health(program, now=now)
     figures = program_health_figures(program, now=now, with_health=with_health)
-    partnerships = _health_filtered(with_health, filters).annotate(
-        has_proposal=Exists(Agreement.objects.filter(partnership=OuterRef("pk"), status="proposed"))
+    partnerships = (
+        _health_filtered(with_health, filters)
+        .only(*_SHOWN)
+        .annotate(
+            has_proposal=Exists(Agreement.objects.filter(partnership=OuterRef("pk"), status="proposed"))
+        )
     )
     # Counted without the health joins when no filter reads the numbers.
     counted = (
@@ -349,18 +369,7 @@ def program_report_rows(program: Program, *, chunk_size: int = 1000) -> Iterator
     time, so memory stays flat at any size. Numbers and dates only, never what a
     pair writes; dates and times in ISO 8601 (times in UTC)."""
     now = timezone.now()
-    partnerships = _health_filtered(_with_health(program, now=now), {"status": "all"}).only(
-        "pk",
-        "status",
-        "started_on",
-        "last_call_at",
-        "next_call_at",
-        "next_call_time_zone",
-        "mentor__user__display_name",
-        "mentor__user__email",
-        "protege__user__display_name",
-        "protege__user__email",
-    )
+    partnerships = _health_filtered(_with_health(program, now=now), {"status": "all"}).only(*_SHOWN)
     yield REPORT_COLUMNS
     for p in partnerships.iterator(chunk_size=chunk_size):
         label = rule.label_of(p.severity)
