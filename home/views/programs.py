@@ -178,6 +178,18 @@ def _rows(rows: Iterable[health_selectors.OverviewRow]) -> None:
         cache.set_many(rendered, ROW_CACHE_SECONDS)
 
 
+@functools.lru_cache(maxsize=256)
+def _filter_fields(language: str | None, data: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
+    """The overview's filter fields as ``data`` (each field's values in the query
+    string) fills them in, with the errors of those it cannot read, as HTML: the
+    same for the same filters in one language, so kept for the next view (their
+    menus' options were half of the page's template)."""
+    query = QueryDict(mutable=True)
+    for name, values in data:
+        query.setlist(name, list(values))
+    return render_to_string("home/program_overview.html#filter-fields", {"form": HealthFilterForm(query)})
+
+
 def _overview(
     request: HtmxHttpRequest,
     program,
@@ -200,6 +212,11 @@ def _overview(
         {
             "program": program,
             "form": form,
+            "filter_fields": mark_safe(
+                _filter_fields(
+                    get_language(), tuple((name, tuple(shown.getlist(name))) for name in form.fields)
+                )
+            ),
             "shown": shown,
             "failed": failed,
             **overview,
