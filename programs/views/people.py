@@ -43,6 +43,22 @@ def _blank(form: type[forms.Form], language: str | None) -> str:
     return form().render()
 
 
+# Stands for a participant's id in the address of their page, made once for every row (``_rows``).
+_PARTICIPANT_ID = 987654321987654321
+
+
+def _rows(program: Program, participants) -> None:
+    """Gives each participant shown what their row shows that would otherwise be
+    looked up once per row: the address of their page (``detail_url``, reversed
+    once and given each one's id) and the words of their role and status."""
+    detail = reverse("partnerships:participant_detail", args=[program.slug, _PARTICIPANT_ID])
+    roles, statuses = dict(Participant.Role.choices), dict(Participant.Status.choices)
+    for participant in participants:
+        participant.detail_url = detail.replace(str(_PARTICIPANT_ID), str(participant.pk))
+        participant.role_label = roles.get(participant.role, participant.role)
+        participant.status_label = statuses.get(participant.status, participant.status)
+
+
 def _page(
     request: HtmxHttpRequest,
     program: Program,
@@ -54,6 +70,7 @@ def _page(
     context = people_page(
         program=program, page=query.value("page", 1), invitations_page_number=query.value("invitations", 1)
     )
+    _rows(program, context["participants"].object_list)
     return TemplateResponse(
         request,
         TEMPLATE,
