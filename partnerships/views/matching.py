@@ -35,6 +35,21 @@ def _report(request: HtmxHttpRequest, error: ValidationError) -> None:
         messages.error(request, message)
 
 
+# Stands for a pair's id in the address of its unmatch form, made once for every row (``_pair_rows``).
+_PAIR_ID = 987654321987654321
+
+
+def _pair_rows(program, pairs) -> None:
+    """Gives each current pair shown what its row shows that would otherwise be
+    looked up once per row: the address of its unmatch form (``unmatch_url``,
+    reversed once and given each pair's id) and the words of its status."""
+    unmatch = reverse("partnerships:unmatch", args=[program.slug, _PAIR_ID])
+    statuses = dict(Partnership.Status.choices)
+    for pair in pairs:
+        pair.unmatch_url = unmatch.replace(str(_PAIR_ID), str(pair.pk))
+        pair.status_label = statuses.get(pair.status, pair.status)
+
+
 def _board(
     request: HtmxHttpRequest, program, *, settings_form: MatchingSettingsForm | None = None
 ) -> TemplateResponse:
@@ -49,6 +64,7 @@ def _board(
         pairs_page=query.value("pairs", 1),
         drafts_page=query.value("drafts", 1),
     )
+    _pair_rows(program, context["pairs"].object_list)
     if settings_form is None:
         weights = context["weights"].to_dict()
         settings_form = MatchingSettingsForm(
