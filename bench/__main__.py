@@ -1,72 +1,32 @@
 """Runs the benchmark: `python -m bench [--scale full|small]` (see `make bench`).
 
 1. Builds (or reuses, when its scale matches) a PostgreSQL database of its own.
-2. Serves the app with gunicorn on 127.0.0.1 and times each page after a warm-up,
-   as the person who uses it, next to a bare view that touches no database.
+2. Serves the app with gunicorn on 127.0.0.1 as production does (bench/server.py)
+   and times each page after a warm-up, as the person who uses it, next to a bare
+   view that touches no database, with the server's and database's CPU time per
+   request and the busiest pages' throughput (bench/pages.py).
 3. Counts each page's SQL queries in the big and the small program.
-4. Adds the other figures (matching, …), prints a table and writes bench/results.json.
+4. Adds the other figures (matching, a newcomer's first page, …), prints a table
+   and writes bench/results.json (BENCH_RESULTS names another file).
 """
 
 import argparse
 import json
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import time
-from http.client import HTTPConnection
+import traceback
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results.json"
-SERVER_URL = os.environ.get("BENCH_SERVER_URL", "postgres://postgres@127.0.0.1:5432")
-BENCH_DB = os.environ.get("BENCH_DATABASE", "mentoring_bench")
-PORT = int(os.environ.get("BENCH_PORT", "8765"))
-WARMUP, SAMPLES = 20, 200
-PAGE_BUDGET_SECONDS, MIN_SAMPLES = 30, 10
-# The server runs in production mode; this process signs its sessions with the same key.
-SERVER_ENV = {
-    "DJANGO_SECRET_KEY": "bench-only-" + "x" * 60,
-    "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-    "DJANGO_STATIC_ROOT": str(ROOT / "var" / "bench-static"),
-}
+from bench.cpu import OthersMeter
+from bench.pages import PAGES, figure, informational, page_figures
+from bench.server import BENCH_DB, ROOT, SERVER_URL, empty_cache, session_cookie, setup_django, start_server
 
-# name, who, path in the big program, path in the small program, audience.
-# {pair} is the measured person's own partnership in that program.
-PAGES = [
-    ("my_home", "mentor", "/", "/", "pair"),
-    ("partnership_home", "mentor", "/partnerships/{pair}/", "/partnerships/{pair}/", "pair"),
-    ("goals", "protege", "/partnerships/{pair}/goals/", "/partnerships/{pair}/goals/", "pair"),
-    (
-        "rating_form",
-        "protege",
-        "/partnerships/{pair}/ratings/new/",
-        "/partnerships/{pair}/ratings/new/",
-        "pair",
-    ),
-    ("call_log", "mentor", "/partnerships/{pair}/sessions/", "/partnerships/{pair}/sessions/", "pair"),
-    ("homework", "protege", "/partnerships/{pair}/homework/", "/partnerships/{pair}/homework/", "pair"),
-    ("program_list", "admin", "/programs/", "/programs/", "admin"),
-    ("program_overview", "admin", "/programs/big/", "/programs/small/", "admin"),
-    ("people", "admin", "/programs/big/people/", "/programs/small/people/", "admin"),
-    ("matching_board", "admin", "/programs/big/matching/", "/programs/small/matching/", "admin"),
-]
-GOALS = {
-    "pair": {"p50_ms": 50, "p95_ms": 150, "ratio": 15},
-    "admin": {"p50_ms": 150, "p95_ms": 400, "ratio": 60},
-}
-
-
-def setup_django(database: str) -> None:
-    os.environ["DATABASE_URL"] = f"{SERVER_URL}/{database}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentoring.settings")
-    os.environ["DJANGO_ENV"] = "development"
-    os.environ["DJANGO_DEBUG"] = "false"
-    os.environ.update(SERVER_ENV)
-    import django
-
-    django.setup()
+RESULTS = Path(os.environ.get("BENCH_RESULTS", ROOT / "bench" / "results.json")).resolve()
+# Goals that are context, not goals: the table leaves their "met" column empty.
+CONTEXT_GOALS = ("informational", "baseline", "bare view", "context")
 
 
 def ensure_database(scale: str) -> None:
@@ -105,103 +65,6 @@ def _migrations_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def session_cookie(email: str) -> str:
-    """A signed-in session for ``email``, made the way Django's login makes one,
-    with the sign-in stamps the session middlewares read (accounts.security)."""
-    import types
-
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    from accounts.models import User
-    from accounts.security import stamp_session
-
-    user = User.objects.get(email=email)
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    stamp_session(sender=User, request=types.SimpleNamespace(session=session), user=user)
-    session.save()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
-
-
-def start_server() -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"{SERVER_URL}/{BENCH_DB}",
-        **SERVER_ENV,
-        "DJANGO_ENV": "production",
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "DJANGO_LOG_LEVEL": "WARNING",
-        "WEB_CONCURRENCY": "2",
-    }
-    env.pop("REDIS_URL", None)
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
-    )
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "mentoring.wsgi:application", "--bind", f"127.0.0.1:{PORT}",
-         "--access-logfile", "-", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    for _ in range(100):
-        try:
-            conn = HTTPConnection("127.0.0.1", PORT, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.1)
-    server.kill()
-    raise SystemExit("gunicorn did not start")
-
-
-def time_page(path: str, cookie: str | None) -> dict:
-    """Median and 95th percentile of the page's time, after a warm-up, over up to
-    SAMPLES requests; a slow page stops after PAGE_BUDGET_SECONDS (at least
-    MIN_SAMPLES), so one slow page cannot stretch the run to hours."""
-    conn = HTTPConnection("127.0.0.1", PORT, timeout=60)
-    headers = {"X-Forwarded-Proto": "https"} | ({"Cookie": cookie} if cookie else {})
-
-    def fetch() -> float:
-        started = time.perf_counter()
-        conn.request("GET", path, headers=headers)
-        response = conn.getresponse()
-        response.read()
-        if response.status != 200:
-            raise SystemExit(f"{path} answered {response.status}")
-        return (time.perf_counter() - started) * 1000
-
-    deadline = time.perf_counter() + PAGE_BUDGET_SECONDS
-    for _ in range(WARMUP):
-        if fetch() > 1000:
-            break  # a slow page needs no long warm-up
-    timings: list[float] = []
-    while len(timings) < SAMPLES and (len(timings) < MIN_SAMPLES or time.perf_counter() < deadline):
-        timings.append(fetch())
-    conn.close()
-    timings.sort()
-    return {"p50": statistics.median(timings), "p95": timings[max(int(len(timings) * 0.95) - 1, 0)]}
-
-
-def count_queries(path: str, email: str) -> int:
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    from accounts.models import User
-
-    client = Client(SERVER_NAME="localhost")
-    client.force_login(User.objects.get(email=email))
-    client.get(path)  # warm caches that are not per request
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(path)
-    assert response.status_code == 200, (path, response.status_code)
-    return len(queries)
-
-
 def csv_report(slug: str) -> dict:
     """Streams the program's partnership report and measures the peak Python
     memory while doing so: flat means it does not grow with the program."""
@@ -223,19 +86,97 @@ def csv_report(slug: str) -> dict:
     return {"rows": rows, "seconds": seconds, "peak_mib": peak / 2**20}
 
 
-def figure(value, unit: str, goal: str, ok: bool) -> dict:
+def page_paths(people: dict, small_people: dict) -> tuple[dict, dict]:
+    """Each page's (big, small) path, with the measured person's own partnership
+    and the mentor's membership filled in, and who sees it in each program."""
+    from partnerships.models import Partnership
+    from programs.models import Participant
+
+    def pair_of(email: str) -> int | None:
+        return (
+            Partnership.objects.filter(mentor__user__email=email).values_list("pk", flat=True).first()
+            or Partnership.objects.filter(protege__user__email=email).values_list("pk", flat=True).first()
+        )
+
+    def membership_of(email: str, slug: str) -> int | None:
+        return (
+            Participant.objects.filter(user__email=email, program__slug=slug)
+            .values_list("pk", flat=True)
+            .first()
+        )
+
+    paths, emails = {}, {}
+    for name, who, big_path, small_path, _audience in PAGES:
+        big, small = people[who], small_people[who]
+        paths[name] = (
+            big_path.format(pair=pair_of(big), participant=membership_of(people["mentor"], "big")),
+            small_path.format(
+                pair=pair_of(small), participant=membership_of(small_people["mentor"], "small")
+            ),
+        )
+        emails[name] = (big, small)
+    return paths, emails
+
+
+def large_matching_figures() -> dict:
+    """Matching at a large company's size, when bench.matching_large is there."""
+    try:
+        from bench.matching_large import large
+    except ImportError as error:
+        print(f"Skipping matching at a large company's size: {error}.")
+        return {}
+    try:
+        run = large()
+    except Exception:
+        traceback.print_exc()
+        print("Matching at a large company's size failed; its figures are left out.")
+        return {}
     return {
-        "value": round(value, 3) if isinstance(value, float) else value,
-        "unit": unit,
-        "goal": goal,
-        "ok": ok,
+        "matching.large.seconds": figure(run["seconds"], "s", "< 3 s for 20,000 × 5,000", run["seconds"] < 3),
+        "matching.large.peak_mib": figure(run["peak_mib"], "MiB", "< 1,024 MiB", run["peak_mib"] < 1024),
+        "matching.optimum_share": figure(
+            run["optimum_share"], "of optimum", "≥ 0.99 on 5,000 × 1,000", run["optimum_share"] >= 0.99
+        ),
     }
+
+
+def newcomer_figures() -> dict:
+    """A fresh clone's `make run` to its first page, when bench.newcomer is there."""
+    try:
+        from bench.newcomer import first_page_seconds
+    except ImportError as error:
+        print(f"Skipping a newcomer's first page: {error}.")
+        return {}
+    try:
+        run = first_page_seconds()
+    except Exception:
+        traceback.print_exc()
+        print("A newcomer's first page failed; its figures are left out.")
+        return {}
+    return {
+        "newcomer.first_page_seconds": figure(
+            run["warm_seconds"], "s", "≤ 15 s, package cache warm", run["warm_seconds"] <= 15
+        ),
+        "newcomer.cold_seconds": informational(run["cold_seconds"], "s", "informational: cold package cache"),
+    }
+
+
+def commit_measured() -> str:
+    """The commit the server runs, marked when the working tree differs from it
+    (the server runs the files as they are). Taken first: others may commit meanwhile."""
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+
+    changed = git("status", "--porcelain", "--untracked-files=no")
+    return git("rev-parse", "--short", "HEAD") + (" with uncommitted changes" if changed else "")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", choices=["full", "small"], default="full")
     args = parser.parse_args()
+    commit = commit_measured()
     ensure_database(args.scale)
     setup_django(BENCH_DB)
 
@@ -250,45 +191,16 @@ def main() -> None:
         "protege": "protege0@small.bench",
         "admin": "admin@example.com",
     }
+    paths, emails = page_paths(people, small_people)
 
-    from partnerships.models import Partnership
-
-    pair_ids = {
-        email: Partnership.objects.filter(mentor__user__email=email).values_list("pk", flat=True).first()
-        or Partnership.objects.filter(protege__user__email=email).values_list("pk", flat=True).first()
-        for email in [*people.values(), *small_people.values()]
-    }
-
-    server = start_server()
+    empty_cache()
+    server, server_settings = start_server()
+    print(f"Serving with {server_settings}.")
     try:
         cookies = {who: session_cookie(email) for who, email in people.items()}
-        floor = time_page("/healthz", None)
-        results["pages.floor.p50_ms"] = figure(floor["p50"], "ms", "bare view, no database", True)
-        results["pages.floor.p95_ms"] = figure(floor["p95"], "ms", "bare view, no database", True)
-        for name, who, big_path, small_path, audience in PAGES:
-            goal = GOALS[audience]
-            big_path = big_path.format(pair=pair_ids[people[who]])
-            small_path = small_path.format(pair=pair_ids[small_people[who]])
-            timing = time_page(big_path, cookies[who])
-            ratio = timing["p50"] / floor["p50"]
-            queries = count_queries(big_path, people[who])
-            queries_small = count_queries(small_path, small_people[who])
-            key = f"pages.{name}"
-            results[f"{key}.p50_ms"] = figure(
-                timing["p50"], "ms", f"< {goal['p50_ms']} ms", timing["p50"] < goal["p50_ms"]
-            )
-            results[f"{key}.p95_ms"] = figure(
-                timing["p95"], "ms", f"< {goal['p95_ms']} ms", timing["p95"] < goal["p95_ms"]
-            )
-            results[f"{key}.ratio_to_floor"] = figure(
-                ratio, "×", f"≤ {goal['ratio']}×", ratio <= goal["ratio"]
-            )
-            results[f"{key}.queries"] = figure(
-                queries, "queries", "= small program", queries == queries_small
-            )
-            results[f"{key}.queries_small"] = figure(
-                queries_small, "queries", "= big program", queries == queries_small
-            )
+        with OthersMeter(server.pid, BENCH_DB) as others:
+            results |= page_figures(server_pid=server.pid, cookies=cookies, paths=paths, emails=emails)
+        results["machine.others_cpus"] = informational(others.cpus, "CPUs", "context: ≈ 0 on a quiet machine")
     finally:
         server.terminate()
         server.wait(10)
@@ -299,6 +211,7 @@ def main() -> None:
         run["total_score"], "points", "≥ greedy", run["total_score"] >= run["greedy_score"]
     )
     results["matching.greedy_score"] = figure(run["greedy_score"], "points", "baseline", True)
+    results |= large_matching_figures()
 
     big_csv, small_csv = csv_report("big"), csv_report("small")
     flat = big_csv["peak_mib"] < 2 * small_csv["peak_mib"] + 2
@@ -318,13 +231,12 @@ def main() -> None:
         run["sends_per_second"], "/s", "≥ 200 per worker", run["sends_per_second"] >= 200
     )
 
+    results |= newcomer_figures()
+
     import psycopg
 
     with psycopg.connect(f"{SERVER_URL}/{BENCH_DB}") as conn:
         pg_version = conn.execute("SHOW server_version").fetchone()[0]
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
     results["_meta"] = {
         "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
         "commit": commit,
@@ -334,46 +246,54 @@ def main() -> None:
         "cpus": os.cpu_count(),
         "scale": args.scale,
         "debug": settings.DEBUG,
+        "server": server_settings,
     }
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     RESULTS.with_suffix(".md").write_text(markdown_table(results))
     print_table(results)
-    print(
-        f"\nWritten to {RESULTS.relative_to(ROOT)} (and a Markdown table for docs/benchmarks.md beside it)."
-    )
+    print(f"\nWritten to {RESULTS} (and a Markdown table for docs/benchmarks.md beside it).")
+
+
+def _shown(value) -> str:
+    if not isinstance(value, float):
+        return f"{value:,}"
+    return f"{value:,.3f}" if abs(value) < 10 else f"{value:,.1f}"
+
+
+def _met(item: dict) -> str:
+    """Met or missed for a goal; nothing for a figure given as context."""
+    if item["goal"].startswith(CONTEXT_GOALS):
+        return ""
+    return "met" if item["ok"] else "MISSED"
 
 
 def markdown_table(results: dict) -> str:
     meta = results["_meta"]
     lines = [
         f"Run on {meta['date']}, commit `{meta['commit']}`, scale {meta['scale']}, Python {meta['python']}, "
-        f"PostgreSQL {meta['postgresql']}, Django {meta['django']}, {meta['cpus']} CPUs.",
+        f"PostgreSQL {meta['postgresql']}, Django {meta['django']}, {meta['cpus']} CPUs, "
+        f"served with {meta['server']}.",
         "",
         "| figure | value | unit | goal | met |",
         "|---|---:|---|---|---|",
     ]
     for key, item in results.items():
         if not key.startswith("_"):
-            value = f"{item['value']:,.1f}" if isinstance(item["value"], float) else f"{item['value']:,}"
-            lines.append(
-                f"| `{key}` | {value} | {item['unit']} | {item['goal']} | {'yes' if item['ok'] else '**missed**'} |"
-            )
+            met = _met(item).replace("MISSED", "**missed**")
+            lines.append(f"| `{key}` | {_shown(item['value'])} | {item['unit']} | {item['goal']} | {met} |")
     return "\n".join(lines) + "\n"
 
 
 def print_table(results: dict) -> None:
     meta = results["_meta"]
     print(f"\nMentoring benchmark · {meta['date']} · commit {meta['commit']} · scale {meta['scale']} · "
-          f"Python {meta['python']} · PostgreSQL {meta['postgresql']} · {meta['cpus']} CPUs\n")  # fmt: skip
-    print(f"{'figure':<40} {'value':>12} {'unit':<8} {'goal':<26} ok")
-    print("-" * 92)
+          f"Python {meta['python']} · PostgreSQL {meta['postgresql']} · {meta['cpus']} CPUs\n"
+          f"Served with {meta['server']}\n")  # fmt: skip
+    print(f"{'figure':<40} {'value':>12} {'unit':<10} {'goal':<34} met")
+    print("-" * 104)
     for key, item in results.items():
-        if key.startswith("_"):
-            continue
-        value = f"{item['value']:,.1f}" if isinstance(item["value"], float) else f"{item['value']:,}"
-        print(
-            f"{key:<40} {value:>12} {item['unit']:<8} {item['goal']:<26} {'yes' if item['ok'] else 'MISSED'}"
-        )
+        if not key.startswith("_"):
+            print(f"{key:<40} {_shown(item['value']):>12} {item['unit']:<10} {item['goal']:<34} {_met(item)}")
 
 
 if __name__ == "__main__":
