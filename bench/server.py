@@ -104,12 +104,13 @@ def start_server() -> tuple[subprocess.Popen, str]:
 def session_cookie(email: str) -> str:
     """A signed-in session for ``email``, made the way Django's login makes one,
     with the sign-in stamps the session middlewares read (accounts.security),
-    in whichever session store the settings name."""
+    in whichever session store the settings name, and a CSRF cookie."""
     import types
     from importlib import import_module
 
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.utils.crypto import get_random_string
 
     from accounts.models import User
     from accounts.security import stamp_session
@@ -121,4 +122,7 @@ def session_cookie(email: str) -> str:
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     stamp_session(sender=User, request=types.SimpleNamespace(session=session), user=user)
     session.save()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    # A browser carries the CSRF cookie its first page set; pages are kept only
+    # for a browser that has one (mentoring.page_cache), as every returning one does.
+    csrf = get_random_string(32)
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}"
