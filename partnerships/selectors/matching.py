@@ -1,9 +1,8 @@
 """Reads for the matching board: waiting protégés, the draft proposal, current pairs and suggestions. Each says how many
 queries it runs; none grows with the size of the program."""
 
-import functools
 from collections.abc import Sequence
-from typing import overload
+from typing import Any, overload
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -14,6 +13,7 @@ from django.db.models import (
     OuterRef,
     QuerySet,
     Sum,
+    Window,
 )
 
 from partnerships.models import Partnership
@@ -35,19 +35,26 @@ SUGGESTIONS_SHOWN = 10
 class _PageByIds[M: Model](Sequence[M]):
     """Rows to page through (``rows``, with what the page shows of each), for a
     ``Paginator``: counted, sorted and sliced by ``ids`` (the same rows, reading
-    only the columns the filter and sort need), whose page of ids the query of
-    the wide rows takes as a subquery. The sort then joins no account or
-    profile of the rows it skips. One query to count, one for a page."""
+    only the columns the filter and sort need), so the sort joins no account or
+    profile of the rows it skips. The ids of the page ``asked`` for are read with
+    the count of them all (``COUNT(*) OVER ()``): one query for them and one for
+    their rows; one more to count when the page asked for is past the end."""
 
-    def __init__(self, rows: QuerySet[M], ids: QuerySet[M], order: Sequence[str]) -> None:
+    def __init__(self, rows: QuerySet[M], ids: QuerySet[M], order: Sequence[str], *, asked: int) -> None:
         self.rows, self.order = rows, order
         self.ids = ids.order_by(*order).values("pk")
-
-    @functools.cached_property
-    def counted(self) -> int:
-        return self.ids.count()
+        self.start = (max(asked, 1) - 1) * PAGE_SIZE
+        found = list(
+            self.ids.annotate(total=Window(Count("*"))).values_list("pk", "total")[
+                self.start : self.start + PAGE_SIZE
+            ]
+        )
+        self.found = [pk for pk, _ in found]
+        self.counted: int | None = found[0][1] if found else (0 if self.start == 0 else None)
 
     def __len__(self) -> int:
+        if self.counted is None:
+            self.counted = self.ids.count()
         return self.counted
 
     @overload
@@ -57,11 +64,16 @@ class _PageByIds[M: Model](Sequence[M]):
     def __getitem__(self, shown: int | slice) -> M | list[M]:
         if isinstance(shown, int):
             return self[shown : shown + 1][0]
-        return list(self.rows.filter(pk__in=self.ids[shown]).order_by(*self.order))
+        start, stop = shown.start or 0, len(self) if shown.stop is None else shown.stop
+        if start == self.start and stop - start <= PAGE_SIZE:
+            ids: Any = self.found[: stop - start]
+        else:  # a page other than the one asked for: past the end, the last one
+            ids = self.ids[start:stop]
+        return list(self.rows.filter(pk__in=ids).order_by(*self.order))
 
 
 def _page[M: Model](rows: QuerySet[M], ids: QuerySet[M], order: Sequence[str], number: int) -> Page[M]:
-    return Paginator(_PageByIds(rows, ids, order), PAGE_SIZE).get_page(number)
+    return Paginator(_PageByIds(rows, ids, order, asked=number), PAGE_SIZE).get_page(number)
 
 
 def board_for(

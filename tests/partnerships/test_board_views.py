@@ -76,6 +76,25 @@ def test_the_board_runs_the_same_queries_for_a_small_and_a_larger_program(
     assert response.status_code == 200
 
 
+def test_the_board_pages_its_lists_and_a_page_past_the_end_shows_the_last(client, world, monkeypatch):
+    """Each list's page is read with the count of the whole list
+    (partnerships.selectors.matching._PageByIds); one past the end shows the last."""
+    monkeypatch.setattr("partnerships.selectors.matching.PAGE_SIZE", 2)
+    waiting = [ParticipantFactory(program=world.program, user__display_name=f"Wai {i}") for i in range(5)]
+    client.force_login(world.admin)
+    shown = []
+    for page in [1, 2, 3]:
+        text = client.get(board_url(world, waiting=page)).text
+        listed = text[text.index('<ul class="people-list">') :].split("</ul>")[0]
+        shown += re.findall(r">(Wai \d)</a>", listed)
+        assert f"Page {page} of 3" in text
+    assert shown == [p.user.display_name for p in waiting]
+    past = client.get(board_url(world, waiting=9)).text
+    assert "Page 3 of 3" in past and ">Wai 4</a>" in past and ">Wai 0</a>" not in past
+    pairs = client.get(board_url(world, pairs=9)).text
+    assert "Sam Protégé" in pairs  # the only pair, on the last (first) page
+
+
 def test_suggestions_rank_mentors_with_reasons(client, world):
     topic = TopicFactory(program=world.program, name="Negotiation")
     protege = ParticipantFactory(program=world.program, user__display_name="Sam Seeker", methods=["video"])
