@@ -58,7 +58,13 @@ def gunicorn_settings() -> tuple[list[str], dict[str, str], str]:
         flags = [*bind, "--access-logfile", "-", "--log-level", "warning"]
         return flags, {"WEB_CONCURRENCY": WEB_CONCURRENCY}, f"gunicorn flags, {WEB_CONCURRENCY} sync workers"
     conf: dict = {}
-    exec(compile(GUNICORN_CONF.read_text(), str(GUNICORN_CONF), "exec"), conf)  # as gunicorn reads it
+    # Read as gunicorn reads it, in the server's environment (without WEB_CONCURRENCY).
+    outer = os.environ.pop("WEB_CONCURRENCY", None)
+    try:
+        exec(compile(GUNICORN_CONF.read_text(), str(GUNICORN_CONF), "exec"), conf)
+    finally:
+        if outer is not None:
+            os.environ["WEB_CONCURRENCY"] = outer
     env = {} if "workers" in conf else {"WEB_CONCURRENCY": WEB_CONCURRENCY}
     workers = conf.get("workers", WEB_CONCURRENCY)
     described = ", ".join(
