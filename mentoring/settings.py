@@ -129,13 +129,13 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60 if PRODUCTION else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = True  # one transaction per user action
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Parameters bound by the server, so psycopg prepares a statement run five
-    # times on a connection and PostgreSQL plans it once, not on every page:
-    # planning a pair page's joins cost more than running them.
-    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env.bool(
-        "DJANGO_DB_SERVER_SIDE_BINDING", default=True
-    )
+# Parameters bound by the server, and a statement run five times on a
+# connection prepared, so PostgreSQL plans it once per connection, not on
+# every page: planning a pair page's joins cost more than running them.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.bool(
+    "DJANGO_DB_SERVER_SIDE_BINDING", default=True
+):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
