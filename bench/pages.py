@@ -5,7 +5,7 @@ the throughput of the two busiest pages with eight people at once."""
 import statistics
 import threading
 import time
-from http.client import HTTPConnection
+from http.client import HTTPConnection, RemoteDisconnected
 
 from bench.cpu import CpuMeter
 from bench.server import BENCH_DB, PORT
@@ -134,13 +134,16 @@ def throughput(path: str, cookie: str, clients: int) -> dict:
                 conn.request("GET", path, headers=headers)
                 response = conn.getresponse()
                 response.read()
+            except RemoteDisconnected:
+                conn.close()  # a kept-alive connection the server closed: open another
+                continue
             except OSError as error:
                 failures.append(repr(error))
-                conn.close()
-                continue
+                break  # the server is gone: stop rather than spin
             if response.status != 200:
                 failures.append(f"answered {response.status}")
-            elif phase["counting"] and not phase["stop"]:
+                break
+            if phase["counting"] and not phase["stop"]:
                 counts[index] += 1
         conn.close()
 
