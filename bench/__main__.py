@@ -18,9 +18,12 @@ import subprocess
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 from bench.cpu import OthersMeter
+from bench.matching_large import large
+from bench.newcomer import first_page_seconds
 from bench.pages import PAGES, figure, informational, page_figures
 from bench.server import BENCH_DB, ROOT, SERVER_URL, empty_cache, session_cookie, setup_django, start_server
 
@@ -118,47 +121,49 @@ def page_paths(people: dict, small_people: dict) -> tuple[dict, dict]:
     return paths, emails
 
 
-def large_matching_figures() -> dict:
-    """Matching at a large company's size, when bench.matching_large is there."""
+def _figures_of(what: str, run: Callable[[], dict], figures: Callable[[dict], dict]) -> dict:
+    """``figures`` of what ``run`` measured; a run that fails is printed and its
+    figures left out, so one broken measurement does not lose the others."""
     try:
-        from bench.matching_large import large
-    except ImportError as error:
-        print(f"Skipping matching at a large company's size: {error}.")
-        return {}
-    try:
-        run = large()
+        measured = run()
     except Exception:
         traceback.print_exc()
-        print("Matching at a large company's size failed; its figures are left out.")
+        print(f"{what} failed; its figures are left out.")
         return {}
-    return {
-        "matching.large.seconds": figure(run["seconds"], "s", "< 3 s for 20,000 × 5,000", run["seconds"] < 3),
-        "matching.large.peak_mib": figure(run["peak_mib"], "MiB", "< 1,024 MiB", run["peak_mib"] < 1024),
-        "matching.optimum_share": figure(
-            run["optimum_share"], "of optimum", "≥ 0.99 on 5,000 × 1,000", run["optimum_share"] >= 0.99
-        ),
-    }
+    return figures(measured)
+
+
+def large_matching_figures() -> dict:
+    """Matching at a large company's size (bench.matching_large)."""
+    return _figures_of(
+        "Matching at a large company's size",
+        large,
+        lambda run: {
+            "matching.large.seconds": figure(
+                run["seconds"], "s", "< 3 s for 20,000 × 5,000", run["seconds"] < 3
+            ),
+            "matching.large.peak_mib": figure(run["peak_mib"], "MiB", "< 1,024 MiB", run["peak_mib"] < 1024),
+            "matching.optimum_share": figure(
+                run["optimum_share"], "of optimum", "≥ 0.99 on 5,000 × 1,000", run["optimum_share"] >= 0.99
+            ),
+        },
+    )
 
 
 def newcomer_figures() -> dict:
-    """A fresh clone's `make run` to its first page, when bench.newcomer is there."""
-    try:
-        from bench.newcomer import first_page_seconds
-    except ImportError as error:
-        print(f"Skipping a newcomer's first page: {error}.")
-        return {}
-    try:
-        run = first_page_seconds()
-    except Exception:
-        traceback.print_exc()
-        print("A newcomer's first page failed; its figures are left out.")
-        return {}
-    return {
-        "newcomer.first_page_seconds": figure(
-            run["warm_seconds"], "s", "≤ 15 s, package cache warm", run["warm_seconds"] <= 15
-        ),
-        "newcomer.cold_seconds": informational(run["cold_seconds"], "s", "informational: cold package cache"),
-    }
+    """A fresh clone's `make run` to its first page (bench.newcomer)."""
+    return _figures_of(
+        "A newcomer's first page",
+        first_page_seconds,
+        lambda run: {
+            "newcomer.first_page_seconds": figure(
+                run["warm_seconds"], "s", "≤ 15 s, package cache warm", run["warm_seconds"] <= 15
+            ),
+            "newcomer.cold_seconds": informational(
+                run["cold_seconds"], "s", "informational: cold package cache"
+            ),
+        },
+    )
 
 
 def commit_measured() -> str:
