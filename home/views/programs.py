@@ -19,9 +19,9 @@ from django.template.loader import get_template, render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.html import format_html
 from django.utils.http import urlencode
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_POST
 
@@ -113,6 +113,8 @@ def _pair_actions(
             "home/program_overview.html#pair-actions", context | {"open_action": open_action}, request
         )
 
+    # A pair's actions as a format_html template: the blank actions rendered once,
+    # with their stand-ins for the pair's id and names as the fields it fills in.
     blank: dict[bool, str] = {}
     for pair in pairs:
         if pair.status not in CURRENT_PAIR_STATUSES:
@@ -124,11 +126,15 @@ def _pair_actions(
             continue
         started = pair.status == Partnership.Status.ACTIVE
         if started not in blank:
-            blank[started] = render(_PAIR_ID, _NAMES, _blank_forms(started, get_language()), "")
-        # In place of the escaped stand-ins: a number, and the names escaped as the template would.
-        pair.actions = mark_safe(
-            blank[started].replace(str(_PAIR_ID), str(pair.pk)).replace(_NAMES, escape(names))
-        )
+            html = render(_PAIR_ID, _NAMES, _blank_forms(started, get_language()), "")
+            blank[started] = (
+                html.replace("{", "{{")
+                .replace("}", "}}")
+                .replace(str(_PAIR_ID), "{id}")
+                .replace(_NAMES, "{names}")
+            )
+        # format_html escapes the names as the template would.
+        pair.actions = format_html(blank[started], id=pair.pk, names=names)
 
 
 # How long a pair's rendered row is kept (``_rows``). It is keyed on everything it
@@ -173,13 +179,13 @@ def _rows(rows: Iterable[health_selectors.OverviewRow]) -> None:
         html = kept.get(key)
         if html is None:
             html = rendered[key] = render_to_string("home/program_overview.html#pair-row", {"row": row})
-        row.partnership.row_html = mark_safe(html)
+        row.partnership.row_html = html  # a template's output, kept as such (SafeString) by the cache
     if rendered:
         cache.set_many(rendered, ROW_CACHE_SECONDS)
 
 
 @functools.lru_cache(maxsize=256)
-def _filter_fields(language: str | None, data: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
+def _filter_fields(language: str | None, data: tuple[tuple[str, tuple[str, ...]], ...]) -> SafeString:
     """The overview's filter fields as ``data`` (each field's values in the query
     string) fills them in, with the errors of those it cannot read, as HTML: the
     same for the same filters in one language, so kept for the next view (their
@@ -212,10 +218,8 @@ def _overview(
         {
             "program": program,
             "form": form,
-            "filter_fields": mark_safe(
-                _filter_fields(
-                    get_language(), tuple((name, tuple(shown.getlist(name))) for name in form.fields)
-                )
+            "filter_fields": _filter_fields(
+                get_language(), tuple((name, tuple(shown.getlist(name))) for name in form.fields)
             ),
             "shown": shown,
             "failed": failed,
