@@ -13,10 +13,11 @@ from bench.server import BENCH_DB, PORT
 WARMUP, SAMPLES = 20, 200
 PAGE_BUDGET_SECONDS, MIN_SAMPLES = 30, 10
 THROUGHPUT_WARMUP_SECONDS, THROUGHPUT_SECONDS = 2, 10
-# Requests per second at concurrency 8 before the work on issue 16, full scale,
-# commit c2c8240, 2026-11-30, with other processes keeping about one of the two
-# CPUs busy (machine.others_cpus 1.1): the throughput goal is 2.5 times these.
-BASELINE_RPS = {"my_home": 22.8, "partnership_home": 11.5}
+# Requests per second at concurrency 8 before the work on issue 16: full scale,
+# commit c2c8240 (2 sync workers), 2026-11-30, median of three runs on a quiet
+# machine (others under 0.1 CPU; with one CPU busy elsewhere it was a third of
+# this). The throughput goal is 2.5 times these.
+BASELINE_RPS = {"my_home": 66.5, "partnership_home": 31.9}
 THROUGHPUT_GAIN = 2.5
 # Above this share of one CPU, the client may be what limits the throughput.
 CLIENT_CPU_WARNING = 0.5
