@@ -14,6 +14,7 @@ import math
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
+from typing import NamedTuple
 
 import numpy as np
 
@@ -110,7 +111,8 @@ class Weights:
 
 @dataclass(frozen=True)
 class Suggestion:
-    """One mentor for one protégé: a 0–100 score and the reasons for it in plain words."""
+    """One mentor for one protégé: a 0–100 score and the reasons for it in plain
+    words, one a criterion, each led by its mark (`Reason.of`)."""
 
     protege_id: int
     mentor_id: int
@@ -276,8 +278,36 @@ def _score_matrix(
     return score_grid(*people_pair(proteges, mentors), weights)
 
 
+# A reason's mark: the pair fits on that criterion (it counts at least half its
+# weight), or it does not. Each reason line starts with its mark and a space, so
+# the words read the same wherever they are stored (a proposal's pair, a match).
+FITS = "✓"
+MISSES = "✗"
+TIME_ZONE_FITS_HOURS = WORKING_DAY_HOURS / 2  # half a working day together
+CADENCE_FITS = 0.75  # the same or a similar rate
+
+
+class Reason(NamedTuple):
+    """One reason as the board shows it: whether the pair fits on the criterion and the words."""
+
+    fits: bool | None  # None: a line stored before reasons had marks
+    text: str
+
+    @classmethod
+    def of(cls, line: str) -> "Reason":
+        """A reason line (``_reasons``) split into its mark and its words."""
+        if line[:2] in (f"{FITS} ", f"{MISSES} "):
+            return cls(line[0] == FITS, line[2:])
+        return cls(None, line)
+
+
+def _marked(fits: bool, text: str) -> str:
+    return f"{FITS if fits else MISSES} {text}"
+
+
 def _reasons(mentor: MentorProfile, protege: ProtegeProfile) -> list[str]:
-    """One sentence per criterion, in the order of `Weights`, naming what the two share."""
+    """One line per criterion, in the order of `Weights`, naming what the two share,
+    each led by its mark (`FITS` or `MISSES`: `Reason.of` splits them)."""
     return [
         _topic_reason(mentor, protege),
         _method_reason(mentor, protege),
@@ -289,50 +319,59 @@ def _reasons(mentor: MentorProfile, protege: ProtegeProfile) -> list[str]:
 
 def _topic_reason(mentor: MentorProfile, protege: ProtegeProfile) -> str:
     if not protege.topics:
-        return f"{protege.name} has not chosen topics to work on"
+        return _marked(False, f"{protege.name} has not chosen topics to work on")
     shared = sorted(mentor.topic_names.get(t, f"topic {t}") for t in mentor.topics & protege.topics)
     if not shared:
-        return "no topics in common"
+        return _marked(False, "no topics in common")
     missing = len(protege.topics) - len(shared)
     also = f" ({missing} more sought topic{'s' if missing != 1 else ''} not offered)" if missing else ""
-    return f"offers {_and_list(shared)}, which {protege.name} seeks{also}"
+    return _marked(len(shared) >= missing, f"offers {_and_list(shared)}, which {protege.name} seeks{also}")
 
 
 def _method_reason(mentor: MentorProfile, protege: ProtegeProfile) -> str:
     theirs, yours = ([METHOD_WORDS[m] for m in METHOD_WORDS if m in p.methods] for p in (mentor, protege))
-    if not theirs or not yours:
-        return f"{mentor.name if not theirs else protege.name} has no preferred way to meet"
+    if not theirs or not yours:  # no preference counts as any way
+        return _marked(True, f"{mentor.name if not theirs else protege.name} has no preferred way to meet")
     shared = [m for m in theirs if m in yours]
     if shared:
-        return f"both prefer {_and_list(shared, 'or')}"
-    return f"no shared way to meet: {mentor.name} prefers {_and_list(theirs, 'or')}, {protege.name} {_and_list(yours, 'or')}"
+        return _marked(True, f"both prefer {_and_list(shared, 'or')}")
+    return _marked(
+        False,
+        f"no shared way to meet: {mentor.name} prefers {_and_list(theirs, 'or')}, "
+        f"{protege.name} {_and_list(yours, 'or')}",
+    )
 
 
 def _cadence_reason(mentor: MentorProfile, protege: ProtegeProfile) -> str:
     a, b = mentor.cadence, protege.cadence
-    if a not in CADENCE_WORDS or b not in CADENCE_WORDS:
-        return f"{protege.name if a in CADENCE_WORDS else mentor.name} has no preferred cadence"
+    if a not in CADENCE_WORDS or b not in CADENCE_WORDS:  # no preference counts as any rate
+        return _marked(True, f"{protege.name if a in CADENCE_WORDS else mentor.name} has no preferred cadence")
     if a == b:
-        return f"both prefer to meet {CADENCE_WORDS[a]}"
-    closeness = (
-        "similar" if cadence_fit(a, b) >= 0.75 else "different" if cadence_fit(a, b) > 0 else "far apart"
-    )
-    return (
-        f"{closeness} cadences: {mentor.name} prefers {CADENCE_WORDS[a]}, {protege.name} {CADENCE_WORDS[b]}"
+        return _marked(True, f"both prefer to meet {CADENCE_WORDS[a]}")
+    fit = cadence_fit(a, b)
+    closeness = "similar" if fit >= CADENCE_FITS else "different" if fit > 0 else "far apart"
+    return _marked(
+        fit >= CADENCE_FITS,
+        f"{closeness} cadences: {mentor.name} prefers {CADENCE_WORDS[a]}, {protege.name} {CADENCE_WORDS[b]}",
     )
 
 
 def _time_zone_reason(mentor: MentorProfile, protege: ProtegeProfile) -> str:
     hours = overlap_hours(mentor.utc_offset_hours, protege.utc_offset_hours)
     if hours == 0:
-        return "no working-day overlap"
-    return f"{hours:g} hour{'s' if hours != 1 else ''} of working-day overlap"
+        return _marked(False, "no working-day overlap")
+    return _marked(
+        hours >= TIME_ZONE_FITS_HOURS, f"{hours:g} hour{'s' if hours != 1 else ''} of working-day overlap"
+    )
 
 
 def _load_reason(mentor: MentorProfile) -> str:
     if mentor.free_places == 0:
-        return "has no place free"
-    return f"has {mentor.free_places} of {mentor.capacity} place{'s' if mentor.capacity != 1 else ''} free"
+        return _marked(False, "has no place free")
+    return _marked(
+        True,
+        f"has {mentor.free_places} of {mentor.capacity} place{'s' if mentor.capacity != 1 else ''} free",
+    )
 
 
 def _and_list(items: list[str], conjunction: str = "and") -> str:

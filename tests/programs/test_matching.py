@@ -11,6 +11,7 @@ from scipy.optimize import linprog
 from programs.matching import (
     MentorProfile,
     ProtegeProfile,
+    Reason,
     Weights,
     benchmark,
     greedy,
@@ -50,41 +51,41 @@ def protege(id=1, name="Sam", topics=(1, 2), **kwargs) -> ProtegeProfile:
 
 def test_shared_topics_are_named_in_the_reasons():
     reasons = score(mentor(topics=(1, 2, 3)), protege(topics=(1, 2))).reasons
-    assert "offers conflict management and negotiation, which Sam seeks" in reasons
+    assert "✓ offers conflict management and negotiation, which Sam seeks" in reasons
 
 
 def test_sought_topics_the_mentor_does_not_offer_are_counted():
     reasons = score(mentor(topics=(1,)), protege(topics=(1, 3, 4))).reasons
-    assert "offers negotiation, which Sam seeks (2 more sought topics not offered)" in reasons
+    assert "✗ offers negotiation, which Sam seeks (2 more sought topics not offered)" in reasons
 
 
 def test_no_shared_topic_is_said_plainly():
-    assert "no topics in common" in score(mentor(topics=(1,)), protege(topics=(3,))).reasons
+    assert "✗ no topics in common" in score(mentor(topics=(1,)), protege(topics=(3,))).reasons
 
 
 def test_protege_without_topics_is_told_to_choose_some():
-    assert "Sam has not chosen topics to work on" in score(mentor(), protege(topics=())).reasons
+    assert "✗ Sam has not chosen topics to work on" in score(mentor(), protege(topics=())).reasons
 
 
 def test_shared_methods_are_named():
     both = frozenset({"video", "phone"})
-    assert "both prefer phone or video" in score(mentor(methods=both), protege(methods=both)).reasons
+    assert "✓ both prefer phone or video" in score(mentor(methods=both), protege(methods=both)).reasons
 
 
 def test_no_shared_method_names_each_preference():
     pair = mentor(methods=frozenset({"phone"})), protege(methods=frozenset({"chat", "in_person"}))
-    assert "no shared way to meet: Ana prefers phone, Sam in person or chat" in score(*pair).reasons
+    assert "✗ no shared way to meet: Ana prefers phone, Sam in person or chat" in score(*pair).reasons
 
 
 def test_no_method_preference_counts_as_any_method():
     weights = Weights(topics=0, methods=1, cadence=0, time_zone=0, load=0)
     result = score(mentor(methods=frozenset()), protege(methods=frozenset({"chat"})), weights)
     assert result.score == 100
-    assert "Ana has no preferred way to meet" in result.reasons
+    assert "✓ Ana has no preferred way to meet" in result.reasons
 
 
 def test_same_cadence_is_a_reason():
-    assert "both prefer to meet every two weeks" in score(mentor(), protege()).reasons
+    assert "✓ both prefer to meet every two weeks" in score(mentor(), protege()).reasons
 
 
 def test_cadences_are_compared_by_how_often_people_meet():
@@ -94,18 +95,31 @@ def test_cadences_are_compared_by_how_often_people_meet():
     far = score(mentor(cadence="weekly"), protege(cadence="monthly"), weights)
     every_few = score(mentor(cadence="weekly"), protege(cadence="every_n_weeks"), weights)
     assert close.score > half.score == 50 > every_few.score > far.score == 0
-    assert "similar cadences: Ana prefers twice a month, Sam every two weeks" in close.reasons
-    assert "far apart cadences: Ana prefers weekly, Sam monthly" in far.reasons
+    assert "✓ similar cadences: Ana prefers twice a month, Sam every two weeks" in close.reasons
+    assert "✗ far apart cadences: Ana prefers weekly, Sam monthly" in far.reasons
     # A preference for "every N weeks" has no N: it counts as every 3 weeks (programs.rhythms).
     assert every_few.score == round(100 * (1 - math.log2(3) / 2))
-    assert "different cadences: Ana prefers weekly, Sam every few weeks" in every_few.reasons
+    assert "✗ different cadences: Ana prefers weekly, Sam every few weeks" in every_few.reasons
 
 
 def test_working_day_overlap_is_given_in_hours():
     reasons = score(mentor(utc_offset_hours=0), protege(utc_offset_hours=5)).reasons
-    assert "3 hours of working-day overlap" in reasons
+    assert "✗ 3 hours of working-day overlap" in reasons
     far = score(mentor(utc_offset_hours=-5), protege(utc_offset_hours=5)).reasons
-    assert "no working-day overlap" in far
+    assert "✗ no working-day overlap" in far
+
+
+def test_each_reason_is_marked_as_a_fit_or_not_and_splits_into_mark_and_words():
+    """The board shows each reason as a pass or fail mark with its words: the pair
+    fits on a criterion when it counts at least half its weight (a free place is a fit)."""
+    half_the_topics = score(mentor(topics=(1,)), protege(topics=(1, 3))).reasons
+    assert "✓ offers negotiation, which Sam seeks (1 more sought topic not offered)" in half_the_topics
+    assert "✓ 4 hours of working-day overlap" in score(mentor(), protege(utc_offset_hours=4)).reasons
+    assert Reason.of("✗ no topics in common") == Reason(False, "no topics in common")
+    assert Reason.of("✓ both prefer video") == Reason(True, "both prefer video")
+    # A reason stored before reasons had marks has none.
+    assert Reason.of("both prefer video") == Reason(None, "both prefer video")
+    assert all(Reason.of(line).fits is not None for line in score(mentor(), protege()).reasons)
 
 
 def test_overlap_hours_wrap_round_the_date_line_and_allow_half_hours():
@@ -125,8 +139,8 @@ def test_utc_offset_follows_the_users_time_zone_on_the_day():
 
 
 def test_free_places_are_reported():
-    assert "has 1 of 2 places free" in score(mentor(capacity=2, load=1), protege()).reasons
-    assert "has no place free" in score(mentor(capacity=2, load=2), protege()).reasons
+    assert "✓ has 1 of 2 places free" in score(mentor(capacity=2, load=1), protege()).reasons
+    assert "✗ has no place free" in score(mentor(capacity=2, load=2), protege()).reasons
 
 
 # Scores
