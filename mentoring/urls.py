@@ -22,3 +22,6 @@ urlpatterns = [
     path("", include("health.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A refusal says who may do it and links back (templates/403.html).
+handler403 = "mentoring.views.permission_denied"
