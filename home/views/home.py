@@ -1,12 +1,12 @@
-"""My home: my partnerships and what needs my action in each, the ratings due,
-the invitations waiting for me and the programs I run."""
+"""My home: one list of what needs my action across my partnerships, each
+partnership with its stage and progress, the invitations waiting for me and
+the programs I run."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from goals.selectors.ratings import next_rating_due_for
 from mentoring.http import HtmxHttpRequest
 from mentoring.page_cache import cached_page
 from programs.selectors.invitations import invitations_waiting_for
@@ -19,8 +19,7 @@ from ..selectors import home_for
 def home(request: HtmxHttpRequest) -> HttpResponse:
     def build() -> TemplateResponse:
         context = home_for(request.user) | {
-            "ratings_due": next_rating_due_for(request.user),
-            "invitations": invitations_waiting_for(request.user, now=timezone.now()),
+            "invitations": invitations_waiting_for(request.user, now=timezone.now())
         }
         return TemplateResponse(request, "home/home.html", context)
 

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from mentoring.dates import day_shown
@@ -52,7 +53,7 @@ def _home(request: HtmxHttpRequest, partnership: Partnership, **forms) -> HttpRe
             f"{HOME}#to-do", context | {"oob": True}, request
         )
         return HttpResponse(html)
-    context |= selectors.partnership_home_sections(partnership, calls_page=request.GET.get("calls"))
+    context |= selectors.partnership_home_sections(partnership, today=context["today"])
     return TemplateResponse(request, HOME, context)
 
 
@@ -62,7 +63,6 @@ def partnership_home(request: HtmxHttpRequest, partnership_id: int) -> HttpRespo
         request,
         partnership_id,
         lambda: _home(request, get_partnership_for(request.user, partnership_id)),
-        params=("calls",),
     )
 
 
@@ -82,13 +82,12 @@ def next_call(request: HtmxHttpRequest, partnership_id: int):
             form.add_error(None, error.messages)
         else:
             if at is None:
-                notice = "The next call's time is cleared."
+                notice = gettext("The next call's time is cleared.")
             else:
                 other = partnership.other_side(request.user)
-                notice = (
-                    f"Your next call is set for {day_shown(timezone.localtime(at), 'l j F, H:i')}. "
-                    f"{other.user.name} sees it in their own time zone."
-                )
+                notice = gettext(
+                    "Your next call is set for %(when)s. %(name)s sees it in their own time zone."
+                ) % {"when": day_shown(timezone.localtime(at), "l j F, H:i"), "name": other.user.name}
             if request.htmx:
                 return _home(request, partnership, next_call_notice=notice)
             messages.success(request, notice)
@@ -122,7 +121,9 @@ def close(request: HtmxHttpRequest, partnership_id: int) -> TemplateResponse | H
         else:
             messages.success(
                 request,
-                "The partnership is closed. It’s normal for partnerships to end; what you did mattered.",
+                gettext(
+                    "The partnership is closed. It’s normal for partnerships to end; what you did mattered."
+                ),
             )
             return _to_home(partnership)
     return TemplateResponse(
@@ -145,7 +146,10 @@ def reflection(request: HtmxHttpRequest, partnership_id: int):
             form.add_error("text" if hasattr(error, "error_dict") else None, error.messages)
         else:
             messages.success(
-                request, "Your closing reflection is saved. Thank you for what you put into this partnership."
+                request,
+                gettext(
+                    "Your closing reflection is saved. Thank you for what you put into this partnership."
+                ),
             )
             return _to_home(partnership, "#closing")
     return _home(request, partnership, reflection_form=form)

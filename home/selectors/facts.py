@@ -1,0 +1,149 @@
+"""What a person's home and the partnership home read of each pair to say what
+is to do (``home.to_do``) and where the pair is (``home.stages``): counted in
+the one query that reads the partnerships, a few index lookups per pair, so
+the number of queries never grows with the number of partnerships."""
+
+import datetime
+from typing import TYPE_CHECKING, TypedDict
+
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from goals.models import Goal, GoalSuggestion, RatingRound
+from goals.selectors.ratings import next_rating_point
+from partnerships.models import ClosingReflection, Partnership
+from partnerships.selectors.pairs import PairView
+from programs.models import Participant
+from programs.rhythms import Rhythm
+from sessions_log.models import Homework, Session
+
+from ..stages import Progress, StageFacts, progress_of
+from ..to_do import DUE_SOON, PairFacts
+
+if TYPE_CHECKING:  # django-stubs' helper, a development dependency
+    from django_stubs_ext import WithAnnotations
+
+
+class Facts(TypedDict):
+    """What ``with_facts`` adds to each partnership."""
+
+    draft_at: datetime.datetime | None
+    homework_overdue: int
+    homework_overdue_from: datetime.date | None
+    homework_overdue_first: str | None
+    homework_soon: int
+    homework_soon_from: datetime.date | None
+    homework_soon_first: str | None
+    suggestions: int
+    active_goals: int
+    calls_held: int
+    last_round_at: datetime.datetime | None
+    last_review_at: datetime.datetime | None
+    has_end: bool
+    mentor_reflected: bool
+    protege_reflected: bool
+
+
+#: A partnership as ``with_facts`` returns it.
+type WithFacts = WithAnnotations[Partnership, Facts]
+
+
+def _count(queryset: QuerySet) -> Coalesce:
+    """A correlated COUNT(*) of ``queryset`` (already filtered on the outer partnership)."""
+    counted = queryset.order_by().values("partnership").annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _first(queryset: QuerySet, field: str) -> Subquery:
+    return Subquery(queryset.order_by("due_on", "pk").values(field)[:1])
+
+
+def with_facts(partnerships: QuerySet[Partnership], *, today: datetime.date) -> QuerySet[WithFacts]:
+    """Adds ``Facts`` to each partnership: the mentor's unfinished log, the
+    open homework overdue and due within ``to_do.DUE_SOON`` of ``today`` (how
+    many, the earliest due date and its description), the goal suggestions
+    waiting, the active goals, the calls held, the rating rounds (the latest,
+    the latest check-in or end, whether the end rating was given) and each
+    side's closing reflection. Index lookups per pair: session_one_draft_per_pair,
+    homework_pair_by_due, session_pair_newest, ratinground_latest_idx."""
+    pair = OuterRef("pk")
+    homework = Homework.objects.filter(partnership=pair, session__is_draft=False, status=Homework.Status.OPEN)
+    overdue = homework.filter(due_on__lt=today)
+    soon = homework.filter(due_on__gte=today, due_on__lte=today + DUE_SOON)
+    rounds = RatingRound.objects.filter(partnership=pair).order_by("-created_at")
+    reviews = rounds.filter(point__in=[RatingRound.Point.CHECK_IN, RatingRound.Point.END])
+    return partnerships.annotate(
+        draft_at=Subquery(Session.objects.filter(partnership=pair, is_draft=True).values("starts_at")[:1]),
+        homework_overdue=_count(overdue),
+        homework_overdue_from=_first(overdue, "due_on"),
+        homework_overdue_first=_first(overdue, "description"),
+        homework_soon=_count(soon),
+        homework_soon_from=_first(soon, "due_on"),
+        homework_soon_first=_first(soon, "description"),
+        suggestions=_count(
+            GoalSuggestion.objects.filter(partnership=pair, status=GoalSuggestion.Status.PENDING)
+        ),
+        active_goals=_count(Goal.objects.filter(partnership=pair, status=Goal.Status.ACTIVE)),
+        calls_held=_count(Session.objects.held().filter(partnership=pair)),
+        last_round_at=Subquery(rounds.values("created_at")[:1]),
+        last_review_at=Subquery(reviews.values("created_at")[:1]),
+        has_end=Exists(rounds.filter(point=RatingRound.Point.END)),
+        mentor_reflected=Exists(
+            ClosingReflection.objects.filter(partnership=pair, role=Participant.Role.MENTOR)
+        ),
+        protege_reflected=Exists(
+            ClosingReflection.objects.filter(partnership=pair, role=Participant.Role.PROTEGE)
+        ),
+    )
+
+
+def facts_of_one(partnership: Partnership, *, today: datetime.date) -> "WithFacts":
+    """``with_facts`` for one partnership. One query."""
+    return with_facts(Partnership.objects.filter(pk=partnership.pk), today=today).get()
+
+
+def _rhythm(pair: PairView) -> Rhythm | None:
+    return Rhythm.of(pair.in_force) if pair.in_force else None
+
+
+def pair_facts(row: "WithFacts", pair: PairView, *, today: datetime.date) -> PairFacts:
+    """What ``to_do.to_do_for`` reads of one pair, from its ``with_facts`` row. No query."""
+    reflected = row.mentor_reflected if pair.my_role == Participant.Role.MENTOR else row.protege_reflected
+    rating = next_rating_point(
+        pair.partnership,
+        rhythm=_rhythm(pair),
+        last_round_at=row.last_round_at,
+        has_end=row.has_end,
+        active_goals=row.active_goals,
+        today=today,
+    )
+    return PairFacts(
+        draft_at=row.draft_at,
+        homework_overdue=row.homework_overdue,
+        homework_overdue_from=row.homework_overdue_from,
+        homework_overdue_first=row.homework_overdue_first or "",
+        homework_soon=row.homework_soon,
+        homework_soon_from=row.homework_soon_from,
+        homework_soon_first=row.homework_soon_first or "",
+        suggestions=row.suggestions,
+        active_goals=row.active_goals,
+        rating=rating,
+        reflected=reflected,
+    )
+
+
+def pair_progress(row: "WithFacts", pair: PairView, *, today: datetime.date) -> Progress:
+    """Where the pair is (``stages.progress_of``), from its ``with_facts`` row. No query."""
+    p = pair.partnership
+    reviewed = row.last_review_at
+    facts = StageFacts(
+        current=p.is_current,
+        has_agreement=pair.in_force is not None,
+        held_a_call=p.last_call_at is not None or row.calls_held > 0,
+        rated=row.last_round_at is not None,
+        reviewed_on=timezone.localtime(reviewed).date() if reviewed else None,
+        started_on=p.started_on if p.status == Partnership.Status.ACTIVE or not p.is_current else None,
+        ends_on=p.planned_end_on or (pair.in_force.ends_on if pair.in_force else None),
+    )
+    return progress_of(facts, rhythm=_rhythm(pair), calls_held=row.calls_held, today=today)

@@ -1,0 +1,172 @@
+"""Where a partnership is on its way: matched → agreement → first call → goals
+rated → mid-point review → closing, and how far it has come (week 17 of 24,
+calls held against the calls agreed so far).
+
+Each stage's rule is written once, here (``steps_of``); the cards on my home
+and the tracker on the partnership home both read it (``progress_of``). Pure
+functions of what the selectors read (``StageFacts``): no query.
+
+The rules, each "done" when:
+
+1. matched: always (the partnership exists);
+2. agreement: a version of the agreement is in force;
+3. first call: a call was held (``Partnership.last_call_at``, kept by the call log);
+4. goals rated: the protégé gave a rating round (the baseline or any later one);
+5. mid-point review: a check-in or end rating was given on or after the
+   mid-point of the partnership (half way from its start to its planned end;
+   without a planned end, any check-in rating);
+6. closing: the partnership has ended (completed, or ended early).
+
+The current stage is the first that is not done; from ``CLOSING_WEEKS``
+before the planned end (or once ended) it is closing, whatever came before."""
+
+import datetime
+import math
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import pgettext_lazy
+
+from programs.rhythms import Rhythm
+
+CLOSING_WEEKS = 4  # the closing stage starts this long before the planned end
+
+
+class Stage(models.TextChoices):
+    MATCHED = "matched", pgettext_lazy("partnership stage", "Matched")
+    AGREEMENT = "agreement", pgettext_lazy("partnership stage", "Agreement")
+    FIRST_CALL = "first_call", pgettext_lazy("partnership stage", "First call")
+    GOALS_RATED = "goals_rated", pgettext_lazy("partnership stage", "Goals rated")
+    MIDPOINT = "midpoint", pgettext_lazy("partnership stage", "Mid-point review")
+    CLOSING = "closing", pgettext_lazy("partnership stage", "Closing")
+
+
+@dataclass(frozen=True)
+class StageFacts:
+    """What the stages are read from (``home.selectors.facts`` reads them)."""
+
+    current: bool  # proposed or active
+    has_agreement: bool  # a version in force
+    held_a_call: bool
+    rated: bool  # any rating round
+    reviewed_on: datetime.date | None  # the day of the latest check-in or end rating
+    started_on: datetime.date | None  # None before it has started
+    ends_on: datetime.date | None  # the planned end
+
+
+@dataclass(frozen=True)
+class Step:
+    """One stage as the tracker shows it."""
+
+    stage: Stage
+    done: bool
+    current: bool
+    passed: bool  # before the current stage
+
+    @property
+    def state(self) -> str:
+        """ "done", "current", "skipped" (passed without being done) or "to_come"."""
+        if self.current:
+            return "current"
+        if self.done:
+            return "done"
+        return "skipped" if self.passed else "to_come"
+
+
+def midpoint_of(started_on: datetime.date | None, ends_on: datetime.date | None) -> datetime.date | None:
+    """Half way from the start to the planned end; None without both."""
+    if started_on is None or ends_on is None or ends_on <= started_on:
+        return None
+    return started_on + (ends_on - started_on) / 2
+
+
+def _done(facts: StageFacts) -> dict[Stage, bool]:
+    midpoint = midpoint_of(facts.started_on, facts.ends_on)
+    reviewed = facts.reviewed_on is not None and (midpoint is None or facts.reviewed_on >= midpoint)
+    return {
+        Stage.MATCHED: True,
+        Stage.AGREEMENT: facts.has_agreement,
+        Stage.FIRST_CALL: facts.held_a_call,
+        Stage.GOALS_RATED: facts.rated,
+        Stage.MIDPOINT: reviewed,
+        Stage.CLOSING: not facts.current,
+    }
+
+
+def _in_closing(facts: StageFacts, today: datetime.date) -> bool:
+    if not facts.current:
+        return True
+    return facts.ends_on is not None and today >= facts.ends_on - datetime.timedelta(weeks=CLOSING_WEEKS)
+
+
+def steps_of(facts: StageFacts, *, today: datetime.date) -> list[Step]:
+    """Every stage in order, each done or not, the current one marked (see the module's rules)."""
+    done = _done(facts)
+    if _in_closing(facts, today):
+        current = Stage.CLOSING
+    else:
+        current = next((stage for stage in Stage if not done[stage]), Stage.CLOSING)
+    order = list(Stage)
+    at = order.index(current)
+    return [
+        Step(stage=stage, done=done[stage], current=stage == current, passed=i < at)
+        for i, stage in enumerate(order)
+    ]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A partnership's stage and how far it has come, as its card and its home show them."""
+
+    steps: list[Step]
+    week: int | None  # the week of the partnership it is in (1 the first); None before it starts
+    weeks: int | None  # how many weeks it is planned for; None without a planned end
+    calls_held: int
+    calls_agreed: int | None  # the calls the agreement expects so far; None without one
+    midpoint_on: datetime.date | None
+
+    @property
+    def current(self) -> Step:
+        return next(step for step in self.steps if step.current)
+
+    @property
+    def number(self) -> int:
+        """The current stage's place, from 1."""
+        return self.steps.index(self.current) + 1
+
+    @property
+    def total(self) -> int:
+        return len(self.steps)
+
+
+def calls_agreed(rhythm: Rhythm | None, started_on: datetime.date | None, until: datetime.date) -> int | None:
+    """How many calls the agreed rhythm expects from the start up to ``until``:
+    whole intervals (``Rhythm.nominal_days``), as the health numbers count
+    them (``health.numbers``). None without an agreement in force or a start."""
+    if rhythm is None or started_on is None:
+        return None
+    return max(0, (until - started_on).days) // rhythm.nominal_days
+
+
+def progress_of(
+    facts: StageFacts, *, rhythm: Rhythm | None, calls_held: int, today: datetime.date
+) -> Progress:
+    """The stages (``steps_of``), the week the partnership is in of the weeks
+    planned, and the calls held against the calls agreed so far (counted up
+    to the planned end at most)."""
+    start, end = facts.started_on, facts.ends_on
+    until = min(today, end) if end else today
+    week = weeks = None
+    if start is not None and today >= start:
+        week = (until - start).days // 7 + 1
+    if start is not None and end is not None and end > start:
+        weeks = math.ceil((end - start).days / 7)
+        week = min(week, weeks) if week is not None else None
+    return Progress(
+        steps=steps_of(facts, today=today),
+        week=week,
+        weeks=weeks,
+        calls_held=calls_held,
+        calls_agreed=calls_agreed(rhythm, start, until) if facts.current else None,
+        midpoint_on=midpoint_of(start, end),
+    )
