@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from partnerships.models import Partnership
 from partnerships.signals import pair_changed
@@ -254,18 +255,24 @@ class RatingEntry:
 
 @transaction.atomic
 def ratings_record(*, partnership: Partnership, by, entries: list[RatingEntry]) -> RatingRound:
-    """Records one rating round: every active goal rated 0–10 at once, with what
-    grounds each number. All or nothing; the database refuses a value outside 0–10.
-    The round is the baseline when it is the first, the end rating when the
-    planned end has come, a check-in otherwise."""
+    """Records one rating round: the active goals the protégé rated this time
+    (at least one; a goal may be skipped and waits for the next round), each
+    0–10 with what grounds the number. All or nothing; the database refuses a
+    value outside 0–10. The round is the baseline when it is the first, the
+    end rating when the planned end has come, a check-in otherwise."""
     _require_protege(partnership, by)
     _lock(partnership)
     active = set(Goal.objects.filter(partnership=partnership).active().values_list("pk", flat=True))
     if not active:
-        raise ValidationError("Add a goal before rating your progress.")
-    rated = {entry.goal.pk for entry in entries}
-    if rated != active or len(entries) != len(rated):
-        raise ValidationError("Rate every active goal once; your goals changed meanwhile, so look again.")
+        raise ValidationError(gettext("Add a goal before rating your progress."), code="no_goals")
+    if not entries:
+        raise ValidationError(gettext("Rate at least one goal."), code="nothing_rated")
+    rated = [entry.goal.pk for entry in entries]
+    if len(set(rated)) != len(rated) or not set(rated) <= active:
+        raise ValidationError(
+            gettext("Your goals changed meanwhile: look again, and rate the goals shown."),
+            code="goals_changed",
+        )
     rounds = rounds_of(partnership)
     due = next_rating_point(partnership, **rounds, active_goals=len(active))
     point = RatingRound.Point.CHECK_IN

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import goals, milestones, ratings, suggestions
+from .views import fragments, goals, milestones, ratings, suggestions
 
 app_name = "goals"
 
@@ -28,4 +28,10 @@ urlpatterns = [
         name="suggestion_decline",
     ),
     path("partnerships/<int:partnership_id>/ratings/new/", ratings.rating_new, name="rating_new"),
+    path(
+        "partnerships/<int:partnership_id>/ratings/<int:round_id>/", ratings.rating_round, name="rating_round"
+    ),
+    path(
+        "partnerships/<int:partnership_id>/goals/call-context/", fragments.call_context, name="call_context"
+    ),
 ]

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict, cast
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,7 +16,7 @@ from programs.models import CURRENT_PAIR_STATUSES, Participant
 from programs.rhythms import Rhythm
 
 from ..models import Goal, ProgressRating, RatingRound
-from .trends import local_date
+from .trends import GoalTrend, local_date
 
 if TYPE_CHECKING:  # django-stubs' helper, a development dependency
     from decimal import Decimal
@@ -204,3 +204,27 @@ def goals_for_rating(partnership: Partnership) -> list[GoalToRate]:
             last_metric_value=Subquery(latest.filter(metric_value__isnull=False).values("metric_value")[:1]),
         )
     )
+
+
+RECENT_RATINGS = 8  # how many of a goal's latest ratings the rating form draws beside it
+
+
+def recent_trends(partnership: Partnership, goals: list[GoalToRate]) -> dict[int, GoalTrend]:
+    """For the rating form: each of ``goals`` (the active goals, ``goals_for_rating``)
+    with its latest ``RECENT_RATINGS`` ratings, oldest first, as a ``GoalTrend``
+    by goal id. One query, however long the history."""
+    newest_first = Window(
+        RowNumber(), partition_by=[F("goal_id")], order_by=[F("created_at").desc(), F("pk").desc()]
+    )
+    ratings = (
+        ProgressRating.objects.filter(goal__partnership=partnership, goal__status=Goal.Status.ACTIVE)
+        .annotate(newest=newest_first)
+        .filter(newest__lte=RECENT_RATINGS)
+        .only("goal_id", "value", "metric_value", "created_at")
+        .order_by("goal_id", "created_at", "pk")
+    )
+    trends = {goal.pk: GoalTrend(goal) for goal in goals}
+    for rating in ratings:
+        if (trend := trends.get(rating.goal_id)) is not None:
+            trend.ratings.append(rating)
+    return trends

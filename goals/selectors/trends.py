@@ -9,6 +9,7 @@ from functools import cached_property
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext
 
 from ..charts import Chart, trend_chart
 from ..models import Goal, ProgressRating
@@ -20,12 +21,13 @@ def local_date(moment: datetime.datetime) -> datetime.date:
     return timezone.localtime(moment).date()
 
 
-def _signed_words(change: int) -> str:
+def change_words(change: int) -> str:
+    """A change of rating in words: "up 2", "down 1" (never "down -1"), "unchanged"."""
     if change > 0:
-        return f"up {change}"
+        return pgettext("a rating moved", "up %(n)d") % {"n": change}
     if change < 0:
-        return f"down {-change}"
-    return "unchanged"
+        return pgettext("a rating moved", "down %(n)d") % {"n": -change}
+    return pgettext("a rating moved", "unchanged")
 
 
 @dataclass
@@ -96,17 +98,21 @@ class GoalTrend:
     def summary(self) -> str:
         """The chart in words, for screen readers and anyone who prefers text."""
         if not self.ratings:
-            return "Not rated yet."
+            return gettext("Not rated yet.")
         points = ", ".join(
-            f"{r.value} on {date_format(local_date(r.created_at), 'j M Y')}" for r in self.ratings
+            gettext("%(value)d on %(date)s")
+            % {"value": r.value, "date": date_format(local_date(r.created_at), "j M Y")}
+            for r in self.ratings
         )
-        words = f"Rated {points}."
+        words = gettext("Rated %(points)s.") % {"points": points}
         since_first, since_last = self.change_since_first, self.change_since_last
         if since_first is not None and since_last is not None:
-            words += (
-                f" {_signed_words(since_first).capitalize()} since the first rating, "
-                f"{_signed_words(since_last)} since the last."
-            )
+            words += " " + gettext(
+                "%(since_first)s since the first rating, %(since_last)s since the last."
+            ) % {
+                "since_first": change_words(since_first).capitalize(),
+                "since_last": change_words(since_last),
+            }
         return words
 
 

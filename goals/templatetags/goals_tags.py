@@ -4,6 +4,8 @@ from decimal import Decimal
 
 from django import template
 
+from ..selectors.trends import change_words as _change_words
+
 register = template.Library()
 
 
@@ -53,3 +55,9 @@ def trend_word(change: int | None) -> str:
 def side_of(partnership, user) -> str:
     """Which side of the pair ``user`` is, ``"mentor"`` or ``"protege"`` (``Partnership.side_of``)."""
     return partnership.side_of(user)
+
+
+@register.filter
+def change_words(change: int | None) -> str:
+    """A change of rating in words: "up 2", "down 1", "unchanged"; empty when there is nothing to compare."""
+    return "" if change is None else _change_words(change)

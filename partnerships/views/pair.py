@@ -12,6 +12,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from mentoring.http import HtmxHttpRequest
@@ -21,6 +22,7 @@ from ..access import cached_pair_page, get_partnership_for, require_role
 from ..forms import AgreementForm
 from ..models import Agreement, Partnership
 from ..selectors import pairs as selectors
+from ..selectors.agreement_changes import version_changes
 
 
 def _to_agreement(partnership: Partnership) -> HttpResponseRedirect:
@@ -63,8 +65,11 @@ def _agreement(request: HtmxHttpRequest, partnership_id: int) -> TemplateRespons
             else:
                 messages.success(
                     request,
-                    f"Version {version.version} is proposed. {pair.other.user.name} sees it on their "
-                    "home page and can accept it; until then, nothing changes.",
+                    gettext(
+                        "Version %(version)d is proposed. %(name)s sees it on their home page and can "
+                        "accept it; until then, nothing changes."
+                    )
+                    % {"version": version.version, "name": pair.other.user.name},
                 )
                 return _to_agreement(partnership)
     else:
@@ -72,10 +77,17 @@ def _agreement(request: HtmxHttpRequest, partnership_id: int) -> TemplateRespons
             initial=agreements.terms_of(latest) if latest else agreements.agreement_defaults(partnership),
             revising=revising,
         )
+    changes = version_changes(context["versions"], in_force=pair.in_force)
     return TemplateResponse(
         request,
         "partnerships/agreement.html",
-        {**context, "form": form, "open_form": request.method == "POST" or not latest},
+        {
+            **context,
+            "history": list(zip(context["versions"], changes, strict=True)),
+            "proposal_diff": next((c for c in changes if c.agreement == pair.proposal), None),
+            "form": form,
+            "open_form": request.method == "POST" or not latest,
+        },
     )
 
 
@@ -94,8 +106,10 @@ def agreement_accept(request: HtmxHttpRequest, partnership_id: int, version: int
         for message in error.messages:
             messages.error(request, message)
         return _to_agreement(partnership)
-    started = " Your partnership is active from today." if was_proposed else ""
-    messages.success(
-        request, f"You both accepted version {version} of your agreement; it is in force.{started}"
-    )
+    said = gettext("You both accepted version %(version)d of your agreement; it is in force.") % {
+        "version": version
+    }
+    if was_proposed:
+        said += " " + gettext("Your partnership is active from today.")
+    messages.success(request, said)
     return _to_home(partnership)

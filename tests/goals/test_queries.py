@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 EVERY_PAGE = 5
 PAIR_PAGE = EVERY_PAGE + 1  # and the pair's page version (partnerships.access.cached_pair_page)
 GOALS_PAGE = PAIR_PAGE + 6  # goals, milestones, revisions, ratings, suggestions, rounds
-RATING_FORM = PAIR_PAGE + 2  # goals with their last rating, rounds
+RATING_FORM = PAIR_PAGE + 3  # goals with their last rating, their recent ratings, rounds
 # Lock the pair, active goals, the last round with the agreed rhythm, insert round,
 # insert ratings, a savepoint; then the pair's health numbers counted and stored.
 RATING_SAVE = EVERY_PAGE + 7 + 2
@@ -88,7 +88,7 @@ def test_the_rating_form_runs_the_same_queries_for_3_goals_x_2_ratings_and_9_x_5
     goals = make_goals(world, per_category=3, ratings=50)
     with django_assert_num_queries(RATING_FORM):
         response = client.get(url)
-    assert response.text.count('<fieldset class="rating-goal') == 9
+    assert response.text.count('<section class="rating-goal') == 9
     with django_assert_num_queries(RATING_SAVE):
         assert client.post(url, rating_data(goals)).status_code == 303
     assert RatingRound.objects.latest("created_at").ratings.count() == 9
