@@ -17,8 +17,10 @@ The rules, each "done" when:
    without a planned end, any check-in rating);
 6. closing: the partnership has ended (completed, or ended early).
 
-The current stage is the first that is not done; from ``CLOSING_WEEKS``
-before the planned end (or once ended) it is closing, whatever came before."""
+The current stage is the first that is not done, or once all before closing
+are, the mid-point review (done: the pair is between it and closing); from
+``CLOSING_WEEKS`` before the planned end (or once ended) it is closing,
+whatever came before."""
 
 import datetime
 import math
@@ -105,7 +107,10 @@ def steps_of(facts: StageFacts, *, today: datetime.date) -> list[Step]:
     if _in_closing(facts, today):
         current = Stage.CLOSING
     else:
+        # Closing comes with the calendar, not with what the pair does.
         current = next((stage for stage in Stage if not done[stage]), Stage.CLOSING)
+        if current == Stage.CLOSING:
+            current = Stage.MIDPOINT
     order = list(Stage)
     at = order.index(current)
     return [

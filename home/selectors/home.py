@@ -36,6 +36,7 @@ class MyHome(TypedDict):
     """What a person's home shows (``home_for``)."""
 
     to_do: list[ToDo]  # across every partnership, most urgent first
+    several: bool  # more than one partnership: each item says whose it is
     as_mentor: list[PairOnHome]
     as_protege: list[PairOnHome]
     closed: list[PairOnHome]
@@ -117,6 +118,7 @@ def home_for(user) -> MyHome:
     current = [row for row in rows if row.pair.partnership.is_current]
     return {
         "to_do": most_urgent_first([item for row in rows for item in row.to_do]),
+        "several": len(rows) > 1,
         "as_mentor": [row for row in current if row.pair.my_role == Participant.Role.MENTOR],
         "as_protege": [row for row in current if row.pair.my_role == Participant.Role.PROTEGE],
         "closed": sorted(

@@ -24,6 +24,9 @@ if TYPE_CHECKING:  # django-stubs' helper, a development dependency
     from django_stubs_ext import WithAnnotations
 
 HOME_HOMEWORK_SHOWN = 5
+# Items the partnership home says in its own words: the main actions (the
+# unfinished log, setting the next call) and the note when the pair is behind.
+SHOWN_ELSEWHERE = {Kind.DRAFT_LOG, Kind.SET_CALL, Kind.LATE_CALL}
 
 
 @dataclass(frozen=True)
@@ -86,8 +89,7 @@ def partnership_home(partnership: Partnership, user) -> PartnershipHome:
     kinds = {item.kind for item in to_do}
     return {
         **page,
-        # Being behind the rhythm has its own note at the top of the page.
-        "to_do": [item for item in to_do if not (behind and item.kind == Kind.LATE_CALL)],
+        "to_do": [item for item in to_do if item.kind not in SHOWN_ELSEWHERE],
         "progress": pair_progress(row, pair, today=today),
         "behind": behind,
         "has_draft": facts.draft_at is not None,
