@@ -1,6 +1,17 @@
+from allauth.account.forms import (
+    AddEmailForm,
+    ChangePasswordForm,
+    LoginForm,
+    ResetPasswordForm,
+    ResetPasswordKeyForm,
+    SetPasswordForm,
+)
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
+
+from mentoring.bounds.text import validate_single_line
 
 from .models import User
 
@@ -31,3 +42,73 @@ class ProfileForm(forms.ModelForm):
         # Nobody picks UTC on purpose: it is the zone of someone who never chose.
         if not self.is_bound and self.instance.time_zone == settings.TIME_ZONE:
             offer_browser_time_zone(self.fields["time_zone"])
+
+
+# allauth's sign-in, password and email forms, in our words: sentence-case
+# labels, no placeholder repeating the label (it reads as a filled-in value and
+# is gone once typing starts), and the "forgotten your password?" link on the
+# page rather than as the password field's hint (templates/account/login.html).
+# Each text typed is bounded and on one line, like any other (passwords included).
+def _in_our_words(form: forms.Form, labels: dict[str, str]) -> None:
+    for name, field in form.fields.items():
+        field.widget.attrs.pop("placeholder", None)
+        if name in labels:
+            field.label = labels[name]
+        if isinstance(field, forms.CharField):
+            if field.max_length is None:
+                field.max_length = PASSWORD_MAX_LENGTH
+                field.widget.attrs["maxlength"] = str(PASSWORD_MAX_LENGTH)
+                field.validators.append(MaxLengthValidator(PASSWORD_MAX_LENGTH))
+            field.validators.append(validate_single_line)
+    if "password" in form.fields and "login" in form.fields:
+        form.fields["password"].help_text = ""
+
+
+class SignInForm(LoginForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _in_our_words(
+            self,
+            {
+                "login": _("Email address"),
+                "password": _("Password"),
+                "remember": _("Keep me signed in on this device"),
+            },
+        )
+
+
+class PasswordResetForm(ResetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _in_our_words(self, {"email": _("Email address")})
+
+
+class NewPasswordForm(ResetPasswordKeyForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _in_our_words(self, {"password1": _("New password"), "password2": _("New password again")})
+
+
+class PasswordChangeForm(ChangePasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _in_our_words(
+            self,
+            {
+                "oldpassword": _("Current password"),
+                "password1": _("New password"),
+                "password2": _("New password again"),
+            },
+        )
+
+
+class PasswordSetForm(SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _in_our_words(self, {"password1": _("Password"), "password2": _("Password again")})
+
+
+class EmailAddForm(AddEmailForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _in_our_words(self, {"email": _("Email address")})

@@ -179,7 +179,16 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 # The invited address, read-only, and a time zone (accounts.forms).
-ACCOUNT_FORMS = {"signup": "programs.sign_up.InvitationSignUpForm"}
+ACCOUNT_FORMS = {
+    "signup": "programs.sign_up.InvitationSignUpForm",
+    # The others in our words: sentence-case labels, no placeholders (accounts.forms).
+    "login": "accounts.forms.SignInForm",
+    "reset_password": "accounts.forms.PasswordResetForm",
+    "reset_password_from_key": "accounts.forms.NewPasswordForm",
+    "change_password": "accounts.forms.PasswordChangeForm",
+    "set_password": "accounts.forms.PasswordSetForm",
+    "add_email": "accounts.forms.EmailAddForm",
+}
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False

@@ -434,7 +434,7 @@ def test_with_an_account_but_signed_out_the_person_is_asked_to_sign_in_and_comes
     login = f"{reverse('account_login')}?next=%2Finvitations%2F{token}%2F"
     assert f'href="{login}"' in response.text
     # Their sign-up stays closed: they have an account.
-    assert "Sign Up Closed" in client.get(reverse("account_signup")).text
+    assert "Joining is by invitation" in client.get(reverse("account_signup")).text
 
     response = client.post(login, {"login": world.outsider.email, "password": "correct horse battery"})
     assert response["Location"] == accept_url(token)
@@ -453,12 +453,12 @@ def test_signed_out_a_post_is_sent_to_sign_in(client, world, django_capture_on_c
 def test_sign_up_is_closed_without_a_usable_invitation_in_the_session(
     client, world, django_capture_on_commit_callbacks
 ):
-    assert "Sign Up Closed" in client.get(reverse("account_signup")).text
+    assert "Joining is by invitation" in client.get(reverse("account_signup")).text
     invitation, token = invite(world, django_capture_on_commit_callbacks)
     client.get(accept_url(token))
-    assert "Sign Up Closed" not in client.get(reverse("account_signup")).text
+    assert "Joining is by invitation" not in client.get(reverse("account_signup")).text
     invitations.invitation_revoke(invitation=invitation)
-    assert "Sign Up Closed" in client.get(reverse("account_signup")).text
+    assert "Joining is by invitation" in client.get(reverse("account_signup")).text
 
 
 # Signing up itself (it joins at once): tests/programs/test_invitation_sign_up.py
