@@ -6,7 +6,9 @@ import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.bounds.dates import BoundedDateField, BoundedDateTimeField
 from mentoring.bounds.text import MultiLineField
@@ -14,9 +16,9 @@ from mentoring.bounds.text import MultiLineField
 from .models import AgendaItem, CallFeedback, Homework, PartnershipCheck, Session
 
 RECAP_CHOICES = [
-    (Homework.Status.DONE, "Done"),
-    (Homework.Status.PARTLY, "Partly"),
-    (Homework.Status.NOT_DONE, "Not done"),
+    (Homework.Status.DONE, _("Done")),
+    (Homework.Status.PARTLY, _("Partly")),
+    (Homework.Status.NOT_DONE, _("Not done")),
 ]
 
 
@@ -28,16 +30,27 @@ NEXT_CALL_WITHIN = datetime.timedelta(days=366)
 HOMEWORK_WITHIN = datetime.timedelta(days=366)
 
 
-def _datetime_field(label: str, *, required: bool, error_messages=None, **kwargs) -> BoundedDateTimeField:
-    return BoundedDateTimeField(
-        label=label,
-        required=required,
-        error_messages={
-            "required": f"Enter the {label.lower()}.",
-            **(error_messages or {}),
-        },
-        **kwargs,
-    )
+def _datetime_field(label, *, required: bool, error_messages=None, **kwargs) -> BoundedDateTimeField:
+    return BoundedDateTimeField(label=label, required=required, error_messages=error_messages, **kwargs)
+
+
+def _done_on(item: Homework):
+    """What the protégé said when they ticked it done, under its recap choices."""
+    if item.status != Homework.Status.DONE or not item.done_at:
+        return ""
+    day = date_format(timezone.localtime(item.done_at), "j F")
+    if not item.reflection:
+        return format_html("{}", _("Done on %(day)s.") % {"day": day})
+    return format_html("{} “{}”", _("Done on %(day)s:") % {"day": day}, item.reflection)
+
+
+def posted_call_start(data) -> datetime.datetime | None:
+    """When the posted call was, as typed (before any check), to know which
+    homework its recap asks about; ``None`` when it is not a date and time."""
+    try:
+        return SessionLogForm.base_fields["starts_at"].to_python(data.get("starts_at"))
+    except forms.ValidationError:
+        return None
 
 
 class SessionLogForm(forms.ModelForm):
@@ -46,32 +59,44 @@ class SessionLogForm(forms.ModelForm):
     a draft needs only when the call was."""
 
     starts_at = _datetime_field(
-        "Date and time of the call",
+        _("Date and time of the call"),
         required=True,
         earliest=-datetime.timedelta(days=3 * 366),
         latest=LOGGED_UP_TO,
         error_messages={
-            "too_early": "The partnership began on %(limit)s: log a call from then on.",
-            "too_late": "Log a call once it has happened; this time is still ahead.",
+            "required": _("Enter the date and time of the call."),
+            "too_early": _("The partnership began on %(limit)s: log a call from then on."),
+            "too_late": _("Log a call once it has happened; this time is still ahead."),
         },
     )
     next_call_at = _datetime_field(
-        "The next call",
+        _("The next call"),
         required=False,
         earliest=-datetime.timedelta(days=3 * 366),
         latest=NEXT_CALL_WITHIN,
-        help_text="Setting it updates your schedule; the homework below is due by then unless you say otherwise.",
+        help_text=_(
+            "Setting it updates your schedule; the homework below is due by then unless you say otherwise."
+        ),
         error_messages={
-            "too_early": "Choose a date and time in the future for the next call.",
-            "too_late": "Choose a time within the next year, before %(limit)s.",
+            "too_early": _("Choose a date and time in the future for the next call."),
+            "too_late": _("Choose a time within the next year, before %(limit)s."),
         },
     )
     status = forms.ChoiceField(
-        label="Did the call happen?",
+        label=_("Did the call happen?"),
         choices=[(s.value, s.label) for s in Session.Status if s != Session.Status.PLANNED],
         widget=forms.RadioSelect,
         initial=Session.Status.HELD,
-        error_messages={"required": "Say whether the call was held, missed or cancelled."},
+        error_messages={"required": _("Say whether the call was held, missed or cancelled.")},
+    )
+    covered = forms.TypedMultipleChoiceField(
+        label=_("What you covered of the agenda"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": _("A topic you ticked is no longer on the agenda; tick again from the list."),
+        },
     )
 
     class Meta:
@@ -94,19 +119,30 @@ class SessionLogForm(forms.ModelForm):
             "prepare_next": forms.Textarea(attrs={"rows": 2}),
         }
         help_texts = {
-            "checkin_notes": "How the protégé is doing, and how the homework went.",
-            "key_learnings": "Summarise them together at the end of the call: the protégé keeps them. "
-            "Needed for a held call, not for a draft.",
-            "prepare_next": "What each of you brings to the next call.",
+            "checkin_notes": _("How the protégé is doing, and how the homework went."),
+            "key_learnings": _(
+                "Summarise them together at the end of the call: the protégé keeps them. "
+                "Needed for a held call, not for a draft."
+            ),
+            "prepare_next": _("What each of you brings to the next call."),
         }
         error_messages = {
-            "minutes": {"required": "Enter how long the call was, in minutes."},
+            "minutes": {"required": _("Enter how long the call was, in minutes.")},
         }
 
     def __init__(
-        self, *args, homework_due: list[Homework] = (), draft: bool = False, partnership=None, **kwargs
+        self,
+        *args,
+        homework_due: list[Homework] = (),
+        agenda: list[AgendaItem] = (),
+        draft: bool = False,
+        partnership=None,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
+        # The agenda waiting for this call: the mentor ticks what the call covered.
+        self.agenda = list(agenda)
+        self.fields["covered"].choices = [(item.pk, item.text) for item in self.agenda]
         self.draft = draft
         # No call before the partnership began (its start, or its match before it started).
         starts_at = self.fields["starts_at"]
@@ -120,7 +156,7 @@ class SessionLogForm(forms.ModelForm):
         self.fields["key_learnings"].required = not (
             draft or (self.is_bound and self.data.get("status") != Session.Status.HELD)
         )
-        self.fields["key_learnings"].error_messages["required"] = (
+        self.fields["key_learnings"].error_messages["required"] = _(
             "Summarise the key learnings of the call, even in one line."
         )
         for item in self.homework_due:
@@ -130,12 +166,13 @@ class SessionLogForm(forms.ModelForm):
                 required=False,
                 widget=forms.RadioSelect,
                 initial=Homework.Status.DONE if item.status == Homework.Status.DONE else None,
-                help_text=format_html(
-                    "Done on {}: “{}”", f"{timezone.localtime(item.done_at):%-d %B}", item.reflection
-                )
-                if item.status == Homework.Status.DONE and item.done_at
-                else "",
+                help_text=_done_on(item),
             )
+
+    @property
+    def agenda_boxes(self):
+        """Each agenda item with its "covered" box, in the agenda's order."""
+        return list(zip(self["covered"], self.agenda, strict=True))
 
     @property
     def recap_fields(self):
@@ -148,23 +185,26 @@ class SessionLogForm(forms.ModelForm):
     def clean_next_call_at(self):
         at = self.cleaned_data["next_call_at"]
         if at is not None and at <= timezone.now() and not self.draft:
-            raise forms.ValidationError("Choose a date and time in the future for the next call.")
+            raise forms.ValidationError(_("Choose a date and time in the future for the next call."))
         return at
 
     def clean(self):
         data = super().clean()
         starts_at, next_call_at = data.get("starts_at"), data.get("next_call_at")
         if starts_at and next_call_at and next_call_at <= starts_at:
-            self.add_error("next_call_at", "The next call comes after this one.")
+            self.add_error("next_call_at", _("The next call comes after this one."))
         if self.draft or data.get("status") != Session.Status.HELD:
             return data
         for item in self.homework_due:
             if item.status == Homework.Status.OPEN and not data.get(f"recap_{item.pk}"):
-                self.add_error(f"recap_{item.pk}", "Say whether it was done, partly done or not done.")
+                self.add_error(f"recap_{item.pk}", _("Say whether it was done, partly done or not done."))
         return data
 
     def recap(self) -> dict[int, str]:
         return {item.pk: self.cleaned_data.get(f"recap_{item.pk}") for item in self.homework_due}
+
+    def covered_ids(self) -> list[int]:
+        return list(self.cleaned_data.get("covered") or [])
 
     def session_data(self) -> dict:
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
@@ -178,17 +218,17 @@ class HomeworkRowForm(forms.ModelForm):
         fields = ["kind", "description", "link", "due_on"]
         field_classes = {"due_on": BoundedDateField}
         widgets = {
-            "description": forms.TextInput(attrs={"placeholder": "e.g. Read chapter 3 of Getting to Yes"}),
+            "description": forms.TextInput(attrs={"placeholder": _("e.g. Read chapter 3 of Getting to Yes")}),
             "link": forms.URLInput(attrs={"placeholder": "https://"}),
         }
-        labels = {"description": "What to do", "due_on": "Due", "kind": "Kind"}
-        help_texts = {"due_on": "Empty: by the next call."}
+        labels = {"description": _("What to do"), "due_on": _("Due"), "kind": _("Kind"), "link": _("Link")}
+        help_texts = {"due_on": _("Empty: by the next call.")}
         error_messages = {
-            "description": {"required": "Describe the homework, or clear this row."},
-            "link": {"invalid": "Enter a full web address, starting https://"},
+            "description": {"required": _("Describe the homework, or clear this row.")},
+            "link": {"invalid": _("Enter a full web address, starting https://")},
             "due_on": {
-                "too_early": "Choose a due date from %(limit)s on: homework is due around its call.",
-                "too_late": "Choose a due date within the next year, by %(limit)s.",
+                "too_early": _("Choose a due date from %(limit)s on: homework is due around its call."),
+                "too_late": _("Choose a due date within the next year, by %(limit)s."),
             },
         }
 
@@ -219,12 +259,15 @@ def homework_formset(data=None, *, rows: list[dict] | None = None, partnership=N
 
 
 class HomeworkDoneForm(forms.Form):
+    """The protégé's tick on one homework item, and what they took from it (optional)."""
+
+    done = forms.BooleanField(label=_("Done"), required=False)
     reflection = MultiLineField(
-        label="What did you take from it?",
+        label=_("What did you take from it?"),
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="A line or two. Your mentor sees it and you recap it at your next call.",
-        error_messages={"required": "Write a line or two: what did you take from it?"},
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("A line or two. Your mentor sees it; you recap it together at your next call."),
     )
 
 
@@ -232,25 +275,27 @@ class AgendaItemForm(forms.ModelForm):
     class Meta:
         model = AgendaItem
         fields = ["text", "someday"]
-        labels = {"text": "Topic or question", "someday": "Keep it for someday, not the next call"}
-        error_messages = {"text": {"required": "Write the topic or question to add."}}
+        labels = {"text": _("Topic or question"), "someday": _("Keep it for someday, not the next call")}
+        error_messages = {"text": {"required": _("Write the topic or question to add.")}}
 
 
 class CallFeedbackForm(forms.ModelForm):
     rating = forms.TypedChoiceField(
-        label="How valuable was this call?",
+        label=_("How valuable was this call?"),
         coerce=int,
         choices=[(n, str(n)) for n in range(1, 6)],
         widget=forms.RadioSelect,
-        help_text="1: not valuable, 5: very valuable. Your mentor sees your answer; the program admin only the number.",
-        error_messages={"required": "Choose a number from 1 to 5."},
+        help_text=_(
+            "1: not valuable, 5: very valuable. Your mentor sees your answer; the program admin only the number."
+        ),
+        error_messages={"required": _("Choose a number from 1 to 5.")},
     )
 
     class Meta:
         model = CallFeedback
         fields = ["rating", "comment"]
         widgets = {"comment": forms.Textarea(attrs={"rows": 2})}
-        labels = {"comment": "What would make the next call better?"}
+        labels = {"comment": _("What would make the next call better?")}
 
 
 ONE_TO_FIVE = [(n, str(n)) for n in range(1, 6)]
@@ -258,25 +303,25 @@ ONE_TO_FIVE = [(n, str(n)) for n in range(1, 6)]
 
 class PartnershipCheckForm(forms.ModelForm):
     working = forms.TypedChoiceField(
-        label="Is the partnership working for you?",
+        label=_("Is the partnership working for you?"),
         coerce=int,
         choices=ONE_TO_FIVE,
         widget=forms.RadioSelect,
-        help_text="1: not at all, 5: very well.",
-        error_messages={"required": "Choose a number from 1 to 5."},
+        help_text=_("1: not at all, 5: very well."),
+        error_messages={"required": _("Choose a number from 1 to 5.")},
     )
     valuable = forms.TypedChoiceField(
-        label="Are your conversations valuable?",
+        label=_("Are your conversations valuable?"),
         coerce=int,
         choices=ONE_TO_FIVE,
         widget=forms.RadioSelect,
-        help_text="1: not at all, 5: very.",
-        error_messages={"required": "Choose a number from 1 to 5."},
+        help_text=_("1: not at all, 5: very."),
+        error_messages={"required": _("Choose a number from 1 to 5.")},
     )
 
     class Meta:
         model = PartnershipCheck
         fields = ["working", "valuable", "comment"]
         widgets = {"comment": forms.Textarea(attrs={"rows": 2})}
-        labels = {"comment": "Anything you want to say about it?"}
-        help_texts = {"comment": "Your partner sees it; the program admin sees only the numbers."}
+        labels = {"comment": _("Anything you want to say about it?")}
+        help_texts = {"comment": _("Your partner sees it; the program admin sees only the numbers.")}

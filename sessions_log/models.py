@@ -3,9 +3,12 @@ at its end and recapped at the next one, and what the pair says about the calls
 and the partnership. What a pair writes here stays between the pair: program
 admins see counts and ratings, never the text."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.bounds.calls import CallMinutesField, call_minutes_in_range
 from mentoring.bounds.dates import stored_in_range
@@ -32,24 +35,28 @@ class Session(models.Model):
     recap, next call) takes effect until it is finished."""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", "Planned"
-        HELD = "held", "Held"
-        MISSED = "missed", "Missed"
-        CANCELLED = "cancelled", "Cancelled"
+        PLANNED = "planned", _("Planned")
+        HELD = "held", _("Held")
+        MISSED = "missed", _("Missed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="sessions")
     status = models.CharField(max_length=10, choices=Status, default=Status.HELD)
     is_draft = models.BooleanField(default=False)
-    starts_at = models.DateTimeField("date and time")
-    minutes = CallMinutesField("length (minutes)", default=30)
-    method = models.CharField("how you met", max_length=10, choices=Method, default=Method.VIDEO)
-    checkin_notes = MultiLineTextField("check-in and homework recap", max_length=NOTES_MAX, blank=True)
-    topic = MultiLineTextField("the topic you went deep on", max_length=NOTES_MAX, blank=True)
-    key_learnings = MultiLineTextField("key learnings", max_length=NOTES_MAX, blank=True)
-    prepare_next = MultiLineTextField("what to prepare for the next call", max_length=NOTES_MAX, blank=True)
-    next_call_at = models.DateTimeField("the next call", null=True, blank=True)
+    starts_at = models.DateTimeField(_("date and time"))
+    minutes = CallMinutesField(_("length (minutes)"), default=30)
+    method = models.CharField(_("how you met"), max_length=10, choices=Method, default=Method.VIDEO)
+    checkin_notes = MultiLineTextField(_("check-in and homework recap"), max_length=NOTES_MAX, blank=True)
+    topic = MultiLineTextField(_("the topic you went deep on"), max_length=NOTES_MAX, blank=True)
+    key_learnings = MultiLineTextField(_("key learnings"), max_length=NOTES_MAX, blank=True)
+    prepare_next = MultiLineTextField(
+        _("what to prepare for the next call"), max_length=NOTES_MAX, blank=True
+    )
+    next_call_at = models.DateTimeField(_("the next call"), null=True, blank=True)
     # A draft's recap choices, {homework id: status}, applied when it is finished.
     draft_recap = models.JSONField(default=dict, blank=True)
+    # A draft's agenda items ticked as covered (their ids), linked to the call when it is finished.
+    draft_covered = models.JSONField(default=list, blank=True)
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -77,7 +84,7 @@ class Session(models.Model):
             models.CheckConstraint(
                 condition=Q(next_call_at__isnull=True) | Q(next_call_at__gt=models.F("starts_at")),
                 name="session_next_call_after_this_one",
-                violation_error_message="The next call comes after this one.",
+                violation_error_message=_("The next call comes after this one."),
             ),
             stored_in_range("starts_at", name="session_starts_at_in_range", datetime_field=True),
             stored_in_range("next_call_at", name="session_next_call_at_in_range", datetime_field=True),
@@ -100,8 +107,8 @@ class AgendaItem(models.Model):
     session = models.ForeignKey(
         Session, on_delete=models.SET_NULL, null=True, blank=True, related_name="agenda_items"
     )
-    text = SingleLineCharField("topic or question", max_length=300)
-    someday = models.BooleanField("someday, not the next call", default=False)
+    text = SingleLineCharField(_("topic or question"), max_length=300)
+    someday = models.BooleanField(_("someday, not the next call"), default=False)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -134,6 +141,10 @@ class HomeworkQuerySet(models.QuerySet["Homework"]):
         """What the next call's check-in recaps: set at a finished call and not yet recapped."""
         return self.filter(recapped_in__isnull=True, session__is_draft=False)
 
+    def due_by(self, day: datetime.date) -> "HomeworkQuerySet":
+        """Due on ``day`` or before: what a call on that day recaps (later homework waits for its call)."""
+        return self.filter(due_on__lte=day)
+
 
 class Homework(models.Model):
     """Set at the end of a call: a reading, an exercise or research, due by
@@ -141,23 +152,23 @@ class Homework(models.Model):
     reflection; the next call's check-in recaps it (done, partly or not done)."""
 
     class Kind(models.TextChoices):
-        READING = "reading", "Reading"
-        EXERCISE = "exercise", "Exercise"
-        RESEARCH = "research", "Research"
-        OTHER = "other", "Other"
+        READING = "reading", _("Reading")
+        EXERCISE = "exercise", _("Exercise")
+        RESEARCH = "research", _("Research")
+        OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
-        OPEN = "open", "To do"
-        DONE = "done", "Done"
-        PARTLY = "partly", "Partly done"
-        NOT_DONE = "not_done", "Not done"
+        OPEN = "open", _("To do")
+        DONE = "done", _("Done")
+        PARTLY = "partly", _("Partly done")
+        NOT_DONE = "not_done", _("Not done")
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="homework")
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="homework")
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.READING)
     description = SingleLineCharField(max_length=500)
     link = models.URLField(blank=True, max_length=500)
-    due_on = models.DateField("due")
+    due_on = models.DateField(_("due"))
     status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
     reflection = MultiLineTextField(max_length=2000, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
@@ -205,7 +216,7 @@ class CallFeedback(models.Model):
     comment. The pair sees both; the program admin, only the number."""
 
     session = models.OneToOneField(Session, on_delete=models.CASCADE, related_name="feedback")
-    rating = models.PositiveSmallIntegerField("how valuable was this call?")
+    rating = models.PositiveSmallIntegerField(_("how valuable was this call?"))
     comment = MultiLineTextField(max_length=1000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -232,8 +243,8 @@ class PartnershipCheck(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     after_calls = models.PositiveSmallIntegerField(help_text="How many calls were held when this was asked.")
-    working = models.PositiveSmallIntegerField("is the partnership working?")
-    valuable = models.PositiveSmallIntegerField("are the conversations valuable?")
+    working = models.PositiveSmallIntegerField(_("is the partnership working?"))
+    valuable = models.PositiveSmallIntegerField(_("are the conversations valuable?"))
     comment = MultiLineTextField(max_length=1000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -25,10 +25,13 @@ def _homework_of_each_call() -> Prefetch:
     return Prefetch("homework", queryset=Homework.objects.order_by("due_on", "pk"))
 
 
-def calls_page(partnership: Partnership, page, *, per_page: int = CALLS_PER_PAGE) -> Page:
+def calls_page(
+    partnership: Partnership, page, *, per_page: int = CALLS_PER_PAGE, with_agenda: bool = False
+) -> Page:
     """The pair's finished call logs, newest first, one page, each with its
-    homework and the protégé's rating. Three queries (count, calls with their
-    feedback, their homework). Uses the index session_pair_newest."""
+    homework and the protégé's rating; ``with_agenda``, the agenda items each
+    call covered too. Three queries (count, calls with their feedback, their
+    homework), four with the agenda. Uses the index session_pair_newest."""
     calls = (
         Session.objects.logged()
         .filter(partnership=partnership)
@@ -36,6 +39,8 @@ def calls_page(partnership: Partnership, page, *, per_page: int = CALLS_PER_PAGE
         .prefetch_related(_homework_of_each_call())
         .order_by("-starts_at", "-pk")
     )
+    if with_agenda:
+        calls = calls.prefetch_related("agenda_items")
     return Paginator(calls, per_page).get_page(page)
 
 
@@ -125,6 +130,26 @@ def next_call_page(partnership: Partnership, *, today: datetime.date | None = No
     }
 
 
+class LogContext(TypedDict):
+    """What the log form shows beside it (``log_context``)."""
+
+    agenda: list[AgendaItem]  # waiting for this call, to tick what it covered
+    last_call: Session | None  # the latest held call, for its key learnings and next steps
+
+
+def log_context(partnership: Partnership) -> LogContext:
+    """The call log's part of what the mentor sees beside the log form: the
+    agenda waiting for the call and the last held call. Two queries."""
+    agenda, _someday = open_agenda(partnership)
+    return {
+        "agenda": agenda,
+        "last_call": Session.objects.held()
+        .filter(partnership=partnership)
+        .order_by("-starts_at", "-pk")
+        .first(),
+    }
+
+
 class HomeworkPage(TypedDict):
     """What the homework page shows (``homework_page``)."""
 
@@ -206,3 +231,10 @@ def home_calls(partnership: Partnership, *, page, today: datetime.date | None = 
         "agenda": agenda,
         "someday": someday,
     }
+
+
+def with_overdue(item: Homework, *, today: datetime.date | None = None) -> HomeworkDue:
+    """One item with its ``is_overdue``, as the homework reads give it (no query)."""
+    today = today or timezone.localdate()
+    item.is_overdue = item.status == Homework.Status.OPEN and item.due_on < today  # type: ignore[attr-defined]
+    return item  # type: ignore[return-value]

@@ -8,8 +8,10 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from partnerships.agreements import partnership_set_next_call, schedule_zone
 from partnerships.models import Partnership
@@ -31,21 +33,27 @@ SESSION_FIELDS = [
     "prepare_next",
     "next_call_at",
 ]
+# A reflection on homework: a line or two, room for a paragraph.
+REFLECTION_MAX = 2000
 RECAP_STATUSES = [Homework.Status.DONE, Homework.Status.PARTLY, Homework.Status.NOT_DONE]
 
 
 def _require(partnership: Partnership, by, role: str, what: str) -> None:
-    """Refuses the other side; ``side_of`` refuses anyone outside the pair."""
+    """Refuses the other side; ``side_of`` refuses anyone outside the pair.
+    ``what``: the action, already in words (e.g. ``gettext("log a call")``)."""
     if partnership.side_of(by) != role:
-        who = "mentor" if role == Participant.Role.MENTOR else "protégé"
-        raise ValidationError(f"Only the {who} of this partnership can {what}.")
+        if role == Participant.Role.MENTOR:
+            raise ValidationError(
+                gettext("Only the mentor of this partnership can %(what)s.") % {"what": what}
+            )
+        raise ValidationError(gettext("Only the protégé of this partnership can %(what)s.") % {"what": what})
 
 
 def _locked(partnership: Partnership) -> Partnership:
     """The partnership row, locked: one pair's log changes one at a time."""
     locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
     if not locked.is_current:
-        raise ValidationError("This partnership has ended; its call log can no longer change.")
+        raise ValidationError(gettext("This partnership has ended; its call log can no longer change."))
     return locked
 
 
@@ -62,10 +70,19 @@ def homework_default_due(
     return (starts_at + datetime.timedelta(days=14)).astimezone(zone).date()
 
 
-def homework_to_recap(partnership: Partnership) -> list[Homework]:
-    """The homework the next call's check-in recaps: every item set at an
-    earlier (finished) call and not yet recapped. One query."""
-    return list(Homework.objects.to_recap().filter(partnership=partnership).order_by("due_on", "pk"))
+def call_day(partnership: Partnership, starts_at: datetime.datetime) -> datetime.date:
+    """The day of a call in the pair's schedule zone, the zone homework due dates keep."""
+    return starts_at.astimezone(schedule_zone(partnership)).date()
+
+
+def homework_to_recap(partnership: Partnership, *, due_by: datetime.date | None = None) -> list[Homework]:
+    """The homework a call's check-in recaps: every item set at an earlier
+    (finished) call, not yet recapped and, with ``due_by`` (the call's day),
+    due by then; homework due later waits for its own call. One query."""
+    items = Homework.objects.to_recap().filter(partnership=partnership)
+    if due_by is not None:
+        items = items.due_by(due_by)
+    return list(items.order_by("due_on", "pk"))
 
 
 @transaction.atomic
@@ -76,18 +93,21 @@ def session_log(
     data: dict,
     homework: list[dict],
     recap: dict[int, str] | None = None,
+    covered: list[int] | None = None,
     draft: bool = False,
 ) -> Session:
-    """Logs a call, in one transaction: the call; the recap of the homework it
-    was due for (each done, partly or not done); the new homework (due by the
-    next call unless a date is given); the next call's date, which updates the
-    pair's schedule; and, for a held call, the partnership's last call. Either
-    all of it is saved or none of it.
+    """Logs a call, in one transaction: the call; the recap of the homework
+    due by its day (each done, partly or not done); the agenda items it
+    ``covered`` (ids; ``None``: the whole agenda), which become this call's
+    while the rest stay on the next call's agenda; the new homework (due by
+    the next call unless a date is given); the next call's date, which updates
+    the pair's schedule; and, for a held call, the partnership's last call.
+    Either all of it is saved or none of it.
 
     With ``draft=True`` the half-written log is kept for later (one per pair,
     which this finishes or overwrites); nothing else changes until it is
     finished. Only the mentor may log a call."""
-    _require(partnership, by, Participant.Role.MENTOR, "log a call")
+    _require(partnership, by, Participant.Role.MENTOR, gettext("log a call"))
     _locked(partnership)
     recap = {int(k): v for k, v in (recap or {}).items() if v}
     session = Session.objects.filter(partnership=partnership, is_draft=True).first() or Session(
@@ -99,9 +119,10 @@ def session_log(
     session.is_draft = draft
     session.logged_by = by
     session.draft_recap = {str(k): v for k, v in recap.items()} if draft else {}
+    session.draft_covered = sorted({int(pk) for pk in covered or []}) if draft else []
     session.full_clean(exclude=["partnership", "logged_by"])
     if not draft and session.status == Session.Status.PLANNED:
-        raise ValidationError({"status": "Say whether the call was held, missed or cancelled."})
+        raise ValidationError({"status": gettext("Say whether the call was held, missed or cancelled.")})
     session.save()
 
     # A draft's homework rows are written again each time it is saved.
@@ -122,28 +143,36 @@ def session_log(
 
     now = timezone.now()
     if session.status == Session.Status.HELD:
-        due_items = {h.pk: h for h in homework_to_recap(partnership) if h.session_id != session.pk}
+        due_items = {
+            h.pk: h
+            for h in homework_to_recap(partnership, due_by=call_day(partnership, session.starts_at))
+            if h.session_id != session.pk
+        }
         missing = [h for pk, h in due_items.items() if pk not in recap and h.status == Homework.Status.OPEN]
         if missing:
             raise ValidationError(
-                {"recap": f"Say how each homework went: “{missing[0].description}” has no answer yet."}
+                {
+                    "recap": gettext("Say how each homework went: “%(homework)s” has no answer yet.")
+                    % {"homework": missing[0].description}
+                }
             )
         for pk, status in recap.items():
             recapped = due_items.get(pk)
             if recapped is None:
                 continue
             if status not in RECAP_STATUSES:
-                raise ValidationError({"recap": "Choose done, partly or not done."})
+                raise ValidationError({"recap": gettext("Choose done, partly or not done.")})
             recapped.status = status
             recapped.recapped_in = session
             recapped.done_at = (recapped.done_at or now) if status == Homework.Status.DONE else None
             if status == Homework.Status.NOT_DONE:
                 recapped.reflection = ""
             recapped.save(update_fields=["status", "recapped_in", "done_at", "reflection", "updated_at"])
-        # The agenda waiting for this call was this call's agenda.
-        AgendaItem.objects.filter(partnership=partnership, session__isnull=True, someday=False).update(
-            session=session
-        )
+        # What the call covered of the agenda waiting for it becomes this call's; the rest waits for the next.
+        agenda = AgendaItem.objects.filter(partnership=partnership, session__isnull=True, someday=False)
+        if covered is not None:
+            agenda = agenda.filter(pk__in=[int(pk) for pk in covered])
+        agenda.update(session=session)
         # Only moves the last call forward: logging an older call keeps the newer one.
         Partnership.objects.filter(pk=partnership.pk).filter(
             Q(last_call_at__isnull=True) | Q(last_call_at__lt=session.starts_at)
@@ -155,25 +184,66 @@ def session_log(
     return session
 
 
+def _undecided(homework: Homework):
+    """The item while the protégé may still tick or untick it: set at a finished
+    call and not yet recapped at the next one."""
+    return Homework.objects.filter(pk=homework.pk, recapped_in__isnull=True, session__is_draft=False)
+
+
+def _not_open() -> ValidationError:
+    return ValidationError(
+        gettext("This homework was recapped at a call; it can no longer change."), code="not_open"
+    )
+
+
 @transaction.atomic
-def homework_mark_done(*, homework: Homework, by, reflection: str) -> Homework:
-    """The protégé marks an open item done, with a short reflection on what
-    they took from it. Marking it twice (two tabs) marks it once: the second
-    is refused with code ``"not_open"`` (the views answer it with a message)."""
+def homework_mark_done(*, homework: Homework, by, reflection: str = "") -> Homework:
+    """The protégé ticks an item done, with an optional short reflection on
+    what they took from it. Ticking a done item again keeps when it was done
+    and only replaces the reflection with a new one (an empty one keeps what
+    was written), so the same tick sent from two tabs is one. Once the call's
+    check-in recapped it, it is refused with code ``"not_open"``."""
     partnership = homework.partnership
-    _require(partnership, by, Participant.Role.PROTEGE, "mark homework done")
+    _require(partnership, by, Participant.Role.PROTEGE, gettext("mark homework done"))
     _locked(partnership)
     reflection = reflection.strip()
-    if not reflection:
-        raise ValidationError({"reflection": "Write a line or two: what did you take from it?"})
-    if len(reflection) > 2000:
-        raise ValidationError({"reflection": "Keep it short: at most 2,000 characters."})
-    updated = Homework.objects.filter(pk=homework.pk, status=Homework.Status.OPEN).update(
-        status=Homework.Status.DONE, reflection=reflection, done_at=timezone.now(), updated_at=timezone.now()
+    if len(reflection) > REFLECTION_MAX:
+        raise ValidationError({"reflection": gettext("Keep it short: at most 2,000 characters.")})
+    now = timezone.now()
+    written = {"reflection": reflection} if reflection else {}
+    updated = (
+        _undecided(homework)
+        .filter(status__in=[Homework.Status.OPEN, Homework.Status.DONE])
+        .update(
+            status=Homework.Status.DONE,
+            done_at=Coalesce(F("done_at"), Value(now)),
+            updated_at=now,
+            **written,
+        )
     )
     if not updated:
-        raise ValidationError("This homework is no longer open.", code="not_open")
+        raise _not_open()
     pair_changed.send(sender=Partnership, partnership_ids=[partnership.pk])
+    homework.refresh_from_db()
+    return homework
+
+
+@transaction.atomic
+def homework_reopen(*, homework: Homework, by) -> Homework:
+    """The protégé unticks an item ticked done by mistake: it is to do again
+    and its reflection goes, until the call recaps it. Unticking an item that
+    is to do changes nothing; once recapped, it is refused with code ``"not_open"``."""
+    partnership = homework.partnership
+    _require(partnership, by, Participant.Role.PROTEGE, gettext("mark homework done"))
+    _locked(partnership)
+    undecided = _undecided(homework)
+    reopened = undecided.filter(status=Homework.Status.DONE).update(
+        status=Homework.Status.OPEN, reflection="", done_at=None, updated_at=timezone.now()
+    )
+    if not reopened and not undecided.filter(status=Homework.Status.OPEN).exists():
+        raise _not_open()
+    if reopened:
+        pair_changed.send(sender=Partnership, partnership_ids=[partnership.pk])
     homework.refresh_from_db()
     return homework
 
@@ -205,16 +275,16 @@ def agenda_item_pull(*, item: AgendaItem, by) -> AgendaItem:
 def call_feedback_give(*, session: Session, by, rating: int, comment: str = "") -> CallFeedback:
     """The protégé rates how valuable a held call was, 1–5, once: a second
     rating is refused with code ``"already_rated"`` (the first stands)."""
-    _require(session.partnership, by, Participant.Role.PROTEGE, "rate a call")
+    _require(session.partnership, by, Participant.Role.PROTEGE, gettext("rate a call"))
     if session.is_draft or session.status != Session.Status.HELD:
-        raise ValidationError("Only a call that was held can be rated.")
+        raise ValidationError(gettext("Only a call that was held can be rated."))
     feedback = CallFeedback(session=session, rating=rating, comment=comment.strip())
     feedback.full_clean(exclude=["session"])
     try:
         with transaction.atomic():
             feedback.save()
     except IntegrityError as exc:
-        raise ValidationError("You have already rated this call.", code="already_rated") from exc
+        raise ValidationError(gettext("You have already rated this call."), code="already_rated") from exc
     return feedback
 
 
@@ -248,7 +318,7 @@ def partnership_check_give(
             check.save()
     except IntegrityError as exc:
         raise ValidationError(
-            "You have already answered this time; you will be asked again in a few calls."
+            gettext("You have already answered this time; you will be asked again in a few calls.")
         ) from exc
     pair_changed.send(sender=Partnership, partnership_ids=[partnership.pk])
     return check

@@ -13,7 +13,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from mentoring.http import HtmxHttpRequest
@@ -33,8 +34,9 @@ from ..forms import (
     PartnershipCheckForm,
     SessionLogForm,
     homework_formset,
+    posted_call_start,
 )
-from ..models import Session
+from ..models import Homework, Session
 
 MENTOR = Participant.Role.MENTOR
 PROTEGE = Participant.Role.PROTEGE
@@ -56,7 +58,7 @@ def apply_errors(form, error: ValidationError) -> None:
 
 def _call_log(request: HtmxHttpRequest, partnership: Partnership, pair, **forms) -> TemplateResponse:
     role = pair.my_role
-    page = selectors.calls_page(partnership, request.GET.get("page"))
+    page = selectors.calls_page(partnership, request.GET.get("page"), with_agenda=True)
     context = {
         "partnership": partnership,
         "pair": pair,
@@ -102,12 +104,21 @@ def _rows_from(data) -> list[dict]:
     return [{name: data.get(f"homework-{i}-{name}", "") for name in ROW_FIELDS} for i in range(total)]
 
 
+def _recap_lists(partnership: Partnership, starts_at) -> tuple[list[Homework], list[Homework]]:
+    """The homework a call starting at ``starts_at`` (else now) recaps, due by
+    its day, and the homework waiting for a later call."""
+    waiting = services.homework_to_recap(partnership)
+    day = services.call_day(partnership, starts_at or timezone.now())
+    return [h for h in waiting if h.due_on <= day], [h for h in waiting if h.due_on > day]
+
+
 def _initial(partnership: Partnership, draft: Session | None, in_force) -> tuple[dict, list[dict]]:
     """The form's starting values: the draft's, or the call that was just due
     under the agreement."""
     if draft is not None:
         data = {name: getattr(draft, name) for name in services.SESSION_FIELDS}
         data |= {f"recap_{pk}": status for pk, status in draft.draft_recap.items()}
+        data["covered"] = [str(pk) for pk in draft.draft_covered]
         rows = [{name: getattr(h, name) for name in ROW_FIELDS} for h in draft.homework.all()]
         return data, rows
     now = timezone.now()
@@ -121,16 +132,34 @@ def _initial(partnership: Partnership, draft: Session | None, in_force) -> tuple
     }, []
 
 
+def _logged_message(session: Session, assigned: int, other_name: str) -> str:
+    day = date_format(timezone.localtime(session.starts_at), "j F")
+    if assigned:
+        said = ngettext(
+            "The call of %(day)s is logged with %(count)d homework item.",
+            "The call of %(day)s is logged with %(count)d homework items.",
+            assigned,
+        ) % {"day": day, "count": assigned}
+    else:
+        said = gettext("The call of %(day)s is logged.") % {"day": day}
+    return said + " " + gettext("%(name)s sees it now.") % {"name": other_name}
+
+
 @login_required
 @saved_once(unless=["save_draft", "add_row", "remove_row"])
 def session_new(request: HtmxHttpRequest, partnership_id: int):
     """The mentor logs a call, or finishes their draft: the call, the recap of
-    the homework due, the key learnings, the next call and new homework, saved
-    together or not at all. "Save as draft" keeps a half-written log."""
+    the homework due by its day, what it covered of the agenda, the key
+    learnings, the next call and new homework, saved together or not at all.
+    "Save as draft" keeps a half-written log. Beside the form: the agenda, the
+    last call's key learnings and next steps, and (fetched from the goals
+    with htmx) the active goals."""
     partnership, pair = _pair(request, partnership_id, write=True)
     require_role(partnership, request.user, MENTOR)
     draft = selectors.draft_of(partnership)
-    due = services.homework_to_recap(partnership)
+    context = selectors.log_context(partnership)
+    if request.method == "POST":
+        due, later = _recap_lists(partnership, posted_call_start(request.POST))
     if request.method == "POST" and ("add_row" in request.POST or "remove_row" in request.POST):
         # "Add another homework" and "Remove" without JavaScript: the same form,
         # one row more or less, nothing saved.
@@ -140,12 +169,22 @@ def session_new(request: HtmxHttpRequest, partnership_id: int):
             rows = [row for i, row in enumerate(rows) if str(i) != removed] or [{}]
         else:
             rows = [*rows, {}] if rows else [{}, {}]
-        form = SessionLogForm(initial=request.POST.dict(), homework_due=due)
+        form = SessionLogForm(
+            initial=request.POST.dict() | {"covered": request.POST.getlist("covered")},
+            homework_due=due,
+            agenda=context["agenda"],
+        )
         formset = HomeworkFormSet(prefix="homework", initial=rows)
         formset.extra = 0
     elif request.method == "POST":
         saving_draft = "save_draft" in request.POST
-        form = SessionLogForm(request.POST, homework_due=due, draft=saving_draft, partnership=partnership)
+        form = SessionLogForm(
+            request.POST,
+            homework_due=due,
+            agenda=context["agenda"],
+            draft=saving_draft,
+            partnership=partnership,
+        )
         formset = homework_formset(request.POST, partnership=partnership)
         if form.is_valid() and formset.is_valid():
             rows = [f.row() for f in formset if f.has_changed() and f.cleaned_data]
@@ -156,6 +195,7 @@ def session_new(request: HtmxHttpRequest, partnership_id: int):
                     data=form.session_data(),
                     homework=rows,
                     recap=form.recap(),
+                    covered=form.covered_ids(),
                     draft=saving_draft,
                 )
             except ValidationError as error:
@@ -163,25 +203,29 @@ def session_new(request: HtmxHttpRequest, partnership_id: int):
             else:
                 if saving_draft:
                     messages.success(
-                        request, "Your draft is saved. Finish it here when you are ready; only you see it."
+                        request,
+                        gettext("Your draft is saved. Finish it here when you are ready; only you see it."),
                     )
                     return redirect_to("session_new", partnership)
-                assigned = len(rows)
-                messages.success(
-                    request,
-                    f"The call of {timezone.localtime(session.starts_at):%-d %B} is logged"
-                    + (f" with {assigned} homework item{'s' if assigned != 1 else ''}." if assigned else ".")
-                    + f" {pair.other.user.name} sees it now.",
-                )
+                messages.success(request, _logged_message(session, len(rows), pair.other.user.name))
                 return redirect_to("call_log", partnership)
     else:
         data, rows = _initial(partnership, draft, pair.in_force)
-        form = SessionLogForm(initial=data, homework_due=due)
+        due, later = _recap_lists(partnership, data["starts_at"])
+        form = SessionLogForm(initial=data, homework_due=due, agenda=context["agenda"])
         formset = homework_formset(rows=rows)
     return TemplateResponse(
         request,
         "sessions_log/session_form.html",
-        {"partnership": partnership, "pair": pair, "form": form, "formset": formset, "draft": draft},
+        {
+            "partnership": partnership,
+            "pair": pair,
+            "form": form,
+            "formset": formset,
+            "draft": draft,
+            "due_later": later,
+            **context,
+        },
     )
 
 
@@ -220,7 +264,11 @@ def _call_page(request: HtmxHttpRequest, partnership_id: int, agenda_form) -> Te
     boxes = (
         pair.in_force.time_boxes
         if pair.in_force
-        else [("Check-in and homework recap", 10), ("Deeper topic", 15), ("Preparing the next call", 5)]
+        else [
+            (gettext("Check-in and homework recap"), 10),
+            (gettext("Deeper topic"), 15),
+            (gettext("Preparing the next call"), 5),
+        ]
     )
     return TemplateResponse(
         request,
@@ -265,7 +313,11 @@ def feedback(request: HtmxHttpRequest, partnership_id: int, session_id: int):
                 return _already_rated(request, partnership, session)
             apply_errors(form, error)
         else:
-            messages.success(request, f"Thank you. {pair.other.user.name} sees how valuable the call was.")
+            messages.success(
+                request,
+                gettext("Thank you. %(name)s sees how valuable the call was.")
+                % {"name": pair.other.user.name},
+            )
             return redirect_to("call_log", partnership, f"#call-{session.pk}")
     return _call_log(request, partnership, pair, feedback_form=form)
 
@@ -278,7 +330,7 @@ def partnership_check(request: HtmxHttpRequest, partnership_id: int):
     state = selectors.check_for(partnership, request.user, role=pair.my_role)
     form = PartnershipCheckForm(request.POST)
     if state["check_round"] is None:
-        messages.info(request, "Nothing to answer now; you will be asked again in a few calls.")
+        messages.info(request, gettext("Nothing to answer now; you will be asked again in a few calls."))
         return redirect_to("call_log", partnership)
     if form.is_valid():
         try:
@@ -292,7 +344,7 @@ def partnership_check(request: HtmxHttpRequest, partnership_id: int):
             apply_errors(form, error)
         else:
             messages.success(
-                request, "Thank you for saying how it is going. Talk about it at your next call."
+                request, gettext("Thank you for saying how it is going. Talk about it at your next call.")
             )
             return redirect_to("call_log", partnership)
     return _call_log(request, partnership, pair, check_form=form)

@@ -1,9 +1,14 @@
-// The call page's timers and the log form's homework rows. Optional: the
-// pages work without this file.
+// The call page's timers, the log form's homework rows and its context
+// beside the form. Optional: the pages work without this file. The words
+// come from the page (data attributes), translated there.
 document.addEventListener("DOMContentLoaded", () => {
+  const fill = (text, values) => text.replace(/\{(\w+)\}/g, (all, name) => (name in values ? values[name] : all));
+
   // One timer per time box. Counts down the box's minutes; announces to
   // screen readers only when started, paused, at one minute left and at the end.
+  const words = document.querySelector("[data-timer-words]")?.dataset;
   document.querySelectorAll("[data-timer]").forEach((timer) => {
+    if (!words) return;
     const clock = timer.querySelector("[data-timer-clock]");
     const toggle = timer.querySelector("[data-timer-toggle]");
     const status = timer.querySelector("[data-timer-status]");
@@ -16,27 +21,27 @@ document.addEventListener("DOMContentLoaded", () => {
       const abs = Math.abs(left);
       clock.textContent = `${sign}${Math.floor(abs / 60)}:${String(abs % 60).padStart(2, "0")}`;
     };
-    const say = (text) => { status.textContent = text; };
+    const say = (text, minutes) => { status.textContent = fill(text, { label, minutes }); };
     const setButton = (text) => { toggle.firstChild.textContent = text; };
     toggle.addEventListener("click", () => {
       if (ticking) {
         clearInterval(ticking);
         ticking = null;
         toggle.setAttribute("aria-pressed", "false");
-        setButton("Resume timer");
-        say(`${label}: paused with ${Math.max(Math.ceil(left / 60), 0)} minutes left.`);
+        setButton(words.resume);
+        say(words.paused, Math.max(Math.ceil(left / 60), 0));
         return;
       }
       toggle.setAttribute("aria-pressed", "true");
-      setButton("Pause timer");
-      say(`${label}: timer started, ${Math.ceil(left / 60)} minutes.`);
+      setButton(words.pause);
+      say(words.started, Math.ceil(left / 60));
       ticking = setInterval(() => {
         left -= 1;
         show();
-        if (left === 60) say(`${label}: one minute left.`);
+        if (left === 60) say(words.oneLeft);
         if (left === 0) {
           timer.classList.add("timer--over");
-          say(`${label}: time is up. Move on when you are ready.`);
+          say(words.over);
         }
       }, 1000);
     });
@@ -48,14 +53,15 @@ document.addEventListener("DOMContentLoaded", () => {
   // rows left (their field names too, as Django's formset counts them from 0).
   // Focus goes to "Add another homework".
   // Rows are numbered as shown, whatever their index in the posted form.
+  const rowsBox = document.querySelector("[data-homework-rows]");
   const renumber = () => {
     const rows = document.querySelectorAll(".homework-row");
     rows.forEach((row, i) => {
       row.id = `homework-row-${i + 1}`;
-      row.querySelector("legend").textContent = `Homework ${i + 1}`;
+      row.querySelector("legend").textContent = fill(rowsBox.dataset.legend, { n: i + 1 });
       const remove = row.querySelector("[data-remove-row]");
       remove.value = String(i);
-      remove.querySelector(".visually-hidden").textContent = ` homework ${i + 1}`;
+      remove.querySelector(".visually-hidden").textContent = ` ${fill(rowsBox.dataset.removeLabel, { n: i + 1 })}`;
       row.querySelectorAll("[name], [id], [for], [aria-describedby]").forEach((el) => {
         for (const attribute of ["name", "id", "for", "aria-describedby"]) {
           const value = el.getAttribute(attribute);
@@ -68,7 +74,7 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   document.body.addEventListener("click", (event) => {
     const button = event.target.closest("[data-remove-row]");
-    if (!button) return;
+    if (!button || !rowsBox) return;
     event.preventDefault();
     button.closest(".homework-row").remove();
     renumber();
@@ -83,4 +89,10 @@ document.addEventListener("DOMContentLoaded", () => {
     const field = rows[rows.length - 1]?.querySelector("input[name$='-description']");
     if (field) field.focus();
   });
+
+  // Beside the log form on a wide screen the context stays open; above it, on
+  // a narrower one, only the agenda (which the log ticks) starts open.
+  if (window.matchMedia("(max-width: 63.99rem)").matches) {
+    document.querySelectorAll("[data-closed-on-phone]").forEach((section) => { section.open = false; });
+  }
 });

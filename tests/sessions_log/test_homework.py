@@ -1,5 +1,11 @@
+"""Homework: the protégé ticks each item done, with an optional reflection that
+opens with the tick (a plain form; htmx swaps the item in place), and may untick
+it until the next call recaps it. And the next call's agenda: either side adds
+to it, and a page of ours may ask to come back after adding."""
+
 import datetime
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -7,34 +13,128 @@ from sessions_log.models import Homework
 
 from .factories import HomeworkFactory
 
+HTMX = {"HX-Request": "true"}
+
 
 def url(name, pair, *args):
     return reverse(f"sessions_log:{name}", args=[pair.pk, *args])
 
 
-def test_the_protege_marks_homework_done_with_a_reflection(client, pair, world):
+def tick(client, pair, item, *, done=True, reflection="", **kwargs):
+    data = {f"homework-{item.pk}-reflection": reflection}
+    if done:
+        data[f"homework-{item.pk}-done"] = "on"
+    return client.post(url("homework_done", pair, item.pk), data, **kwargs)
+
+
+def test_each_homework_is_a_checkbox_for_the_protege_with_its_reflection_in_the_same_form(
+    client, pair, world
+):
     item = HomeworkFactory(session__partnership=pair, description="Read chapter 3")
     client.force_login(world.protege)
-    response = client.post(
-        url("homework_done", pair, item.pk), {f"homework-{item.pk}-reflection": "Useful framing."}
-    )
-    assert response.status_code == 303
+    page = client.get(url("homework", pair)).text
+    box = f'<input type="checkbox" name="homework-{item.pk}-done" id="id_homework-{item.pk}-done"'
+    assert box in page
+    assert f'<label for="id_homework-{item.pk}-done" class="homework-title">' in page
+    assert f'name="homework-{item.pk}-reflection"' in page and "What did you take from it?" in page
+    assert f'hx-post="{url("homework_done", pair, item.pk)}"' in page  # htmx saves the tick in place
+    client.force_login(world.mentor)
+    page = client.get(url("homework", pair)).text
+    assert "Read chapter 3" in page and 'type="checkbox"' not in page  # the mentor reads, does not tick
+
+
+def test_the_protege_ticks_homework_done_with_a_reflection_and_the_mentor_sees_it(client, pair, world):
+    item = HomeworkFactory(session__partnership=pair, description="Read chapter 3")
+    client.force_login(world.protege)
+    response = tick(client, pair, item, reflection="Useful framing.", follow=True)
+    assert response.redirect_chain[-1][0] == url("homework", pair) + f"#homework-{item.pk}"
+    assert "“Read chapter 3” is done. Morgan Mentor sees your reflection." in response.text
     item.refresh_from_db()
     assert item.status == Homework.Status.DONE and item.reflection == "Useful framing." and item.done_at
     client.force_login(world.mentor)
     page = client.get(url("homework", pair)).text
-    assert "Useful framing." in page and "Mark done" not in page
+    assert "Useful framing." in page
 
 
-def test_marking_done_needs_a_reflection_and_keeps_the_form_open(client, pair, world):
+def test_the_reflection_is_optional(client, pair, world):
+    item = HomeworkFactory(session__partnership=pair, description="Read chapter 3")
+    client.force_login(world.protege)
+    response = tick(client, pair, item, follow=True)
+    assert "“Read chapter 3” is done." in response.text and "sees your reflection" not in response.text
+    item.refresh_from_db()
+    assert (item.status, item.reflection) == (Homework.Status.DONE, "")
+
+
+def test_with_htmx_the_tick_swaps_the_item_in_place_and_says_so(client, pair, world):
+    item = HomeworkFactory(session__partnership=pair, description="Read chapter 3")
+    client.force_login(world.protege)
+    response = tick(client, pair, item, headers=HTMX)
+    assert response.status_code == 200
+    html = response.text
+    assert html.lstrip().startswith(f'<li class="homework-item homework-item--done" id="homework-{item.pk}">')
+    assert f'id="id_homework-{item.pk}-done" checked' in html  # ticked; the reflection opens with it
+    assert 'id="messages"' in html and 'hx-swap-oob="true"' in html and "is done." in html
+    # Then the reflection, in the same place.
+    response = tick(client, pair, item, reflection="Trust first.", headers=HTMX)
+    assert "Your reflection on “Read chapter 3” is saved." in response.text
+    assert "Trust first." in response.text
+    item.refresh_from_db()
+    assert item.reflection == "Trust first."
+
+
+def test_unticking_puts_it_back_on_the_list_until_the_call_recaps_it(client, pair, world):
+    item = HomeworkFactory(session__partnership=pair, description="Read chapter 3")
+    client.force_login(world.protege)
+    tick(client, pair, item, reflection="Too quick.")
+    response = tick(client, pair, item, done=False, headers=HTMX)
+    assert "“Read chapter 3” is back on your to-do list." in response.text
+    assert f'id="id_homework-{item.pk}-done" aria-describedby' in response.text  # not checked
+    item.refresh_from_db()
+    assert (item.status, item.reflection, item.done_at) == (Homework.Status.OPEN, "", None)
+
+
+def test_ticking_again_keeps_when_it_was_done_and_an_empty_reflection_keeps_the_written_one(
+    client, pair, world
+):
     item = HomeworkFactory(session__partnership=pair)
     client.force_login(world.protege)
-    response = client.post(url("homework_done", pair, item.pk), {f"homework-{item.pk}-reflection": ""})
+    tick(client, pair, item, reflection="First thoughts.")
+    item.refresh_from_db()
+    done_at = item.done_at
+    tick(client, pair, item, reflection="")  # e.g. Back and the tick sent again
+    item.refresh_from_db()
+    assert (item.reflection, item.done_at) == ("First thoughts.", done_at)
+    tick(client, pair, item, reflection="Second thoughts.")
+    item.refresh_from_db()
+    assert (item.reflection, item.done_at) == ("Second thoughts.", done_at)
+
+
+def test_a_reflection_too_long_is_refused_beside_the_field_and_kept(client, pair, world):
+    item = HomeworkFactory(session__partnership=pair)
+    client.force_login(world.protege)
+    response = tick(client, pair, item, reflection="x" * 2001)
     assert response.status_code == 200
-    assert "Write a line or two: what did you take from it?" in response.text
-    assert '<details class="mark-done" open>' in response.text
+    assert "Ensure this value has at most 2000 characters" in response.text
+    assert "x" * 2001 in response.text
     item.refresh_from_db()
     assert item.status == Homework.Status.OPEN
+
+
+def test_saving_without_the_tick_changes_nothing_and_says_how(client, pair, world):
+    item = HomeworkFactory(session__partnership=pair)
+    client.force_login(world.protege)
+    response = tick(client, pair, item, done=False, follow=True)
+    assert "Nothing changed: tick the homework, then save." in response.text
+    item.refresh_from_db()
+    assert item.status == Homework.Status.OPEN
+
+
+def test_homework_recapped_at_a_call_is_read_only_with_its_outcome(client, pair, world):
+    item = HomeworkFactory(session__partnership=pair, description="Read chapter 3")
+    Homework.objects.filter(pk=item.pk).update(status=Homework.Status.PARTLY, recapped_in=item.session)
+    client.force_login(world.protege)
+    page = client.get(url("homework", pair)).text
+    assert "Partly done" in page and f"homework-{item.pk}-done" not in page
 
 
 def test_overdue_homework_stands_out(client, pair, world):
@@ -48,8 +148,6 @@ def test_overdue_homework_stands_out(client, pair, world):
     page = client.get(url("homework", pair)).text
     assert "(2, 1 overdue)" in page
     assert page.count("homework-item--overdue") == 1
-    home = client.get(reverse("home:partnership", args=[pair.pk])).text
-    assert "2 to do, 1 overdue" in home and "Late one" in home
 
 
 def test_the_protege_adds_to_the_agenda_and_pulls_a_someday_topic_in(client, pair, world):
@@ -64,3 +162,30 @@ def test_the_protege_adds_to_the_agenda_and_pulls_a_someday_topic_in(client, pai
     assert not pair.agenda_items.filter(someday=True).exists()
     response = client.post(url("agenda_add", pair), {"text": ""})
     assert response.status_code == 200 and "Write the topic or question to add." in response.text
+
+
+def test_adding_to_the_agenda_goes_back_to_a_page_of_ours_when_asked(client, pair, world):
+    client.force_login(world.protege)
+    back = reverse("goals:goals", args=[pair.pk]) + "?saved=1#moved"
+    response = client.post(url("agenda_add", pair), {"text": "My review", "next": back})
+    assert response.status_code == 303 and response["Location"] == back
+    assert pair.agenda_items.filter(text="My review").exists()
+
+
+@pytest.mark.parametrize(
+    "unsafe",
+    [
+        "//evil.example/",
+        "https://evil.example/",
+        "http://evil.example/partnerships/1/",
+        "javascript:alert(1)",
+        "\\\\evil.example",
+        "/\\evil.example",
+        "https:///evil.example",
+    ],
+)
+def test_adding_to_the_agenda_never_goes_back_to_another_site(client, pair, world, unsafe):
+    client.force_login(world.protege)
+    response = client.post(url("agenda_add", pair), {"text": f"Topic for {unsafe}", "next": unsafe})
+    assert response.status_code == 303
+    assert response["Location"] == url("call_page", pair) + "#agenda"

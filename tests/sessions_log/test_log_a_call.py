@@ -50,14 +50,14 @@ def url(name, pair, *args):
 
 
 def test_the_mentor_logs_a_call_with_homework_which_updates_the_schedule(client, pair, world):
-    AgendaItemFactory(partnership=pair, text="Scope creep")
+    scope = AgendaItemFactory(partnership=pair, text="Scope creep")
     someday = AgendaItemFactory(partnership=pair, text="Public speaking", someday=True)
     client.force_login(world.mentor)
     rows = [
         {"kind": "reading", "description": "Read Getting to Yes, ch. 1", "link": "https://example.org/yes"},
         {"kind": "exercise", "description": "Say no once this week", "due_on": EXERCISE_DUE.isoformat()},
     ]
-    data = log_data(rows)
+    data = log_data(rows, covered=[str(scope.pk)])
     response = client.post(url("session_new", pair), data)
     assert response.status_code == 303, response.text
     call = Session.objects.get()
@@ -74,7 +74,7 @@ def test_the_mentor_logs_a_call_with_homework_which_updates_the_schedule(client,
     assert reading.due_on == next_call.date()  # due by the next call unless said otherwise
     assert reading.link == "https://example.org/yes"
     assert exercise.due_on == EXERCISE_DUE
-    assert AgendaItem.objects.get(text="Scope creep").session == call  # the agenda waited for this call
+    assert AgendaItem.objects.get(text="Scope creep").session == call  # ticked: this call covered it
     someday.refresh_from_db()
     assert someday.session is None and someday.someday
     page = client.get(url("call_log", pair)).text
@@ -156,8 +156,9 @@ def test_one_transaction_a_failing_homework_row_leaves_no_call_saved(pair, world
 
 def test_the_recap_closes_the_homework_due_and_each_needs_an_answer(client, pair, world):
     earlier = SessionFactory(partnership=pair, starts_at=timezone.now() - datetime.timedelta(days=14))
-    read = HomeworkFactory(session=earlier, description="Read chapter 1")
-    practise = HomeworkFactory(session=earlier, description="Practise saying no")
+    due = timezone.localdate() - datetime.timedelta(days=1)
+    read = HomeworkFactory(session=earlier, description="Read chapter 1", due_on=due)
+    practise = HomeworkFactory(session=earlier, description="Practise saying no", due_on=due)
     client.force_login(world.mentor)
     response = client.post(url("session_new", pair), log_data(**{f"recap_{read.pk}": "done"}))
     assert response.status_code == 200
@@ -263,3 +264,117 @@ def test_removing_a_homework_row_without_javascript_keeps_the_others_and_saves_n
     assert "Typed topic" in page and 'value="Keep me"' in page and "Drop me" not in page
     assert 'name="homework-TOTAL_FORMS" value="1"' in page
     assert not Session.objects.exists()
+
+
+# --- The context beside the form ---------------------------------------------------
+
+
+def test_beside_the_form_the_mentor_sees_the_agenda_the_goals_and_the_last_calls_learnings(
+    client, pair, world
+):
+    SessionFactory(
+        partnership=pair,
+        starts_at=timezone.now() - datetime.timedelta(days=14),
+        key_learnings="Lead with the shared goal.",
+        prepare_next="Bring one real request.",
+    )
+    first = AgendaItemFactory(partnership=pair, text="How do I say no?", added_by=world.protege)
+    AgendaItemFactory(partnership=pair, text="Public speaking", someday=True)
+    client.force_login(world.mentor)
+    page = client.get(url("session_new", pair)).text
+    context = page[page.index('<aside class="log-context"') : page.index("</aside>")]
+    assert f'<input type="checkbox" name="covered" value="{first.pk}"' in context
+    assert "How do I say no?" in context and "added by Sam Protégé" in context
+    assert "Public speaking" not in context  # someday is not this call's agenda
+    assert "Lead with the shared goal." in context and "Bring one real request." in context
+    goals = reverse("goals:call_context", args=[pair.pk])
+    assert f'hx-get="{goals}" hx-trigger="load"' in context
+    assert f'href="{reverse("goals:goals", args=[pair.pk])}"' in context  # without JavaScript, a link
+
+
+def test_the_ticked_agenda_becomes_the_calls_and_the_rest_waits_for_the_next_call(client, pair, world):
+    covered = AgendaItemFactory(partnership=pair, text="Covered")
+    waiting = AgendaItemFactory(partnership=pair, text="Not reached")
+    client.force_login(world.mentor)
+    response = client.post(url("session_new", pair), log_data(covered=[str(covered.pk)]))
+    assert response.status_code == 303
+    call = Session.objects.get()
+    covered.refresh_from_db()
+    waiting.refresh_from_db()
+    assert covered.session == call and waiting.session is None and not waiting.someday
+    page = client.get(url("call_log", pair)).text
+    assert "Agenda covered" in page and "Covered" in page
+    assert "Not reached" in client.get(url("call_page", pair)).text
+
+
+def test_a_draft_keeps_the_ticks_and_they_take_effect_when_it_is_finished(client, pair, world):
+    covered = AgendaItemFactory(partnership=pair, text="Covered")
+    client.force_login(world.mentor)
+    data = log_data(covered=[str(covered.pk)], key_learnings="")
+    assert client.post(url("session_new", pair), data | {"save_draft": "1"}).status_code == 303
+    covered.refresh_from_db()
+    assert covered.session is None  # nothing takes effect in a draft
+    page = client.get(url("session_new", pair)).text
+    assert f'name="covered" value="{covered.pk}" id="id_covered_0" checked' in page
+    # "Add another homework" without JavaScript keeps the ticks too.
+    page = client.post(url("session_new", pair), data | {"add_row": "1"}).text
+    assert f'name="covered" value="{covered.pk}" id="id_covered_0" checked' in page
+    assert client.post(url("session_new", pair), data | {"key_learnings": "Done."}).status_code == 303
+    covered.refresh_from_db()
+    assert covered.session == Session.objects.get()
+
+
+def test_a_missed_call_covers_nothing_of_the_agenda(client, pair, world):
+    item = AgendaItemFactory(partnership=pair)
+    client.force_login(world.mentor)
+    data = log_data(status="missed", key_learnings="", covered=[str(item.pk)])
+    assert client.post(url("session_new", pair), data).status_code == 303
+    item.refresh_from_db()
+    assert item.session is None
+
+
+def test_the_recap_asks_only_about_homework_due_by_the_day_of_the_call(client, pair, world):
+    earlier = SessionFactory(partnership=pair, starts_at=timezone.now() - datetime.timedelta(days=14))
+    today = timezone.localdate()
+    due = HomeworkFactory(
+        session=earlier, description="Due before", due_on=today - datetime.timedelta(days=2)
+    )
+    later = HomeworkFactory(
+        session=earlier, description="Due next week", due_on=today + datetime.timedelta(days=7)
+    )
+    client.force_login(world.mentor)
+    page = client.get(url("session_new", pair)).text
+    assert f'name="recap_{due.pk}"' in page and f'name="recap_{later.pk}"' not in page
+    assert "1 more is due later; it waits for its own call" in page and "Due next week" in page
+    # A call logged for four days ago asks about neither: the first was due after it too.
+    four_days_ago = _local(timezone.now() - datetime.timedelta(days=4))
+    response = client.post(url("session_new", pair), log_data(starts_at=four_days_ago))
+    assert response.status_code == 303, response.text
+    due.refresh_from_db()
+    later.refresh_from_db()
+    assert due.recapped_in is None and later.recapped_in is None
+    # The next call, today, recaps the first without asking about the second.
+    response = client.post(url("session_new", pair), log_data(**{f"recap_{due.pk}": "done"}))
+    assert response.status_code == 303, response.text
+    due.refresh_from_db()
+    later.refresh_from_db()
+    assert due.status == "done" and due.recapped_in is not None
+    assert later.status == "open" and later.recapped_in is None
+
+
+def test_the_service_recaps_only_homework_due_by_the_day_of_the_call(pair, world):
+    earlier = SessionFactory(partnership=pair, starts_at=timezone.now() - datetime.timedelta(days=14))
+    later = HomeworkFactory(session=earlier, due_on=timezone.localdate() + datetime.timedelta(days=7))
+    call = services.session_log(
+        partnership=pair,
+        by=world.mentor,
+        data={
+            "status": "held",
+            "starts_at": timezone.now() - datetime.timedelta(hours=1),
+            "key_learnings": "x",
+        },
+        homework=[],
+        recap={later.pk: "not_done"},  # not due yet: not this call's to recap
+    )
+    later.refresh_from_db()
+    assert call.pk and later.status == "open" and later.recapped_in is None

@@ -4,6 +4,7 @@ homework done and rating a call the protégé's (403 for the other side)."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from sessions_log.models import Homework, Session
 
@@ -60,11 +61,31 @@ def test_only_the_protege_marks_homework_done(client, pair, world, who, expected
     client.force_login(getattr(world, who))
     response = client.post(
         reverse("sessions_log:homework_done", args=[pair.pk, item.pk]),
-        {f"homework-{item.pk}-reflection": "Done"},
+        {f"homework-{item.pk}-done": "on", f"homework-{item.pk}-reflection": "Done"},
     )
     assert response.status_code == expected
     item.refresh_from_db()
     assert item.status == Homework.Status.OPEN
+
+
+@pytest.mark.parametrize(("who", "expected"), [("outsider", 404), ("admin", 404), ("mentor", 403)])
+def test_only_the_protege_unticks_homework(client, pair, world, who, expected):
+    item = HomeworkFactory(
+        session__partnership=pair, status="done", done_at=timezone.now(), reflection="Mine"
+    )
+    client.force_login(getattr(world, who))
+    response = client.post(reverse("sessions_log:homework_done", args=[pair.pk, item.pk]), {})
+    assert response.status_code == expected
+    item.refresh_from_db()
+    assert (item.status, item.reflection) == (Homework.Status.DONE, "Mine")
+
+
+@pytest.mark.parametrize("who", PAIR_READ)
+def test_the_goals_beside_the_log_form_are_the_pairs_alone(client, pair, world, who):
+    """The log form fetches the active goals from the goals (htmx); the pair only."""
+    _login(client, world, who)
+    response = client.get(reverse("goals:call_context", args=[pair.pk]), headers={"HX-Request": "true"})
+    assert response.status_code == PAIR_READ[who]
 
 
 @pytest.mark.parametrize(("who", "expected"), [("outsider", 404), ("admin", 404), ("mentor", 403)])
