@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 
 from partnerships.models import Partnership
+from programs.models import Program
 
 
 class HealthNumbers(models.Model):
@@ -61,3 +62,33 @@ class HealthNumbers(models.Model):
 
     def __str__(self) -> str:
         return f"Health numbers of partnership {self.partnership_id} as of {self.as_of}"
+
+
+class RatingMonth(models.Model):
+    """How many goal ratings a program's protégés gave in one month (UTC) and their
+    sum, counted from the ratings and kept (``health.services.refresh_stale_rating_months``),
+    so the overview draws the program's rating trend from a few rows instead of
+    reading a year of ratings on every view. Numbers only."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()  # its first day
+    ratings = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)  # the sum of the ratings' values (0–10 each)
+    # The day (UTC) it was counted: a month counted before it ended is counted again.
+    as_of = models.DateField()
+
+    class Meta:
+        constraints = [
+            # One row a month; the overview reads a program's latest (services, selectors).
+            models.UniqueConstraint(fields=["program", "month"], name="ratingmonth_one_per_month"),
+            models.CheckConstraint(
+                condition=Q(total__lte=models.F("ratings") * 10), name="ratingmonth_total_0_10_each"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Goal ratings of program {self.program_id} in {self.month:%Y-%m}"
+
+    @property
+    def average(self) -> float | None:
+        return self.total / self.ratings if self.ratings else None

@@ -43,6 +43,7 @@ from programs.rhythms import NOMINAL_DAYS
 from sessions_log.models import Homework, PartnershipCheck, Session
 
 WINDOW_DAYS = 90
+RATING_MONTHS = 6  # the months of goal ratings the overview draws, this one included (``models.RatingMonth``)
 
 # What ``measured`` counts and ``models.HealthNumbers`` stores, by name.
 STORED = [
@@ -151,3 +152,9 @@ def measured(partnerships: QuerySet[Partnership], *, as_of: datetime.date) -> Qu
         .order_by()
         .values_list("pk", *[f"m_{name}" for name in STORED])
     )
+
+
+def months_back(month: datetime.date, count: int) -> datetime.date:
+    """The first day of the month ``count`` months before ``month`` (a first day); after it, if negative."""
+    index = month.year * 12 + month.month - 1 - count
+    return datetime.date(index // 12, index % 12 + 1, 1)

@@ -247,6 +247,7 @@ class Numbers:
     rating_latest: float | None
     rating_change: float | None
     working: int | None
+    interval_days: int | None = None  # the agreed rhythm's nominal interval
 
     @classmethod
     def of(cls, partnership: WithHealth) -> "Numbers":
@@ -264,6 +265,7 @@ class Numbers:
             rating_latest=p.rating_latest,
             rating_change=p.rating_change,
             working=p.working,
+            interval_days=Rhythm(p.cadence, p.every_weeks).nominal_days if p.cadence else None,
         )
 
 
@@ -348,3 +350,64 @@ def reason(label: str, numbers: Numbers) -> str:
     # The facts joined into one sentence, its first letter capitalised.
     joined = pgettext("between the facts of a health reason", "; ").join(facts)
     return pgettext("a health reason's facts", "%(facts)s.") % {"facts": joined[0].upper() + joined[1:]}
+
+
+def trend(change: float | None) -> str:
+    """A change of goal ratings in words, as far as one decimal shows it: "up 0.6",
+    "down 5.1" (never "down -5.1"), "steady"; "" when there is none yet."""
+    if change is None:
+        return ""
+    shown = round(change, 1)
+    if shown > 0:
+        return pgettext("goal ratings trend", "up %(change)s") % {"change": _one_decimal(shown)}
+    if shown < 0:
+        return pgettext("goal ratings trend", "down %(change)s") % {"change": _one_decimal(shown)}
+    return pgettext("goal ratings trend", "steady")
+
+
+def trend_direction(change: float | None) -> str:
+    """The direction ``trend`` words: "up", "down" or "steady"; "" when there is none yet."""
+    if change is None:
+        return ""
+    shown = round(change, 1)
+    return "up" if shown > 0 else "down" if shown < 0 else "steady"
+
+
+def short_reason(label: str, numbers: Numbers) -> str:
+    """Why the partnership has ``label``, as one short phrase for a row of the
+    overview: the first fact of ``reason`` that decides the label."""
+    n = numbers
+    if not label:
+        return pgettext("partnership health", "Closed")
+    if not n.has_agreement:
+        if label == Label.AT_RISK:
+            return ngettext(
+                "No agreement after %(days)s day", "No agreement after %(days)s days", AGREEMENT_GRACE_DAYS
+            ) % {"days": AGREEMENT_GRACE_DAYS}
+        return gettext("Agreeing how to work together")
+    if label == Label.STALLED:
+        if n.interval_days:
+            weeks = int(n.interval_days * STALL_AFTER // 7)
+            return ngettext("No call for over %(weeks)s week", "No call for over %(weeks)s weeks", weeks) % {
+                "weeks": weeks
+            }
+        return gettext("No call for twice the agreed interval")
+    calls = ngettext(
+        "%(held)s of %(expected)s call held", "%(held)s of %(expected)s calls held", n.calls_expected
+    ) % {"held": n.calls_held, "expected": n.calls_expected}
+    if label == Label.AT_RISK:
+        if n.calls_expected and _lt(n.calls_held, n.calls_expected, AT_RISK_CALLS):
+            return calls
+        if n.homework_due >= HOMEWORK_MIN_DUE and _lt(n.homework_done, n.homework_due, AT_RISK_HOMEWORK):
+            return gettext("%(done)s of %(due)s homework done") % {
+                "done": n.homework_done,
+                "due": n.homework_due,
+            }
+        if n.rating_change is not None and n.rating_change <= -RATING_DROP:
+            return gettext("Goal ratings %(trend)s") % {"trend": trend(n.rating_change)}
+        if n.working is not None and n.working <= AT_RISK_WORKING:
+            return gettext("“Is it working?” %(working)s of 5") % {"working": n.working}
+        return gettext("Nothing to go on yet")
+    if not n.calls_expected:
+        return gettext("No call expected yet")
+    return calls

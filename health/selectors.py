@@ -31,7 +31,8 @@ from programs.selectors.people import ProgramFigures, program_figures
 from sessions_log.models import CallFeedback
 
 from . import rule
-from .numbers import WINDOW_DAYS
+from .models import RatingMonth
+from .numbers import RATING_MONTHS, WINDOW_DAYS, months_back
 
 HEALTH_PAGE_SIZE = 25
 
@@ -150,6 +151,9 @@ class OverviewRow:
     numbers: rule.Numbers
     label: rule.Label | None
     reason: str
+    short_reason: str  # the reason as one short phrase (``rule.short_reason``)
+    trend: str  # the change of goal ratings in words ("up 0.6", "down 1.2", "steady")
+    trend_direction: str  # "up", "down", "steady" or ""
     next_call: schedule.NextCall | None
     # An expected call whose date has passed is overdue, not a date to look forward to.
     next_call_overdue: bool
@@ -170,6 +174,9 @@ def _overview_row(partnership: rule.WithHealth, *, has_proposal: bool, now: date
         numbers=numbers,
         label=rule.Label(label) if label else None,
         reason=rule.reason(label, numbers),
+        short_reason=rule.short_reason(label, numbers),
+        trend=rule.trend(numbers.rating_change),
+        trend_direction=rule.trend_direction(numbers.rating_change),
         next_call=next_call,
         next_call_overdue=next_call is not None and next_call.at < now,
         has_proposal=has_proposal,
@@ -190,7 +197,10 @@ class HealthFigures(ProgramFigures):
     homework_share: int | None  # per cent of the homework due
     rating_latest: float | None
     rating_change: float | None
+    rating_trend: str  # the change in words (``rule.trend``)
+    rating_months: list["RatingPoint"]
     stalled: int
+    at_risk: int
     session_value: float | None
     session_ratings: int
 
@@ -247,6 +257,7 @@ _TOTALS = [
     ("current", "COUNT(*)"),
     ("active", "COUNT(*) FILTER (WHERE status = %s)"),
     ("stalled", "COUNT(*) FILTER (WHERE severity = %s)"),
+    ("at_risk", "COUNT(*) FILTER (WHERE severity = %s)"),
     ("calls_held", "SUM(calls_held)"),
     ("calls_expected", "SUM(calls_expected)"),
     ("homework_done", "SUM(homework_done)"),
@@ -258,7 +269,7 @@ _TOTALS = [
 
 def _health_totals(with_health: QuerySet[rule.WithHealth]) -> dict[str, Any]:
     """Sums of the current pairs' stored numbers, and how many have each label
-    that the overview counts (``stalled``), by the same rule as the table's. One query."""
+    that the overview counts (``stalled``, ``at_risk``), by the same rule as the table's. One query."""
     current = (
         with_health.filter(status__in=CURRENT_PAIR_STATUSES)
         .order_by()
@@ -278,9 +289,32 @@ def _health_totals(with_health: QuerySet[rule.WithHealth]) -> dict[str, Any]:
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {totals} FROM (" + pairs + ") AS pairs",
-            [Partnership.Status.ACTIVE, rule.SEVERITY[rule.Label.STALLED], *params],
+            [
+                Partnership.Status.ACTIVE,
+                rule.SEVERITY[rule.Label.STALLED],
+                rule.SEVERITY[rule.Label.AT_RISK],
+                *params,
+            ],
         )
         return dict(zip([name for name, _ in _TOTALS], cursor.fetchone(), strict=True))
+
+
+class RatingPoint(NamedTuple):
+    """The goal ratings given in one month (``RatingMonth``): their average (None if none)."""
+
+    month: datetime.date
+    average: float | None
+    ratings: int
+
+
+def rating_months(program: Program, *, today: datetime.date) -> list[RatingPoint]:
+    """The program's goal ratings of the last ``RATING_MONTHS`` months (UTC), oldest
+    first, as counted and kept (``services.refresh_stale_rating_months``). One query."""
+    first = months_back(today.replace(day=1), RATING_MONTHS - 1)
+    return [
+        RatingPoint(month.month, month.average, month.ratings)
+        for month in RatingMonth.objects.filter(program=program, month__gte=first).order_by("month")
+    ]
 
 
 def program_health_figures(
@@ -292,7 +326,7 @@ def program_health_figures(
     are ``stalled`` (by the rule the table labels them with), and how the
     protégés rate their calls (1–5, last 90 days), from the stored numbers of
     the current partnerships (``with_health``: ``_with_health``, if built
-    already). Four queries."""
+    already), and the goal ratings given month by month (``rating_months``). Five queries."""
     figures = program_figures(program)
     totals = _health_totals(with_health if with_health is not None else _with_health(program, now=now))
     session_value = CallFeedback.objects.filter(
@@ -315,7 +349,10 @@ def program_health_figures(
         else None,
         rating_latest=totals["rating_latest_avg"],
         rating_change=totals["rating_change_avg"],
+        rating_trend=rule.trend(totals["rating_change_avg"]),
+        rating_months=rating_months(program, today=timezone.localdate(now, timezone=datetime.UTC)),
         stalled=totals["stalled"],
+        at_risk=totals["at_risk"],
         session_value=session_value["average"],
         session_ratings=session_value["count"],
     )

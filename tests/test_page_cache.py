@@ -51,6 +51,7 @@ NOT_ON_PAIR_PAGES = {
     "partnerships_calendarfeed": "a person's calendar link, on the profile only",
     "partnerships_draftmatch": "the admin's matching board",
     "partnerships_healthnumbers": "program pages only (what admins see)",
+    "health_ratingmonth": "the program overview only (what admins see)",
     "partnerships_invitation": "program pages and the invitee's home (home.scopes)",
     "partnerships_participant": "people: pair_pages_changed (participant_pages_changed)",
     "partnerships_participant_topics_offered": "matching only",

@@ -4,6 +4,7 @@ pair the overview shows again when refused (close, nudge, rematch). Only the
 program's admins reach a program's pages (``get_program_for_admin``: 404 for
 everyone else)."""
 
+import datetime
 import functools
 import hashlib
 from collections.abc import Iterable, Mapping
@@ -25,6 +26,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_POST
 
+from health import charts as health_charts
 from health import rule as health
 from health import selectors as health_selectors
 from health import services as health_services
@@ -196,6 +198,31 @@ def _filter_fields(language: str | None, data: tuple[tuple[str, tuple[str, ...]]
     return render_to_string("home/program_overview.html#filter-fields", {"form": HealthFilterForm(query)})
 
 
+def _active_filters(form: HealthFilterForm, shown: QueryDict, overview_url: str) -> list[dict[str, str]]:
+    """The filters ``shown`` applies (those the form could read, but the default
+    "current" status and the sort), each with its label, its value in words and
+    the address of the overview without it (from the first page), for the chips."""
+    chips = []
+    filters = form.filters
+    for name, field in form.fields.items():
+        value = filters.get(name)
+        if name == "sort" or not value or (name == "status" and value == "current"):
+            continue
+        choices = dict(getattr(field, "choices", ()))
+        kept = shown.copy()
+        for dropped in (name, "page"):
+            kept.pop(dropped, None)
+        chips.append(
+            {
+                "name": name,
+                "label": str(field.label),
+                "value": str(choices.get(value, value)) if choices else f"“{value}”",
+                "remove": f"{overview_url}?{kept.urlencode()}" if kept else overview_url,
+            }
+        )
+    return chips
+
+
 def _overview(
     request: HtmxHttpRequest,
     program,
@@ -209,7 +236,9 @@ def _overview(
     form = HealthFilterForm(shown)
     filters = form.filters
     health_services.refresh_stale_numbers(program)  # numbers of today, before reading them
+    health_services.refresh_stale_rating_months(program)
     overview = health_selectors.program_health(program, filters, ListQueryForm(shown).value("page", 1))
+    overview_url = reverse("home:program_overview", args=[program.slug])
     _rows(overview["pairs"].object_list)
     _pair_actions(request, program, shown, (row.partnership for row in overview["pairs"].object_list), failed)
     return TemplateResponse(
@@ -224,6 +253,12 @@ def _overview(
             "shown": shown,
             "failed": failed,
             **overview,
+            "active_filters": _active_filters(form, shown, overview_url),
+            "rating_chart": health_charts.rating_chart(
+                overview["rating_months"], today=timezone.localdate(timezone=datetime.UTC)
+            ),
+            "matched": overview["proteges"] - overview["waiting"],
+            "calls_share": health_charts.share(overview["calls_held"], overview["calls_expected"]),
             "sort": filters.get("sort") or health_selectors.DEFAULT_HEALTH_SORT,
             "rule": health.RULE,
             **program_reminder_health(program),

@@ -232,3 +232,40 @@ def _numbers(**changes) -> rule.Numbers:
 )
 def test_each_reason_reads_word_for_word(label, changes, reason):
     assert rule.reason(label, _numbers(**changes)) == reason
+
+
+@pytest.mark.parametrize(
+    ("label", "changes", "phrase"),
+    [
+        ("", {}, "Closed"),
+        (Label.AT_RISK, {"has_agreement": False}, "No agreement after 14 days"),
+        (Label.ON_TRACK, {"has_agreement": False}, "Agreeing how to work together"),
+        (Label.STALLED, {"interval_days": 14}, "No call for over 4 weeks"),
+        (Label.STALLED, {"interval_days": 30}, "No call for over 8 weeks"),
+        (Label.STALLED, {}, "No call for twice the agreed interval"),
+        (Label.AT_RISK, {"calls_held": 2}, "2 of 6 calls held"),
+        (Label.AT_RISK, {"homework_due": 4, "homework_done": 1}, "1 of 4 homework done"),
+        (Label.AT_RISK, {"rating_change": -5.06}, "Goal ratings down 5.1"),
+        (Label.AT_RISK, {"working": 2}, "“Is it working?” 2 of 5"),
+        (Label.THRIVING, {"calls_held": 6}, "6 of 6 calls held"),
+        (Label.ON_TRACK, {"calls_expected": 1, "calls_held": 1}, "1 of 1 call held"),
+        (Label.ON_TRACK, {"calls_expected": 0, "calls_held": 0}, "No call expected yet"),
+    ],
+)
+def test_each_reason_has_one_short_phrase_for_the_overviews_row(label, changes, phrase):
+    assert rule.short_reason(label, _numbers(**changes)) == phrase
+
+
+@pytest.mark.parametrize(
+    ("change", "words", "direction"),
+    [
+        (-5.06, "down 5.1", "down"),
+        (0.55, "up 0.6", "up"),
+        (-0.04, "steady", "steady"),
+        (0.0, "steady", "steady"),
+        (None, "", ""),
+    ],
+)
+def test_a_trend_is_worded_without_a_minus_sign(change, words, direction):
+    assert rule.trend(change) == words
+    assert rule.trend_direction(change) == direction
