@@ -67,8 +67,9 @@ class Step:
 
     @property
     def state(self) -> str:
-        """ "done", "current", "skipped" (passed without being done) or "to_come"."""
-        if self.current:
+        """ "current" (not done yet), "done", "skipped" (passed without being
+        done) or "to_come"; the current stage may be done (the pair is past it)."""
+        if self.current and not self.done:
             return "current"
         if self.done:
             return "done"
