@@ -1,24 +1,39 @@
-"""The demo pair's call log: about eight calls across four months, one missed,
-homework in every state, ratings and partnership checks, a running agenda and
-one half-written log. Run again, it changes nothing."""
+"""The demo pair's call log: eight calls a fortnight apart over four months,
+the second missed, homework in every state, ratings of the calls and
+partnership checks, a running agenda, and the last call's log half written by
+the mentor. Dated by the story (``demo.story``). Run again, it changes nothing."""
 
 import datetime
+import zoneinfo
 
 from django.db import transaction
-from django.utils import timezone
 
-from mentoring.time_zones import zone_of
-from partnerships.models import Agreement, Partnership
+from partnerships.models import Partnership
 from programs.models import Method
 from sessions_log.models import AgendaItem, CallFeedback, Homework, PartnershipCheck, Session
+from sessions_log.services import session_log
 
-# (weeks before the last call, status, topic, key learnings, homework [(kind, description, state, reflection)], rating)
+from .story import LONDON, Story, at
+
+NEW_YORK = zoneinfo.ZoneInfo("America/New_York")  # where Priya lives
+MINUTES_BEFORE_REVISION = 30  # the agreement's second version (demo.pairs) made calls 45 minutes
+MINUTES = 45
+READING_LIST = "https://example.org/reading-list"
+
+# One entry per logged call, first to last (demo.story.Story.call_days):
+# status, Priya's agenda item for it, topic, key learnings, what to prepare,
+# homework [(kind, description, state, reflection)], her rating of the call and its comment.
+# Homework states: done, partly, not_done (recapped at the next held call);
+# "waiting" (done, not yet recapped), "overdue" (open, due at the last call),
+# "soon" (open, due at the next call).
 CALLS = [
     (
-        16,
         "held",
-        "Getting to know each other; what leading former peers feels like.",
-        "Priya’s goal is to lead her former peers with confidence. Trust comes from consistency, not from being liked.",
+        "What does leading my former peers actually involve?",
+        "Getting to know each other and agreeing how we work; what leading former peers feels like.",
+        "Priya’s goal is to lead her former peers with confidence. Trust comes from consistency, not "
+        "from being liked.",
+        "Priya writes down the three situations with the team that worry her most.",
         [
             (
                 "reading",
@@ -28,12 +43,15 @@ CALLS = [
             )
         ],
         5,
+        "Good to have the agreement written down from the start.",
     ),
+    ("missed", "", "", "", "", [], None, ""),
     (
-        14,
         "held",
+        "How do I start one-to-ones with people who were my peers last month?",
         "The first one-to-ones with the team.",
         "Ask more than you tell in one-to-ones. Agree the purpose of the meeting with each person.",
+        "Priya brings notes from the first three one-to-ones.",
         [
             (
                 "exercise",
@@ -43,14 +61,16 @@ CALLS = [
             )
         ],
         4,
+        "",
     ),
     (
-        12,
         "held",
+        "Another team keeps adding scope to our sprint. How do I say no?",
         "Saying no to another team’s scope creep.",
         "Separate the people from the problem. Prepare your best alternative before the meeting.",
+        "Priya brings the platform team’s last three requests.",
         [
-            ("reading", "Read “Getting to Yes”, chapters 1–3", "partly", ""),
+            ("reading", "Read “Getting to Yes”, chapters 1–3", "partly", "Chapters 1 and 2 so far."),
             (
                 "research",
                 "Find out how the platform team prioritises requests",
@@ -59,21 +79,24 @@ CALLS = [
             ),
         ],
         4,
+        "",
     ),
-    (10, "missed", "", "", [], None),
     (
-        8,
         "held",
+        "The roadmap conversation with the platform lead is next week.",
         "Preparing the roadmap conversation with the platform lead.",
         "Lead with the shared goal. Bring two options, not a demand.",
+        "Priya tells how the conversation went.",
         [("exercise", "Role-play the roadmap conversation with a colleague", "not_done", "")],
         3,
+        "Useful, but I would have liked more time to practise.",
     ),
     (
-        6,
         "held",
+        "How the roadmap conversation went; I owe a report some hard feedback.",
         "How the roadmap conversation went; giving hard feedback.",
         "The conversation worked because of the preparation. Feedback: specific, soon, and about behaviour.",
+        "Priya brings one piece of feedback she gave and how it landed.",
         [
             (
                 "exercise",
@@ -83,146 +106,202 @@ CALLS = [
             )
         ],
         5,
+        "Practising the conversation out loud helped most.",
     ),
     (
-        4,
         "held",
+        "The Atlas migration plan will land on my team. How do I get a say?",
+        "Influencing the decision makers on the Atlas migration.",
+        "Find who decides and what they worry about. One page, their words, our constraints.",
+        "Priya shares the brief and who read it.",
+        [
+            (
+                "exercise",
+                "Write a one-page brief on the team’s constraints for the Atlas migration",
+                "done",
+                "The architect forwarded it to the decision group.",
+            )
+        ],
+        5,
+        "",
+    ),
+    (
+        "held",
+        "I keep taking work back after I delegate it.",
         "Delegating without disappearing.",
         "Delegate the outcome, agree the check-ins, resist taking it back.",
+        "Priya picks a format for the team’s first retrospective.",
         [
             (
                 "exercise",
                 "Delegate the release notes and agree one check-in",
-                "open_done",
+                "waiting",
                 "Done: Sam owns them now. I only checked in once, as agreed.",
             ),
-            ("research", "Collect three examples of how other leads run retrospectives", "open_overdue", ""),
-            ("reading", "Read “Radical Candor”, chapter 4", "open", ""),
+            ("research", "Collect three examples of how other leads run retrospectives", "overdue", ""),
+            ("reading", "Read “Radical Candor”, chapter 4", "soon", ""),
         ],
         5,
+        "",
     ),
 ]
+# What Priya put on the agenda in the days before the last call (it belongs to
+# that call once its log is finished), and her list for someday.
 AGENDA = ["How do I tell my manager the team is overloaded?", "Preparing for my mid-year review"]
 SOMEDAY = ["Building a network outside my company", "Public speaking at the all-hands"]
+MISSED_NOTE = "Priya was unwell; we moved the topic to the next call."
+DRAFT_TOPIC = "Running the first retrospective with the team."
+DRAFT_HOMEWORK = "Run the team retrospective using one of the collected formats"
+# After how many held calls both sides answered "is it working?", and how: (mentor, protégé).
+CHECKS = [(3, (4, 4), (4, 5)), (6, (5, 4), (5, 5))]
+
+
+def _logged(session: Session) -> datetime.datetime:
+    """When the mentor logged a call: just after it."""
+    return session.starts_at + datetime.timedelta(minutes=session.minutes + 20)
+
+
+def _evening(day: datetime.date, hour: int = 18) -> datetime.datetime:
+    """Priya's evening, New York time: when she does her homework and rates calls."""
+    return at(day, datetime.time(hour), NEW_YORK)
 
 
 @transaction.atomic
-def seed_sessions(*, partnership: Partnership) -> None:
-    """Seeds the demo pair's call log once; does nothing when it has calls."""
+def seed_sessions(*, partnership: Partnership, story: Story) -> None:
+    """Seeds the demo pair's call log once; does nothing when the pair has calls."""
     if partnership.sessions.exists():
         return
     mentor, protege = partnership.mentor.user, partnership.protege.user
-    london = zone_of(mentor)
-    now = timezone.now()
-    # The last call (the draft below) is the pair's last_call_at; the rest go back every two weeks.
-    last = partnership.last_call_at or now - datetime.timedelta(days=9)
-    last = last.astimezone(london).replace(hour=17, minute=0, second=0, microsecond=0)
-    next_call = partnership.next_call_at or last + datetime.timedelta(days=14)
     sessions = []
-    for weeks_before, status, topic, learnings, homework, rating in CALLS:
-        starts_at = last - datetime.timedelta(weeks=weeks_before)
+    for day, (status, agenda, topic, learnings, prepare, homework, rating, comment) in zip(
+        story.call_days, CALLS, strict=True
+    ):
+        starts_at = at(day)
+        minutes = MINUTES if day > story.call_days[2] else MINUTES_BEFORE_REVISION
         session = Session.objects.create(
             partnership=partnership,
             status=status,
             starts_at=starts_at,
-            minutes=45 if weeks_before <= 4 else 30,
+            minutes=minutes,
             method=Method.VIDEO,
-            checkin_notes=""
-            if status == "held"
-            else "Priya was unwell; we moved the topic to the next call.",
+            checkin_notes="" if status == "held" else MISSED_NOTE,
             topic=topic,
             key_learnings=learnings,
-            prepare_next="Priya brings one situation from this fortnight to work on."
-            if status == "held"
-            else "",
+            prepare_next=prepare,
             next_call_at=starts_at + datetime.timedelta(weeks=2),
             logged_by=mentor,
         )
-        sessions.append((session, homework, rating))
-        AgendaItem.objects.create(
-            partnership=partnership,
-            session=session,
-            text=topic or "Catch up after the missed call",
-            added_by=protege,
-            added_by_role="protege",
-        )
-    for index, (session, homework, rating) in enumerate(sessions):
-        recapped_in = next((s for s, _, _ in sessions[index + 1 :] if s.status == "held"), None)
-        due_on = (session.starts_at + datetime.timedelta(weeks=2)).date()
+        Session.objects.filter(pk=session.pk).update(created_at=_logged(session), updated_at=_logged(session))
+        sessions.append((session, homework, rating, comment))
+        # What Priya added in the days before the call (none for the missed one).
+        if agenda:
+            added = starts_at - datetime.timedelta(days=3)
+            _agenda_item(partnership, protege, agenda, added=added, session=session)
+    held = [session for session, *_ in sessions if session.status == "held"]
+
+    for session, homework, rating, comment in sessions:
+        recapped_in = next((s for s in held if s.starts_at > session.starts_at), None)
+        due_on = session.next_call_at.astimezone(LONDON).date() if session.next_call_at else None
+        set_at = session.starts_at + datetime.timedelta(minutes=session.minutes)
         for kind, description, state, reflection in homework:
-            item = Homework(
-                partnership=partnership, session=session, kind=kind, description=description, due_on=due_on
-            )
+            item = Homework(partnership=partnership, session=session, kind=kind, description=description)
+            item.due_on = story.next_call_day if state == "soon" else due_on
+            done_at = None
             if state in ("done", "partly", "not_done"):
                 item.status, item.recapped_in, item.reflection = state, recapped_in, reflection
-                item.done_at = session.starts_at + datetime.timedelta(days=10) if state == "done" else None
-            elif state == "open_done":  # done by Priya, waiting for the recap at the next call
+                # Done a few days before the call that recapped it.
+                done_at = (
+                    _evening(recapped_in.starts_at.date() - datetime.timedelta(days=4))
+                    if state == "done"
+                    else None
+                )
+            elif state == "waiting":  # done by Priya, waiting for the recap at the draft's call
                 item.status, item.reflection = "done", reflection
-                item.done_at = last - datetime.timedelta(days=2)
-            elif state == "open":
-                item.due_on = next_call.astimezone(london).date()
-            # "open_overdue" stays open, due before today.
-            if kind == "reading" and state in ("done", "open"):
-                item.link = "https://example.org/reading-list"
+                done_at = _evening(story.draft_call_day - datetime.timedelta(days=3))
+            item.done_at = done_at
+            if kind == "reading" and state in ("done", "soon"):
+                item.link = READING_LIST
             item.save()
+            changed = _logged(item.recapped_in) if item.recapped_in else done_at or set_at
+            Homework.objects.filter(pk=item.pk).update(created_at=set_at, updated_at=changed)
         if rating:
-            CallFeedback.objects.create(
-                session=session,
-                rating=rating,
-                comment="Practising the conversation out loud helped most." if rating == 5 else "",
+            feedback = CallFeedback.objects.create(session=session, rating=rating, comment=comment)
+            CallFeedback.objects.filter(pk=feedback.pk).update(
+                created_at=_evening(session.starts_at.date(), 20)
             )
-    for after, (working_m, valuable_m), (working_p, valuable_p) in [(3, (4, 4), (4, 5)), (6, (5, 4), (5, 5))]:
-        PartnershipCheck.objects.create(
-            partnership=partnership,
-            role="mentor",
-            author=mentor,
-            after_calls=after,
-            working=working_m,
-            valuable=valuable_m,
+
+    for after_calls, mentor_answers, protege_answers in CHECKS:
+        answered = held[after_calls - 1].starts_at + datetime.timedelta(days=1)
+        for role, author, (working, valuable) in (
+            ("mentor", mentor, mentor_answers),
+            ("protege", protege, protege_answers),
+        ):
+            check = PartnershipCheck.objects.create(
+                partnership=partnership,
+                role=role,
+                author=author,
+                after_calls=after_calls,
+                working=working,
+                valuable=valuable,
+                comment="The homework keeps me honest between calls."
+                if (role, after_calls) == ("protege", 6)
+                else "",
+            )
+            PartnershipCheck.objects.filter(pk=check.pk).update(created_at=answered)
+
+    for text, day in zip(SOMEDAY, (story.call_days[2], story.call_days[5]), strict=True):
+        _agenda_item(
+            partnership, protege, text, added=_evening(day + datetime.timedelta(days=1)), someday=True
         )
-        PartnershipCheck.objects.create(
-            partnership=partnership,
-            role="protege",
-            author=protege,
-            after_calls=after,
-            working=working_p,
-            valuable=valuable_p,
-            comment="The homework keeps me honest between calls." if after == 6 else "",
-        )
-    # The last call happened; its log is half written.
-    draft = Session.objects.create(
+    seed_draft(partnership=partnership, story=story)
+    for number, text in enumerate(AGENDA):
+        added = _evening(story.draft_call_day - datetime.timedelta(days=4 - 2 * number))
+        _agenda_item(partnership, protege, text, added=added)
+
+
+def _agenda_item(partnership, protege, text, *, added, session=None, someday=False) -> None:
+    item = AgendaItem.objects.create(
         partnership=partnership,
-        status="held",
-        is_draft=True,
-        starts_at=last,
-        minutes=45,
-        method=Method.VIDEO,
-        topic="Running the first retrospective with the team.",
-        logged_by=mentor,
+        session=session,
+        text=text,
+        someday=someday,
+        added_by=protege,
+        added_by_role="protege",
     )
-    Homework.objects.create(
+    AgendaItem.objects.filter(pk=item.pk).update(created_at=added)
+
+
+def seed_draft(*, partnership: Partnership, story: Story) -> None:
+    """The last call, held a week or two ago, whose log the mentor has half
+    written through the call log's own service: a draft, which only the
+    mentor sees and which changes nothing until it is finished. So the pair's
+    schedule is as the last finished log left it: that call is their last
+    logged call, and the call it set (the draft's) counts as held since its
+    time has passed; no next call is set yet (finishing the log would set it)."""
+    mentor = partnership.mentor.user
+    call = at(story.draft_call_day)
+    Partnership.objects.filter(pk=partnership.pk).update(
+        last_call_at=at(story.call_days[-1]),
+        next_call_at=call,
+        next_call_time_zone=LONDON.key,
+        next_call_set_by=mentor,
+    )
+    partnership.refresh_from_db()
+    waiting = Homework.objects.filter(partnership=partnership, recapped_in__isnull=True, status="done")
+    draft = session_log(
         partnership=partnership,
-        session=draft,
-        kind="exercise",
-        description="Run the team retrospective using one of the collected formats",
-        due_on=next_call.astimezone(london).date(),
+        by=mentor,
+        data={
+            "status": "held",
+            "starts_at": call,
+            "minutes": MINUTES,
+            "method": Method.VIDEO,
+            "topic": DRAFT_TOPIC,
+        },
+        homework=[{"kind": "exercise", "description": DRAFT_HOMEWORK}],
+        recap={item.pk: "done" for item in waiting},
+        draft=True,
     )
-    for text in AGENDA:
-        AgendaItem.objects.create(
-            partnership=partnership, text=text, added_by=protege, added_by_role="protege"
-        )
-    for text in SOMEDAY:
-        AgendaItem.objects.create(
-            partnership=partnership, text=text, someday=True, added_by=protege, added_by_role="protege"
-        )
-    # The partnership began with the first call, four months ago; so did its first agreement.
-    first_call = sessions[0][0].starts_at
-    Partnership.objects.filter(pk=partnership.pk).update(started_on=first_call.date(), last_call_at=last)
-    first = partnership.agreements.filter(version=1).first()
-    if first is not None and first.in_force_at and first.in_force_at > first_call:
-        Agreement.objects.filter(pk=first.pk).update(
-            created_at=first_call,
-            mentor_accepted_at=first_call,
-            protege_accepted_at=first_call,
-            in_force_at=first_call,
-        )
+    saved = call + datetime.timedelta(minutes=MINUTES + 10)
+    Session.objects.filter(pk=draft.pk).update(created_at=saved, updated_at=saved)
+    Homework.objects.filter(session=draft).update(created_at=saved, updated_at=saved)

@@ -1,26 +1,33 @@
 """The demo protégé's goals for ``seed_demo``: two or three goals of each kind,
 one revised, one followed by a more advanced version, milestones, a mentor's
-suggestion waiting for an answer, and ratings across four months.
+suggestion waiting for an answer, and ratings across four months, the last
+a little over a fortnight ago, so that the next check-in rating is overdue on
+the two-week rhythm the pair agreed. Dated by the story (``demo.story``).
 
 Idempotent: a partnership that already has goals is left as it is."""
 
 import datetime
+import zoneinfo
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
 from goals.models import Category, Goal, GoalRevision, GoalSuggestion, Milestone, ProgressRating, RatingRound
+from goals.services import suggestion_create
 from partnerships.models import Partnership
 
-# Rounds, in weeks before today: the baseline four months ago, then about monthly check-ins.
-ROUNDS_WEEKS_AGO = [17, 13, 9, 5, 1]
+from .story import LONDON, Story, at, the_story
+
+NEW_YORK = zoneinfo.ZoneInfo("America/New_York")  # where Priya lives
+# Rounds: two days after these calls (demo.story.Story.call_days): the
+# baseline after the first, then about monthly, the last after the last logged call.
+ROUNDS_AFTER_CALLS = [0, 2, 4, 6, 7]
 
 # key: (category, title, why, SMART fields or None, ratings per round (None: not yet written))
 GOALS = {
     "review_wait": (
         Category.SMART,
-        "Cut the wait for cross-team reviews from 5 days to 2 by the end of the quarter",
+        "Cut the wait for cross-team reviews from 5 days to 2",
         "My team loses most of a week on every change that needs another team. Getting that back "
         "is the clearest sign I have learned to negotiate with other leads.",
         {"metric": "Median wait for a cross-team review", "baseline": "5", "target": "2", "unit": "days"},
@@ -61,7 +68,7 @@ GOALS = {
         "Negotiating priorities with senior stakeholders",
         "Negotiating with other leads works now; the next step is holding a position with directors.",
         None,
-        [None, None, None, None, 6],
+        [None, None, None, None, None],  # set after the last round: rated at the next
         None,
     ),
     "atlas": (
@@ -74,7 +81,7 @@ GOALS = {
     ),
     "peers": (
         Category.SITUATION,
-        "Lead my former peers through the Q3 reorganisation",
+        "Lead my former peers through the reorganisation",
         "Half my team applied for my role. I want them to trust that the reorg is fair.",
         None,
         [3, 4, 4, 6, 7],
@@ -97,7 +104,6 @@ EVIDENCE = {
         "Asked for feedback on my feedback from a report. Helpful.",
         "Steady; need more practice with the harder conversations.",
     ],
-    "negotiating_senior": [None, None, None, None, "First try in the director sync: held my point, partly."],
     "atlas": [
         "I am not in the room where it is decided.",
         "Met the architect one to one; she listened.",
@@ -115,31 +121,35 @@ EVIDENCE = {
 }
 
 
-def _at(today: datetime.date, weeks_ago: int) -> datetime.datetime:
-    day = today - datetime.timedelta(weeks=weeks_ago)
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(18, 30)))
+def _moments(told: Story) -> list[datetime.datetime]:
+    """When Priya rated: at lunchtime in New York, two days after each call of ``ROUNDS_AFTER_CALLS``."""
+    return [
+        at(told.call_days[i] + datetime.timedelta(days=2), datetime.time(12, 30), NEW_YORK)
+        for i in ROUNDS_AFTER_CALLS
+    ]
 
 
 @transaction.atomic
-def seed_goals(*, partnership: Partnership) -> None:
-    """Gives the demo pair goals, history and ratings across four months. Leaves
-    a partnership that already has goals alone (so running it twice changes
-    nothing). Moves the partnership's start back to the baseline when it began
-    later, so that no rating comes before the partnership."""
+def seed_goals(*, partnership: Partnership, story: Story | None = None) -> None:
+    """Gives the demo pair goals, history and ratings across four months,
+    between the partnership's first call and today. Leaves a partnership that
+    already has goals alone (so running it twice changes nothing)."""
     if Goal.objects.filter(partnership=partnership).exists():
         return
-    today = timezone.localdate()
-    moments = [_at(today, weeks) for weeks in ROUNDS_WEEKS_AGO]
-    baseline_day = moments[0].date()
-    if partnership.started_on is None or partnership.started_on > baseline_day:
-        Partnership.objects.filter(pk=partnership.pk).update(started_on=baseline_day)
-        partnership.started_on = baseline_day
+    told = story or the_story()
+    today = told.today
+    moments = _moments(told)
+    deadline = told.ends_on - datetime.timedelta(weeks=2)  # before the partnership ends
 
     slots: dict[str, int] = {}
     goals: dict[str, Goal] = {}
     for key, (category, title, why, smart, _ratings, _metrics) in GOALS.items():
-        first_rated = next(i for i, v in enumerate(_ratings) if v is not None)
-        created = moments[first_rated] - datetime.timedelta(days=2)
+        first_rated = next((i for i, v in enumerate(_ratings) if v is not None), None)
+        # Set at the call before its first rating; one never rated yet, just after the last round.
+        if first_rated is None:
+            created = moments[-1] + datetime.timedelta(minutes=40)
+        else:
+            created = moments[first_rated] - datetime.timedelta(days=2)
         fields = {}
         if smart:
             fields = {
@@ -147,14 +157,14 @@ def seed_goals(*, partnership: Partnership) -> None:
                 "baseline": Decimal(smart["baseline"]),
                 "target": Decimal(smart["target"]),
                 "unit": smart["unit"],
-                "deadline": today + datetime.timedelta(days=45),
+                "deadline": deadline,
             }
         goal = Goal(
             partnership=partnership, category=category, title=title, why=why, created_at=created, **fields
         )
         if key == "negotiating":
-            # Achieved a week ago, and followed by a more advanced version.
-            goal.status, goal.closed_at = Goal.Status.ACHIEVED, moments[-1] - datetime.timedelta(days=2)
+            # Marked achieved just after its last rating (9), and followed by a more advanced version.
+            goal.status, goal.closed_at = Goal.Status.ACHIEVED, moments[-1] + datetime.timedelta(minutes=30)
         else:
             slots[category] = slots.get(category, 0) + 1
             goal.slot = slots[category]
@@ -177,7 +187,7 @@ def seed_goals(*, partnership: Partnership) -> None:
     Goal.objects.create(
         partnership=partnership,
         category=Category.SITUATION,
-        title="Run the team offsite in March",
+        title="Run a team offsite to reset how we work",
         why="A chance to reset how the team works together.",
         status=Goal.Status.DROPPED,
         closed_at=moments[2],
@@ -213,19 +223,24 @@ def seed_goals(*, partnership: Partnership) -> None:
         ("feedback", "Try feedback in the moment at the next retro", 8, False),
         ("peers", "Share the reorg criteria in writing", -10, True),
     ]:
+        due_on = today + datetime.timedelta(days=days)
         Milestone.objects.create(
             goal=goals[key],
             title=title,
-            due_on=today + datetime.timedelta(days=days),
-            done_at=timezone.now() + datetime.timedelta(days=days) if done else None,
+            due_on=due_on,
+            # Done on its day, in Priya's evening.
+            done_at=at(due_on, datetime.time(19), NEW_YORK) if done else None,
+            created_at=goals[key].created_at + datetime.timedelta(weeks=1),
         )
 
-    GoalSuggestion.objects.create(
+    # The day after the last logged call, the mentor suggested a goal; it waits for Priya.
+    suggestion = suggestion_create(
         partnership=partnership,
+        by=partnership.mentor.user,
         category=Category.SITUATION,
         title="Make the case for a second hire on the team",
         note="You mentioned the on-call load twice. A written case for a hire would use everything "
         "you are practising on Atlas.",
-        suggested_by=partnership.mentor.user,
-        created_at=moments[-1],
     )
+    suggested = at(told.call_days[-1] + datetime.timedelta(days=1), datetime.time(9), LONDON)
+    GoalSuggestion.objects.filter(pk=suggestion.pk).update(created_at=suggested)

@@ -61,7 +61,9 @@ def overflow(page: Page) -> tuple[int, int, list[str]]:
 @pytest.mark.parametrize("width", [375, 1280])
 def test_the_log_a_call_form_does_not_scroll_sideways(page: Page, live_server, width):
     call_command("seed_demo", stdout=io.StringIO())
-    pair = Partnership.objects.get(mentor__user__email="mentor@example.com")
+    pair = Partnership.objects.get(
+        mentor__user__email="mentor@example.com", protege__user__email="protege@example.com"
+    )
     page.set_viewport_size({"width": width, "height": 900})
     page.goto("/accounts/login/")
     sign_in(page, "mentor@example.com", "mentoring-demo")
@@ -80,7 +82,9 @@ def pages_of_the_demo() -> dict[str, list[str]]:
     from programs.models import Program
     from tests.pages import every_route
 
-    pair = Partnership.objects.get(mentor__user__email="mentor@example.com")
+    pair = Partnership.objects.get(
+        mentor__user__email="mentor@example.com", protege__user__email="protege@example.com"
+    )
     program = Program.objects.run_by(User.objects.get(email="admin@example.com")).get()
     values = {"slug": program.slug, "partnership_id": pair.pk, "participant_id": pair.protege_id}
     skipped = ("admin/", "accounts/", "healthz", "calendar/", "invitations/", "me/notifications/")
@@ -175,7 +179,9 @@ def test_the_pair_header_never_starts_a_line_with_a_dot(page: Page, live_server)
     planned to end …") began a line with a stray "·" at some widths: every width
     from a small phone to a laptop, for both sides of the pair."""
     call_command("seed_demo", stdout=io.StringIO())
-    pair = Partnership.objects.get(mentor__user__email="mentor@example.com")
+    pair = Partnership.objects.get(
+        mentor__user__email="mentor@example.com", protege__user__email="protege@example.com"
+    )
     stray = {}
     for email in ("mentor@example.com", "protege@example.com"):
         page.context.clear_cookies()

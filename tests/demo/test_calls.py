@@ -1,5 +1,5 @@
-"""The demo pair's call log (demo.calls): eight calls, one missed and one
-half-written, homework in every state; seeding again adds nothing."""
+"""The demo pair's call log (demo.calls): eight logged calls, one missed, and
+the last call's log half written; homework in every state; seeding again adds nothing."""
 
 import io
 
@@ -10,7 +10,10 @@ from sessions_log.models import Homework, Session
 
 def test_seed_demo_gives_the_pair_a_call_log_once(db):
     call_command("seed_demo", stdout=io.StringIO())
-    sessions = Session.objects.filter(partnership__mentor__user__email="mentor@example.com")
+    sessions = Session.objects.filter(
+        partnership__mentor__user__email="mentor@example.com",
+        partnership__protege__user__email="protege@example.com",
+    )
     counts = (
         sessions.count(),
         sessions.filter(is_draft=True).count(),
@@ -22,7 +25,7 @@ def test_seed_demo_gives_the_pair_a_call_log_once(db):
         sessions.filter(is_draft=True).count(),
         sessions.filter(status="missed").count(),
     ) == counts
-    assert counts == (8, 1, 1)
+    assert counts == (9, 1, 1)
     states = set(
         Homework.objects.filter(session__in=sessions.filter(is_draft=False)).values_list("status", flat=True)
     )
