@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.bounds.dates import stored_in_range
 from mentoring.bounds.text import MultiLineTextField, SingleLineCharField, text_within
@@ -20,25 +21,27 @@ RATING_MIN, RATING_MAX = 0, 10
 
 
 class Category(models.TextChoices):
-    SMART = "smart", "SMART"
-    COMPETENCY = "competency", "Competency / job skill"
-    SITUATION = "situation", "Real-time situation"
+    SMART = "smart", _("SMART")
+    COMPETENCY = "competency", _("Competency / job skill")
+    SITUATION = "situation", _("Real-time situation")
 
 
 # One line of explanation and an example per category, shown wherever a goal is written.
 CATEGORY_GUIDE = {
     Category.SMART: (
-        "Specific, measurable, achievable, relevant and time-bound: a metric, where it is now, "
-        "where you want it to be, and by when.",
-        "Improve department retention by 10% by June.",
+        _(
+            "Specific, measurable, achievable, relevant and time-bound: a metric, where it is now, "
+            "where you want it to be, and by when."
+        ),
+        _("Improve department retention by 10% by June."),
     ),
     Category.COMPETENCY: (
-        "A skill of your job you want to grow; you judge your progress yourself.",
-        "Negotiating.",
+        _("A skill of your job you want to grow; you judge your progress yourself."),
+        _("Negotiating."),
     ),
     Category.SITUATION: (
-        "Putting your skills to work in a live situation you face now; you reflect on how it goes.",
-        "Influence the decision makers on the Atlas migration.",
+        _("Putting your skills to work in a live situation you face now; you reflect on how it goes."),
+        _("Influence the decision makers on the Atlas migration."),
     ),
 }
 
@@ -61,9 +64,9 @@ class Goal(models.Model):
     """One objective of the protégé, in their words, with why it matters to them."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        ACHIEVED = "achieved", "Achieved"
-        DROPPED = "dropped", "Dropped"
+        ACTIVE = "active", _("Active")
+        ACHIEVED = "achieved", _("Achieved")
+        DROPPED = "dropped", _("Dropped")
 
     Category = Category
 
@@ -223,9 +226,9 @@ class GoalSuggestion(models.Model):
     own words, with their why) or declines it."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting for the protégé"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
+        PENDING = "pending", _("Waiting for the protégé")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
 
     Category = Category
 
@@ -264,9 +267,9 @@ class RatingRound(models.Model):
     at the start (the baseline), at check-ins, and at the end of the partnership."""
 
     class Point(models.TextChoices):
-        BASELINE = "baseline", "Baseline rating"
-        CHECK_IN = "check_in", "Check-in rating"
-        END = "end", "End-of-partnership rating"
+        BASELINE = "baseline", _("Baseline rating")
+        CHECK_IN = "check_in", _("Check-in rating")
+        END = "end", _("End-of-partnership rating")
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="rating_rounds")
     point = models.CharField(max_length=10, choices=Point)

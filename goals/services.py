@@ -36,12 +36,12 @@ SMART_FIELDS = ["metric", "baseline", "target", "unit", "deadline"]
 def _require_protege(partnership: Partnership, by) -> None:
     """Refuses the mentor (PermissionDenied); ``side_of`` refuses anyone outside the pair."""
     if partnership.side_of(by) != Participant.Role.PROTEGE:
-        raise PermissionDenied("Only the protégé writes and rates their goals.")
+        raise PermissionDenied(gettext("Only the protégé writes and rates their goals."))
 
 
 def _require_mentor(partnership: Partnership, by) -> None:
     if partnership.side_of(by) != Participant.Role.MENTOR:
-        raise PermissionDenied("Only the mentor suggests goals.")
+        raise PermissionDenied(gettext("Only the mentor suggests goals."))
 
 
 def _lock(partnership: Partnership) -> None:
@@ -54,8 +54,11 @@ def _full(category: str) -> ValidationError:
     label = Category(category).label
     return ValidationError(
         {
-            "category": f"You already have {MAX_ACTIVE_PER_CATEGORY} active {label} goals. "
-            "Mark one achieved or drop it before adding another."
+            "category": gettext(
+                "You already have %(count)d active %(kind)s goals. "
+                "Mark one achieved or drop it before adding another."
+            )
+            % {"count": MAX_ACTIVE_PER_CATEGORY, "kind": label}
         },
         code="category_full",
     )
@@ -119,12 +122,12 @@ def goal_create(
     advances = None
     if suggestion is not None:
         if suggestion.partnership_id != partnership.pk:
-            raise ValidationError("This suggestion belongs to another partnership.")
+            raise ValidationError(gettext("This suggestion belongs to another partnership."))
         decided = GoalSuggestion.objects.filter(
             pk=suggestion.pk, status=GoalSuggestion.Status.PENDING
         ).update(status=GoalSuggestion.Status.ACCEPTED, decided_at=timezone.now())
         if not decided:
-            raise ValidationError("This suggestion has already been answered.")
+            raise ValidationError(gettext("This suggestion has already been answered."))
         advances = suggestion.advances
         if advances is not None:
             category = advances.category
@@ -137,7 +140,7 @@ def goal_create(
 def _close_for_advance(goal: Goal) -> None:
     goal.refresh_from_db(fields=["status", "slot", "closed_at"])
     if goal.status == Goal.Status.DROPPED:
-        raise ValidationError("A dropped goal cannot be followed by a more advanced version.")
+        raise ValidationError(gettext("A dropped goal cannot be followed by a more advanced version."))
     if goal.is_active:
         goal.status, goal.slot, goal.closed_at = Goal.Status.ACHIEVED, None, timezone.now()
         goal.save(update_fields=["status", "slot", "closed_at", "updated_at"])
@@ -196,7 +199,7 @@ def milestone_add(*, goal: Goal, by, title: str, due_on) -> Milestone:
     """Adds a short-term step under an active goal."""
     _require_protege(goal.partnership, by)
     if not goal.is_active:
-        raise ValidationError("Steps are added to active goals only.")
+        raise ValidationError(gettext("Steps are added to active goals only."))
     milestone = Milestone(goal=goal, title=title.strip(), due_on=due_on)
     milestone.full_clean(exclude=["goal"])
     milestone.save()
@@ -219,7 +222,7 @@ def suggestion_create(
     """The mentor suggests a goal; it waits for the protégé to accept or decline it."""
     _require_mentor(partnership, by)
     if advances is not None and advances.partnership_id != partnership.pk:
-        raise ValidationError("That goal belongs to another partnership.")
+        raise ValidationError(gettext("That goal belongs to another partnership."))
     suggestion = GoalSuggestion(
         partnership=partnership,
         category=advances.category if advances else category,

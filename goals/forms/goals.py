@@ -5,6 +5,7 @@ import datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.bounds.dates import BoundedDateField
 from mentoring.bounds.text import MultiLineField, SingleLineField
@@ -36,60 +37,61 @@ class GoalWordingForm(forms.Form):
     metric, baseline, target, unit and deadline."""
 
     title = SingleLineField(
-        label="Your goal",
+        label=_("Your goal"),
         max_length=200,
-        help_text="In your own words. One goal at a time.",
-        error_messages={"required": "Write your goal in a few words."},
+        help_text=_("In your own words. One goal at a time."),
+        error_messages={"required": _("Write your goal in a few words.")},
     )
     why = MultiLineField(
-        label="Why it matters to you",
+        label=_("Why it matters to you"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What will be different for you when you get there? Only you and your mentor see this.",
-        error_messages={"required": "Say why this goal matters to you, in your own words."},
+        help_text=_("What will be different for you when you get there? Only you and your mentor see this."),
+        error_messages={"required": _("Say why this goal matters to you, in your own words.")},
     )
     # Required of SMART goals only: see __init__.
     metric = SingleLineField(
-        label="What you will measure",
+        label=_("What you will measure"),
         max_length=120,
-        help_text="For example: share of the department still with us after 12 months.",
-        error_messages={"required": "Say what you will measure."},
+        help_text=_("For example: share of the department still with us after 12 months."),
+        error_messages={"required": _("Say what you will measure.")},
     )
     baseline = forms.DecimalField(
-        label="Baseline",
+        label=_("Baseline"),
         max_digits=12,
         decimal_places=2,
-        help_text="Where it is now.",
+        help_text=_("Where it is now."),
         error_messages={
-            "required": "Give where it is now, as a number.",
-            "invalid": "Enter the baseline as a number, like 20.",
+            "required": _("Give where it is now, as a number."),
+            "invalid": _("Enter the baseline as a number, like 20."),
         },
     )
     target = forms.DecimalField(
-        label="Target",
+        label=_("Target"),
         max_digits=12,
         decimal_places=2,
-        help_text="Where you want it to be.",
+        help_text=_("Where you want it to be."),
         error_messages={
-            "required": "Give the number you aim for.",
-            "invalid": "Enter the target as a number, like 30.",
+            "required": _("Give the number you aim for."),
+            "invalid": _("Enter the target as a number, like 30."),
         },
     )
     unit = SingleLineField(
-        label="Unit",
+        label=_("Unit"),
         max_length=30,
-        help_text="For example: %, days.",
-        error_messages={"required": "Give the unit of the measure, for example % or days."},
+        help_text=_("For example: %, days."),
+        error_messages={"required": _("Give the unit of the measure, for example % or days.")},
     )
     deadline = BoundedDateField(
-        label="By when",
+        label=_("By when"),
         earliest=-DEADLINE_WITHIN,
         latest=DEADLINE_WITHIN,
         error_messages={
-            "required": "Give the date by which you aim to reach the target.",
-            "too_early": "The deadline is in the past: choose today or a later date.",
-            "too_late": "Choose a deadline within five years, by %(limit)s: "
-            "break a longer goal into a nearer one.",
+            "required": _("Give the date by which you aim to reach the target."),
+            "too_early": _("The deadline is in the past: choose today or a later date."),
+            "too_late": _(
+                "Choose a deadline within five years, by %(limit)s: break a longer goal into a nearer one."
+            ),
         },
     )
 
@@ -119,13 +121,13 @@ class GoalWordingForm(forms.Form):
             return cleaned
         baseline, target, deadline = cleaned.get("baseline"), cleaned.get("target"), cleaned.get("deadline")
         if baseline is not None and target is not None and baseline == target:
-            self.add_error("target", "The target is the same as where it is now: aim for a change.")
+            self.add_error("target", _("The target is the same as where it is now: aim for a change."))
         if (
             deadline is not None
             and deadline < timezone.localdate()
             and deadline != self.initial.get("deadline")
         ):
-            self.add_error("deadline", "The deadline is in the past: choose today or a later date.")
+            self.add_error("deadline", _("The deadline is in the past: choose today or a later date."))
         return cleaned
 
     def wording(self) -> dict:
@@ -137,12 +139,12 @@ class GoalForm(GoalWordingForm):
     three active goals (``frees``: a goal this one replaces, so its place counts as free)."""
 
     category = forms.ChoiceField(
-        label="Category",
+        label=_("Category"),
         choices=category_choices,
         widget=CategoryRadio,
         error_messages={
-            "required": "Choose the kind of goal.",
-            "invalid_choice": "Choose one of the three kinds.",
+            "required": _("Choose the kind of goal."),
+            "invalid_choice": _("Choose one of the three kinds."),
         },
     )
     field_order = ["category", "title", "why", "metric", "baseline", "target", "unit", "deadline"]
@@ -181,9 +183,12 @@ class GoalForm(GoalWordingForm):
             active = active.exclude(pk=self.frees.pk)
         if active.count() >= MAX_ACTIVE_PER_CATEGORY:
             raise forms.ValidationError(
-                f"You already have {MAX_ACTIVE_PER_CATEGORY} active {Category(category).label} goals. "
-                "Mark one achieved or drop it before adding another.",
+                _(
+                    "You already have %(count)d active %(kind)s goals. "
+                    "Mark one achieved or drop it before adding another."
+                ),
                 code="category_full",
+                params={"count": MAX_ACTIVE_PER_CATEGORY, "kind": Category(category).label},
             )
         return category
 
@@ -192,11 +197,13 @@ class GoalReviseForm(GoalWordingForm):
     """New words for an existing goal; the earlier wording stays in its history."""
 
     reason = MultiLineField(
-        label="What changed, and why",
+        label=_("What changed, and why"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="For example: “made it measurable” or “the project changed”. Kept with the earlier wording.",
+        help_text=_(
+            "For example: “made it measurable” or “the project changed”. Kept with the earlier wording."
+        ),
     )
 
     def __init__(self, *args, goal: Goal, **kwargs):

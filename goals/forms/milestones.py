@@ -3,6 +3,7 @@
 import datetime
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.bounds.dates import BoundedDateField
 from mentoring.bounds.text import SingleLineField
@@ -15,18 +16,18 @@ STEP_WITHIN = datetime.timedelta(days=366)
 
 class MilestoneForm(forms.Form):
     title = SingleLineField(
-        label="Next step",
+        label=_("Next step"),
         max_length=200,
-        error_messages={"required": "Write the step in a few words."},
+        error_messages={"required": _("Write the step in a few words.")},
     )
     due_on = BoundedDateField(
-        label="Due",
+        label=_("Due"),
         earliest=datetime.timedelta(0),
         latest=STEP_WITHIN,
         error_messages={
-            "required": "Give a due date.",
-            "too_early": "The due date is in the past: choose today or a later date.",
-            "too_late": "Choose a date within the next year, by %(limit)s: a step is short-term.",
+            "required": _("Give a due date."),
+            "too_early": _("The due date is in the past: choose today or a later date."),
+            "too_late": _("Choose a date within the next year, by %(limit)s: a step is short-term."),
         },
     )
 
@@ -41,7 +42,7 @@ class MilestoneForm(forms.Form):
         due_on = self.cleaned_data["due_on"]
         if self.deadline is not None and due_on > self.deadline:
             raise forms.ValidationError(
-                "The goal’s deadline is %(deadline)s: choose a due date on or before it.",
+                _("The goal’s deadline is %(deadline)s: choose a due date on or before it."),
                 code="after_deadline",
                 params={"deadline": f"{self.deadline:%-d %B %Y}"},
             )

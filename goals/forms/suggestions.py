@@ -1,6 +1,7 @@
 """The mentor's suggestion of a goal."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.bounds.text import MultiLineField, SingleLineField
 
@@ -12,22 +13,24 @@ class SuggestionForm(forms.Form):
     """The mentor's suggestion of a goal; the protégé decides, in their own words."""
 
     category = forms.ChoiceField(
-        label="Category",
+        label=_("Category"),
         choices=category_choices,
         widget=CategoryRadio,
-        error_messages={"required": "Choose the kind of goal."},
+        error_messages={"required": _("Choose the kind of goal.")},
     )
     title = SingleLineField(
-        label="Suggested goal",
+        label=_("Suggested goal"),
         max_length=200,
-        error_messages={"required": "Write the goal you suggest in a few words."},
+        error_messages={"required": _("Write the goal you suggest in a few words.")},
     )
     note = MultiLineField(
-        label="Why you suggest it",
+        label=_("Why you suggest it"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Your protégé reads this and decides; they write the goal and its why in their own words.",
+        help_text=_(
+            "Your protégé reads this and decides; they write the goal and its why in their own words."
+        ),
     )
 
     def __init__(self, *args, advances: Goal | None = None, **kwargs):

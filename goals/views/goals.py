@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.http import HtmxHttpRequest
@@ -69,14 +70,14 @@ def goal_new(request: HtmxHttpRequest, partnership_id: int):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"Added your goal “{goal.title}”.")
+            messages.success(request, gettext("Added your goal “%(title)s”.") % {"title": goal.title})
             return back_to_goals(partnership, goal)
     return _form_page(
         request,
         partnership,
         form,
-        title="Add a goal",
-        submit="Add the goal",
+        title=gettext("Add a goal"),
+        submit=gettext("Add the goal"),
         cancel_url=goals_url(partnership),
     )
 
@@ -96,15 +97,17 @@ def goal_advance(request: HtmxHttpRequest, partnership_id: int, goal_id: int):
             form.add_error(None, error)
         else:
             messages.success(
-                request, f"Added “{goal.title}”, a more advanced version of “{earlier.title}” (now achieved)."
+                request,
+                gettext("Added “%(title)s”, a more advanced version of “%(earlier)s” (now achieved).")
+                % {"title": goal.title, "earlier": earlier.title},
             )
             return back_to_goals(partnership, goal)
     return _form_page(
         request,
         partnership,
         form,
-        title="A more advanced version",
-        submit="Add the advanced version",
+        title=gettext("A more advanced version"),
+        submit=gettext("Add the advanced version"),
         earlier=earlier,
         cancel_url=goals_url(partnership, earlier),
     )
@@ -126,26 +129,30 @@ def goal_revise(request: HtmxHttpRequest, partnership_id: int, goal_id: int):
         else:
             if goal.updated_at != saved_at:
                 messages.success(
-                    request, f"Revised “{goal.title}”. The earlier wording “{before}” stays in its history."
+                    request,
+                    gettext("Revised “%(title)s”. The earlier wording “%(before)s” stays in its history.")
+                    % {"title": goal.title, "before": before},
                 )
             else:
-                messages.info(request, "Nothing changed.")
+                messages.info(request, gettext("Nothing changed."))
             return back_to_goals(partnership, goal)
     return _form_page(
         request,
         partnership,
         form,
-        title="Revise your goal",
-        submit="Save the new wording",
+        title=gettext("Revise your goal"),
+        submit=gettext("Save the new wording"),
         goal=goal,
         cancel_url=goals_url(partnership, goal),
     )
 
 
 STATUS_MESSAGES = {
-    Goal.Status.ACHIEVED: "Well done: “{}” is achieved. Its ratings and history stay on this page.",
-    Goal.Status.DROPPED: "Dropped “{}”. Its ratings and history stay on this page.",
-    Goal.Status.ACTIVE: "“{}” is active again.",
+    Goal.Status.ACHIEVED: gettext_lazy(
+        "Well done: “%(title)s” is achieved. Its ratings and history stay on this page."
+    ),
+    Goal.Status.DROPPED: gettext_lazy("Dropped “%(title)s”. Its ratings and history stay on this page."),
+    Goal.Status.ACTIVE: gettext_lazy("“%(title)s” is active again."),
 }
 
 
@@ -156,7 +163,7 @@ def goal_status(request: HtmxHttpRequest, partnership_id: int, goal_id: int):
     goal = goal_of(partnership, goal_id)
     status = request.POST.get("status", "")
     if status not in Goal.Status.values:
-        messages.error(request, "Choose achieved, dropped or active.")
+        messages.error(request, gettext("Choose achieved, dropped or active."))
         return back_to_goals(partnership, goal)
     try:
         services.goal_set_status(goal=goal, by=request.user, status=status)
@@ -164,5 +171,5 @@ def goal_status(request: HtmxHttpRequest, partnership_id: int, goal_id: int):
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, STATUS_MESSAGES[status].format(goal.title))
+        messages.success(request, STATUS_MESSAGES[status] % {"title": goal.title})
     return back_to_goals(partnership, goal)

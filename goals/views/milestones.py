@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from mentoring.http import HtmxHttpRequest
@@ -50,7 +52,10 @@ def milestone_add(request: HtmxHttpRequest, partnership_id: int, goal_id: int):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            notice = f"Added the step “{milestone.title}”, due {milestone.due_on:%-d %b %Y}."
+            notice = gettext("Added the step “%(title)s”, due %(day)s.") % {
+                "title": milestone.title,
+                "day": date_format(milestone.due_on, "j M Y"),
+            }
             if request.htmx:
                 response = _steps(request, goal, MilestoneForm(prefix=f"m{goal.pk}"), notice, keep_open=True)
                 response.saved_to = back_to_goals(partnership, goal)["Location"]  # where a repeat is sent
@@ -73,7 +78,9 @@ def milestone_done(request: HtmxHttpRequest, partnership_id: int, goal_id: int, 
     milestone.goal.partnership = partnership
     done = request.POST.get("done") == "1"
     services.milestone_set_done(milestone=milestone, by=request.user, done=done)
-    notice = f"“{milestone.title}” is {'done' if done else 'to do again'}."
+    notice = (gettext("“%(title)s” is done.") if done else gettext("“%(title)s” is to do again.")) % {
+        "title": milestone.title
+    }
     if request.htmx:
         return _steps(request, milestone.goal, MilestoneForm(prefix=f"m{milestone.goal.pk}"), notice)
     messages.success(request, notice)

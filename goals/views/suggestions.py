@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from mentoring.http import HtmxHttpRequest
@@ -43,7 +44,8 @@ def suggestion_new(request: HtmxHttpRequest, partnership_id: int):
         else:
             messages.success(
                 request,
-                f"Suggested “{suggestion.title}” to {partnership.protege.user.name}, who decides whether to take it on.",
+                gettext("Suggested “%(title)s” to %(name)s, who decides whether to take it on.")
+                % {"title": suggestion.title, "name": partnership.protege.user.name},
             )
             return back_to_goals(partnership)
     return TemplateResponse(
@@ -83,7 +85,9 @@ def suggestion_accept(request: HtmxHttpRequest, partnership_id: int, suggestion_
             form.add_error(None, error)
         else:
             messages.success(
-                request, f"Added your goal “{goal.title}”, from {partnership.mentor.user.name}'s suggestion."
+                request,
+                gettext("Added your goal “%(title)s”, from %(name)s’s suggestion.")
+                % {"title": goal.title, "name": partnership.mentor.user.name},
             )
             return back_to_goals(partnership, goal)
     return TemplateResponse(
@@ -94,8 +98,8 @@ def suggestion_accept(request: HtmxHttpRequest, partnership_id: int, suggestion_
             "form": form,
             "suggestion": suggestion,
             "earlier": suggestion.advances,
-            "title": "Take on a suggested goal",
-            "submit": "Add the goal",
+            "title": gettext("Take on a suggested goal"),
+            "submit": gettext("Add the goal"),
             "cancel_url": goals_url(partnership),
         },
     )
@@ -107,5 +111,9 @@ def suggestion_decline(request: HtmxHttpRequest, partnership_id: int, suggestion
     partnership = protege_partnership(request, partnership_id)
     suggestion = suggestion_of(partnership, suggestion_id)
     services.suggestion_decline(suggestion=suggestion, by=request.user)
-    messages.success(request, f"Declined “{suggestion.title}”. {partnership.mentor.user.name} will see that.")
+    messages.success(
+        request,
+        gettext("Declined “%(title)s”. %(name)s will see that.")
+        % {"title": suggestion.title, "name": partnership.mentor.user.name},
+    )
     return back_to_goals(partnership)

@@ -58,13 +58,15 @@ def test_each_goal_is_a_scale_of_eleven_radios_with_a_skip_and_last_time_marked(
     text = protege_client.get(rating_url(world)).text
     negotiating = text[text.index(f'id="rate-{goals["competency"].pk}"') :]
     negotiating = negotiating[: negotiating.index("</section>")]
-    assert "<fieldset" in negotiating and "<legend>Your rating, 0 to 10" in negotiating
+    assert "<fieldset" in negotiating
+    assert '<legend><span class="visually-hidden">Negotiating: </span>Your rating, 0 to 10' in negotiating
     assert negotiating.count('type="radio"') == 12  # 0 to 10, and "Skip this time"
     assert "Skip this time" in negotiating
     assert "checked" not in negotiating  # nothing chosen for the protégé
     # Last time's value is marked on the scale in words, not by colour alone.
     last = negotiating[negotiating.index("rating-option--last") :]
-    assert 'value="6"' in last[:300] and ">last<" in last[:600]
+    assert 'value="6"' in last[:300] and 'aria-label="6, your rating last time"' in last[:400]
+    assert ">last<" in last[:700]
     # The trend beside it, as a small chart with its words.
     assert (
         "<svg" in negotiating

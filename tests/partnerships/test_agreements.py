@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 
 from partnerships.agreements import (
     agreement_accept,
@@ -13,6 +14,8 @@ from partnerships.agreements import (
     default_time_boxes,
 )
 from partnerships.models import Agreement, Partnership
+from partnerships.selectors.agreement_changes import term_changes, version_changes
+from partnerships.selectors.pairs import agreement_page
 from tests.factories import PartnershipFactory, ProgramFactory
 
 from .agreement_helpers import agree, terms
@@ -215,3 +218,91 @@ def test_defaults_come_from_the_program_and_what_both_prefer(world):
     assert defaults["agenda_owner"] == "protege"
     assert "honest" in defaults["ground_rules"]
     assert defaults["first_review_on"] < defaults["ends_on"]
+
+
+# --- What each version changed, as old → new values ---
+
+
+def _diff(before: Agreement, after: Agreement) -> dict:
+    return {c.label: (c.old, c.new, c.removed, c.added) for c in term_changes(before, after)}
+
+
+def test_a_change_is_told_term_by_term_as_old_and_new_values_leaving_out_what_stayed(world):
+    one = agree(world.partnership)
+    two = agree(
+        world.partnership,
+        cadence="weekly",
+        call_minutes=45,
+        topic_minutes=30,
+        method="phone",
+        async_welcome=False,
+        ground_rules="Be honest.\nNo phones during the call.",
+        success="I push back on scope calmly.",
+    )
+    assert _diff(one, two) == {
+        "How often": ("every two weeks", "weekly", [], []),
+        "Call length": ("30 minutes", "45 minutes", [], []),
+        "Deeper topic": ("15 minutes", "30 minutes", [], []),
+        "How you meet": ("Video", "Phone", [], []),
+        "Between calls": ("Messages welcome", "Kept for the calls", [], []),
+        "Ground rules": ("", "", ["Say whether calls help."], ["No phones during the call."]),
+        "What success means": (
+            "I negotiate scope without escalating.",
+            "I push back on scope calmly.",
+            [],
+            [],
+        ),
+    }
+    three = agree(
+        world.partnership,
+        cadence="every_n_weeks",
+        every_weeks=3,
+        call_minutes=45,
+        topic_minutes=30,
+        method="phone",
+        async_welcome=False,
+        ground_rules="Be honest.\nNo phones during the call.",
+        success="I push back on scope calmly.",
+    )
+    assert _diff(two, three) == {"How often": ("weekly", "every 3 weeks", [], [])}
+    assert term_changes(three, three) == []
+
+
+def test_the_proposal_is_compared_with_the_version_in_force_and_history_with_the_one_before(world):
+    agree(world.partnership)
+    agree(world.partnership, call_minutes=45, topic_minutes=30)
+    agreement_propose(partnership=world.partnership, by=world.mentor, terms=terms(cadence="monthly"))
+    agreement_propose(partnership=world.partnership, by=world.protege, terms=terms(cadence="weekly"))
+    page = agreement_page(world.partnership, world.mentor)
+    rows = version_changes(page["versions"], in_force=page["pair"].in_force)
+    assert [(r.agreement.version, r.compared_with and r.compared_with.version) for r in rows] == [
+        (4, 2),  # the proposal waiting, against the version in force
+        (3, 2),  # set aside
+        (2, 1),
+        (1, None),  # the first: nothing to compare with
+    ]
+    proposal = rows[0]
+    assert {c.label: (c.old, c.new) for c in proposal.changes} == {
+        "How often": ("every two weeks", "weekly"),
+        "Call length": ("45 minutes", "30 minutes"),
+        "Deeper topic": ("30 minutes", "15 minutes"),
+    }
+
+
+def test_the_agreement_page_shows_each_change_as_old_and_new(client, world):
+    agree(world.partnership)
+    agreement_propose(
+        partnership=world.partnership,
+        by=world.protege,
+        terms=terms(cadence="weekly", ground_rules="Be honest."),
+    )
+    client.force_login(world.mentor)
+    text = client.get(reverse("partnerships:agreement", args=[world.partnership.pk])).text
+    proposal = text[text.index('id="proposal"') : text.index('id="in-force"')]
+    assert "What changes from version 1" in proposal
+    assert "<dt>How often</dt>" in proposal
+    assert "was </span>every two weeks</del>" in proposal and "now </span>weekly</ins>" in proposal
+    assert ">removed</span> <del>Say whether calls help.</del>" in proposal
+    assert "<dt>Call length</dt>" not in proposal  # unchanged: left out
+    history = text[text.index('id="versions"') :]
+    assert "Changes from version 1, in force:" in history and "The first version." in history
