@@ -6,11 +6,14 @@ from typing import Any, overload
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
+    Avg,
     Count,
     Exists,
     F,
+    Min,
     Model,
     OuterRef,
+    Q,
     QuerySet,
     Sum,
     Window,
@@ -77,13 +80,20 @@ def _page[M: Model](rows: QuerySet[M], ids: QuerySet[M], order: Sequence[str], n
 
 
 def board_for(
-    *, program: Program, protege_id: int | None, waiting_page: int, pairs_page: int, drafts_page: int
+    *,
+    program: Program,
+    protege_id: int | None,
+    waiting_page: int,
+    pairs_page: int,
+    drafts_page: int,
+    set_aside: frozenset[int] = frozenset(),
 ) -> dict:
     """Everything the matching board shows: a page each of waiting protégés,
-    the draft proposal and current pairs; how many places mentors have free;
-    and, for the chosen protégé, the best mentors with a free place, with reasons.
+    the draft proposal and current pairs; the proposal's summary; how many
+    places mentors have free; and, for the chosen protégé, the best mentors with
+    a free place, with reasons, but those the admin ``set_aside`` for now.
 
-    Eight queries; with a protégé chosen, two more to rank the mentors (and two
+    Nine queries; with a protégé chosen, two more to rank the mentors (and two
     to load the protégé when they are not on the page shown). Only the chosen
     protégé's ranking reads every available mentor."""
     in_proposal = Exists(DraftMatch.objects.filter(protege=OuterRef("pk")))
@@ -114,8 +124,9 @@ def board_for(
         pairs_page,
     )
     places = mentors_with_places(program).aggregate(mentors=Count("pk"), free=Sum(F("capacity") - F("load")))
+    proposal = DraftMatch.objects.filter(program=program).aggregate(average=Avg("score"), lowest=Min("score"))
 
-    chosen, suggestions, available = None, [], 0
+    chosen, suggestions, available, skipped = None, [], 0, 0
     if protege_id is not None:
         chosen = next((p for p in waiting.object_list if p.pk == protege_id), None)
         if chosen is None:
@@ -128,19 +139,36 @@ def board_for(
                 .prefetch_related("topics_offered")
             }
             ranked = matching.rank(
-                protege_profile(chosen), [mentor_profile(m) for m in mentors.values()], weights_of(program)
+                protege_profile(chosen),
+                [mentor_profile(m) for m in mentors.values() if m.pk not in set_aside],
+                weights_of(program),
             )
             available = len(ranked)
+            skipped = len(set_aside & mentors.keys())
             suggestions = [(mentors[s.mentor_id], s) for s in ranked[:SUGGESTIONS_SHOWN]]
 
     return {
         "waiting": waiting,
         "drafts": drafts,
         "pairs": pairs,
+        "proposal_average": proposal["average"],
+        "proposal_lowest": proposal["lowest"],
         "mentors_with_places": places["mentors"],
         "free_places": places["free"] or 0,
         "chosen": chosen,
         "suggestions": suggestions,
         "available_mentors": available,
+        "set_aside": skipped,  # mentors with a free place the admin set aside for the chosen protégé
         "weights": weights_of(program),
     }
+
+
+def next_waiting(program: Program, after: Participant) -> int | None:
+    """The id of the protégé who waits next after ``after`` in the board's order
+    (they may have stopped waiting), else the first who waits; None when nobody
+    does. One or two queries."""
+    waiting = waiting_proteges(program).values_list("pk", flat=True)
+    later = waiting.filter(
+        Q(created_at__gt=after.created_at) | Q(created_at=after.created_at, pk__gt=after.pk)
+    ).first()
+    return later if later is not None else waiting.first()

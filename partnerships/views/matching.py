@@ -1,6 +1,7 @@
-"""The matching board. Every action is a plain form POST that redirects back to
-the board; the board is boosted by htmx, so with JavaScript only the board is
-swapped, and without it the page reloads."""
+"""The matching board. Every action is a plain form POST (or, to set a suggestion
+aside, a link) that leads back to the board; the board is boosted by htmx, so
+with JavaScript only the board is swapped in place, and without it the page
+reloads. Matching a protégé moves the board on to the next who waits."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,6 +10,8 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from mentoring.forms import ListQueryForm
@@ -16,6 +19,7 @@ from mentoring.http import HtmxHttpRequest
 from partnerships.models import Partnership
 from programs.access import get_program_for_admin
 from programs.forms import MatchingSettingsForm
+from programs.matching import Reason
 from programs.models import DraftMatch
 from programs.services import matching as program_services
 
@@ -28,6 +32,40 @@ def _back(request: HtmxHttpRequest, slug: str, **query) -> HttpResponseRedirect:
     url = reverse("partnerships:matching_board", args=[slug])
     params = "&".join(f"{k}={v}" for k, v in query.items() if v)
     return HttpResponseRedirect(f"{url}?{params}" if params else url, status=303)
+
+
+# How many suggestions one protégé's list may set aside at once (``skip``).
+SET_ASIDE_MAX = 50
+
+
+def _set_aside(request: HtmxHttpRequest) -> frozenset[int]:
+    """The mentors set aside for the chosen protégé: ``skip`` in the query string,
+    their ids joined by commas. Anything else in it is dropped, never an error."""
+    ids = request.GET.get("skip", "")[:1000].split(",")
+    return frozenset(int(pk) for pk in ids[:SET_ASIDE_MAX] if pk.isdigit() and 0 < int(pk) < 2**31)
+
+
+def _board_address(board_url: str, **query) -> str:
+    kept = {name: value for name, value in query.items() if value}
+    return f"{board_url}?{urlencode(kept)}#suggestions" if kept else f"{board_url}#suggestions"
+
+
+def _suggestion_rows(program, context: dict, set_aside: frozenset[int], waiting_page: int) -> None:
+    """Gives each suggestion's mentor its reasons as marks and words (``checks``)
+    and the address of the board with them set aside too (``set_aside_url``);
+    the board its address with none set aside (``set_aside_none_url``); and each
+    proposed pair its reasons as marks and words."""
+    board_url = reverse("partnerships:matching_board", args=[program.slug])
+    chosen = context["chosen"]
+    page = waiting_page if waiting_page > 1 else None
+    for mentor, suggestion in context["suggestions"]:
+        mentor.checks = [Reason.of(line) for line in suggestion.reasons]
+        skip = ",".join(str(pk) for pk in sorted(set_aside | {mentor.pk}))
+        mentor.set_aside_url = _board_address(board_url, protege=chosen.pk, waiting=page, skip=skip)
+    if chosen is not None:
+        context["set_aside_none_url"] = _board_address(board_url, protege=chosen.pk, waiting=page)
+    for draft in context["drafts"].object_list:
+        draft.checks = [Reason.of(line) for line in draft.reasons]
 
 
 def _report(request: HtmxHttpRequest, error: ValidationError) -> None:
@@ -57,14 +95,18 @@ def _board(
     sent and refused, shown open with what was typed and the errors beside the
     fields (instead of the program's saved weights)."""
     query = ListQueryForm(request.GET)
+    set_aside = _set_aside(request)
+    waiting_page = query.value("waiting", 1) or 1
     context = selectors.board_for(
         program=program,
         protege_id=query.value("protege"),
-        waiting_page=query.value("waiting", 1),
+        waiting_page=waiting_page,
         pairs_page=query.value("pairs", 1),
         drafts_page=query.value("drafts", 1),
+        set_aside=set_aside,
     )
     _pair_rows(program, context["pairs"].object_list)
+    _suggestion_rows(program, context, set_aside, waiting_page)
     if settings_form is None:
         weights = context["weights"].to_dict()
         settings_form = MatchingSettingsForm(
@@ -73,10 +115,17 @@ def _board(
                 **{f"weight_{k}": round(v) for k, v in weights.items()},
             }
         )
+    still_waiting = max(0, context["waiting"].paginator.count - context["drafts"].paginator.count)
     return TemplateResponse(
         request,
         "partnerships/board.html",
-        {"program": program, "settings_form": settings_form, "unmatch_form": UnmatchForm(), **context},
+        {
+            "program": program,
+            "settings_form": settings_form,
+            "unmatch_form": UnmatchForm(),
+            "still_waiting": still_waiting,
+            **context,
+        },
     )
 
 
@@ -91,7 +140,7 @@ def match(request: HtmxHttpRequest, slug: str):
     program = get_program_for_admin(request.user, slug)
     form = MatchForm(request.POST, program=program)
     if not form.is_valid():
-        messages.error(request, "Choose a waiting protégé and a mentor of this program.")
+        messages.error(request, gettext("Choose a waiting protégé and a mentor of this program."))
         return _back(request, slug)
     protege, mentor = form.cleaned_data["protege"], form.cleaned_data["mentor"]
     try:
@@ -99,8 +148,13 @@ def match(request: HtmxHttpRequest, slug: str):
     except ValidationError as error:
         _report(request, error)
         return _back(request, slug, protege=protege.pk)
-    messages.success(request, f"Matched {protege.user.name} with {mentor.user.name}. Both will get an email.")
-    return _back(request, slug)
+    messages.success(
+        request,
+        gettext("Matched %(protege)s with %(mentor)s. Both will get an email.")
+        % {"protege": protege.user.name, "mentor": mentor.user.name},
+    )
+    # On to the next protégé who waits: their suggestions take the place of these.
+    return _back(request, slug, protege=selectors.next_waiting(program, protege))
 
 
 @login_required
@@ -110,7 +164,7 @@ def unmatch(request: HtmxHttpRequest, slug: str, partnership_id: int):
     partnership = get_object_or_404(Partnership.objects.with_people(), program=program, pk=partnership_id)
     form = UnmatchForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say briefly why you are ending this match.")
+        messages.error(request, gettext("Say briefly why you are ending this match."))
         return _back(request, slug)
     try:
         services.partnership_unmatch(
@@ -120,7 +174,9 @@ def unmatch(request: HtmxHttpRequest, slug: str, partnership_id: int):
         _report(request, error)
         return _back(request, slug)
     messages.success(
-        request, f"Unmatched {partnership.protege.user.name}; here are new suggestions to re-match them."
+        request,
+        gettext("Unmatched %(protege)s; here are new suggestions to re-match them.")
+        % {"protege": partnership.protege.user.name},
     )
     return _back(request, slug, protege=partnership.protege_id)
 
@@ -131,9 +187,19 @@ def proposal(request: HtmxHttpRequest, slug: str):
     program = get_program_for_admin(request.user, slug)
     drafts = program_services.proposal_compute(program=program)
     if drafts:
-        messages.success(request, f"Proposed {len(drafts)} matches. Review them, then publish.")
+        messages.success(
+            request,
+            ngettext(
+                "Proposed %(count)s match. Review it, then publish.",
+                "Proposed %(count)s matches. Review them, then publish.",
+                len(drafts),
+            )
+            % {"count": len(drafts)},
+        )
     else:
-        messages.info(request, "No waiting protégé reaches the minimum score with a mentor who has a place.")
+        messages.info(
+            request, gettext("No waiting protégé reaches the minimum score with a mentor who has a place.")
+        )
     return _back(request, slug)
 
 
@@ -146,7 +212,15 @@ def proposal_publish(request: HtmxHttpRequest, slug: str):
     except ValidationError as error:
         _report(request, error)
         return _back(request, slug)
-    messages.success(request, f"Published {len(made)} matches. Everyone matched will get an email.")
+    messages.success(
+        request,
+        ngettext(
+            "Published %(count)s match. Both people will get an email.",
+            "Published %(count)s matches. Everyone matched will get an email.",
+            len(made),
+        )
+        % {"count": len(made)},
+    )
     return _back(request, slug)
 
 
@@ -155,7 +229,7 @@ def proposal_publish(request: HtmxHttpRequest, slug: str):
 def proposal_discard(request: HtmxHttpRequest, slug: str):
     program = get_program_for_admin(request.user, slug)
     DraftMatch.objects.filter(program=program).delete()
-    messages.success(request, "The proposal is discarded.")
+    messages.success(request, gettext("The proposal is discarded."))
     return _back(request, slug)
 
 
@@ -166,17 +240,23 @@ def draft_change(request: HtmxHttpRequest, slug: str, draft_id: int):
     draft = get_object_or_404(program.draft_matches.select_related("protege__user"), pk=draft_id)
     if "remove" in request.POST:
         draft.delete()
-        messages.success(request, f"{draft.protege.user.name} is out of the proposal.")
+        messages.success(
+            request, gettext("%(protege)s is out of the proposal.") % {"protege": draft.protege.user.name}
+        )
         return _back(request, slug)
     form = DraftChangeForm(request.POST, program=program)
     try:
         if not form.is_valid():
-            raise ValidationError("Choose a mentor of this program.")
+            raise ValidationError(gettext("Choose a mentor of this program."))
         program_services.draft_match_change(draft=draft, mentor=form.cleaned_data["mentor"])
     except ValidationError as error:
         _report(request, error)
         return _back(request, slug)
-    messages.success(request, f"{draft.protege.user.name} is now proposed with {draft.mentor.user.name}.")
+    messages.success(
+        request,
+        gettext("%(protege)s is now proposed with %(mentor)s.")
+        % {"protege": draft.protege.user.name, "mentor": draft.mentor.user.name},
+    )
     return _back(request, slug)
 
 
@@ -190,5 +270,5 @@ def matching_settings(request: HtmxHttpRequest, slug: str):
     program_services.program_set_matching(
         program=program, weights=form.weights(), min_score=form.cleaned_data["min_score"]
     )
-    messages.success(request, "Matching weights saved; suggestions use them from now on.")
+    messages.success(request, gettext("Matching weights saved; suggestions use them from now on."))
     return _back(request, slug)

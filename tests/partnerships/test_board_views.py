@@ -68,7 +68,7 @@ def test_the_board_runs_the_same_queries_for_a_small_and_a_larger_program(
     grow(world, 2)
     waiting = ParticipantFactory(program=world.program)
     query = {"protege": waiting.pk} if with_suggestions else {}
-    with django_assert_num_queries(15 if with_suggestions else 13) as small:
+    with django_assert_num_queries(16 if with_suggestions else 14) as small:
         client.get(board_url(world, **query))
     grow(world, 30)
     with django_assert_num_queries(len(small.captured_queries)):
@@ -109,6 +109,21 @@ def test_suggestions_rank_mentors_with_reasons(client, world):
     assert text.index("Gina Good") < text.index("Fred Far")
     assert "offers negotiation, which Sam Seeker seeks" in text or "negotiation" in text.lower()
     assert "both prefer video" in text
+    # Each reason is a pass or fail mark, in words as well as in colour, with its words.
+    gina = text[text.index("<h3>Gina Good") :].split("</li>\n")[0]
+    assert (
+        '<li class="check check--fits"><span class="check-mark" aria-hidden="true">✓</span>'
+        '<span class="visually-hidden">Fits: </span><span class="check-text">both prefer video</span></li>'
+    ) in gina
+    fred = text[text.index("<h3>Fred Far") :]
+    assert (
+        '<span class="visually-hidden">Does not fit: </span><span class="check-text">no topics in common'
+        in fred
+    )
+    # And a score bar with the number beside it.
+    assert '<svg class="score-bar"' in gina and re.search(
+        r'<span class="visually-hidden">Score </span>\d+', gina
+    )
 
 
 def test_waiting_proteges_show_the_topics_they_seek(client, world):
@@ -180,10 +195,10 @@ def test_proposal_then_publish_from_the_board(client, world):
     mentor.topics_offered.add(topic)
     client.force_login(world.admin)
     response = client.post(reverse("partnerships:proposal", args=[world.program.slug]), follow=True)
-    assert "Proposed 1 matches" in response.text
+    assert "Proposed 1 match. Review it, then publish." in response.text
     assert "Publish 1 match" in response.text
     response = client.post(reverse("partnerships:proposal_publish", args=[world.program.slug]), follow=True)
-    assert "Published 1 matches" in response.text
+    assert "Published 1 match." in response.text
     assert Partnership.objects.filter(protege=protege, mentor=mentor).exists()
 
 
@@ -225,3 +240,77 @@ def test_refused_weights_come_back_open_beside_their_fields_with_what_was_typed(
     assert reverse("partnerships:matching_settings", args=[world.program.slug]) + "?" not in page
     world.program.refresh_from_db()
     assert world.program.match_weights == {}
+
+
+def test_a_suggestion_set_aside_makes_way_for_the_next(client, world):
+    """ "Not this one" is a plain link: the board again with that mentor set aside,
+    and the next best in the list; "Show them again" brings them all back."""
+    from partnerships.selectors.matching import SUGGESTIONS_SHOWN
+
+    protege = ParticipantFactory(program=world.program, user__display_name="Sam Seeker")
+    mentors = [
+        MentorFactory(program=world.program, user__display_name=f"Mentor {i:02}")
+        for i in range(SUGGESTIONS_SHOWN + 1)
+    ]
+    client.force_login(world.admin)
+    text = client.get(board_url(world, protege=protege.pk)).text
+    shown = re.findall(r"<h3>(Mentor \d+)", text)
+    assert len(shown) == SUGGESTIONS_SHOWN
+    first = next(m for m in mentors if m.user.display_name == shown[0])
+    link = re.search(r'<a class="set-aside" href="([^"]+)">Not this one', text).group(1).replace("&amp;", "&")
+    assert (
+        link == board_url(world, protege=protege.pk, skip=f"{first.pk}").replace(",", "%2C") + "#suggestions"
+    )
+    text = client.get(link).text
+    now = re.findall(r"<h3>(Mentor \d+)", text)
+    eleventh = next(m.user.display_name for m in mentors if m.user.display_name not in shown)
+    assert now == [*shown[1:], eleventh]
+    assert "You set 1 mentor aside for now." in text
+    again = re.search(r'<a href="([^"]+)">Show them again', text).group(1)
+    assert "skip" not in again
+    # Two set aside: the next link carries both; rubbish in the list is dropped.
+    second = next(m for m in mentors if m.user.display_name == now[0])
+    assert f"skip={min(first.pk, second.pk)}%2C{max(first.pk, second.pk)}" in text
+    assert client.get(board_url(world, protege=protege.pk, skip="x,-1,99999999999,,")).status_code == 200
+
+
+def test_matching_moves_the_board_on_to_the_next_who_waits(client, world):
+    first, second, third = (
+        ParticipantFactory(program=world.program, user__display_name=name) for name in ["Ann", "Ben", "Cy"]
+    )
+    mentor = MentorFactory(program=world.program, capacity=3)
+    client.force_login(world.admin)
+    match = reverse("partnerships:match", args=[world.program.slug])
+    response = client.post(match, {"protege": second.pk, "mentor": mentor.pk})
+    assert response.status_code == 303
+    assert response["Location"] == board_url(world, protege=third.pk)
+    response = client.post(match, {"protege": third.pk, "mentor": mentor.pk}, follow=True)
+    assert "Suggestions for Ann" in response.text  # the last who waited: back to the first
+    response = client.post(match, {"protege": first.pk, "mentor": mentor.pk})
+    assert response["Location"] == board_url(world)  # nobody waits any more
+
+
+def test_the_proposals_summary_and_publish_come_first(client, world):
+    topic = TopicFactory(program=world.program)
+    for name in ["Pat One", "Pat Two"]:
+        protege = ParticipantFactory(program=world.program, user__display_name=name)
+        protege.topics_sought.add(topic)
+    ParticipantFactory(program=world.program, user__display_name="Pat Alone")  # seeks nothing
+    mentor = MentorFactory(program=world.program, capacity=2)
+    mentor.topics_offered.add(topic)
+    world.program.min_match_score = 60
+    world.program.save()
+    client.force_login(world.admin)
+    text = client.post(reverse("partnerships:proposal", args=[world.program.slug]), follow=True).text
+    summary = text[text.index('<section id="proposal"') :].split("</section>")[0]
+    figures = re.findall(r'<span class="proposal-figure">(\d+)</span> ([^<]+)</li>', summary)
+    assert [label for _, label in figures] == [
+        "pairs proposed",
+        "average score",
+        "lowest score",
+        "protégé would still wait",
+    ]
+    assert figures[0][0] == "2" and figures[3][0] == "1"
+    assert "Publish 2 matches" in summary and "Discard the proposal" in summary
+    assert text.index("Publish 2 matches") < text.index("Waiting for a mentor</h2>")
+    assert text.index("Waiting for a mentor</h2>") < text.index('<h2 id="proposal-pairs-title">')
