@@ -187,7 +187,7 @@ def test_proposing_a_change_shows_it_beside_the_version_in_force_and_keeps_histo
     assert "Version 2: waiting for you" in page
     assert "In force: version 1" in page
     assert "More room for the deeper topic." in page
-    assert "Changes: call length, deeper-topic time." in page
+    assert "What changes from version 1" in page and "30 minutes</del>" in page and "45 minutes</ins>" in page
     assert "Accept version 2" in page
     client.post(url("agreement_accept", world.partnership, 2))
     page = client.get(url("agreement", world.partnership)).text
