@@ -5,15 +5,26 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: install run newcomer test test-fast check bench format clean
+.PHONY: install run newcomer test test-fast lighthouse check bench format clean
 
-install: $(VENV)/.installed
+LIGHTHOUSE := tests/lighthouse
+
+install: $(VENV)/.installed $(LIGHTHOUSE)/node_modules/.installed
 
 # Re-installs when the declared or locked dependencies change; with uv when it
 # can be had (seconds from its cache), else with pip.
 $(VENV)/.installed: pyproject.toml requirements.lock
 	scripts/install.sh
 	@touch $@
+
+# Lighthouse for its browser test (tests/lighthouse), held to package-lock.json;
+# skipped with a note where there is no npm (only that test needs it).
+$(LIGHTHOUSE)/node_modules/.installed: $(LIGHTHOUSE)/package.json $(LIGHTHOUSE)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		cd $(LIGHTHOUSE) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	else \
+		echo "No npm here: the Lighthouse test (tests/lighthouse) needs Node.js 18.20+ and npm." >&2; \
+	fi
 
 run: install
 	scripts/run.sh
@@ -42,6 +53,14 @@ check: install
 	DJANGO_ENV=production DJANGO_SECRET_KEY=check-only-$$(printf '%064d' 0) DJANGO_ALLOWED_HOSTS=example.org \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 	DJANGO_SECRET_KEY=check-only docker-compose config -q
+
+# Lighthouse accessibility and best practices of the main pages, as each person
+# who opens them, at phone and laptop sizes: scores printed and in test-results/lighthouse.json.
+lighthouse: install
+	PY=$(BIN)/python scripts/services.sh
+	scripts/chromium.sh
+	LIGHTHOUSE_FORM_FACTORS="mobile desktop" LIGHTHOUSE_EVERY_PERSON=1 \
+		$(BIN)/pytest tests/lighthouse -s -p no:cacheprovider $(PYTEST_ARGS)
 
 # Program-scale figures in a database of its own (mentoring_bench): SCALE=small for a quick look.
 SCALE ?= full
