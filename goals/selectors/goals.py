@@ -64,6 +64,7 @@ class GoalsPage(TypedDict):
     next_due: RatingDue | None
     has_ratings: bool
     active_count: int
+    last_round_id: int | None  # the latest rating round, whose page says what moved
 
 
 def goals_page(partnership: Partnership) -> GoalsPage:
@@ -83,6 +84,7 @@ def goals_page(partnership: Partnership) -> GoalsPage:
         goals, ProgressRating.objects.filter(goal__partnership=partnership).order_by("created_at", "pk")
     )
     active = [t for t in trends if t.goal.is_active]
+    latest = max((r for t in trends for r in t.ratings), key=lambda r: (r.created_at, r.pk), default=None)
     suggestions = list(
         GoalSuggestion.objects.filter(partnership=partnership)
         .exclude(status=GoalSuggestion.Status.ACCEPTED)  # those show as goals
@@ -102,4 +104,5 @@ def goals_page(partnership: Partnership) -> GoalsPage:
         "next_due": rating_due(partnership, active_goals=len(active)),
         "has_ratings": any(t.ratings for t in trends),
         "active_count": len(active),
+        "last_round_id": latest.round_id if latest is not None else None,
     }

@@ -125,6 +125,8 @@ def test_the_protege_rates_by_tap_and_by_key_skips_one_sees_what_moved_and_puts_
     skip_box.get_by_role("radio", name=re.compile(r"^3(, your rating last time)?$")).click()
     skip_box.get_by_text("Skip this time").click()
     expect(skip_box.get_by_role("radio", name="Skip this time")).to_be_checked()
+    tap_box.scroll_into_view_if_needed()
+    screenshot(page, "goals-rating-form-chosen-desktop")
 
     page.get_by_role("button", name="Save my ratings").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("What moved")
@@ -199,3 +201,31 @@ def test_the_mentor_sees_the_new_rating_on_the_trend_and_what_moved(page: Page):
     assert page.evaluate(FITS)
     assert_accessible(page)
     screenshot(page, "goals-mentor-phone")
+
+
+def test_what_moved_fits_a_phone_with_the_longest_words(page: Page):
+    """Goal titles of 200 characters without a space still fit 375 px, on the
+    rating form and the page after it."""
+    from goals.services import RatingEntry, ratings_record
+
+    from .test_page_width import long_words_in_every_text
+
+    pair = demo_pair()
+    assert long_words_in_every_text() >= 30
+    goals = list(Goal.objects.filter(partnership=pair).active().exclude(category="smart"))
+    last = last_values(pair)
+    rating_round = ratings_record(
+        partnership=pair,
+        by=pair.protege.user,
+        entries=[RatingEntry(g, another(last.get(g.pk))) for g in goals],
+    )
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto("/accounts/login/")
+    sign_in(page, "protege@example.com", "mentoring-demo")
+    for path in (
+        f"/partnerships/{pair.pk}/ratings/{rating_round.pk}/",
+        f"/partnerships/{pair.pk}/ratings/new/",
+    ):
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert page.evaluate(FITS), path

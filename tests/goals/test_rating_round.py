@@ -129,3 +129,9 @@ def test_the_page_runs_the_same_queries_for_3_goals_and_9_goals_with_long_histor
         response = client.get(round_url(world, large))
     assert response.text.count('class="move move--') == 8
     assert "Not rated this time:" in response.text
+
+
+def test_the_goals_page_links_to_what_moved_at_the_last_rating(client, world, goals, rated):
+    client.force_login(world.mentor)
+    text = client.get(reverse("goals:goals", args=[world.partnership.pk])).text
+    assert f'href="{round_url(world, rated)}">What moved at the last rating</a>' in text
