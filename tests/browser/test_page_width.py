@@ -58,54 +58,125 @@ def overflow(page: Page) -> tuple[int, int, list[str]]:
     return widths[0], widths[1], page.evaluate(WIDER_THAN_THE_PAGE)
 
 
+def demo_pair() -> Partnership:
+    """The demo's pair with history: mentor@ and protege@example.com."""
+    return Partnership.objects.get(
+        mentor__user__email="mentor@example.com", protege__user__email="protege@example.com"
+    )
+
+
 @pytest.mark.parametrize("width", [375, 1280])
 def test_the_log_a_call_form_does_not_scroll_sideways(page: Page, live_server, width):
     call_command("seed_demo", stdout=io.StringIO())
-    pair = Partnership.objects.get(
-        mentor__user__email="mentor@example.com", protege__user__email="protege@example.com"
-    )
+    pair = demo_pair()
     page.set_viewport_size({"width": width, "height": 900})
     page.goto("/accounts/login/")
     sign_in(page, "mentor@example.com", "mentoring-demo")
     page.goto(f"/partnerships/{pair.pk}/sessions/new/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Finish your log")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
     scroll_width, client_width, wider = overflow(page)
     assert scroll_width <= client_width, f"{scroll_width}px of content in {client_width}px: {wider}"
 
 
-def pages_of_the_demo() -> dict[str, list[str]]:
-    """Every page of the site a demo person opens with a GET, by who opens it:
-    the pair's pages as the mentor and as the protégé (the rating form is
-    hers), the program's as the admin (every route
-    but downloads, feeds, sign-in and Django's admin)."""
+SIGNED_OUT = ""
+EVERYONE = ("admin@example.com", "mentor@example.com", "protege@example.com", "outsider@example.com")
+# Not pages: the health probe, downloads and feeds, an htmx fragment, Django's
+# admin (its own look), and links that only work from an email (a stop link,
+# an invitation's token).
+NOT_PAGES = ("admin/", "healthz", "calendar/", "me/notifications/stop/", "me/notifications/unread/")
+
+
+def ids_of_the_demo() -> dict[str, object]:
+    """A value for each parameter of the site's routes, from the demo pair and
+    its program: a goal of the pair, a milestone, a call, a homework, an agenda
+    item, a rating round, the first agreement version, an invitation, a draft
+    match of the program (each where the demo has one)."""
+    from goals.models import Goal, GoalSuggestion, Milestone, RatingRound
+    from programs.models import DraftMatch, Invitation
+    from sessions_log.models import AgendaItem, Homework, Session
+
+    pair = demo_pair()
+    program = pair.program
+
+    def first(queryset):
+        return queryset.values_list("pk", flat=True).order_by("pk").first() or 1
+
+    return {
+        "slug": program.slug,
+        "partnership_id": pair.pk,
+        "participant_id": pair.protege_id,
+        "goal_id": first(Goal.objects.filter(partnership=pair)),
+        "milestone_id": first(Milestone.objects.filter(goal__partnership=pair)),
+        "suggestion_id": first(GoalSuggestion.objects.filter(partnership=pair)),
+        "round_id": first(RatingRound.objects.filter(partnership=pair)),
+        "session_id": first(Session.objects.filter(partnership=pair)),
+        "homework_id": first(Homework.objects.filter(partnership=pair)),
+        "item_id": first(AgendaItem.objects.filter(partnership=pair)),
+        "version": 1,
+        "draft_id": first(DraftMatch.objects.filter(program=program)),
+        "invitation_id": first(Invitation.objects.filter(program=program)),
+    }
+
+
+def account_links_of_the_demo() -> dict[str, str]:
+    """The pages an email's link opens, made as the emails make them: the
+    protégé's password reset link and the confirmation of her address."""
+    from allauth.account.forms import default_token_generator
+    from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+    from allauth.account.utils import user_pk_to_url_str
+
     from accounts.models import User
-    from programs.models import Program
+
+    protege = User.objects.get(email="protege@example.com")
+    address, _created = EmailAddress.objects.get_or_create(
+        user=protege, email=protege.email, defaults={"verified": False, "primary": True}
+    )
+    return {
+        "account_reset_password_from_key": (
+            f"/accounts/password/reset/key/{user_pk_to_url_str(protege)}-"
+            f"{default_token_generator.make_token(protege)}/"
+        ),
+        "account_confirm_email": f"/accounts/confirm-email/{EmailConfirmationHMAC(address).key}/",
+    }
+
+
+def pages_of_the_demo(everyone: bool = False) -> dict[str, list[str]]:
+    """Every page of the site a demo person opens with a GET, by who opens it.
+
+    With ``everyone``: every route (but those in NOT_PAGES) for the admin, the
+    mentor, the protégé and the outsider, each parameter filled from the demo
+    (``ids_of_the_demo``), and the sign-in, sign-up, password and email pages
+    for someone signed out, the emails' links included. Otherwise: the pair's
+    pages as the mentor and as the protégé, the program's as the admin."""
     from tests.pages import every_route
 
-    pair = Partnership.objects.get(
-        mentor__user__email="mentor@example.com", protege__user__email="protege@example.com"
-    )
-    program = Program.objects.run_by(User.objects.get(email="admin@example.com")).get()
-    values = {"slug": program.slug, "partnership_id": pair.pk, "participant_id": pair.protege_id}
-    skipped = ("admin/", "accounts/", "healthz", "calendar/", "invitations/", "me/notifications/")
-    pages: dict[str, list[str]] = {
-        "mentor@example.com": [],
-        "protege@example.com": [],
-        "admin@example.com": [],
-    }
+    values = ids_of_the_demo()
+    links = account_links_of_the_demo()
+    pages: dict[str, list[str]] = {email: [] for email in (SIGNED_OUT, *EVERYONE)}
     for route in every_route():
-        if route.route.startswith(skipped) or route.route.endswith((".csv", ".ics")):
+        if route.route.startswith(NOT_PAGES) or route.route.endswith((".csv", ".ics")):
             continue
-        if set(route.parameters) - {"slug", "partnership_id", "participant_id"}:
-            continue  # one object among many (a goal, a homework): their pages are the list's
-        people = (
-            ("admin@example.com",)
-            if "slug" in route.parameters
-            else ("mentor@example.com", "protege@example.com")
-        )
+        if route.name in links:
+            path = links[route.name]
+        elif set(route.parameters) - set(values):
+            continue  # a token only an email carries
+        else:
+            path = route.path(values)
+        if everyone:
+            people = EVERYONE + ((SIGNED_OUT,) if route.route.startswith("accounts/") else ())
+        elif route.route.startswith(("accounts/", "invitations/", "me/")) or set(route.parameters) - {
+            "slug",
+            "partnership_id",
+            "participant_id",
+        }:
+            continue
+        elif "slug" in route.parameters:
+            people = ("admin@example.com",)
+        else:
+            people = ("mentor@example.com", "protege@example.com")
         for who in people:
-            pages[who].append(route.path(values))
-    return pages
+            pages[who].append(path)
+    return {who: paths for who, paths in pages.items() if paths}
 
 
 def long_words_in_every_text() -> int:
@@ -139,36 +210,63 @@ def long_words_in_every_text() -> int:
     return fields
 
 
-@pytest.mark.parametrize("width", [375, 1280])
-@pytest.mark.parametrize("words", ["demo", "long"])
-def test_no_page_of_the_demo_scrolls_sideways_or_starts_a_line_with_a_dot(
-    page: Page, live_server, width, words
-):
-    call_command("seed_demo", stdout=io.StringIO())
-    if words == "long":
-        assert long_words_in_every_text() >= 30  # display names, goals, agenda, homework, call notes…
-    page.set_viewport_size({"width": width, "height": 900})
+def walk(page: Page, pages: dict[str, list[str]]) -> tuple[dict, dict, list[str]]:
+    """Opens each page as its person; returns the pages wider than the screen,
+    those with a line that starts with a dot, and the pages checked. Every page
+    with a <main> counts, whatever its status: a 403, 404 or 405 page must fit
+    too."""
     too_wide, stray_dots, checked = {}, {}, []
-    for email, paths in pages_of_the_demo().items():
+    for email, paths in pages.items():
         page.context.clear_cookies()
         page = page.context.new_page()
-        page.goto("/accounts/login/")
-        sign_in(page, email, "mentoring-demo")
-        expect(page).not_to_have_url("/accounts/login/")
+        if email != SIGNED_OUT:
+            page.goto("/accounts/login/")
+            sign_in(page, email, "mentoring-demo")
+            expect(page).not_to_have_url("/accounts/login/")
         for path in paths:
             try:
                 response = page.goto(path)
             except PlaywrightError:  # a download
                 page = page.context.new_page()
                 continue
-            if response is None or response.status != 200:
-                continue  # not this person's, or a form's address (405)
-            checked.append(f"{email} {path}")
+            if response is None or "text/html" not in (response.headers.get("content-type") or ""):
+                continue
+            if page.locator("main").count() == 0:
+                continue  # an htmx fragment
+            where = f"{email or 'signed out'} {path} ({response.status})"
+            checked.append(where)
             scroll_width, client_width, wider = overflow(page)
             if scroll_width > client_width:
-                too_wide[f"{email} {path}"] = wider[:5]
+                too_wide[where] = wider[:5]
             if dots := page.evaluate(DOTS_STARTING_A_LINE):
-                stray_dots[f"{email} {path}"] = dots
+                stray_dots[where] = dots
+    return too_wide, stray_dots, checked
+
+
+@pytest.mark.parametrize("words", ["demo", "long"])
+def test_no_page_is_wider_than_a_phone_for_anyone(page: Page, live_server, words):
+    """Every page of the site, as the admin, the mentor, the protégé, the
+    outsider and someone signed out, at 375 px: the page's scroll width is at
+    most 375 px, and no line starts with a dot."""
+    call_command("seed_demo", stdout=io.StringIO())
+    if words == "long":
+        assert long_words_in_every_text() >= 30  # display names, goals, agenda, homework, call notes…
+    page.set_viewport_size({"width": 375, "height": 800})
+    too_wide, stray_dots, checked = walk(page, pages_of_the_demo(everyone=True))
+    assert too_wide == {}
+    assert stray_dots == {}
+    signed_out = [where for where in checked if where.startswith("signed out")]
+    assert len(signed_out) >= 8, signed_out  # sign in, sign up, the password reset and its link, …
+    assert len(checked) >= 150, checked  # every route for four people
+
+
+@pytest.mark.parametrize("words", ["demo", "long"])
+def test_no_page_of_the_pair_or_the_program_scrolls_sideways_on_a_laptop(page: Page, live_server, words):
+    call_command("seed_demo", stdout=io.StringIO())
+    if words == "long":
+        assert long_words_in_every_text() >= 30
+    page.set_viewport_size({"width": 1280, "height": 900})
+    too_wide, stray_dots, checked = walk(page, pages_of_the_demo())
     assert too_wide == {}
     assert stray_dots == {}
     assert len(checked) >= 15, checked  # the pair's pages and the program's were reached
