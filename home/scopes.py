@@ -61,7 +61,15 @@ def home_scope(user, *, now: datetime.datetime | None = None) -> tuple[str, date
     waiting for them as the page shows them; ``changes_at`` is when the first
     of those invitations expires or the first set next call starts, whichever
     comes first. One query, which also answers
-    ``user.runs_programs`` for the header."""
+    ``user.runs_programs`` for the header.
+
+    What the page's to-do list and stages read (``home.selectors.facts``:
+    homework, drafts, goals, suggestions, ratings, reflections, the
+    agreement, the program's default cadence) all raises a pair's
+    ``page_version``. What they read of the clock turns with the day in the
+    viewer's zone (in the page's key), with a call turning late at midnight
+    in its pair's zone (a quarter hour: no kept page outlives one) or with
+    a set call's start (``changes_at``)."""
     now = now or timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(_HOME_SCOPE_SQL, {"me": user.pk, "now": now})

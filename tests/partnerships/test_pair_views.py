@@ -110,7 +110,7 @@ def test_the_mentor_proposes_and_the_protege_accepts(client, world):
 
     client.force_login(pair.protege.user)
     home = client.get(reverse("home:home"))
-    assert "Read and accept the agreement" in home.text
+    assert "proposed how you will work together." in home.text and ">Read and accept</a>" in home.text
     response = client.post(url("agreement_accept", pair, 1))
     assert response["Location"] == reverse("home:partnership", args=[pair.pk])
     follow = client.get(response["Location"])
