@@ -266,7 +266,7 @@ class HomeworkDoneForm(forms.Form):
         label=_("What did you take from it?"),
         max_length=2000,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("A line or two. Your mentor sees it; you recap it together at your next call."),
     )
 
