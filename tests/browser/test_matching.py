@@ -57,7 +57,7 @@ def test_the_demo_admin_invites_someone_and_matches_them_from_a_suggestion(
     expect(suggestions.get_by_role("heading", name="Suggestions for Nia New")).to_be_visible()
     best = suggestions.locator("ol.suggestions > li").first
     mentor_name = best.get_by_role("heading").inner_text()
-    expect(best.locator(".reasons li").first).to_be_visible()
+    expect(best.locator(".checks li").first).to_be_visible()
     assert_accessible(page)
 
     best.get_by_role("button", name=f"Match with {mentor_name}").click()

@@ -1,8 +1,9 @@
-"""The overview's pair actions open full width under the pair's row, with the
-pair's names in the heading, and fit the screen at 1280 and 375 px (they used
-to open in the last column of a table that scrolls sideways: the Send button
-ran past the edge and the pair's name scrolled out of view). Refused, the form
-comes back open with what was typed and the error beside the field."""
+"""The overview's pair actions open from one Actions menu in the pair's row,
+with the pair's names in the heading, and fit the screen at 1280 and 375 px
+(they used to open in the last column of a table that scrolls sideways: the
+Send button ran past the edge and the pair's name scrolled out of view; then
+under the row, three links in a row of their own). Refused, the form comes back
+open with what was typed and the error beside the field."""
 
 import io
 
@@ -34,12 +35,10 @@ def test_each_pair_action_opens_full_width_and_fits_the_screen(page: Page, live_
     page.set_viewport_size({"width": width, "height": 900})
     page.goto("/accounts/login/")
     sign_in(page, "admin@example.com", "mentoring-demo")
-    page.get_by_role("link", name="Programs", exact=True).click()
-    page.get_by_role("link", name="Leadership Mentoring 2026").click()
-    page.goto(page.url + "?health=stalled#pairs")
-    pair = page.locator("table.health-table tbody").first
-    names = pair.locator("th[scope=row]").inner_text().replace("\n", " ")
-    protege = names.split(" with ")[0]
+    page.goto("/programs/demo-leadership/?health=stalled#pairs")
+    pair = page.locator("table.health-table tr.pair-row").first
+    protege = pair.locator("th[scope=row] .pair-protege").inner_text()
+    pair.locator("summary.pair-menu-button").click()
     for summary, button in ACTIONS:
         pair.locator("summary", has_text=summary).click()
         heading = pair.get_by_role("heading", level=3)
@@ -59,7 +58,7 @@ def test_each_pair_action_opens_full_width_and_fits_the_screen(page: Page, live_
     pair.locator("summary", has_text="Nudge").click()
     pair.get_by_label("Your message to both of them").fill("Hello\u0007 there")
     pair.get_by_role("button", name="Send the nudge").click()
-    pair = page.locator("table.health-table tbody").first
+    pair = page.locator("table.health-table tr.pair-row").first
     expect(pair.locator("details[open] .field-error")).to_be_visible()
     expect(pair.get_by_label("Your message to both of them")).to_have_value("Hello\u0007 there")
     expect(page.get_by_label("Health", exact=True)).to_have_value("stalled")
