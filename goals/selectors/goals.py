@@ -50,7 +50,9 @@ def category_sections(trends: list[GoalTrend]) -> list[CategorySection]:
     for category in Category:
         explanation, example = CATEGORY_GUIDE[category]
         goals = [t for t in trends if t.goal.category == category and t.goal.is_active]
-        sections.append(CategorySection(category.value, category.label, explanation, example, goals))
+        sections.append(
+            CategorySection(category.value, str(category.label), str(explanation), str(example), goals)
+        )
     return sections
 
 

@@ -58,7 +58,7 @@ class RatingDue:
 
     @property
     def label(self) -> str:
-        return RatingRound.Point(self.point).label
+        return str(RatingRound.Point(self.point).label)
 
     @property
     def is_baseline(self) -> bool:
