@@ -6,12 +6,12 @@ import datetime
 
 from django import forms
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.bounds.dates import BoundedDateField, BoundedDateTimeField
 from mentoring.bounds.text import MultiLineField
+from mentoring.dates import day_shown
 
 from .models import AgendaItem, CallFeedback, Homework, PartnershipCheck, Session
 
@@ -38,7 +38,7 @@ def _done_on(item: Homework):
     """What the protégé said when they ticked it done, under its recap choices."""
     if item.status != Homework.Status.DONE or not item.done_at:
         return ""
-    day = date_format(timezone.localtime(item.done_at), "j F")
+    day = day_shown(timezone.localtime(item.done_at), "j F")
     if not item.reflection:
         return format_html("{}", _("Done on %(day)s.") % {"day": day})
     return format_html("{} “{}”", _("Done on %(day)s:") % {"day": day}, item.reflection)

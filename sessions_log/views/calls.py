@@ -13,10 +13,10 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from mentoring.dates import day_shown
 from mentoring.http import HtmxHttpRequest
 from mentoring.resubmission import saved_once
 from partnerships.access import cached_pair_page, get_partnership_for, require_role
@@ -133,7 +133,7 @@ def _initial(partnership: Partnership, draft: Session | None, in_force) -> tuple
 
 
 def _logged_message(session: Session, assigned: int, other_name: str) -> str:
-    day = date_format(timezone.localtime(session.starts_at), "j F")
+    day = day_shown(timezone.localtime(session.starts_at), "j F")
     if assigned:
         said = ngettext(
             "The call of %(day)s is logged with %(count)d homework item.",
