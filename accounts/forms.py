@@ -49,7 +49,7 @@ class ProfileForm(forms.ModelForm):
 # is gone once typing starts), and the "forgotten your password?" link on the
 # page rather than as the password field's hint (templates/account/login.html).
 # Each text typed is bounded and on one line, like any other (passwords included).
-def _in_our_words(form: forms.Form, labels: dict[str, str]) -> None:
+def in_our_words(form: forms.Form, labels: dict[str, str]) -> None:
     for name, field in form.fields.items():
         field.widget.attrs.pop("placeholder", None)
         if name in labels:
@@ -59,7 +59,8 @@ def _in_our_words(form: forms.Form, labels: dict[str, str]) -> None:
                 field.max_length = PASSWORD_MAX_LENGTH
                 field.widget.attrs["maxlength"] = str(PASSWORD_MAX_LENGTH)
                 field.validators.append(MaxLengthValidator(PASSWORD_MAX_LENGTH))
-            field.validators.append(validate_single_line)
+            if validate_single_line not in field.validators:
+                field.validators.append(validate_single_line)
     if "password" in form.fields and "login" in form.fields:
         form.fields["password"].help_text = ""
 
@@ -67,7 +68,7 @@ def _in_our_words(form: forms.Form, labels: dict[str, str]) -> None:
 class SignInForm(LoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _in_our_words(
+        in_our_words(
             self,
             {
                 "login": _("Email address"),
@@ -80,19 +81,19 @@ class SignInForm(LoginForm):
 class PasswordResetForm(ResetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _in_our_words(self, {"email": _("Email address")})
+        in_our_words(self, {"email": _("Email address")})
 
 
 class NewPasswordForm(ResetPasswordKeyForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _in_our_words(self, {"password1": _("New password"), "password2": _("New password again")})
+        in_our_words(self, {"password1": _("New password"), "password2": _("New password again")})
 
 
 class PasswordChangeForm(ChangePasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _in_our_words(
+        in_our_words(
             self,
             {
                 "oldpassword": _("Current password"),
@@ -105,10 +106,10 @@ class PasswordChangeForm(ChangePasswordForm):
 class PasswordSetForm(SetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _in_our_words(self, {"password1": _("Password"), "password2": _("Password again")})
+        in_our_words(self, {"password1": _("Password"), "password2": _("Password again")})
 
 
 class EmailAddForm(AddEmailForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _in_our_words(self, {"email": _("Email address")})
+        in_our_words(self, {"email": _("Email address")})

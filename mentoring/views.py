@@ -77,6 +77,9 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
         came_from, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ) or urlsplit(came_from).path in (request.path, page_url, reverse("home:home")):
         came_from = ""  # elsewhere, or a page the other links already go to
+    else:
+        parts = urlsplit(came_from)
+        came_from = f"{parts.path}?{parts.query}" if parts.query else parts.path
     context = {
         "refusal": refusal,
         "came_from": came_from,

@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.forms import PASSWORD_MAX_LENGTH, offer_browser_time_zone
+from accounts.forms import PASSWORD_MAX_LENGTH, in_our_words, offer_browser_time_zone
 from accounts.models import User, time_zone_choices
 from mentoring.bounds.text import validate_single_line
 from mentoring.site import site_domain
@@ -112,5 +112,8 @@ class InvitationSignUpForm(SignupForm):
             password.max_length = PASSWORD_MAX_LENGTH
             password.widget.attrs["maxlength"] = str(PASSWORD_MAX_LENGTH)
             password.validators += [MaxLengthValidator(PASSWORD_MAX_LENGTH), validate_single_line]
+        in_our_words(
+            self, {"email": gettext_lazy("Email address"), "password2": gettext_lazy("Password again")}
+        )
         if not self.is_bound:
             offer_browser_time_zone(self.fields["time_zone"])

@@ -1,9 +1,13 @@
 // Move focus to a form's error summary so screen-reader and keyboard users
-// hear what to fix first (GOV.UK Design System pattern).
-document.addEventListener("DOMContentLoaded", () => {
+// hear what to fix first (GOV.UK Design System pattern). Again once the page
+// has loaded: going to the address's #fragment (a form that posts back to its
+// own section) takes focus away in Chrome.
+const focusErrorSummary = () => {
   const summary = document.querySelector("[data-error-summary]");
-  if (summary) summary.focus();
-});
+  if (summary && document.activeElement === document.body) summary.focus();
+};
+document.addEventListener("DOMContentLoaded", focusErrorSummary);
+window.addEventListener("load", focusErrorSummary);
 
 // The header's menu (a <details>, which opens and closes without JavaScript):
 // Escape closes it and gives focus back to its button; a click outside closes it.

@@ -64,7 +64,7 @@ def test_an_admin_invites_a_person_who_signs_up_and_joins(
         expect(invitee.get_by_text("Filled in from your browser.")).to_be_visible()
         assert_accessible(invitee)
         invitee.get_by_label("Password", exact=True).fill("a long enough secret")
-        invitee.get_by_label("Password (again)").fill("a long enough secret")
+        invitee.get_by_label("Password again").fill("a long enough secret")
         invitee.get_by_role("button", name=f"Sign up and join {world.program.name}").click()
 
         # Signing up joined: home greets them by the invitation's name and says what is next.

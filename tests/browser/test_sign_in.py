@@ -11,13 +11,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def sign_in(page: Page, email: str, password: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
 
 
 def test_a_mentor_signs_in_sees_home_and_signs_out(page: Page, world):
     page.goto("/")
     expect(page).to_have_url("/accounts/login/?next=/")
-    expect(page.get_by_role("heading", name="Sign In")).to_be_visible()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     assert_accessible(page)
 
     sign_in(page, world.mentor.email, "not my password")
@@ -26,7 +26,7 @@ def test_a_mentor_signs_in_sees_home_and_signs_out(page: Page, world):
     assert_accessible(page)
 
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page.get_by_role("heading", name="Welcome, Morgan Mentor")).to_be_visible()
     expect(page.get_by_role("heading", name="Sam Protégé")).to_be_visible()
     assert_accessible(page)
@@ -44,7 +44,7 @@ def test_the_sixth_quick_wrong_attempt_is_rate_limited(page: Page, world):
         expect(page.get_by_role("alert")).to_contain_text("not correct")
     sign_in(page, world.protege.email, PASSWORD)
     expect(page.get_by_role("alert")).to_contain_text("Too many failed login attempts")
-    expect(page.get_by_role("heading", name="Sign In")).to_be_visible()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     assert_accessible(page)
 
 
@@ -52,12 +52,12 @@ def test_a_protege_changes_their_name_and_time_zone(page: Page, world):
     page.goto("/accounts/login/")
     sign_in(page, world.protege.email, PASSWORD)
     page.get_by_role("link", name="Your profile").click()
-    expect(page.get_by_role("heading", name="Your profile")).to_be_visible()
+    expect(page.get_by_role("heading", name="Your profile", level=1)).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Display name").fill("Sam the Protégé")
     page.get_by_label("Time zone", exact=True).select_option("Asia/Tokyo")
-    page.get_by_role("button", name="Save profile", exact=True).click()
-    expect(page.get_by_role("status")).to_contain_text("Your profile is saved.")
+    page.get_by_role("button", name="Save name and time zone").click()
+    expect(page.locator("#account").get_by_role("status")).to_contain_text("Your profile is saved.")
     expect(page.get_by_label("Display name")).to_have_value("Sam the Protégé")
     assert_accessible(page)
 
@@ -81,6 +81,6 @@ def test_the_site_admin_signs_in_to_the_admin_through_the_password_and_the_authe
     expect(page).to_have_url("/accounts/2fa/authenticate/")
     assert_accessible(page)
     page.get_by_label("Code").fill(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
     expect(page).to_have_url("/admin/")
     expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
