@@ -5,7 +5,7 @@ import datetime
 from typing import TYPE_CHECKING, TypedDict
 
 from django.core.paginator import Page, Paginator
-from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, Window
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q
 from django.utils import timezone
 
 from partnerships.models import Partnership
@@ -17,8 +17,6 @@ if TYPE_CHECKING:  # django-stubs' helper, a development dependency
     from django_stubs_ext import WithAnnotations
 
 CALLS_PER_PAGE = 10
-TIMELINE_PER_PAGE = 5
-HOME_HOMEWORK_SHOWN = 5
 
 
 def _homework_of_each_call() -> Prefetch:
@@ -181,55 +179,6 @@ def homework_page(partnership: Partnership, *, today: datetime.date | None = Non
         "closed_homework": closed,
         "overdue_count": sum(h.is_overdue for h in open_items),
         "today": today,
-    }
-
-
-class OpenHomeworkCounts(Overdue):
-    """What the partnership home adds to each open item shown: how many are open and overdue in all."""
-
-    open_total: int
-    overdue_total: int
-
-
-#: An open item on the partnership home, with its ``is_overdue`` and the totals.
-type HomeworkShown = WithAnnotations[Homework, OpenHomeworkCounts]
-
-
-class HomeCalls(TypedDict):
-    """What the partnership home shows of the call log (``home_calls``)."""
-
-    timeline: Page  # of Session, newest first
-    open_homework: list[HomeworkShown]  # the first few, soonest due first
-    open_homework_total: int
-    overdue_total: int
-    agenda: list[AgendaItem]
-    someday: list[AgendaItem]
-
-
-def home_calls(partnership: Partnership, *, page, today: datetime.date | None = None) -> HomeCalls:
-    """What the partnership home shows of the call log: the timeline of calls
-    (newest first, paginated, with key learnings and homework), the open
-    homework (the first few, with how many in all and how many overdue) and
-    the next call's agenda. Five queries, whatever the numbers."""
-    today = today or timezone.localdate()
-    open_homework: list[HomeworkShown] = list(
-        Homework.objects.filter(partnership=partnership, session__is_draft=False, status=Homework.Status.OPEN)
-        .annotate(
-            is_overdue=_is_overdue(today),
-            open_total=Window(Count("pk")),
-            overdue_total=Window(Count("pk", filter=overdue_on(today))),
-        )
-        .order_by("due_on", "pk")[:HOME_HOMEWORK_SHOWN]
-    )
-    agenda, someday = open_agenda(partnership)
-    first = open_homework[0] if open_homework else None
-    return {
-        "timeline": calls_page(partnership, page, per_page=TIMELINE_PER_PAGE),
-        "open_homework": open_homework,
-        "open_homework_total": first.open_total if first else 0,
-        "overdue_total": first.overdue_total if first else 0,
-        "agenda": agenda,
-        "someday": someday,
     }
 
 
