@@ -242,3 +242,24 @@ def test_the_home_runs_the_same_queries_for_one_or_many_partnerships_with_everyt
     with django_assert_num_queries(8):
         page = client.get(reverse("home:home")).text
     assert len(to_do_items(page)) > len(to_do_items(first))
+
+
+def test_the_admins_home_runs_the_same_queries_for_one_or_many_programs_and_pairs(
+    client, world, django_assert_num_queries
+):
+    client.force_login(world.admin)
+    # user, savepoint, the scope's "runs a program?" (then not kept), partnerships,
+    # programs run with what needs a look, invitations waiting, release
+    with django_assert_num_queries(7):
+        client.get(reverse("home:home"))
+    for _ in range(3):
+        program = ProgramFactory(admins=[world.admin])
+        for days in (10, 40, 70):
+            pair = PartnershipFactory(program=program)
+            Partnership.objects.filter(pk=pair.pk).update(started_on=today_plus(-days))
+            if days > 10:
+                agree(pair, cadence="weekly")
+        ParticipantFactory(program=program, role=Participant.Role.PROTEGE, status=Participant.Status.ACTIVE)
+    with django_assert_num_queries(7):
+        page = client.get(reverse("home:home")).text
+    assert page.count('class="card program-card"') == 4
