@@ -2,6 +2,7 @@ from allauth.account.forms import (
     AddEmailForm,
     ChangePasswordForm,
     LoginForm,
+    ReauthenticateForm,
     ResetPasswordForm,
     ResetPasswordKeyForm,
     SetPasswordForm,
@@ -61,7 +62,7 @@ def in_our_words(form: forms.Form, labels: dict[str, str]) -> None:
                 field.validators.append(MaxLengthValidator(PASSWORD_MAX_LENGTH))
             if validate_single_line not in field.validators:
                 field.validators.append(validate_single_line)
-    if "password" in form.fields and "login" in form.fields:
+    if "password" in form.fields and isinstance(form, LoginForm | ReauthenticateForm):
         form.fields["password"].help_text = ""
 
 
@@ -113,3 +114,9 @@ class EmailAddForm(AddEmailForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         in_our_words(self, {"email": _("Email address")})
+
+
+class ConfirmItIsYouForm(ReauthenticateForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        in_our_words(self, {"password": _("Password")})

@@ -188,6 +188,7 @@ ACCOUNT_FORMS = {
     "change_password": "accounts.forms.PasswordChangeForm",
     "set_password": "accounts.forms.PasswordSetForm",
     "add_email": "accounts.forms.EmailAddForm",
+    "reauthenticate": "accounts.forms.ConfirmItIsYouForm",
 }
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
