@@ -342,7 +342,7 @@ def reason(label: str, numbers: Numbers) -> str:
             elif n.rating_change < 0:
                 facts.append(gettext("goal ratings down %(change)s") % change)
             else:
-                facts.append(gettext("goal ratings steady"))
+                facts.append(gettext("goal ratings unchanged"))
         if n.working is not None:
             facts.append(gettext("“is it working?” %(working)s of 5") % {"working": n.working})
     if not facts:
@@ -354,7 +354,7 @@ def reason(label: str, numbers: Numbers) -> str:
 
 def trend(change: float | None) -> str:
     """A change of goal ratings in words, as far as one decimal shows it: "up 0.6",
-    "down 5.1" (never "down -5.1"), "steady"; "" when there is none yet."""
+    "down 5.1" (never "down -5.1"), "unchanged" (as a goal's own change is worded); "" when there is none yet."""
     if change is None:
         return ""
     shown = round(change, 1)
@@ -362,7 +362,7 @@ def trend(change: float | None) -> str:
         return pgettext("goal ratings trend", "up %(change)s") % {"change": _one_decimal(shown)}
     if shown < 0:
         return pgettext("goal ratings trend", "down %(change)s") % {"change": _one_decimal(shown)}
-    return pgettext("goal ratings trend", "steady")
+    return pgettext("goal ratings trend", "unchanged")
 
 
 def trend_direction(change: float | None) -> str:

@@ -152,7 +152,7 @@ class OverviewRow:
     label: rule.Label | None
     reason: str
     short_reason: str  # the reason as one short phrase (``rule.short_reason``)
-    trend: str  # the change of goal ratings in words ("up 0.6", "down 1.2", "steady")
+    trend: str  # the change of goal ratings in words ("up 0.6", "down 1.2", "unchanged")
     trend_direction: str  # "up", "down", "steady" or ""
     next_call: schedule.NextCall | None
     # An expected call whose date has passed is overdue, not a date to look forward to.
@@ -198,6 +198,7 @@ class HealthFigures(ProgramFigures):
     rating_latest: float | None
     rating_change: float | None
     rating_trend: str  # the change in words (``rule.trend``)
+    rating_trend_direction: str  # "up", "down", "steady" or "" (``rule.trend_direction``)
     rating_months: list["RatingPoint"]
     stalled: int
     at_risk: int
@@ -350,6 +351,7 @@ def program_health_figures(
         rating_latest=totals["rating_latest_avg"],
         rating_change=totals["rating_change_avg"],
         rating_trend=rule.trend(totals["rating_change_avg"]),
+        rating_trend_direction=rule.trend_direction(totals["rating_change_avg"]),
         rating_months=rating_months(program, today=timezone.localdate(now, timezone=datetime.UTC)),
         stalled=totals["stalled"],
         at_risk=totals["at_risk"],

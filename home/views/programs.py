@@ -48,7 +48,7 @@ def program_list(request: HtmxHttpRequest) -> TemplateResponse:
     return TemplateResponse(request, "home/program_list.html", {"programs": programs_run_by(request.user)})
 
 
-# The forms each current pair's row opens under it: (action, form class).
+# The forms each current pair's Actions menu opens: (action, form class).
 PAIR_ACTIONS = {"nudge": NudgeForm, "rematch": UnmatchForm, "close": ClosePartnershipForm}
 
 # Stand for a pair's id and names in its row of actions, rendered once for every row (``_pair_actions``).
@@ -93,13 +93,13 @@ def _pair_actions(
     pairs: Iterable[Partnership],
     failed: tuple[Partnership, str, forms.Form] | None,
 ) -> None:
-    """Gives each current pair of ``pairs`` the row of its actions (nudge,
-    re-match, close) under its own, as HTML (``pair.actions``). The rows are the
-    same but for the pair's id and names, and the closing form for whether the
-    pair has started: each kind is rendered once and given each pair's id and
-    names, instead of once a pair (which was most of the overview's time).
-    ``failed``: a refused form, rendered with its pair's row, open, with what was
-    typed and the errors."""
+    """Gives each current pair of ``pairs`` its one Actions menu (nudge, re-match,
+    close), for the last cell of its row, as HTML (``pair.actions``). The menus
+    are the same but for the pair's id and names, and the closing form for
+    whether the pair has started: each kind is rendered once and given each
+    pair's id and names, instead of once a pair (which was most of the
+    overview's time). ``failed``: a refused form, rendered in its pair's menu,
+    open, with what was typed and the errors."""
 
     def render(
         pair_id: int, names: str, action_forms: Mapping[str, forms.Form | str], open_action: str
@@ -171,7 +171,7 @@ def _row_key(row: health_selectors.OverviewRow) -> str:
 
 
 def _rows(rows: Iterable[health_selectors.OverviewRow]) -> None:
-    """Gives each pair of ``rows`` its row of the table, as HTML (``pair.row_html``):
+    """Gives each pair of ``rows`` its cells of the table but the menu's, as HTML (``pair.row_html``):
     from the cache when nothing it shows has changed, else rendered and kept
     (``ROW_CACHE_SECONDS``). Rendering the rows was most of the page's template time."""
     keyed = {_row_key(row): row for row in rows}
@@ -231,8 +231,8 @@ def _overview(
     failed: tuple[Partnership, str, forms.Form] | None = None,
 ) -> TemplateResponse:
     """The overview as filtered by ``shown`` (its query string). ``failed``: a pair's
-    action whose form was refused, shown open under the pair's row with what was
-    typed and the errors beside the fields."""
+    action whose form was refused, shown open in the pair's Actions menu with what
+    was typed and the errors beside the fields."""
     form = HealthFilterForm(shown)
     filters = form.filters
     health_services.refresh_stale_numbers(program)  # numbers of today, before reading them
@@ -305,7 +305,7 @@ def _pair_action(request: HtmxHttpRequest, slug: str, partnership_id: int, actio
     """Runs one pair's action from the overview: ``act(partnership, cleaned_data)``
     calls the service and returns the success message. Done: None (the caller
     redirects). Refused: the overview again (200, as filtered) with the pair's
-    form open, what was typed kept and the errors beside the fields."""
+    menu and form open, what was typed kept and the errors beside the fields."""
     program = get_program_for_admin(request.user, slug)
     partnership = _current_pair(program, partnership_id)
     form = _pair_form(action, partnership, request.POST)

@@ -216,7 +216,7 @@ def _numbers(**changes) -> rule.Numbers:
         (
             Label.ON_TRACK,
             {"calls_expected": 0, "rating_change": 0.0},
-            "No call expected yet; goal ratings steady.",
+            "No call expected yet; goal ratings unchanged.",
         ),
         (
             Label.THRIVING,
@@ -261,8 +261,8 @@ def test_each_reason_has_one_short_phrase_for_the_overviews_row(label, changes, 
     [
         (-5.06, "down 5.1", "down"),
         (0.55, "up 0.6", "up"),
-        (-0.04, "steady", "steady"),
-        (0.0, "steady", "steady"),
+        (-0.04, "unchanged", "steady"),
+        (0.0, "unchanged", "steady"),
         (None, "", ""),
     ],
 )
