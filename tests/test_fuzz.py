@@ -77,7 +77,7 @@ def seeded(world):
     smart = SmartGoalFactory(partnership=p)
     competency = GoalFactory(partnership=p)
     SituationGoalFactory(partnership=p)
-    rate_rounds(p, {smart: [3, 5], competency: [4, 6]})
+    rating_rounds = rate_rounds(p, {smart: [3, 5], competency: [4, 6]})
     held = SessionFactory(partnership=p)
     invitation = Invitation(
         program=world.program,
@@ -122,6 +122,7 @@ def seeded(world):
             "goal_id": smart.pk,
             "milestone_id": MilestoneFactory(goal=smart).pk,
             "suggestion_id": GoalSuggestionFactory(partnership=p).pk,
+            "round_id": rating_rounds[-1].pk,
             "version": proposal.version,
             "session_id": held.pk,
             "homework_id": HomeworkFactory(session=held).pk,

@@ -70,7 +70,9 @@ class RatingForm(forms.Form):
                     max_digits=12,
                     decimal_places=2,
                     widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-                    help_text=gettext_lazy("The objective evidence behind your number."),
+                    help_text=gettext_lazy(
+                        "Needed with a rating: the objective evidence behind your number."
+                    ),
                     error_messages={
                         "invalid": gettext_lazy("Enter the metric's value as a number, like 24."),
                         "max_digits": gettext_lazy("That number is too long."),
