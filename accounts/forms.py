@@ -117,6 +117,6 @@ class EmailAddForm(AddEmailForm):
 
 
 class ConfirmItIsYouForm(ReauthenticateForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
         in_our_words(self, {"password": _("Password")})
