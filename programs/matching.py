@@ -345,7 +345,9 @@ def _method_reason(mentor: MentorProfile, protege: ProtegeProfile) -> str:
 def _cadence_reason(mentor: MentorProfile, protege: ProtegeProfile) -> str:
     a, b = mentor.cadence, protege.cadence
     if a not in CADENCE_WORDS or b not in CADENCE_WORDS:  # no preference counts as any rate
-        return _marked(True, f"{protege.name if a in CADENCE_WORDS else mentor.name} has no preferred cadence")
+        return _marked(
+            True, f"{protege.name if a in CADENCE_WORDS else mentor.name} has no preferred cadence"
+        )
     if a == b:
         return _marked(True, f"both prefer to meet {CADENCE_WORDS[a]}")
     fit = cadence_fit(a, b)
