@@ -68,7 +68,9 @@ def test_the_admin_filters_by_a_chip_and_nudges_a_pair_from_its_menu(admin_page:
     screenshot(page, f"admin-overview-{width}")
 
     # A quick chip filters to the stalled pairs; its own chip removes the filter again.
-    page.get_by_role("navigation", name="Quick filters").get_by_role("link", name=re.compile("^Stalled")).click()
+    page.get_by_role("navigation", name="Quick filters").get_by_role(
+        "link", name=re.compile("^Stalled")
+    ).click()
     expect(page).to_have_url(re.compile(r"\?health=stalled#pairs$"))
     rows = page.locator("table.health-table tr.pair-row")
     expect(rows.first).to_be_visible()
@@ -83,7 +85,9 @@ def test_the_admin_filters_by_a_chip_and_nudges_a_pair_from_its_menu(admin_page:
     expect(page.get_by_role("link", name="Remove the filter Health: Stalled")).to_have_count(0)
 
     # The at-risk chip, then Lucas's menu, opened from the keyboard.
-    page.get_by_role("navigation", name="Quick filters").get_by_role("link", name=re.compile("^At risk")).click()
+    page.get_by_role("navigation", name="Quick filters").get_by_role(
+        "link", name=re.compile("^At risk")
+    ).click()
     lucas = page.locator("tr.pair-row", has_text="Lucas Silva")
     menu = lucas.locator("summary.pair-menu-button")
     expect(menu).to_have_accessible_name("Actions for Lucas Silva and Marcus Chen")
@@ -152,7 +156,9 @@ def test_the_admin_works_through_suggestions_swapped_in_place(admin_page: Page, 
     expect(heading).not_to_have_text(f"Suggestions for {first}")
     assert still_the_same_page(page)
     expect(heading).to_be_focused()
-    assert Partnership.objects.filter(protege__user__display_name=first, mentor__user__display_name=mentor).exists()
+    assert Partnership.objects.filter(
+        protege__user__display_name=first, mentor__user__display_name=mentor
+    ).exists()
     assert_accessible(page)
     fits_the_screen(page)
     screenshot(page, f"admin-board-next-{width}")
