@@ -1,3 +1,4 @@
+from allauth.account.fields import PasswordField, SetPasswordField
 from allauth.account.forms import (
     AddEmailForm,
     ChangePasswordForm,
@@ -62,8 +63,8 @@ def in_our_words(form: forms.Form, labels: dict[str, str]) -> None:
                 field.validators.append(MaxLengthValidator(PASSWORD_MAX_LENGTH))
             if validate_single_line not in field.validators:
                 field.validators.append(validate_single_line)
-    if "password" in form.fields and isinstance(form, LoginForm | ReauthenticateForm):
-        form.fields["password"].help_text = ""
+        if isinstance(field, PasswordField) and not isinstance(field, SetPasswordField):
+            field.help_text = ""  # allauth's "Forgot your password?" link: the page has ours
 
 
 class SignInForm(LoginForm):
