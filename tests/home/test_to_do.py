@@ -191,7 +191,7 @@ def test_the_admins_program_card_counts_stalled_at_risk_and_waiting_and_links_to
     assert "1 stalled pair" in text and "at risk" in text and "1 protégé waiting for a mentor" in text
     assert f'href="{overview}?health=stalled#pairs"' in page
     assert f'href="{overview}?health=at_risk#pairs"' in page
-    assert f'href="{reverse("partnerships:matching_board", args=[program.slug])}"' in page
+    assert f'href="{reverse("partnerships:matching_board", args=[program.slug])}#waiting"' in page
     # The world's own pair (started in the factory's past, no agreement) is at risk too.
     at_risk_count = re.search(r'watch--at-risk[^>]*>.*?<span class="watch__count">(\d+)</span>', page, re.S)
     assert at_risk_count and int(at_risk_count[1]) >= 1
