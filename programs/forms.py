@@ -3,7 +3,7 @@
 from typing import cast
 
 from django import forms
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from mentoring.bounds.text import SingleLineField
 
@@ -127,7 +127,9 @@ class ParticipantProfileForm(forms.ModelForm):
                 "Your work experience, why you mentor, earlier partnerships. Protégés read this first: "
                 "sharing it is how trust starts."
             )
-            self.fields["capacity"].help_text = f"From 1 to 10. You mentor {participant.load} now."
+            self.fields["capacity"].help_text = gettext("From 1 to 10. You mentor %(count)d now.") % {
+                "count": participant.load
+            }
         else:
             for name in ["strengths", "topics_offered", "capacity"]:
                 del self.fields[name]
@@ -139,7 +141,12 @@ class ParticipantProfileForm(forms.ModelForm):
         capacity = self.cleaned_data["capacity"]
         if capacity < self.instance.load:
             raise forms.ValidationError(
-                f"You mentor {self.instance.load} people now; capacity cannot be lower than that."
+                ngettext(
+                    "You mentor %(count)d person now; capacity cannot be lower than that.",
+                    "You mentor %(count)d people now; capacity cannot be lower than that.",
+                    self.instance.load,
+                )
+                % {"count": self.instance.load}
             )
         return capacity
 

@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from tests.factories import PartnershipFactory
+
 pytestmark = pytest.mark.django_db
 
 
@@ -85,6 +87,20 @@ def test_a_mentor_cannot_lower_capacity_below_their_current_protégés(client, w
     assert response.status_code == 200
     assert "There is a problem" in response.text
     assert "Kept as typed" in response.text
+    mentor.refresh_from_db()
+    assert mentor.capacity == 2
+
+
+def test_a_mentor_of_two_is_told_in_words_why_capacity_one_is_refused(client, world):
+    mentor = world.partnership.mentor
+    PartnershipFactory(program=mentor.program, mentor=mentor)
+    client.force_login(world.mentor)
+    prefix = f"p{mentor.pk}"
+    response = client.post(
+        reverse("home:profile"),
+        {"form": str(mentor.pk), f"{prefix}-intro": "Kept as typed", f"{prefix}-capacity": "1"},
+    )
+    assert "You mentor 2 people now; capacity cannot be lower than that." in response.text
     mentor.refresh_from_db()
     assert mentor.capacity == 2
 
