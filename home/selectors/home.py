@@ -51,21 +51,24 @@ def _count(queryset: QuerySet) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
+def _program_counts() -> dict[str, Coalesce]:
+    """A program's ``people`` (not withdrawn), ``active_partnerships`` and
+    protégés ``waiting`` for a mentor, as annotations."""
+    return {
+        "people": _count(
+            Participant.objects.filter(program=OuterRef("pk")).exclude(status=Participant.Status.WITHDRAWN)
+        ),
+        "active_partnerships": _count(
+            Partnership.objects.filter(program=OuterRef("pk"), status=Partnership.Status.ACTIVE)
+        ),
+        "waiting": _count(waiting_proteges(OuterRef("pk"))),
+    }
+
+
 def programs_run_by(user) -> list[Program]:
-    """The programs ``user`` runs, with people and active partnerships counted. One query."""
-    return list(
-        Program.objects.run_by(user).annotate(
-            people=_count(
-                Participant.objects.filter(program=OuterRef("pk")).exclude(
-                    status=Participant.Status.WITHDRAWN
-                )
-            ),
-            active_partnerships=_count(
-                Partnership.objects.filter(program=OuterRef("pk"), status=Partnership.Status.ACTIVE)
-            ),
-            waiting=_count(waiting_proteges(OuterRef("pk"))),
-        )
-    )
+    """The programs ``user`` runs, with people, active partnerships and
+    waiting protégés counted. One query."""
+    return list(Program.objects.run_by(user).annotate(**_program_counts()))
 
 
 def programs_to_watch(user, *, now: datetime.datetime) -> list[Program]:
@@ -77,15 +80,7 @@ def programs_to_watch(user, *, now: datetime.datetime) -> list[Program]:
     with_health = health.annotate(current, now=now)
     return list(
         Program.objects.run_by(user).annotate(
-            people=_count(
-                Participant.objects.filter(program=OuterRef("pk")).exclude(
-                    status=Participant.Status.WITHDRAWN
-                )
-            ),
-            active_partnerships=_count(
-                Partnership.objects.filter(program=OuterRef("pk"), status=Partnership.Status.ACTIVE)
-            ),
-            waiting=_count(waiting_proteges(OuterRef("pk"))),
+            **_program_counts(),
             stalled=_count(with_health.filter(severity=health.SEVERITY[health.Label.STALLED])),
             at_risk=_count(with_health.filter(severity=health.SEVERITY[health.Label.AT_RISK])),
         )
