@@ -195,9 +195,11 @@ class Homework(models.Model):
                 | (~Q(status="done") & Q(done_at__isnull=True)),
                 name="homework_done_has_time",
             ),
+            # An item unticked by mistake keeps its reflection, to show again when ticked;
+            # one the call recapped as not done has none.
             models.CheckConstraint(
-                condition=Q(reflection="") | Q(status__in=["done", "partly"]),
-                name="homework_reflection_when_done",
+                condition=Q(reflection="") | ~Q(status="not_done"),
+                name="homework_reflection_unless_not_done",
             ),
             stored_in_range("due_on", name="homework_due_on_in_range"),
             text_within("reflection", 2000, name="homework_reflection_length"),

@@ -162,11 +162,12 @@ def session_log(
                 continue
             if status not in RECAP_STATUSES:
                 raise ValidationError({"recap": gettext("Choose done, partly or not done.")})
+            # A reflection kept on an unticked item was taken back: the recap does not publish it.
+            if status == Homework.Status.NOT_DONE or recapped.status == Homework.Status.OPEN:
+                recapped.reflection = ""
             recapped.status = status
             recapped.recapped_in = session
             recapped.done_at = (recapped.done_at or now) if status == Homework.Status.DONE else None
-            if status == Homework.Status.NOT_DONE:
-                recapped.reflection = ""
             recapped.save(update_fields=["status", "recapped_in", "done_at", "reflection", "updated_at"])
         # What the call covered of the agenda waiting for it becomes this call's; the rest waits for the next.
         agenda = AgendaItem.objects.filter(partnership=partnership, session__isnull=True, someday=False)
@@ -231,14 +232,15 @@ def homework_mark_done(*, homework: Homework, by, reflection: str = "") -> Homew
 @transaction.atomic
 def homework_reopen(*, homework: Homework, by) -> Homework:
     """The protégé unticks an item ticked done by mistake: it is to do again
-    and its reflection goes, until the call recaps it. Unticking an item that
+    until the call recaps it. Its reflection is kept, shown to the protégé
+    only, and comes back when they tick it again. Unticking an item that
     is to do changes nothing; once recapped, it is refused with code ``"not_open"``."""
     partnership = homework.partnership
     _require(partnership, by, Participant.Role.PROTEGE, gettext("mark homework done"))
     _locked(partnership)
     undecided = _undecided(homework)
     reopened = undecided.filter(status=Homework.Status.DONE).update(
-        status=Homework.Status.OPEN, reflection="", done_at=None, updated_at=timezone.now()
+        status=Homework.Status.OPEN, done_at=None, updated_at=timezone.now()
     )
     if not reopened and not undecided.filter(status=Homework.Status.OPEN).exists():
         raise _not_open()

@@ -63,6 +63,10 @@ def _not_open(request: HtmxHttpRequest, partnership) -> HttpResponseRedirect:
 def _what_changed(item: Homework, *, was_done: bool, said_before: str, other_name: str) -> tuple[str, bool]:
     """What a tick did, in words, and whether it changed anything."""
     if item.status != Homework.Status.DONE:
+        if was_done and item.reflection:
+            return gettext(
+                "“%(homework)s” is back on your to-do list. Your reflection is kept for when you tick it again."
+            ) % {"homework": item.description}, True
         if was_done:
             return gettext("“%(homework)s” is back on your to-do list.") % {
                 "homework": item.description

@@ -86,11 +86,32 @@ def test_unticking_puts_it_back_on_the_list_until_the_call_recaps_it(client, pai
     item = HomeworkFactory(session__partnership=pair, description="Read chapter 3")
     client.force_login(world.protege)
     tick(client, pair, item, reflection="Too quick.")
-    response = tick(client, pair, item, done=False, headers=HTMX)
+    response = tick(client, pair, item, done=False, reflection="Too quick.", headers=HTMX)
     assert "“Read chapter 3” is back on your to-do list." in response.text
     assert f'id="id_homework-{item.pk}-done" aria-describedby' in response.text  # not checked
     item.refresh_from_db()
-    assert (item.status, item.reflection, item.done_at) == (Homework.Status.OPEN, "", None)
+    assert (item.status, item.done_at) == (Homework.Status.OPEN, None)
+
+
+def test_unticking_keeps_the_saved_reflection_for_the_next_tick(client, pair, world):
+    """Tick, save a reflection, untick: the reflection is not lost; it is kept
+    in the protégé's form and comes back with the tick."""
+    item = HomeworkFactory(session__partnership=pair, description="Read chapter 3")
+    client.force_login(world.protege)
+    tick(client, pair, item, reflection="Useful framing of trust.")
+    response = tick(client, pair, item, done=False, reflection="Useful framing of trust.", follow=True)
+    assert "Your reflection is kept for when you tick it again." in response.text
+    item.refresh_from_db()
+    assert (item.status, item.reflection) == (Homework.Status.OPEN, "Useful framing of trust.")
+    assert "Useful framing of trust." in response.text  # in the protégé's form, as typed
+    # The mentor does not see a reflection on an item that is to do.
+    client.force_login(world.mentor)
+    assert "Useful framing of trust." not in client.get(url("homework", pair)).text
+    # Ticked again (the form sends the kept text back, or nothing): it is there.
+    client.force_login(world.protege)
+    tick(client, pair, item, reflection="")
+    item.refresh_from_db()
+    assert (item.status, item.reflection) == (Homework.Status.DONE, "Useful framing of trust.")
 
 
 def test_ticking_again_keeps_when_it_was_done_and_an_empty_reflection_keeps_the_written_one(

@@ -175,6 +175,19 @@ def test_the_recap_closes_the_homework_due_and_each_needs_an_answer(client, pair
     assert (practise.status, practise.recapped_in, practise.done_at) == ("partly", call, None)
 
 
+def test_a_reflection_kept_on_unticked_homework_is_not_published_by_the_recap(client, pair, world):
+    earlier = SessionFactory(partnership=pair, starts_at=timezone.now() - datetime.timedelta(days=14))
+    due = timezone.localdate() - datetime.timedelta(days=1)
+    item = HomeworkFactory(
+        session=earlier, description="Read chapter 1", due_on=due, reflection="Taken back."
+    )
+    client.force_login(world.mentor)
+    response = client.post(url("session_new", pair), log_data(**{f"recap_{item.pk}": "partly"}))
+    assert response.status_code == 303
+    item.refresh_from_db()
+    assert (item.status, item.reflection) == ("partly", "")
+
+
 def test_a_missed_call_needs_no_learnings_and_leaves_homework_open(client, pair, world):
     item = HomeworkFactory(
         session__partnership=pair, session__starts_at=timezone.now() - datetime.timedelta(days=14)
