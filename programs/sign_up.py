@@ -2,7 +2,6 @@
 
 from types import SimpleNamespace
 
-from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import SignupForm
 from allauth.core import context
 from django import forms
@@ -15,6 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.adapter import AccountAdapter
 from accounts.forms import PASSWORD_MAX_LENGTH, in_our_words, offer_browser_time_zone
 from accounts.models import User, time_zone_choices
 from mentoring.bounds.text import validate_single_line
@@ -27,7 +27,7 @@ from .services.invitations import invitation_accept, inviter_name, role_phrase
 SITE_NAME = "Mentoring"
 
 
-class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
+class InvitationOnlyAccountAdapter(AccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         """Nobody signs up uninvited: people join through a program's invitation
         link, and the first admin comes from ``createsuperuser`` or ``seed_demo``.

@@ -32,8 +32,21 @@ def test_sign_in_with_email_and_password(client, world):
 def test_a_wrong_password_is_refused_with_the_email_kept(client, world):
     response = client.post(reverse("account_login"), {"login": world.mentor.email, "password": "wrong"})
     assert response.status_code == 200
-    assert "not correct" in response.text
+    assert "That email and password don&#x27;t match an account. Check them, or reset your password." in (
+        response.text
+    )
+    assert "and/or" not in response.text
     assert f'value="{world.mentor.email}"' in response.text
+
+
+def test_signing_in_adds_no_welcome_message_above_the_welcome_heading(client, world):
+    from django.contrib.messages import get_messages
+
+    response = client.post(
+        reverse("account_login"), {"login": world.mentor.email, "password": PASSWORD}, follow=True
+    )
+    assert [str(m) for m in get_messages(response.wsgi_request)] == []
+    assert response.text.count("Welcome, ") == 1  # the heading only
 
 
 def test_the_sixth_quick_failure_is_rate_limited_even_with_the_right_password(client, world):
