@@ -145,13 +145,28 @@ class Progress:
         return len(self.steps)
 
 
-def calls_agreed(rhythm: Rhythm | None, started_on: datetime.date | None, until: datetime.date) -> int | None:
-    """How many calls the agreed rhythm expects from the start up to ``until``:
-    whole intervals (``Rhythm.nominal_days``), as the health numbers count
-    them (``health.numbers``). None without an agreement in force or a start."""
+def calls_agreed(
+    rhythm: Rhythm | None,
+    started_on: datetime.date | None,
+    until: datetime.date,
+    *,
+    ends_on: datetime.date | None = None,
+) -> int | None:
+    """How many calls the agreed rhythm expects from the start up to ``until``,
+    one rule for the card and the partnership home: a call slot every
+    ``Rhythm.nominal_days`` from the day the partnership started, that day's
+    (the first call) included, each counted once its day has come; none on or
+    after the planned end ``ends_on``. The health numbers count whole intervals
+    of a moving 90-day window instead (``health.numbers``). None without an
+    agreement in force or a start."""
     if rhythm is None or started_on is None:
         return None
-    return max(0, (until - started_on).days) // rhythm.nominal_days
+    days = (until - started_on).days
+    if days < 0:
+        return 0
+    if ends_on is not None and until >= ends_on:
+        return max(0, -(-(ends_on - started_on).days // rhythm.nominal_days))  # the slots before the end
+    return days // rhythm.nominal_days + 1
 
 
 def progress_of(
@@ -159,7 +174,9 @@ def progress_of(
 ) -> Progress:
     """The stages (``steps_of``), the week the partnership is in of the weeks
     planned, and the calls held against the calls agreed so far (counted up
-    to the planned end at most)."""
+    to the planned end at most; ``calls_agreed``). Held calls are the finished
+    logs of calls that happened (missed calls and drafts are not held); calls
+    beyond the agreed rhythm do not count ahead, so held never exceeds agreed."""
     start, end = facts.started_on, facts.ends_on
     until = min(today, end) if end else today
     week = weeks = None
@@ -168,11 +185,12 @@ def progress_of(
     if start is not None and end is not None and end > start:
         weeks = math.ceil((end - start).days / 7)
         week = min(week, weeks) if week is not None else None
+    agreed = calls_agreed(rhythm, start, until, ends_on=end) if facts.current else None
     return Progress(
         steps=steps_of(facts, today=today),
         week=week,
         weeks=weeks,
-        calls_held=calls_held,
-        calls_agreed=calls_agreed(rhythm, start, until) if facts.current else None,
+        calls_held=calls_held if agreed is None else min(calls_held, agreed),
+        calls_agreed=agreed,
         midpoint_on=midpoint_of(start, end),
     )

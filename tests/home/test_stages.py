@@ -80,7 +80,7 @@ def test_week_of_weeks_and_calls_held_against_agreed():
         today=START + datetime.timedelta(weeks=16, days=3),
     )
     assert (progress.week, progress.weeks) == (17, 24)
-    assert (progress.calls_held, progress.calls_agreed) == (7, 8)
+    assert (progress.calls_held, progress.calls_agreed) == (7, 9)  # slots on days 0, 14, … 112
     assert progress.midpoint_on == MIDPOINT
     assert progress.total == 6 and progress.number == 3  # first call
     after_the_end = progress_of(
@@ -95,4 +95,33 @@ def test_week_of_weeks_and_calls_held_against_agreed():
 def test_before_the_start_and_without_an_agreement_nothing_is_counted():
     progress = progress_of(facts(started_on=None), rhythm=None, calls_held=0, today=START)
     assert progress.week is None and progress.weeks is None and progress.calls_agreed is None
-    assert calls_agreed(Rhythm("monthly"), START, START + datetime.timedelta(days=65)) == 2
+    assert calls_agreed(Rhythm("monthly"), START, START + datetime.timedelta(days=65)) == 3
+
+
+def test_the_first_call_slot_counts_and_held_never_exceeds_agreed():
+    """Found with the demo: Sam, 94 days in, met on the first day and every two
+    weeks since (7 calls) read "7 of 6"; Priya, 125 days in, 8 calls held and one
+    missed, read "8 of 8"."""
+    every_two_weeks = Rhythm("every_two_weeks")
+    sam = progress_of(
+        facts(has_agreement=True),
+        rhythm=every_two_weeks,
+        calls_held=7,
+        today=START + datetime.timedelta(days=94),
+    )
+    assert (sam.calls_held, sam.calls_agreed) == (7, 7)
+    priya = progress_of(
+        facts(has_agreement=True),
+        rhythm=every_two_weeks,
+        calls_held=8,
+        today=START + datetime.timedelta(days=125),
+    )
+    assert (priya.calls_held, priya.calls_agreed) == (8, 9)
+    extra = progress_of(
+        facts(has_agreement=True),
+        rhythm=every_two_weeks,
+        calls_held=3,
+        today=START + datetime.timedelta(days=13),
+    )
+    assert (extra.calls_held, extra.calls_agreed) == (1, 1)  # calls beyond the rhythm do not count ahead
+    assert calls_agreed(every_two_weeks, START, START) == 1  # the first day is the first call's
