@@ -253,12 +253,24 @@ def homework_reopen(*, homework: Homework, by) -> Homework:
 @transaction.atomic
 def agenda_item_add(*, partnership: Partnership, by, text: str, someday: bool = False) -> AgendaItem:
     """Either side adds a topic or question to the next call's agenda, or to
-    the running list of topics for someday."""
+    the running list of topics for someday. The same topic waiting already
+    (on the agenda or the someday list) is refused with code ``"already_there"``
+    and its place in ``params["someday"]``: one row, however often it is sent."""
     role = partnership.side_of(by)  # refuses anyone outside the pair
     _locked(partnership)
-    item = AgendaItem(
-        partnership=partnership, text=text.strip(), someday=someday, added_by=by, added_by_role=role
+    text = text.strip()
+    waiting = (
+        AgendaItem.objects.filter(partnership=partnership, session__isnull=True, text=text)
+        .values_list("someday", flat=True)
+        .first()
     )
+    if waiting is not None:
+        raise ValidationError(
+            gettext("“%(topic)s” is on the list already."),
+            code="already_there",
+            params={"topic": text, "someday": waiting},
+        )
+    item = AgendaItem(partnership=partnership, text=text, someday=someday, added_by=by, added_by_role=role)
     item.full_clean(exclude=["partnership", "added_by", "session"])
     item.save()
     return item

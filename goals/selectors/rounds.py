@@ -105,3 +105,23 @@ def round_summary(partnership: Partnership, rating_round: RatingRound) -> RoundS
         "compared": any(m.previous is not None for m in moves),
         "skipped": skipped,
     }
+
+
+def is_latest_round(partnership: Partnership, rating_round: RatingRound) -> bool:
+    """Whether ``rating_round`` is the pair's last round so far. One query."""
+    latest = (
+        RatingRound.objects.filter(partnership=partnership)
+        .order_by("-created_at", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return latest == rating_round.pk
+
+
+def on_next_agenda(partnership: Partnership) -> set[str]:
+    """The topics waiting on the next call's agenda, as written: a move whose
+    line is among them is on the agenda already. One query (through the
+    partnership, so goals does not import the call log)."""
+    return set(
+        partnership.agenda_items.filter(session__isnull=True, someday=False).values_list("text", flat=True)
+    )

@@ -21,7 +21,7 @@ from .. import services
 from ..forms.ratings import RatingForm
 from ..models import RatingRound
 from ..selectors import ratings as selectors
-from ..selectors.rounds import round_summary
+from ..selectors.rounds import is_latest_round, on_next_agenda, round_summary
 from .common import goals_url, pair_context, protege_partnership
 
 
@@ -84,6 +84,8 @@ def rating_round(request: HtmxHttpRequest, partnership_id: int, round_id: int):
 def _round_page(request: HtmxHttpRequest, partnership_id: int, round_id: int):
     partnership = get_partnership_for(request.user, partnership_id)
     rating_round = get_object_or_404(RatingRound.objects.filter(partnership=partnership), pk=round_id)
+    # Only the last round offers its moves for the agenda; an older one is history.
+    can_add = partnership.status in CURRENT_PAIR_STATUSES and is_latest_round(partnership, rating_round)
     return TemplateResponse(
         request,
         "goals/rating_round.html",
@@ -91,7 +93,8 @@ def _round_page(request: HtmxHttpRequest, partnership_id: int, round_id: int):
             **pair_context(request, partnership),
             **round_summary(partnership, rating_round),
             "round": rating_round,
-            "can_add_to_agenda": partnership.status in CURRENT_PAIR_STATUSES,
+            "can_add_to_agenda": can_add,
+            "on_agenda": on_next_agenda(partnership) if can_add else set(),
             "here": round_url(partnership, rating_round),
         },
     )

@@ -165,17 +165,30 @@ def agenda_add(request: HtmxHttpRequest, partnership_id: int):
                 someday=form.cleaned_data["someday"],
             )
         except ValidationError as error:
-            apply_errors(form, error)
+            if error.code != "already_there":
+                apply_errors(form, error)
+            else:
+                # Sent twice (another tab, a later click): one row, said calmly.
+                if (error.params or {}).get("someday"):
+                    said = gettext("“%(topic)s” is on your someday list already.")
+                else:
+                    said = gettext("“%(topic)s” is on the next call's agenda already.")
+                messages.info(request, said % {"topic": form.cleaned_data["text"].strip()})
+                return _agenda_back(request, partnership)
         else:
             if item.someday:
                 said = gettext("“%(topic)s” is on your someday list.")
             else:
                 said = gettext("“%(topic)s” is on the next call's agenda.")
             messages.success(request, said % {"topic": item.text})
-            if (back := _safe_next(request)) is not None:
-                return HttpResponseRedirect(back, status=303)
-            return redirect_to("call_page", partnership, "#agenda")
+            return _agenda_back(request, partnership)
     return call_page(request, partnership_id, agenda_form=form)
+
+
+def _agenda_back(request: HtmxHttpRequest, partnership) -> HttpResponseRedirect:
+    if (back := _safe_next(request)) is not None:
+        return HttpResponseRedirect(back, status=303)
+    return redirect_to("call_page", partnership, "#agenda")
 
 
 @login_required

@@ -59,6 +59,34 @@ def test_each_goal_that_moved_can_go_on_the_next_calls_agenda_and_come_back_here
     assert "“Negotiating: 4 → 6, up 2” is on the next call&#x27;s agenda." in client.get(here).text
 
 
+def test_a_move_on_the_agenda_says_so_and_a_second_press_adds_no_second_row(client, world, goals, rated):
+    client.force_login(world.protege)
+    here = round_url(world, rated)
+    agenda = reverse("sessions_log:agenda_add", args=[world.partnership.pk])
+    client.post(agenda, {"text": "Negotiating: 4 → 6, up 2", "next": f"{here}#moved"})
+    text = client.get(here).text
+    assert 'name="text" value="Negotiating: 4 → 6, up 2"' not in text
+    assert "On the agenda" in text
+    assert text.count(f'action="{agenda}"') == 1  # the other move still offers it
+    # Pressed again from another page (or later than the repeat guard's window): one row, a calm word.
+    response = client.post(agenda, {"text": "Negotiating: 4 → 6, up 2"}, follow=True)
+    assert "“Negotiating: 4 → 6, up 2” is on the next call&#x27;s agenda already." in response.text
+    assert AgendaItem.objects.filter(text="Negotiating: 4 → 6, up 2").count() == 1
+
+
+def test_an_older_round_and_an_achieved_goal_offer_no_agenda_button(client, world, goals, rated):
+    client.force_login(world.protege)
+    older = RatingRound.objects.filter(partnership=world.partnership).order_by("created_at")[1]
+    text = client.get(round_url(world, older)).text
+    assert "up 3" in text and "Put it on the next call" not in text  # 2 → 5, history now
+    achieved = goals["situation"]
+    achieved.status, achieved.slot, achieved.closed_at = "achieved", None, timezone.now()
+    achieved.save()
+    text = client.get(round_url(world, rated)).text
+    agenda = reverse("sessions_log:agenda_add", args=[world.partnership.pk])
+    assert text.count(f'action="{agenda}"') == 1  # the competency goal's move; not the achieved one
+
+
 def test_a_first_rating_and_nothing_moved_say_so(client, world, goals):
     first = rate_rounds(world.partnership, {goals["competency"]: [5]})[0]
     client.force_login(world.protege)
@@ -107,8 +135,9 @@ def test_a_round_of_another_partnership_is_404(client, world):
 def test_the_page_runs_the_same_queries_for_3_goals_and_9_goals_with_long_histories(
     client, world, django_assert_num_queries
 ):
-    # Every pair page's six, the round, its ratings with the ones before, the goals skipped.
-    queries = 6 + 3
+    # Every pair page's six, the round, its ratings with the ones before, the goals skipped,
+    # whether it is the last round, the topics waiting on the agenda.
+    queries = 6 + 5
     client.force_login(world.protege)
     goals = [SmartGoalFactory(partnership=world.partnership), GoalFactory(partnership=world.partnership)]
     goals.append(SituationGoalFactory(partnership=world.partnership))
