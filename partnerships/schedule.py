@@ -148,6 +148,36 @@ class NextCall:
     is_set: bool  # a date and time the pair set; otherwise expected from the agreement
     late_from: datetime.datetime | None  # only for an expected call
     last_call: datetime.datetime | None  # the call it is counted from, if any
+    # The call counted from is a set time that has passed, not a finished log
+    # (it counts as held until the log says otherwise; it is not "your last call").
+    last_call_unlogged: bool = False
+    tz: zoneinfo.ZoneInfo | None = (
+        None  # the pair's zone (``agreements.schedule_zone``), for an expected call
+    )
+
+    @property
+    def expected_on(self) -> datetime.date:
+        """The day the call is expected, in the pair's zone: the same words for
+        both sides, wherever each lives."""
+        return self.at.astimezone(self.tz).date() if self.tz else self.at.date()
+
+    @property
+    def late_on(self) -> datetime.date | None:
+        """The first day an expected call counts as late, in the pair's zone
+        (``late_from`` is the start of that day there)."""
+        if self.late_from is None:
+            return None
+        return self.late_from.astimezone(self.tz).date() if self.tz else self.late_from.date()
+
+    @property
+    def zone_key(self) -> str:
+        """The pair's zone's IANA name ("" without one)."""
+        return str(self.tz) if self.tz else ""
+
+    @property
+    def zone_name(self) -> str:
+        """The pair's zone as people read it ("America/New_York" reads "America/New York")."""
+        return str(self.tz).replace("_", " ") if self.tz else ""
 
     def is_late(self, now: datetime.datetime) -> bool:
         return self.late_from is not None and now >= self.late_from
@@ -174,9 +204,12 @@ def next_call(
     if anchor is None:
         return None
     expected = expected_after(rhythm, anchor, tz)
+    last = _last_call(last_call_at, set_at, now)
     return NextCall(
         at=expected,
         is_set=False,
         late_from=late_from(rhythm, expected, tz),
-        last_call=_last_call(last_call_at, set_at, now),
+        last_call=last,
+        last_call_unlogged=last is not None and last != last_call_at,
+        tz=tz,
     )

@@ -4,13 +4,17 @@ included); a partnership that has ended can be read, not changed. And my home,
 which lists each partnership."""
 
 import datetime
+import zoneinfo
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
+from partnerships import schedule
 from partnerships.agreements import agreement_propose
 from partnerships.models import Partnership
+from programs.rhythms import Rhythm
 from tests.factories import PartnershipFactory
 from tests.partnerships.agreement_helpers import agree, early_march_tuesday, grow_history, terms
 
@@ -235,3 +239,63 @@ def test_my_home_runs_the_same_queries_with_agreements_proposals_and_ended_partn
         page = client.get(reverse("home:home")).text
     assert page.count('class="card"') == 6
     assert "Earlier partnerships" in page
+
+
+def test_both_sides_read_the_same_late_day_in_the_pairs_zone(client, world):
+    """Found with the demo: the mentor (London) read "late after Sunday 6
+    December", the protégé (New York) "Saturday 5 December", for a call that
+    turns late at 00:00 London time on 6 December."""
+    agree(world.partnership, cadence="weekly")
+    last = timezone.now() - datetime.timedelta(days=2)
+    Partnership.objects.filter(pk=world.partnership.pk).update(
+        last_call_at=last, next_call_time_zone="Europe/London"
+    )
+    world.protege.time_zone = "America/New_York"
+    world.protege.save()
+    call = schedule.next_call(
+        rhythm=Rhythm("weekly"),
+        set_at=None,
+        last_call_at=last,
+        started_on=None,
+        tz=zoneinfo.ZoneInfo("Europe/London"),
+        now=timezone.now(),
+    )
+    assert call is not None and call.late_from is not None and call.late_on is not None
+    late = f"It counts as late from {date_format(call.late_on, 'l j F')} (Europe/London time)"
+    client.force_login(world.mentor)  # Europe/London
+    mine = client.get(url("partnership", world.partnership)).text
+    assert f"{late}." in mine and "late after" not in mine
+    client.force_login(world.protege)
+    theirs = client.get(url("partnership", world.partnership)).text
+    in_new_york = call.late_from.astimezone(zoneinfo.ZoneInfo("America/New_York"))
+    assert f"{late}, which is {date_format(in_new_york, 'l j F, H:i')} your time." in theirs
+    expected = f'Expected by <time datetime="{call.expected_on:%Y-%m-%d}">'
+    assert expected in mine and expected in theirs
+
+
+def test_a_set_time_that_has_passed_is_not_called_the_last_call(client, world):
+    """Found with the demo: before the mentor finished the log of the 17
+    November call, Priya read "counted from your last call on 17 November"
+    above "Your last call · Tuesday 3 November"."""
+    agree(world.partnership, cadence="every_two_weeks")
+    logged = timezone.now() - datetime.timedelta(days=16)
+    set_for = timezone.now() - datetime.timedelta(days=2)
+    Partnership.objects.filter(pk=world.partnership.pk).update(
+        last_call_at=logged, next_call_at=set_for, next_call_time_zone="Europe/London"
+    )
+    client.force_login(world.protege)
+    page = client.get(url("partnership", world.partnership)).text
+    assert "counted from your last call" not in page
+    assert f"counted from the call set for {date_format(timezone.localtime(set_for), 'j F')}." in page
+
+
+def test_the_next_call_button_says_set_the_time_when_none_is_ahead(client, world):
+    """Found with the demo: "Change the time" while no upcoming time was set
+    (the set one had passed) and the to-do said "Set a time"."""
+    agree(world.partnership)
+    Partnership.objects.filter(pk=world.partnership.pk).update(
+        next_call_at=timezone.now() - datetime.timedelta(days=2), next_call_time_zone="Europe/London"
+    )
+    client.force_login(world.mentor)
+    page = client.get(url("partnership", world.partnership)).text
+    assert ">Set the time</button>" in page and "Change the time" not in page
