@@ -17,8 +17,11 @@ The rules, each "done" when:
    without a planned end, any check-in rating);
 6. closing: the partnership has ended (completed, or ended early).
 
-The current stage is the first that is not done, or once all before closing
-are, the mid-point review (done: the pair is between it and closing); from
+The current stage is the first that is not done (the one to do now: a card
+says "Goals rated (to do)" until the protégé rates them), or once all before
+closing are, the mid-point review (done: the pair is between it and closing);
+before the mid-point its review is current but not yet open (``Step.opens_on``);
+from
 ``CLOSING_WEEKS`` before the planned end (or once ended) it is closing,
 whatever came before."""
 
@@ -64,6 +67,7 @@ class Step:
     done: bool
     current: bool
     passed: bool  # before the current stage
+    opens_on: datetime.date | None = None  # the current stage's first day, while it is still ahead
 
     @property
     def state(self) -> str:
@@ -112,10 +116,20 @@ def steps_of(facts: StageFacts, *, today: datetime.date) -> list[Step]:
         current = next((stage for stage in Stage if not done[stage]), Stage.CLOSING)
         if current == Stage.CLOSING:
             current = Stage.MIDPOINT
+    # The mid-point review opens at the mid-point: before it the pair is there
+    # but waiting for it (never "now" for a stage whose day is still ahead).
+    midpoint = midpoint_of(facts.started_on, facts.ends_on)
+    opens_on = midpoint if current == Stage.MIDPOINT and midpoint and today < midpoint else None
     order = list(Stage)
     at = order.index(current)
     return [
-        Step(stage=stage, done=done[stage], current=stage == current, passed=i < at)
+        Step(
+            stage=stage,
+            done=done[stage],
+            current=stage == current,
+            passed=i < at,
+            opens_on=opens_on if stage == current and not done[stage] else None,
+        )
         for i, stage in enumerate(order)
     ]
 

@@ -125,3 +125,22 @@ def test_the_first_call_slot_counts_and_held_never_exceeds_agreed():
     )
     assert (extra.calls_held, extra.calls_agreed) == (1, 1)  # calls beyond the rhythm do not count ahead
     assert calls_agreed(every_two_weeks, START, START) == 1  # the first day is the first call's
+
+
+def test_the_mid_point_review_is_not_now_before_the_mid_point():
+    """Found with the demo: Kwame's tracker said "Mid-point review — now" beside
+    "mid-point review from 9 December"."""
+    done = {"has_agreement": True, "held_a_call": True, "rated": True}
+    before = {
+        step.stage: step for step in steps_of(facts(**done), today=MIDPOINT - datetime.timedelta(days=1))
+    }
+    assert before[Stage.MIDPOINT].current and before[Stage.MIDPOINT].opens_on == MIDPOINT
+    on_the_day = {step.stage: step for step in steps_of(facts(**done), today=MIDPOINT)}
+    assert on_the_day[Stage.MIDPOINT].current and on_the_day[Stage.MIDPOINT].opens_on is None
+
+
+def test_goals_rated_is_to_do_until_a_rating_round_is_given():
+    """Found with the demo: pairs without goals read "Stage 4 of 6: Goals rated"."""
+    steps = {step.stage: step for step in steps_of(facts(has_agreement=True, held_a_call=True), today=START)}
+    assert steps[Stage.GOALS_RATED].state == "current" and not steps[Stage.GOALS_RATED].done
+    assert steps[Stage.GOALS_RATED].opens_on is None
