@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from mentoring.bounds.dates import BoundedDateField, BoundedDateTimeField
 from mentoring.bounds.text import MultiLineField
 from mentoring.dates import day_shown
+from mentoring.form_words import InOurWords
 
 from .models import AgendaItem, CallFeedback, Homework, PartnershipCheck, Session
 
@@ -53,7 +54,7 @@ def posted_call_start(data) -> datetime.datetime | None:
         return None
 
 
-class SessionLogForm(forms.ModelForm):
+class SessionLogForm(InOurWords, forms.ModelForm):
     """The mentor's log of one call. Times are typed in the mentor's time zone.
     A held call's log needs its key learnings and a recap of each homework due;
     a draft needs only when the call was."""
@@ -210,7 +211,7 @@ class SessionLogForm(forms.ModelForm):
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
 
 
-class HomeworkRowForm(forms.ModelForm):
+class HomeworkRowForm(InOurWords, forms.ModelForm):
     """One homework item set at the end of the call. A row left empty is ignored."""
 
     class Meta:
@@ -258,7 +259,7 @@ def homework_formset(data=None, *, rows: list[dict] | None = None, partnership=N
     return HomeworkFormSet(prefix="homework", initial=rows or None)
 
 
-class HomeworkDoneForm(forms.Form):
+class HomeworkDoneForm(InOurWords, forms.Form):
     """The protégé's tick on one homework item, and what they took from it (optional)."""
 
     done = forms.BooleanField(label=_("Done"), required=False)
@@ -271,7 +272,7 @@ class HomeworkDoneForm(forms.Form):
     )
 
 
-class AgendaItemForm(forms.ModelForm):
+class AgendaItemForm(InOurWords, forms.ModelForm):
     class Meta:
         model = AgendaItem
         fields = ["text", "someday"]
@@ -279,7 +280,14 @@ class AgendaItemForm(forms.ModelForm):
         error_messages = {"text": {"required": _("Write the topic or question to add.")}}
 
 
-class CallFeedbackForm(forms.ModelForm):
+# A number off the scale (a crafted post) gets the same words as none chosen.
+ONE_TO_FIVE_MESSAGES = {
+    "required": _("Choose a number from 1 to 5."),
+    "invalid_choice": _("Choose a number from 1 to 5."),
+}
+
+
+class CallFeedbackForm(InOurWords, forms.ModelForm):
     rating = forms.TypedChoiceField(
         label=_("How valuable was this call?"),
         coerce=int,
@@ -288,7 +296,7 @@ class CallFeedbackForm(forms.ModelForm):
         help_text=_(
             "1: not valuable, 5: very valuable. Your mentor sees your answer; the program admin only the number."
         ),
-        error_messages={"required": _("Choose a number from 1 to 5.")},
+        error_messages=ONE_TO_FIVE_MESSAGES,
     )
 
     class Meta:
@@ -301,14 +309,14 @@ class CallFeedbackForm(forms.ModelForm):
 ONE_TO_FIVE = [(n, str(n)) for n in range(1, 6)]
 
 
-class PartnershipCheckForm(forms.ModelForm):
+class PartnershipCheckForm(InOurWords, forms.ModelForm):
     working = forms.TypedChoiceField(
         label=_("Is the partnership working for you?"),
         coerce=int,
         choices=ONE_TO_FIVE,
         widget=forms.RadioSelect,
         help_text=_("1: not at all, 5: very well."),
-        error_messages={"required": _("Choose a number from 1 to 5.")},
+        error_messages=ONE_TO_FIVE_MESSAGES,
     )
     valuable = forms.TypedChoiceField(
         label=_("Are your conversations valuable?"),
@@ -316,7 +324,7 @@ class PartnershipCheckForm(forms.ModelForm):
         choices=ONE_TO_FIVE,
         widget=forms.RadioSelect,
         help_text=_("1: not at all, 5: very."),
-        error_messages={"required": _("Choose a number from 1 to 5.")},
+        error_messages=ONE_TO_FIVE_MESSAGES,
     )
 
     class Meta:

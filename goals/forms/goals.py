@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mentoring.bounds.dates import BoundedDateField
 from mentoring.bounds.text import MultiLineField, SingleLineField
+from mentoring.form_words import InOurWords
 
 from ..models import CATEGORY_GUIDE, MAX_ACTIVE_PER_CATEGORY, Category, Goal
 from ..templatetags.goals_tags import number
@@ -32,7 +33,7 @@ class CategoryRadio(forms.RadioSelect):
         return option
 
 
-class GoalWordingForm(forms.Form):
+class GoalWordingForm(InOurWords, forms.Form):
     """The words of a goal: what it is, why it matters, and for SMART goals the
     metric, baseline, target, unit and deadline."""
 

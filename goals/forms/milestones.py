@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mentoring.bounds.dates import BoundedDateField
 from mentoring.bounds.text import SingleLineField
+from mentoring.form_words import InOurWords
 
 from ..models import Goal
 
@@ -14,7 +15,7 @@ from ..models import Goal
 STEP_WITHIN = datetime.timedelta(days=366)
 
 
-class MilestoneForm(forms.Form):
+class MilestoneForm(InOurWords, forms.Form):
     title = SingleLineField(
         label=_("Next step"),
         max_length=200,

@@ -7,12 +7,14 @@ from django import forms
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from mentoring.bounds.text import MultiLineField
+from mentoring.form_words import InOurWords
 
 from ..models import RATING_MAX, RATING_MIN, Category, Goal
 from ..selectors.ratings import GoalToRate
 from ..services import RatingEntry
 
 SKIP = "skip"
+SHORT_ENOUGH_TO_ECHO = 6  # characters of a rejected rating said back in its message
 SCALE = [(str(n), str(n)) for n in range(RATING_MIN, RATING_MAX + 1)]
 
 
@@ -42,15 +44,20 @@ class RatingValueField(forms.Field):
                 gettext("Use a whole number from 0 to 10, like 7 or 8."), code="not_whole"
             )
         if not RATING_MIN <= number <= RATING_MAX:
+            # What was sent is said back only when it is short, never a page of digits.
+            if len(value) <= SHORT_ENOUGH_TO_ECHO:
+                raise forms.ValidationError(
+                    gettext("Rate from 0 to 10: %(value)s is outside the scale."),
+                    code="out_of_range",
+                    params={"value": value},
+                )
             raise forms.ValidationError(
-                gettext("Rate from 0 to 10: %(value)s is outside the scale."),
-                code="out_of_range",
-                params={"value": value},
+                gettext("Rate from 0 to 10: that number is outside the scale."), code="out_of_range"
             )
         return int(number)
 
 
-class RatingForm(forms.Form):
+class RatingForm(InOurWords, forms.Form):
     """A rating 0–10 for each active goal the protégé rates this time (at least
     one; the others are skipped), and what grounds it: the metric's current
     value (SMART, needed with a rating), a self-assessment (competency) or a

@@ -4,12 +4,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.bounds.text import MultiLineField, SingleLineField
+from mentoring.form_words import InOurWords
 
 from ..models import Goal
 from .goals import CategoryRadio, category_choices
 
 
-class SuggestionForm(forms.Form):
+class SuggestionForm(InOurWords, forms.Form):
     """The mentor's suggestion of a goal; the protégé decides, in their own words."""
 
     category = forms.ChoiceField(

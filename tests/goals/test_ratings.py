@@ -131,6 +131,7 @@ def test_the_end_rating_comes_at_the_planned_end(protege_client, world, goals):
     [
         ("-1", "Rate from 0 to 10: -1 is outside the scale."),
         ("11", "Rate from 0 to 10: 11 is outside the scale."),
+        ("9" * 5000, "Rate from 0 to 10: that number is outside the scale."),  # never echoed in full
         ("7.5", "Use a whole number from 0 to 10, like 7 or 8."),
         ("seven", "Enter your rating as a number from 0 to 10, like 7."),
         ("", "Pick a number for this goal too, or clear what you wrote to skip it this time."),

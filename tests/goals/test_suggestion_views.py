@@ -84,3 +84,15 @@ def test_taking_on_a_suggestion_into_a_full_category_says_why_beside_the_categor
     )  # summary, beside
     suggestion.refresh_from_db()
     assert suggestion.status == "pending"
+
+
+def test_a_crafted_suggestion_gets_the_products_words_and_one_message_each(client, world):
+    client.force_login(world.mentor)
+    response = client.post(
+        url(world, "suggestion_new"), {"category": "X", "title": "x" * 5000, "note": "Your\x00 team."}
+    )
+    assert response.status_code == 200 and not GoalSuggestion.objects.exists()
+    text = response.text
+    assert "Choose one of the options shown." in text and "Select a valid choice" not in text
+    assert "Keep it to 200 characters or fewer; this is 5000." in text and "Ensure this value" not in text
+    assert "Remove the control characters" in text and "Null characters" not in text

@@ -49,7 +49,8 @@ def test_the_protege_rates_a_held_call_once(client, pair, world):
     client.force_login(world.protege)
     assert "Rate this call" in client.get(url("call_log", pair)).text
     response = client.post(url("feedback", pair, call.pk), {f"call-{call.pk}-rating": "9"})
-    assert response.status_code == 200 and "Select a valid choice" in response.text
+    assert response.status_code == 200 and "Choose a number from 1 to 5." in response.text
+    assert "Select a valid choice" not in response.text
     response = client.post(
         url("feedback", pair, call.pk), {f"call-{call.pk}-rating": "5", f"call-{call.pk}-comment": "Great"}
     )

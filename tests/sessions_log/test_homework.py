@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from sessions_log.models import Homework
+from sessions_log.models import AgendaItem, Homework
 
 from .factories import HomeworkFactory
 
@@ -135,7 +135,8 @@ def test_a_reflection_too_long_is_refused_beside_the_field_and_kept(client, pair
     client.force_login(world.protege)
     response = tick(client, pair, item, reflection="x" * 2001)
     assert response.status_code == 200
-    assert "Ensure this value has at most 2000 characters" in response.text
+    assert "Keep it to 2000 characters or fewer; this is 2001." in response.text
+    assert "Ensure this value" not in response.text
     assert "x" * 2001 in response.text
     item.refresh_from_db()
     assert item.status == Homework.Status.OPEN
@@ -210,3 +211,24 @@ def test_adding_to_the_agenda_never_goes_back_to_another_site(client, pair, worl
     response = client.post(url("agenda_add", pair), {"text": f"Topic for {unsafe}", "next": unsafe})
     assert response.status_code == 303
     assert response["Location"] == url("call_page", pair) + "#agenda"
+
+
+def test_a_control_character_in_a_reflection_is_one_message(client, pair, world):
+    item = HomeworkFactory(session__partnership=pair)
+    client.force_login(world.protege)
+    response = tick(client, pair, item, reflection="Read it\x00 twice.")
+    assert response.status_code == 200
+    assert response.context["open_homework"] is not None
+    assert "Remove the control characters" in response.text
+    assert "Null characters are not allowed." not in response.text
+
+
+def test_crafted_agenda_posts_get_the_products_words(client, pair, world):
+    client.force_login(world.protege)
+    response = client.post(url("agenda_add", pair), {"text": "x" * 5000})
+    assert response.status_code == 200
+    assert "Keep it to 300 characters or fewer; this is 5000." in response.text
+    assert "Ensure this value" not in response.text
+    response = client.post(url("agenda_add", pair), {"text": "Ask\x00 about pay"})
+    assert "Keep it to one line" in response.text and "Null characters" not in response.text
+    assert not AgendaItem.objects.exists()
