@@ -111,12 +111,14 @@ def _health_filtered(
     return _pairs_of(partnerships, filters).order_by(*order, "-pk" if descending else "pk")
 
 
-# What the overview and the report read of a pair besides its health: its dates,
-# the zone of its calls (``_next_call_of``) and the two people's names.
+# What the overview and the report read of a pair besides its health: its dates
+# (the planned end: whether its closing form offers "complete"), the zone of its
+# calls (``_next_call_of``) and the two people's names.
 _SHOWN = [
     "pk",
     "status",
     "started_on",
+    "planned_end_on",
     "last_call_at",
     "next_call_at",
     "next_call_time_zone",

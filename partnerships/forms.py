@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.bounds.calls import CALL_MINUTES
 from mentoring.bounds.dates import BoundedDateField, BoundedDateTimeField
@@ -24,12 +25,22 @@ class MatchForm(forms.Form):
         self.fields["mentor"].queryset = people.filter(role=Participant.Role.MENTOR)
 
 
+# The product's own words for what Django says by default on the admin's pair
+# forms: how long a text may be, and a choice that is not on the form.
+TOO_LONG = _("Keep it to %(limit_value)d characters or fewer; this is %(show_value)d.")
+NOT_AN_OPTION = _("Choose one of the options shown.")
+
+
 class UnmatchForm(forms.Form):
     reason = MultiLineField(
-        label="Why are you ending this match?",
+        label=_("Why are you ending this match?"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="No blame: a sentence that helps the next match, e.g. “time zones did not work out”.",
+        help_text=_("No blame: a sentence that helps the next match, e.g. “time zones did not work out”."),
+        error_messages={
+            "required": _("Say briefly why, so the next match can be better."),
+            "max_length": TOO_LONG,
+        },
     )
 
 
@@ -237,46 +248,88 @@ class NextCallForm(forms.Form):
 
 class ClosePartnershipForm(forms.Form):
     """Completing a partnership or ending it early. No blame: the words ask
-    what changed, never whose fault it was."""
+    what changed, never whose fault it was. Nothing is chosen beforehand but
+    the only choice there is: a partnership can be complete only at or near
+    its planned end (``can_complete``, see
+    ``partnerships.services.partnership_can_complete``); before then it can
+    only end early, with a reason. ``with_confirm``: the closing asks for a
+    tick on "Yes, close this partnership" (the admin's one-click menu)."""
 
     outcome = forms.ChoiceField(
-        label="How does the partnership end?",
+        label=_("How does the partnership end?"),
         choices=[
-            (Partnership.Status.COMPLETED, "It is complete: we reached the end we agreed"),
-            (Partnership.Status.ENDED, "It ends early"),
+            (Partnership.Status.COMPLETED, _("It is complete: we reached the end we agreed")),
+            (Partnership.Status.ENDED, _("It ends early")),
         ],
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether the partnership is complete or ends early."},
+        help_text=_("It can be marked complete from four weeks before its planned end."),
+        error_messages={
+            "required": _("Choose whether the partnership is complete or ends early."),
+            "invalid_choice": NOT_AN_OPTION,
+        },
     )
     reason = MultiLineField(
-        label="If it ends early: what changed?",
+        label=_("If it ends early: what changed?"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="A sentence about the situation, not the person, e.g. “a new role leaves no time for calls”.",
+        help_text=_(
+            "A sentence about the situation, not the person, e.g. “a new role leaves no time for calls”."
+        ),
         template_name="partnerships/forms/conditional_field.html",
+        error_messages={"max_length": TOO_LONG},
     )
     reflection = MultiLineField(
-        label="Your closing reflection",
+        label=_("Your closing reflection"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What you take away from this partnership. Only the two of you see it.",
-        error_messages={"required": "Write a sentence or two: what you take away from this partnership."},
+        help_text=_("What you take away from this partnership. Only the two of you see it."),
+        error_messages={
+            "required": _("Write a sentence or two: what you take away from this partnership."),
+            "max_length": TOO_LONG,
+        },
+    )
+    confirm = forms.BooleanField(
+        label=_("Yes, close this partnership"),
+        help_text=_("Closing frees the mentor's place and cannot be undone."),
+        error_messages={"required": _("Tick “Yes, close this partnership” to close it.")},
     )
 
-    def __init__(self, *args, with_reflection: bool = True, can_complete: bool = True, **kwargs):
+    def __init__(
+        self,
+        *args,
+        with_reflection: bool = True,
+        can_complete: bool = True,
+        started: bool | None = None,
+        with_confirm: bool = False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         if not with_reflection:
             del self.fields["reflection"]
-        if not can_complete:
+        if not with_confirm:
+            del self.fields["confirm"]
+        outcome = self.fields["outcome"]
+        if started is None:  # as before the planned end was asked: only a started pair can complete
+            started = can_complete
+        if not started:
             # A partnership that never started can only end early.
-            self.fields["outcome"].choices = [(Partnership.Status.ENDED, "It ends before it started")]
-            self.fields["outcome"].initial = Partnership.Status.ENDED
+            outcome.choices = [(Partnership.Status.ENDED, _("It ends before it started"))]
+            outcome.help_text = ""
+        elif not can_complete:
+            outcome.choices = [(Partnership.Status.ENDED, _("It ends early"))]
+            outcome.help_text = _(
+                "It can be marked complete from four weeks before its planned end; until then it can "
+                "only end early."
+            )
+        if len(outcome.choices) == 1:
+            # The only choice there is, so nothing to choose by mistake.
+            outcome.initial = Partnership.Status.ENDED
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("outcome") == Partnership.Status.ENDED and not cleaned.get("reason", "").strip():
-            self.add_error("reason", "Say in a sentence what changed, so the program can learn from it.")
+            self.add_error("reason", _("Say in a sentence what changed, so the program can learn from it."))
         return cleaned
 
 
@@ -292,12 +345,17 @@ class ReflectionForm(forms.Form):
 
 class NudgeForm(forms.Form):
     message = MultiLineField(
-        label="Your message to both of them",
+        label=_("Your message to both of them"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Sent by email to the mentor and the protégé, e.g. “How are your calls going? "
-        "Could you set a date for the next one?”",
-        error_messages={"required": "Write a short message: it is what they will read."},
+        help_text=_(
+            "Sent by email to the mentor and the protégé, e.g. “How are your calls going? "
+            "Could you set a date for the next one?”"
+        ),
+        error_messages={
+            "required": _("Write a short message: it is what they will read."),
+            "max_length": TOO_LONG,
+        },
     )
 
 

@@ -1,6 +1,7 @@
 """Writes for programs, matching and partnerships. Each service validates and
 saves inside one transaction; the database constraints are the last word."""
 
+import datetime
 import uuid
 
 from dateutil.relativedelta import relativedelta
@@ -9,6 +10,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from mentoring import mail
 from mentoring.site import absolute_url
@@ -104,10 +107,37 @@ def _end(partnership: Partnership, *, status: str, reason: str, by) -> Partnersh
 def partnership_unmatch(*, partnership: Partnership, reason: str, by) -> Partnership:
     """Ends a current partnership early with a reason (no blame) and frees the
     mentor's place; the protégé goes back to the matching board."""
+    _refuse_if_ended(partnership)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say briefly why, so the next match can be better."})
     return _end(partnership, status=Partnership.Status.ENDED, reason=reason, by=by)
+
+
+# An active partnership can be marked complete from this long before its planned end;
+# before then it can only end early, with a reason.
+COMPLETE_FROM_BEFORE_END = datetime.timedelta(weeks=4)
+
+
+def partnership_complete_from(partnership: Partnership) -> datetime.date | None:
+    """The first day an active partnership can be marked complete: four weeks
+    before its planned end (None: no planned end, so any day)."""
+    end = partnership.planned_end_on
+    return end - COMPLETE_FROM_BEFORE_END if end is not None else None
+
+
+def partnership_can_complete(partnership: Partnership, *, today: datetime.date | None = None) -> bool:
+    """Whether the partnership can be marked complete today: it is active and at
+    or near its planned end (``COMPLETE_FROM_BEFORE_END``)."""
+    if partnership.status != Partnership.Status.ACTIVE:
+        return False
+    start = partnership_complete_from(partnership)
+    return start is None or (today or timezone.localdate()) >= start
+
+
+def _refuse_if_ended(partnership: Partnership) -> None:
+    if partnership.status not in CURRENT_PAIR_STATUSES:
+        raise ValidationError(gettext("This partnership has already ended."), code="ended")
 
 
 @transaction.atomic
@@ -118,6 +148,7 @@ def partnership_close(
     frees the mentor's place. Either side of the pair or a program admin may;
     a side of the pair adds their closing reflection with it. Only an active
     partnership can be completed; a proposed one can only end early."""
+    _refuse_if_ended(partnership)
     reason = reason.strip()
     if outcome not in (Partnership.Status.COMPLETED, Partnership.Status.ENDED):
         raise ValidationError({"outcome": "Choose whether the partnership is complete or ends early."})
@@ -126,6 +157,24 @@ def partnership_close(
     if outcome == Partnership.Status.COMPLETED and partnership.status != Partnership.Status.ACTIVE:
         raise ValidationError(
             {"outcome": "A partnership that has not started cannot be complete; end it early instead."}
+        )
+    # The pair know when they reached the end they agreed; a program admin
+    # completes a pair only at or near its planned end.
+    by_the_pair = by.pk in (partnership.mentor.user_id, partnership.protege.user_id)
+    if (
+        outcome == Partnership.Status.COMPLETED
+        and not by_the_pair
+        and not partnership_can_complete(partnership)
+    ):
+        start = partnership_complete_from(partnership)
+        raise ValidationError(
+            {
+                "outcome": gettext(
+                    "It can be marked complete from %(date)s, four weeks before its planned end; "
+                    "until then it can only end early, with a reason."
+                )
+                % {"date": date_format(start, "j F Y") if start else ""}
+            }
         )
     partnership = _end(partnership, status=outcome, reason=reason, by=by)
     if reflection.strip() and by.pk in (partnership.mentor.user_id, partnership.protege.user_id):
@@ -212,11 +261,10 @@ def partnership_nudge(*, partnership: Partnership, by, message: str) -> None:
     runs its program. Each call is a new nudge, emailed again even with the
     same words: it is named (``nudge_id``) here, and its task's retries keep
     the name."""
+    _refuse_if_ended(partnership)
     message = message.strip()
     if not message:
         raise ValidationError({"message": "Write a short message: it is what they will read."})
-    if partnership.status not in CURRENT_PAIR_STATUSES:
-        raise ValidationError("This partnership has ended; there is no one to nudge.")
     from .tasks import send_nudge_emails
 
     send_nudge_emails.delay_on_commit(partnership.pk, message, by.pk, uuid.uuid4().hex)

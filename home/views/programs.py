@@ -56,34 +56,43 @@ _PAIR_ID = 987654321987654321
 _NAMES = "__names__"
 
 
-def _action_form(action: str, *, started: bool, pair_id: int, data=None) -> forms.Form:
-    """The form of an action on a pair that has ``started`` (or not), its fields'
-    ids unique on the page (``pair_id``)."""
+def _action_form(action: str, *, kind: str, pair_id: int, data=None) -> forms.Form:
+    """The form of an action on a pair of ``kind`` (``_pair_kind``), its fields'
+    ids unique on the page (``pair_id``). The closing form chooses nothing
+    beforehand and asks to tick "Yes, close this partnership"."""
     auto_id = f"{action}-{pair_id}-%s"
     if action == "close":
         return ClosePartnershipForm(
             data,
             with_reflection=False,
-            can_complete=started,
+            can_complete=kind == "complete",
+            started=kind != "proposed",
+            with_confirm=True,
             auto_id=auto_id,
-            initial={"outcome": Partnership.Status.COMPLETED if started else Partnership.Status.ENDED},
         )
     return PAIR_ACTIONS[action](data, auto_id=auto_id)
 
 
+def _pair_kind(pair: Partnership) -> str:
+    """What a pair's closing form offers: "complete" (active and at or near its
+    planned end: complete or end early), "early" (active: end early only) or
+    "proposed" (not started: end early only)."""
+    if services.partnership_can_complete(pair):
+        return "complete"
+    return "early" if pair.status == Partnership.Status.ACTIVE else "proposed"
+
+
 def _pair_form(action: str, pair: Partnership, data=None) -> forms.Form:
     """The form of one pair's action."""
-    return _action_form(action, started=pair.status == Partnership.Status.ACTIVE, pair_id=pair.pk, data=data)
+    return _action_form(action, kind=_pair_kind(pair), pair_id=pair.pk, data=data)
 
 
 @functools.cache
-def _blank_forms(started: bool, language: str | None) -> dict[str, SafeString]:
-    """The blank forms of the actions on a pair that has ``started`` (or not),
+def _blank_forms(kind: str, language: str | None) -> dict[str, SafeString]:
+    """The blank forms of the actions on a pair of ``kind`` (``_pair_kind``),
     with ``_PAIR_ID`` for its id: the same for every such pair in one language,
     so rendered once per process."""
-    return {
-        action: _action_form(action, started=started, pair_id=_PAIR_ID).render() for action in PAIR_ACTIONS
-    }
+    return {action: _action_form(action, kind=kind, pair_id=_PAIR_ID).render() for action in PAIR_ACTIONS}
 
 
 def _pair_actions(
@@ -117,7 +126,7 @@ def _pair_actions(
 
     # A pair's actions as a format_html template: the blank actions rendered once,
     # with their stand-ins for the pair's id and names as the fields it fills in.
-    blank: dict[bool, str] = {}
+    blank: dict[str, str] = {}
     for pair in pairs:
         if pair.status not in CURRENT_PAIR_STATUSES:
             continue
@@ -126,17 +135,17 @@ def _pair_actions(
             refused = {action: _pair_form(action, pair) for action in PAIR_ACTIONS} | {failed[1]: failed[2]}
             pair.actions = render(pair.pk, names, refused, failed[1])
             continue
-        started = pair.status == Partnership.Status.ACTIVE
-        if started not in blank:
-            html = render(_PAIR_ID, _NAMES, _blank_forms(started, get_language()), "")
-            blank[started] = (
+        kind = _pair_kind(pair)
+        if kind not in blank:
+            html = render(_PAIR_ID, _NAMES, _blank_forms(kind, get_language()), "")
+            blank[kind] = (
                 html.replace("{", "{{")
                 .replace("}", "}}")
                 .replace(str(_PAIR_ID), "{id}")
                 .replace(_NAMES, "{names}")
             )
         # format_html escapes the names as the template would.
-        pair.actions = format_html(blank[started], id=pair.pk, names=names)
+        pair.actions = format_html(blank[kind], id=pair.pk, names=names)
 
 
 # How long a pair's rendered row is kept (``_rows``). It is keyed on everything it
@@ -304,20 +313,31 @@ def _add_errors(form: forms.Form, error: ValidationError) -> None:
 def _pair_action(request: HtmxHttpRequest, slug: str, partnership_id: int, action: str, act):
     """Runs one pair's action from the overview: ``act(partnership, cleaned_data)``
     calls the service and returns the success message. Done: None (the caller
-    redirects). Refused: the overview again (200, as filtered) with the pair's
+    redirects). The pair has ended: back to the overview, which says so. Refused: the overview again (200, as filtered) with the pair's
     menu and form open, what was typed kept and the errors beside the fields."""
     program = get_program_for_admin(request.user, slug)
     partnership = _current_pair(program, partnership_id)
+    if partnership.status not in CURRENT_PAIR_STATUSES:
+        return _already_ended(request, slug)
     form = _pair_form(action, partnership, request.POST)
     if form.is_valid():
         try:
             done = act(partnership, form.cleaned_data)
         except ValidationError as error:
+            partnership.refresh_from_db(fields=["status"])
+            if partnership.status not in CURRENT_PAIR_STATUSES:  # closed meanwhile, by someone else
+                return _already_ended(request, slug)
             _add_errors(form, error)
         else:
             messages.success(request, done)
             return None
     return _overview(request, program, _shown(request), failed=(partnership, action, form))
+
+
+def _already_ended(request: HtmxHttpRequest, slug: str) -> HttpResponseRedirect:
+    """An action on a pair that has ended: nothing to do, and the overview says so."""
+    messages.error(request, gettext("This partnership has already ended."))
+    return _back_to_overview(request, slug)
 
 
 @login_required

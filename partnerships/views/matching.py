@@ -20,7 +20,7 @@ from partnerships.models import Partnership
 from programs.access import get_program_for_admin
 from programs.forms import MatchingSettingsForm
 from programs.matching import Reason
-from programs.models import DraftMatch
+from programs.models import CURRENT_PAIR_STATUSES, DraftMatch
 from programs.services import matching as program_services
 
 from .. import services
@@ -162,9 +162,13 @@ def match(request: HtmxHttpRequest, slug: str):
 def unmatch(request: HtmxHttpRequest, slug: str, partnership_id: int):
     program = get_program_for_admin(request.user, slug)
     partnership = get_object_or_404(Partnership.objects.with_people(), program=program, pk=partnership_id)
+    if partnership.status not in CURRENT_PAIR_STATUSES:
+        messages.error(request, gettext("This partnership has already ended."))
+        return _back(request, slug)
     form = UnmatchForm(request.POST)
     if not form.is_valid():
-        messages.error(request, gettext("Say briefly why you are ending this match."))
+        for message in form.errors.get("reason", [gettext("Say briefly why you are ending this match.")]):
+            messages.error(request, message)
         return _back(request, slug)
     try:
         services.partnership_unmatch(
@@ -228,8 +232,11 @@ def proposal_publish(request: HtmxHttpRequest, slug: str):
 @require_POST
 def proposal_discard(request: HtmxHttpRequest, slug: str):
     program = get_program_for_admin(request.user, slug)
-    DraftMatch.objects.filter(program=program).delete()
-    messages.success(request, gettext("The proposal is discarded."))
+    discarded, _ = DraftMatch.objects.filter(program=program).delete()
+    if discarded:
+        messages.success(request, gettext("The proposal is discarded."))
+    else:
+        messages.info(request, gettext("There was no proposal to discard."))
     return _back(request, slug)
 
 

@@ -97,7 +97,7 @@ def test_is_it_working_keeps_the_lower_of_both_sides(pair, world):
 
 def test_a_closed_partnership_keeps_the_numbers_it_closed_with(pair, world):
     SessionFactory(partnership=pair, starts_at=timezone.now() - datetime.timedelta(days=3))
-    partnership_close(partnership=pair, by=world.admin, outcome="completed")
+    partnership_close(partnership=pair, by=world.mentor, outcome="completed")
     closed_on = numbers(pair).as_of
     assert numbers(pair).calls_held == 1
     later = closed_on + datetime.timedelta(days=200)

@@ -72,7 +72,7 @@ def test_only_the_programs_admins_close_from_the_program_page(client, world, per
     client.force_login(getattr(world, persona))
     response = client.post(
         reverse("home:program_partnership_close", args=[world.program.slug, world.partnership.pk]),
-        {"outcome": "completed"},
+        {"outcome": "completed", "confirm": "on"},
     )
     assert response.status_code == (303 if status == 200 else status)
     world.partnership.refresh_from_db()
@@ -85,7 +85,7 @@ def test_the_admin_ends_a_pair_early_with_a_reason_and_the_mentors_place_is_free
     response = client.post(url, {"outcome": "ended", "reason": ""})
     assert response.status_code == 200  # the overview again, the form open beside the error
     assert "Say in a sentence what changed" in response.text
-    client.post(url, {"outcome": "ended", "reason": "Time zones did not work out."})
+    client.post(url, {"outcome": "ended", "reason": "Time zones did not work out.", "confirm": "on"})
     world.partnership.refresh_from_db()
     assert world.partnership.status == "ended" and world.partnership.ended_by == world.admin
     assert load_of(world.partnership.mentor) == 0

@@ -314,3 +314,28 @@ def test_the_proposals_summary_and_publish_come_first(client, world):
     assert "Publish 2 matches" in summary and "Discard the proposal" in summary
     assert text.index("Publish 2 matches") < text.index("Waiting for a mentor</h2>")
     assert text.index("Waiting for a mentor</h2>") < text.index('<h2 id="proposal-pairs-title">')
+
+
+def test_discarding_when_there_is_no_proposal_says_there_was_none(client, world):
+    client.force_login(world.admin)
+    url = reverse("partnerships:proposal_discard", args=[world.program.slug])
+    response = client.post(url, follow=True)
+    assert "There was no proposal to discard." in response.text
+    assert "The proposal is discarded." not in response.text
+
+
+def test_unmatching_a_pair_that_has_ended_says_so(client, world):
+    world.partnership.status = Partnership.Status.COMPLETED
+    world.partnership.save(update_fields=["status"])
+    client.force_login(world.admin)
+    url = reverse("partnerships:unmatch", args=[world.program.slug, world.partnership.pk])
+    response = client.post(url, {"reason": "Different time zones"}, follow=True)
+    assert "This partnership has already ended." in response.text
+
+
+def test_a_too_long_unmatch_reason_is_refused_in_the_products_words(client, world):
+    client.force_login(world.admin)
+    url = reverse("partnerships:unmatch", args=[world.program.slug, world.partnership.pk])
+    response = client.post(url, {"reason": "x" * 5000}, follow=True)
+    assert "Keep it to 500 characters or fewer; this is 5000." in response.text
+    assert "Ensure this value" not in response.text
