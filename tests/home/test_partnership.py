@@ -299,3 +299,12 @@ def test_the_next_call_button_says_set_the_time_when_none_is_ahead(client, world
     client.force_login(world.mentor)
     page = client.get(url("partnership", world.partnership)).text
     assert ">Set the time</button>" in page and "Change the time" not in page
+
+
+def test_the_close_page_has_the_pairs_tab_bar(client, world):
+    """Found with the demo: /partnerships/<id>/close/ had no tab bar."""
+    agree(world.partnership)
+    client.force_login(world.mentor)
+    page = client.get(reverse("home:close", args=[world.partnership.pk])).text
+    assert '<nav class="pair-tabs"' in page
+    assert f'href="{reverse("home:partnership", args=[world.partnership.pk])}" aria-current="page"' in page

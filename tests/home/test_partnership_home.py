@@ -84,7 +84,7 @@ def test_the_stage_tracker_is_an_ordered_list_with_the_current_stage_marked_in_w
     assert words == [
         "✓ Matched done",
         "✓ Agreement done",
-        "3 First call now",
+        "3 First call to do now",
         "4 Goals rated to come",
         "5 Mid-point review to come",
         "6 Closing to come",
