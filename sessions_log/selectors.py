@@ -154,7 +154,8 @@ class HomeworkPage(TypedDict):
     open_homework: list[HomeworkDue]  # soonest due first
     closed_homework: list[HomeworkDue]  # latest first
     overdue_count: int
-    today: datetime.date
+    today: datetime.date  # the viewer's local date: "due today"
+    tomorrow: datetime.date
 
 
 def homework_page(partnership: Partnership, *, today: datetime.date | None = None) -> HomeworkPage:
@@ -179,6 +180,7 @@ def homework_page(partnership: Partnership, *, today: datetime.date | None = Non
         "closed_homework": closed,
         "overdue_count": sum(h.is_overdue for h in open_items),
         "today": today,
+        "tomorrow": today + datetime.timedelta(days=1),
     }
 
 

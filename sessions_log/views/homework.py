@@ -2,6 +2,8 @@
 pages (404 for everyone else); ticking homework done is the protégé's (403
 for the mentor), adding to the agenda is either side's."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -9,6 +11,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
@@ -90,7 +93,15 @@ def _item(
     """One homework item swapped in place (htmx), and the notice in the messages out of band."""
     item = selectors.with_overdue(item)
     item.done_form = form
-    context = {"partnership": partnership, "pair": pair, "h": item, "notice": notice}
+    today = timezone.localdate()
+    context = {
+        "partnership": partnership,
+        "pair": pair,
+        "h": item,
+        "notice": notice,
+        "today": today,
+        "tomorrow": today + datetime.timedelta(days=1),
+    }
     html = render_to_string("sessions_log/_homework_item.html", context, request)
     html += render_to_string("sessions_log/_status.html", context, request)
     return HttpResponse(html)

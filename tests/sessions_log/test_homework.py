@@ -4,6 +4,7 @@ it until the next call recaps it. And the next call's agenda: either side adds
 to it, and a page of ours may ask to come back after adding."""
 
 import datetime
+import zoneinfo
 
 import pytest
 from django.urls import reverse
@@ -232,3 +233,21 @@ def test_crafted_agenda_posts_get_the_products_words(client, pair, world):
     response = client.post(url("agenda_add", pair), {"text": "Ask\x00 about pay"})
     assert "Keep it to one line" in response.text and "Null characters" not in response.text
     assert not AgendaItem.objects.exists()
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago", "Europe/London"])
+def test_homework_due_on_the_viewers_today_says_today_as_the_home_does(client, pair, world, zone):
+    """The due date is a date; "today" is the viewer's local date, on the
+    homework page as on the home's to-do (found with Pacific/Kiritimati, UTC+14)."""
+    world.protege.time_zone = zone
+    world.protege.save()
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(zone))
+    HomeworkFactory(session__partnership=pair, description="Read chapter 3", due_on=today)
+    client.force_login(world.protege)
+    assert "Homework due today: Read chapter 3" in client.get(reverse("home:home")).text
+    HomeworkFactory(
+        session__partnership=pair, description="Read chapter 4", due_on=today + datetime.timedelta(days=1)
+    )
+    page = client.get(url("homework", pair)).text
+    assert page.count("due today") == 1 and "Overdue" not in page
+    assert "due tomorrow" in page
