@@ -42,7 +42,8 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Nobody picks UTC on purpose: it is the zone of someone who never chose.
-        if not self.is_bound and self.instance.time_zone == settings.TIME_ZONE:
+        # (The zone shown may be one typed and not saved yet: home.views.profile.)
+        if not self.is_bound and self.initial.get("time_zone") == settings.TIME_ZONE:
             offer_browser_time_zone(self.fields["time_zone"])
 
 

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from partnerships.models import CalendarFeed
+from reminders.selectors import wanted_kinds
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +67,72 @@ def test_each_section_posts_back_to_itself(client, world):
     for section in ("account", "reminders", "calendar", f"program-{world.program.slug}"):
         assert f'id="{section}"' in page
         assert f'action="{profile}#{section}"' in page
+
+
+def _section(page: str, section: str) -> str:
+    return page.split(f'id="{section}"', 1)[1].split("</section>", 1)[0]
+
+
+def test_saving_reminders_keeps_a_name_and_intro_typed_in_other_sections_unsaved(client, world):
+    """The page is one form: saving one section posts the others' typing too,
+    which comes back as typed, saying it is not saved yet."""
+    mentor = world.partnership.mentor
+    prefix = f"p{mentor.pk}"
+    program = f"program-{world.program.slug}"
+    client.force_login(world.mentor)
+    page = client.get(reverse("home:profile")).text
+    assert page.count("<form") == 2  # the profile's, and the header's sign-out
+    response = client.post(
+        reverse("home:profile"),
+        {
+            "form": "reminders",
+            "section": ["account", program, "reminders"],
+            "display_name": "A new name",
+            "time_zone": world.mentor.time_zone,
+            f"{prefix}-intro": "A new intro",
+            f"{prefix}-capacity": str(mentor.capacity),
+            f"{prefix}-preferred_cadence": mentor.preferred_cadence,
+            "reminders-kinds": [],
+        },
+    )
+    assert response.status_code == 200
+    page = response.text
+    assert "Your reminder settings are saved." in _section(page, "reminders")
+    account, in_program = _section(page, "account"), _section(page, program)
+    for section, typed in ((account, 'value="A new name"'), (in_program, "A new intro")):
+        assert typed in section
+        assert "not saved yet" in section
+        assert "There is a problem" not in section
+    assert "not saved yet" not in _section(page, "reminders")
+    world.mentor.refresh_from_db()
+    mentor.refresh_from_db()
+    assert world.mentor.display_name != "A new name" and mentor.intro != "A new intro"
+
+
+def test_sections_posted_unchanged_are_not_called_unsaved_and_the_save_redirects(client, world):
+    client.force_login(world.protege)
+    response = client.post(
+        reverse("home:profile"),
+        {
+            "form": "account",
+            "section": ["account", "reminders"],
+            "display_name": "Sam P.",
+            "time_zone": "Asia/Tokyo",
+            "reminders-kinds": list(wanted_kinds(world.protege)),
+        },
+    )
+    assert response.status_code == 302
+
+
+def test_a_section_typed_with_a_mistake_and_not_saved_shows_no_error_until_saved(client, world):
+    client.force_login(world.protege)
+    response = client.post(
+        reverse("home:profile"),
+        {"form": "calendar", "section": ["account"], "display_name": "Typed", "time_zone": "Mars/Olympus"},
+    )
+    assert response.status_code == 200
+    account = _section(response.text, "account")
+    assert "not saved yet" in account and 'value="Typed"' in account
+    assert "There is a problem" not in response.text
+    assert "Your calendar link is ready." in _section(response.text, "calendar")
+    assert CalendarFeed.objects.filter(user=world.protege).exists()
