@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from mentoring.bounds.calls import CALL_MINUTES
 from mentoring.bounds.dates import BoundedDateField, BoundedDateTimeField
 from mentoring.bounds.text import MultiLineField
+from mentoring.form_words import NOT_AN_OPTION, TOO_LONG
 from partnerships.models import Agreement, Partnership
 from programs.models import Cadence, Method, Participant
 
@@ -23,12 +24,6 @@ class MatchForm(forms.Form):
         people = Participant.objects.filter(program=program).select_related("user")
         self.fields["protege"].queryset = people.filter(role=Participant.Role.PROTEGE)
         self.fields["mentor"].queryset = people.filter(role=Participant.Role.MENTOR)
-
-
-# The product's own words for what Django says by default on the admin's pair
-# forms: how long a text may be, and a choice that is not on the form.
-TOO_LONG = _("Keep it to %(limit_value)d characters or fewer; this is %(show_value)d.")
-NOT_AN_OPTION = _("Choose one of the options shown.")
 
 
 class UnmatchForm(forms.Form):
