@@ -17,11 +17,11 @@ moves, so a program overview of 10,000 pairs reads 10,000 rows, not years of
 calls, homework and ratings."""
 
 import datetime
+import functools
 
 from django.db.models import (
     Avg,
     Case,
-    Count,
     F,
     FilteredRelation,
     FloatField,
@@ -37,10 +37,14 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Least
 
 from goals.models import ProgressRating, RatingRound
+from mentoring.querysets import correlated_count
 from partnerships.models import Partnership
 from programs.models import Cadence, Participant
 from programs.rhythms import NOMINAL_DAYS
 from sessions_log.models import Homework, PartnershipCheck, Session
+
+# A correlated COUNT(*) of a queryset filtered on the outer partnership.
+_count = functools.partial(correlated_count, by="partnership")
 
 WINDOW_DAYS = 90
 RATING_MONTHS = 6  # the months of goal ratings the overview draws, this one included (``models.RatingMonth``)
@@ -82,11 +86,6 @@ def _nominal_days() -> Case:
         When(in_force__cadence=Cadence.EVERY_N_WEEKS, then=F("in_force__every_weeks") * 7),
         output_field=IntegerField(),
     )
-
-
-def _count(queryset: QuerySet) -> Coalesce:
-    counted = queryset.order_by().values("partnership").annotate(n=Count("*")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def _round_average(offset: int) -> Subquery:

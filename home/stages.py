@@ -21,9 +21,8 @@ The current stage is the first that is not done (the one to do now: a card
 says "Goals rated (to do)" until the protégé rates them), or once all before
 closing are, the mid-point review (done: the pair is between it and closing);
 before the mid-point its review is current but not yet open (``Step.opens_on``);
-from
-``CLOSING_WEEKS`` before the planned end (or once ended) it is closing,
-whatever came before."""
+from ``partnerships.services.CLOSING_PERIOD`` before the planned end (or once
+ended) it is closing, whatever came before."""
 
 import datetime
 import math
@@ -32,9 +31,8 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.translation import pgettext_lazy
 
+from partnerships.services import CLOSING_PERIOD
 from programs.rhythms import Rhythm
-
-CLOSING_WEEKS = 4  # the closing stage starts this long before the planned end
 
 
 class Stage(models.TextChoices):
@@ -103,7 +101,7 @@ def _done(facts: StageFacts) -> dict[Stage, bool]:
 def _in_closing(facts: StageFacts, today: datetime.date) -> bool:
     if not facts.current:
         return True
-    return facts.ends_on is not None and today >= facts.ends_on - datetime.timedelta(weeks=CLOSING_WEEKS)
+    return facts.ends_on is not None and today >= facts.ends_on - CLOSING_PERIOD
 
 
 def steps_of(facts: StageFacts, *, today: datetime.date) -> list[Step]:

@@ -114,21 +114,22 @@ def partnership_unmatch(*, partnership: Partnership, reason: str, by) -> Partner
     return _end(partnership, status=Partnership.Status.ENDED, reason=reason, by=by)
 
 
-# An active partnership can be marked complete from this long before its planned end;
-# before then it can only end early, with a reason.
-COMPLETE_FROM_BEFORE_END = datetime.timedelta(weeks=4)
+# The closing weeks: the last stretch before the planned end. The pair's stage is
+# "closing" then (home.stages), and only from then on can an active partnership be
+# marked complete; before, it can only end early, with a reason.
+CLOSING_PERIOD = datetime.timedelta(weeks=4)
 
 
 def partnership_complete_from(partnership: Partnership) -> datetime.date | None:
     """The first day an active partnership can be marked complete: four weeks
     before its planned end (None: no planned end, so any day)."""
     end = partnership.planned_end_on
-    return end - COMPLETE_FROM_BEFORE_END if end is not None else None
+    return end - CLOSING_PERIOD if end is not None else None
 
 
 def partnership_can_complete(partnership: Partnership, *, today: datetime.date | None = None) -> bool:
     """Whether the partnership can be marked complete today: it is active and at
-    or near its planned end (``COMPLETE_FROM_BEFORE_END``)."""
+    or near its planned end (``CLOSING_PERIOD``)."""
     if partnership.status != Partnership.Status.ACTIVE:
         return False
     start = partnership_complete_from(partnership)

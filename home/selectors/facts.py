@@ -4,14 +4,15 @@ the one query that reads the partnerships, a few index lookups per pair, so
 the number of queries never grows with the number of partnerships."""
 
 import datetime
+import functools
 from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from goals.models import Goal, GoalSuggestion, RatingRound
 from goals.selectors.ratings import next_rating_point
+from mentoring.querysets import correlated_count
 from partnerships.models import ClosingReflection, Partnership
 from partnerships.selectors.pairs import PairView
 from programs.models import Participant
@@ -20,6 +21,9 @@ from sessions_log.models import Homework, Session
 
 from ..stages import Progress, StageFacts, progress_of
 from ..to_do import DUE_SOON, PairFacts
+
+# A correlated COUNT(*) of a queryset filtered on the outer partnership.
+_count = functools.partial(correlated_count, by="partnership")
 
 if TYPE_CHECKING:  # django-stubs' helper, a development dependency
     from django_stubs_ext import WithAnnotations
@@ -47,12 +51,6 @@ class Facts(TypedDict):
 
 #: A partnership as ``with_facts`` returns it.
 type WithFacts = WithAnnotations[Partnership, Facts]
-
-
-def _count(queryset: QuerySet) -> Coalesce:
-    """A correlated COUNT(*) of ``queryset`` (already filtered on the outer partnership)."""
-    counted = queryset.order_by().values("partnership").annotate(n=Count("*")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def _first(queryset: QuerySet, field: str) -> Subquery:

@@ -4,14 +4,16 @@ partnerships (``home.to_do``), each partnership with its stage and progress
 Each says how many queries it runs; none grows with the numbers shown."""
 
 import datetime
+import functools
 from dataclasses import dataclass
 from typing import TypedDict
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from health import rule as health
+from mentoring.querysets import correlated_count
 from partnerships.models import Partnership
 from partnerships.selectors.pairs import PairView, current_versions, describe_for
 from programs.models import CURRENT_PAIR_STATUSES, Participant, Program
@@ -20,6 +22,9 @@ from programs.selectors.matching import waiting_proteges
 from ..stages import Progress
 from ..to_do import ToDo, most_urgent_first, to_do_for
 from .facts import pair_facts, pair_progress, with_facts
+
+# A correlated COUNT(*) of a queryset filtered on the outer program.
+_count = functools.partial(correlated_count, by="program")
 
 
 @dataclass(frozen=True)
@@ -43,12 +48,6 @@ class MyHome(TypedDict):
     programs_run: list[Program]
     now: datetime.datetime
     today: datetime.date
-
-
-def _count(queryset: QuerySet) -> Coalesce:
-    """A correlated COUNT(*) of ``queryset`` (already filtered on ``OuterRef``)."""
-    counted = queryset.order_by().values("program").annotate(n=Count("*")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 def _program_counts() -> dict[str, Coalesce]:
