@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.bounds.calls import CallMinutesField, call_minutes_in_range
 from mentoring.bounds.dates import stored_in_range
@@ -48,6 +49,14 @@ class PairStatus(models.TextChoices):
 CURRENT_PAIR_STATUSES = (PairStatus.PROPOSED, PairStatus.ACTIVE)
 
 
+class MatchingMode(models.TextChoices):
+    """Who makes a program's matches (DESIGN.md, "Programs run by their admins")."""
+
+    ADMIN = "admin", _("Admins match")
+    REQUESTS = "requests", _("Protégés request a mentor")
+    BOTH = "both", _("Both: admins match and protégés request")
+
+
 class ProgramQuerySet(models.QuerySet["Program"]):
     def run_by(self, user) -> "ProgramQuerySet":
         return self.filter(admins=user)
@@ -70,6 +79,35 @@ class Program(models.Model):
     admins = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="programs_run", blank=True)
     match_weights = models.JSONField(
         default=dict, blank=True, help_text="Weight of each matching criterion; empty means the defaults."
+    )
+    default_checkin_minutes = models.PositiveSmallIntegerField(
+        _("check-in and homework recap (minutes)"), null=True, blank=True
+    )
+    default_topic_minutes = models.PositiveSmallIntegerField(
+        _("the deeper topic (minutes)"), null=True, blank=True
+    )
+    default_prepare_minutes = models.PositiveSmallIntegerField(
+        _("preparing the next call (minutes)"), null=True, blank=True
+    )
+    matching_mode = models.CharField(
+        _("matching"), max_length=10, choices=MatchingMode, default=MatchingMode.ADMIN
+    )
+    requests_need_approval = models.BooleanField(_("an admin approves each accepted request"), default=False)
+    request_expiry_days = models.PositiveSmallIntegerField(
+        _("a request expires after (days)"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    default_capacity = models.PositiveSmallIntegerField(
+        _("default mentor capacity"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("How many protégés a mentor takes at once unless they say otherwise."),
+    )
+    # The program this one was cloned from for a new cohort (its settings,
+    # topics and questions; never its people or history).
+    cloned_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="clones"
     )
     min_match_score = models.PositiveSmallIntegerField(
         default=40,
@@ -98,10 +136,42 @@ class Program(models.Model):
             stored_in_range("starts_on", name="program_starts_on_in_range"),
             stored_in_range("ends_on", name="program_ends_on_in_range"),
             text_within("description", 2000, name="program_description_length"),
+            models.CheckConstraint(
+                condition=Q(request_expiry_days__gte=1, request_expiry_days__lte=60),
+                name="program_request_expiry_days_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(default_capacity__gte=1, default_capacity__lte=10),
+                name="program_default_capacity_range",
+            ),
+            # The time boxes are all unset (split from the call length by
+            # ``partnerships.agreements.default_time_boxes``) or fill the call.
+            models.CheckConstraint(
+                condition=Q(
+                    default_checkin_minutes__isnull=True,
+                    default_topic_minutes__isnull=True,
+                    default_prepare_minutes__isnull=True,
+                )
+                | Q(
+                    default_call_minutes=models.F("default_checkin_minutes")
+                    + models.F("default_topic_minutes")
+                    + models.F("default_prepare_minutes")
+                ),
+                name="program_time_boxes_fill_the_call",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def takes_requests(self) -> bool:
+        """Whether protégés may request a mentor themselves."""
+        return self.matching_mode in (MatchingMode.REQUESTS, MatchingMode.BOTH)
+
+    @property
+    def admins_match(self) -> bool:
+        return self.matching_mode in (MatchingMode.ADMIN, MatchingMode.BOTH)
 
 
 class Topic(models.Model):
@@ -185,6 +255,15 @@ class Participant(models.Model):
         return max(self.capacity - self.load, 0)
 
 
+class InvitationRole(models.TextChoices):
+    """What an invitation makes of the person who accepts it: a participant in
+    one role, or one of the program's admins (a co-admin invited by email)."""
+
+    MENTOR = "mentor", _("Mentor")
+    PROTEGE = "protege", _("Protégé")
+    ADMIN = "admin", _("Program admin")
+
+
 class InvitationQuerySet(models.QuerySet["Invitation"]):
     def open(self) -> "InvitationQuerySet":
         return self.filter(accepted_at__isnull=True, revoked_at__isnull=True)
@@ -203,7 +282,7 @@ class Invitation(models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
     name = SingleLineCharField(max_length=120, blank=True)
-    role = models.CharField(max_length=10, choices=Participant.Role)
+    role = models.CharField(max_length=10, choices=InvitationRole)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
