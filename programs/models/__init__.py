@@ -48,8 +48,8 @@ __all__ = [
     "Participant",
     "Program",
     "ProgramQuerySet",
-    "Topic",
     "Question",
     "QuestionKind",
     "RequestStatus",
+    "Topic",
 ]
