@@ -1,10 +1,12 @@
-from django.urls import path
+from django.urls import include, path
 
 from .views import matching, pair, programs
 
 app_name = "partnerships"
 
 urlpatterns = [
+    # Requests for a mentor: mine (/me/requests/) and a program's (/programs/<slug>/requests/).
+    path("", include("partnerships.urls_requests")),
     path("programs/<slug:slug>/matching/", matching.board, name="matching_board"),
     path("programs/<slug:slug>/matching/match/", matching.match, name="match"),
     path(

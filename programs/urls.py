@@ -1,10 +1,16 @@
-from django.urls import path
+from django.urls import include, path
 
 from .views import invitations, people
 
 app_name = "programs"
 
 urlpatterns = [
+    # Each feature's own addresses, in the "programs" namespace: program setup
+    # (new, settings, co-admins, clone), profile questions, and the mentors a
+    # protégé may request.
+    path("", include("programs.urls_setup")),
+    path("", include("programs.urls_questions")),
+    path("", include("programs.urls_mentors")),
     path("programs/<slug:slug>/people/", people.people, name="people"),
     path("programs/<slug:slug>/people/invite/", people.invite, name="invite"),
     path("programs/<slug:slug>/people/upload/", people.upload, name="invitations_upload"),
