@@ -105,3 +105,22 @@ def score_pair(*, program: Program, mentor: Participant, protege: Participant) -
     """How well ``mentor`` suits ``protege`` under the program's weights, and why.
     Two queries (their topics) unless prefetched."""
     return matching.score(mentor_profile(mentor), protege_profile(protege), weights_of(program))
+
+
+def ranked_mentors(
+    *, program: Program, protege: Participant
+) -> list[tuple[Participant, matching.Suggestion]]:
+    """Every mentor with a free place in ``program`` (``mentors_with_places``), ranked
+    for ``protege`` under the program's weights, best first (ties by mentor id, as
+    ``matching.rank``): each mentor's row (user selected, for their name and intro)
+    with their ``Suggestion`` (0–100 score, reasons in words). Two queries (mentors
+    with their accounts, their topics), three when the protégé's topics are not
+    prefetched; the same whatever the number of mentors."""
+    mentors = {
+        m.pk: m
+        for m in mentors_with_places(program).select_related("user").prefetch_related("topics_offered")
+    }
+    ranked = matching.rank(
+        protege_profile(protege), [mentor_profile(m) for m in mentors.values()], weights_of(program)
+    )
+    return [(mentors[s.mentor_id], s) for s in ranked]
