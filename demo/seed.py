@@ -17,6 +17,7 @@ from .goals import seed_goals
 from .notifications import seed_notifications
 from .pairs import seed_health_history
 from .programs import seed_program
+from .questions import seed_questions
 from .quiet_pair import seed_quiet_pair
 from .story import Story
 
@@ -36,6 +37,7 @@ def seed(*, story: Story) -> Program:
     seed_quiet_pair(program=program, story=story)
     seed_health_history(program, story=story)
     seed_notifications(program=program, story=story)
+    seed_questions(program=program, rng=random.Random(18))
     # The history above is written directly, not through the services that count it.
     health.refresh(program.partnerships.values_list("pk", flat=True))
     return program
