@@ -343,6 +343,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reminders.tasks.scan_reminders",
         "schedule": 5 * 60,
     },
+    # Reminds mentors of requests about to expire, then expires those due; each once (programs.services.requests).
+    "close-due-requests": {
+        "task": "programs.tasks.close_due_requests",
+        "schedule": 15 * 60,
+    },
 }
 # A reminder claimed longer ago than this belongs to a dead worker and is sent
 # again by the next scan; it must outlast a task's hard time limit.
