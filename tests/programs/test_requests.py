@@ -44,7 +44,7 @@ def refused(call, code: str) -> ValidationError:
 def test_a_request_is_open_until_the_programs_expiry_and_emails_the_mentor(
     people, django_capture_on_commit_callbacks
 ):
-    program, protege, (a, *_) = people
+    _program, protege, (a, *_) = people
     with django_capture_on_commit_callbacks() as callbacks:
         request = services.request_send(protege=protege, mentor=a, note="  Hello <there>  ")
     assert request.status == RequestStatus.OPEN
@@ -92,7 +92,7 @@ def test_a_program_whose_team_matches_takes_no_requests(people):
 
 @pytest.mark.parametrize("who", ["withdrawn_mentor", "other_program", "invited_protege"])
 def test_people_not_active_in_the_program_are_refused(people, who):
-    program, protege, (a, *_) = people
+    _program, protege, (a, *_) = people
     if who == "withdrawn_mentor":
         Participant.objects.filter(pk=a.pk).update(status=Participant.Status.WITHDRAWN)
     elif who == "other_program":

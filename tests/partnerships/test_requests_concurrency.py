@@ -1,0 +1,55 @@
+"""Two mentors' accepts at the same moment, in two real PostgreSQL transactions:
+the database holds a mentor's capacity, so two accepts for the last place make
+one partnership, and the other is refused in words."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from partnerships import services_requests as services
+from partnerships.models import Partnership
+from programs.models import MatchingMode
+from programs.models.requests import MentorRequest, RequestStatus
+from programs.services import requests as program_services
+from tests.factories import MentorFactory, ParticipantFactory, ProgramFactory, UserFactory
+
+from .test_concurrency import race
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_two_concurrent_accepts_for_the_last_place_make_one_partnership():
+    program = ProgramFactory(admins=[UserFactory()], matching_mode=MatchingMode.REQUESTS)
+    mentor = MentorFactory(program=program, capacity=1)
+    first = program_services.request_send(protege=ParticipantFactory(program=program), mentor=mentor)
+    second = program_services.request_send(protege=ParticipantFactory(program=program), mentor=mentor)
+
+    def accept(request):
+        return lambda: services.request_accept(request=request, by=mentor.user)
+
+    won, lost = race(accept(first), accept(second))
+    assert isinstance(won, MentorRequest) and won.status == RequestStatus.MATCHED
+    assert isinstance(lost, ValidationError)
+    assert "no free place left" in lost.messages[0]
+    assert Partnership.objects.filter(mentor=mentor).count() == 1
+    mentor.refresh_from_db()
+    assert mentor.load == 1
+    second.refresh_from_db()
+    assert second.status == RequestStatus.OPEN  # nothing half-saved: the mentor may still decline it
+
+
+def test_two_mentors_accepting_one_protege_at_once_make_one_partnership():
+    program = ProgramFactory(admins=[UserFactory()], matching_mode=MatchingMode.REQUESTS)
+    protege = ParticipantFactory(program=program)
+    m1, m2 = MentorFactory(program=program), MentorFactory(program=program)
+    r1 = program_services.request_send(protege=protege, mentor=m1)
+    r2 = program_services.request_send(protege=protege, mentor=m2)
+
+    won, lost = race(
+        lambda: services.request_accept(request=r1, by=m1.user),
+        lambda: services.request_accept(request=r2, by=m2.user),
+    )
+    assert isinstance(won, MentorRequest)
+    assert isinstance(lost, ValidationError)
+    assert Partnership.objects.filter(protege=protege).count() == 1
+    r2.refresh_from_db()
+    assert r2.status == RequestStatus.WITHDRAWN
