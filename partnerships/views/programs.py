@@ -9,6 +9,7 @@ from mentoring.http import HtmxHttpRequest
 from programs.access import get_program_for_admin
 from programs.models import Method
 from programs.selectors import people as program_selectors
+from programs.selectors.questions import answer_lines
 
 from ..selectors import pairs as selectors
 
@@ -26,5 +27,6 @@ def participant_detail(request: HtmxHttpRequest, slug: str, participant_id: int)
             "participant": participant,
             "partnerships": selectors.partnerships_of(participant),
             "methods": [label for value, label in Method.choices if value in participant.methods],
+            "answers": answer_lines(participant),
         },
     )
