@@ -45,13 +45,24 @@ def default_time_boxes(call_minutes: int) -> tuple[int, int, int]:
     return checkin, call_minutes - checkin - prepare, prepare
 
 
+def program_time_boxes(program) -> tuple[int, int, int]:
+    """The check-in, deeper topic and preparation minutes a program's pairs
+    start from: the program's own when its admins set them (they fill the
+    call: a constraint on ``Program`` holds it), else ``default_time_boxes``."""
+    boxes = (program.default_checkin_minutes, program.default_topic_minutes, program.default_prepare_minutes)
+    if None in boxes or sum(boxes) != program.default_call_minutes:
+        return default_time_boxes(program.default_call_minutes)
+    return boxes
+
+
 def agreement_defaults(partnership: Partnership, *, today: datetime.date | None = None) -> dict:
     """A first proposal's terms, from the program's defaults and what both
-    people said they prefer."""
+    people said they prefer. Read only when a proposal is drafted: changing a
+    program's defaults never changes an agreement a pair has made."""
     today = today or timezone.localdate()
     program = partnership.program
     minutes = program.default_call_minutes
-    checkin, topic, prepare = default_time_boxes(minutes)
+    checkin, topic, prepare = program_time_boxes(program)
     shared = [m for m in partnership.protege.methods if m in partnership.mentor.methods]
     ends_on = partnership.planned_end_on or today + relativedelta(months=program.engagement_months)
     first_review_on = min(today + FIRST_REVIEW_AFTER, ends_on - datetime.timedelta(days=1))

@@ -38,6 +38,7 @@ from partnerships.forms import ClosePartnershipForm, NudgeForm, UnmatchForm
 from partnerships.models import Partnership
 from programs.access import get_program_for_admin
 from programs.models import CURRENT_PAIR_STATUSES
+from programs.services.setup import can_create_programs
 from reminders.selectors import program_reminder_health
 
 from ..selectors import programs_run_by
@@ -45,7 +46,11 @@ from ..selectors import programs_run_by
 
 @login_required
 def program_list(request: HtmxHttpRequest) -> TemplateResponse:
-    return TemplateResponse(request, "home/program_list.html", {"programs": programs_run_by(request.user)})
+    return TemplateResponse(
+        request,
+        "home/program_list.html",
+        {"programs": programs_run_by(request.user), "can_create": can_create_programs(request.user)},
+    )
 
 
 # The forms each current pair's Actions menu opens: (action, form class).

@@ -22,7 +22,7 @@ from accounts.models import User
 from mentoring import mail
 from mentoring.site import absolute_url
 
-from ..models import Invitation, Participant, Program
+from ..models import Invitation, InvitationRole, Participant, Program
 from ..selectors.invitations import UNUSABLE, sent_to_addresses_of, unusable_reason
 
 logger = logging.getLogger(__name__)
@@ -36,9 +36,13 @@ def normalise_email(email: str) -> str:
 
 
 def role_phrase(role: str) -> str:
-    """ "a mentor" or "a protégé", for sentences."""
-    phrases = {Participant.Role.MENTOR: gettext("a mentor"), Participant.Role.PROTEGE: gettext("a protégé")}
-    return phrases[Participant.Role(role)]
+    """ "a mentor", "a protégé" or "a program admin" (``InvitationRole``), for sentences."""
+    phrases = {
+        InvitationRole.MENTOR: gettext("a mentor"),
+        InvitationRole.PROTEGE: gettext("a protégé"),
+        InvitationRole.ADMIN: gettext("a program admin"),
+    }
+    return phrases[InvitationRole(role)]
 
 
 def inviter_name(invitation: Invitation) -> str:
@@ -68,17 +72,27 @@ def _already_in(program: Program, email: str) -> Participant | None:
 def invitation_create(
     *, program: Program, email: str, name: str, role: str, invited_by: User | None
 ) -> Invitation:
-    """Invites a person to ``program`` in ``role`` and emails them a link after commit.
+    """Invites a person to ``program`` in ``role`` (``InvitationRole``: a
+    mentor, a protégé, or one of its admins) and emails them a link after commit.
 
     An open invitation (waiting or expired) for the same email and program is
     reused: its name, role and inviter are updated, it gets a new link and a new
     expiry, and the old link stops working. Someone already active in the
-    program is refused. Program admins only: the caller checks."""
+    program is refused as a mentor or protégé, someone who already helps run
+    it as an admin; and an open invitation to take part is never turned into
+    one to help run the program, nor the other way round (code
+    ``other_invitation``). Program admins only: the caller checks (the people
+    page and the CSV offer mentor and protégé only; the settings page, admin)."""
     email = normalise_email(email)
     validate_email(email)
-    if role not in Participant.Role.values:
+    if role not in InvitationRole.values:
         raise ValidationError(f"'{role}' is not a role: choose mentor or protégé.", code="role")
-    if member := _already_in(program, email):
+    as_admin = role == InvitationRole.ADMIN
+    if as_admin and program.admins.filter(email__iexact=email).exists():
+        raise ValidationError(
+            gettext("%(email)s already helps run this program.") % {"email": email}, code="already_admin"
+        )
+    if not as_admin and (member := _already_in(program, email)):
         raise ValidationError(
             f"{email} is already in this program as {role_phrase(member.role)}.", code="already_participant"
         )
@@ -93,6 +107,12 @@ def invitation_create(
     invitation = (
         Invitation.objects.select_for_update().open().filter(program=program, email__iexact=email).first()
     )
+    if invitation is not None and (invitation.role == InvitationRole.ADMIN) != as_admin:
+        raise ValidationError(
+            gettext("%(email)s has an invitation waiting to join as %(role)s: they accept it first.")
+            % {"email": email, "role": role_phrase(invitation.role)},
+            code="other_invitation",
+        )
     if invitation is None:
         invitation = Invitation(program=program, email=email, **fields)
         token = invitation.new_token()
@@ -172,10 +192,12 @@ def participant_withdraw(*, participant: Participant, by: User) -> Participant:
 @transaction.atomic
 def invitation_accept(
     *, user: User, token: str | None = None, invitation_id: int | None = None
-) -> Participant:
+) -> Participant | Program:
     """``user`` joins the invitation's program in the invitation's role: a new
-    participant, or a withdrawn one active again. The link is then used up.
-    Someone with no display name yet takes the name on the invitation.
+    participant, or a withdrawn one active again, returned. An invitation to
+    help run the program (``InvitationRole.ADMIN``) makes them one of its
+    admins instead, and no participant: the program is returned. The link is
+    then used up. Someone with no display name yet takes the name on the invitation.
 
     The invitation is the one of the link's ``token`` (anyone holding the link
     may accept it: the link was emailed to the person invited and is the
@@ -197,6 +219,15 @@ def invitation_accept(
     if reason := unusable_reason(invitation, now=now):
         raise ValidationError(reason, code=invitation.state_at(now))
     program = invitation.program
+    if invitation.role == InvitationRole.ADMIN:
+        if program.admins.filter(pk=user.pk).exists():
+            raise ValidationError(
+                gettext("You already help run %(program)s.") % {"program": program.name},
+                code="already_participant",
+            )
+        program.admins.add(user)
+        _used_up(invitation, user, now)
+        return program
 
     participant = Participant.objects.select_for_update().filter(program=program, user=user).first()
     if participant is not None and participant.status == Participant.Status.ACTIVE:
@@ -216,7 +247,11 @@ def invitation_accept(
         participant.role = invitation.role
         participant.status = Participant.Status.ACTIVE
         participant.save(update_fields=["role", "status", "updated_at"])
+    _used_up(invitation, user, now)
+    return participant
 
+
+def _used_up(invitation: Invitation, user: User, now) -> None:
     if not user.display_name and invitation.name:
         # Someone who signed up from the invitation is shown by the name the admin gave.
         user.display_name = invitation.name
@@ -224,7 +259,6 @@ def invitation_accept(
     invitation.accepted_at = now
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    return participant
 
 
 def invitation_send_email(*, invitation_id: int, token: str) -> None:

@@ -28,6 +28,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -35,7 +36,7 @@ from accounts.models import User
 from mentoring.http import HtmxHttpRequest
 
 from ..invitation_session import forget_invitation, stash_invitation
-from ..models import Invitation, Participant
+from ..models import Invitation, InvitationRole, Participant, Program
 from ..selectors.invitations import invitation_for_token, unusable_reason
 from ..services.invitations import invitation_accept, inviter_name, role_phrase
 
@@ -91,17 +92,25 @@ def accept(request: HtmxHttpRequest, token: str):
         _say_joined(request, participant)
         return redirect("home:home")
 
-    context["already"] = Participant.objects.filter(
-        program=invitation.program, user=request.user, status=Participant.Status.ACTIVE
-    ).first()
+    if invitation.role == InvitationRole.ADMIN:
+        context["already_admin"] = invitation.program.admins.filter(pk=request.user.pk).exists()
+    else:
+        context["already"] = Participant.objects.filter(
+            program=invitation.program, user=request.user, status=Participant.Status.ACTIVE
+        ).first()
     context["other_address"] = invitation.email.lower() != request.user.email.lower()
     return TemplateResponse(request, "partnerships/invitation_confirm.html", context)
 
 
-def _say_joined(request: HtmxHttpRequest, participant: Participant) -> None:
+def _say_joined(request: HtmxHttpRequest, joined: Participant | Program) -> None:
+    if isinstance(joined, Program):  # an invitation to help run it
+        messages.success(
+            request, gettext("You now help run %(program)s. It is under Programs.") % {"program": joined.name}
+        )
+        return
     messages.success(
         request,
-        f"Welcome to {participant.program.name}. You joined as {participant.get_role_display().lower()}.",
+        f"Welcome to {joined.program.name}. You joined as {joined.get_role_display().lower()}.",
     )
 
 
