@@ -21,6 +21,7 @@ from mentoring.bounds.text import validate_single_line
 from mentoring.site import site_domain
 
 from .invitation_session import forget_invitation, stashed_invitation
+from .models import Program
 from .services.invitations import invitation_accept, inviter_name, role_phrase
 
 #: What allauth's emails call the site ("Hello from …!", "Thank you for using …!").
@@ -59,6 +60,13 @@ class InvitationOnlyAccountAdapter(AccountAdapter):
         except ValidationError as error:
             messages.warning(request, " ".join(error.messages))
         else:
+            if isinstance(participant, Program):  # an invitation to help run it
+                messages.success(
+                    request,
+                    _("You now help run %(program)s. It is under Programs.") % {"program": participant.name},
+                )
+                forget_invitation(request)
+                return user
             messages.success(
                 request,
                 _(
