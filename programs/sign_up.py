@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.db import transaction
 from django.forms import BaseForm
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -21,7 +22,10 @@ from mentoring.bounds.text import validate_single_line
 from mentoring.site import site_domain
 
 from .invitation_session import forget_invitation, stashed_invitation
-from .models import Program
+from .models import Participant, Program
+from .question_forms import answer_fields, answers_from
+from .selectors.questions import questions_for
+from .services.answers import answers_save
 from .services.invitations import invitation_accept, inviter_name, role_phrase
 
 #: What allauth's emails call the site ("Hello from …!", "Thank you for using …!").
@@ -44,8 +48,9 @@ class InvitationOnlyAccountAdapter(AccountAdapter):
 
     def save_user(self, request: HttpRequest, user: User, form: BaseForm, commit: bool = True) -> User:
         """Creates the account from the sign-up form (accounts.forms.InvitationSignUpForm:
-        the invited address, a password, a time zone) and joins the invitation's
-        program at once: the sign-up page asks "Join <program> as <role>", so
+        the invited address, a password, a time zone, the program's questions)
+        and joins the invitation's program at once, with the answers given, in
+        one transaction: the sign-up page asks "Join <program> as <role>", so
         signing up is accepting. Should the invitation stop being usable between
         the page and the button (revoked, expired), the account stays and the
         person is told why they did not join."""
@@ -56,7 +61,11 @@ class InvitationOnlyAccountAdapter(AccountAdapter):
             return user
         token, invitation = pending
         try:
-            participant = invitation_accept(token=token, user=user)
+            with transaction.atomic():  # joined with the answers, or not at all
+                participant = invitation_accept(token=token, user=user)
+                questions = getattr(form, "questions", [])
+                if isinstance(participant, Participant) and questions:
+                    answers_save(participant=participant, cleaned=answers_from(questions, form.cleaned_data))
         except ValidationError as error:
             messages.warning(request, " ".join(error.messages))
         else:
@@ -94,7 +103,8 @@ class InvitationSignUpForm(SignupForm):
     """allauth's sign-up form, which only an invitation opens
     (InvitationOnlyAccountAdapter): the email address is the invited one, shown and never
     taken from what is posted (another address means another invitation), and
-    the person says their time zone, preselected from the browser."""
+    the person says their time zone, preselected from the browser, and answers
+    the program's own questions for their role (required ones required)."""
 
     time_zone = forms.ChoiceField(
         label=gettext_lazy("Time zone"), choices=time_zone_choices, initial=settings.TIME_ZONE
@@ -111,9 +121,14 @@ class InvitationSignUpForm(SignupForm):
         #: The invitation being taken up, for the page to say what signing up joins.
         self.invitation = pending[1] if pending else None
         email.initial = self.invitation.email if self.invitation else ""
+        #: The program's questions for the invited role, asked among the form's fields.
+        self.questions = []
         if self.invitation:
             self.inviter = inviter_name(self.invitation)
             self.role_phrase = role_phrase(self.invitation.role)
+            if self.invitation.role in Participant.Role.values:
+                self.questions = questions_for(self.invitation.program_id, self.invitation.role)
+                self.fields.update(answer_fields(self.questions))
         for name in ("password1", "password2"):
             # A password is typed too: bounded, and on one line like any other.
             password = self.fields[name]

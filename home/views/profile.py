@@ -1,6 +1,6 @@
 """My profile, in sections that each save on their own: my account (name,
-time zone), my profile in each program I am in, my reminder settings and my
-calendar link.
+time zone), my profile in each program I am in and my answers to its own
+questions, my reminder settings and my calendar link.
 
 The page is one form whose sections each have their own save button (the
 button's ``form`` value names the section it saves), so whatever is typed in
@@ -12,6 +12,7 @@ Enter press the section's own button and warns before leaving unsaved typing."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,7 +24,10 @@ from mentoring.http import HtmxHttpRequest
 from partnerships.calendar import calendar_feed_reset, feed_url
 from partnerships.selectors.calendar import calendar_feed_of
 from programs.forms import ParticipantProfileForm
+from programs.question_forms import AnswersForm
 from programs.selectors.people import participations_of
+from programs.selectors.questions import answers_of, questions_for_participants
+from programs.services.answers import answers_save
 from programs.services.profiles import participant_update_profile
 from reminders.forms import ReminderPreferencesForm
 from reminders.selectors import reachable_kinds, wanted_kinds
@@ -65,6 +69,19 @@ def profile(request: HtmxHttpRequest) -> HttpResponse:
         return ParticipantProfileForm(data, instance=participant, prefix=f"p{participant.pk}", **kw)
 
     participations = participations_of(user)
+    asked = questions_for_participants(participations)
+    answered = answers_of([p for p in participations if asked[p.pk]])
+
+    def questions(participant, data=None, **kw) -> AnswersForm:
+        return AnswersForm(
+            asked[participant.pk],
+            data=data,
+            answers=answered[participant.pk],
+            prefix=f"q{participant.pk}",
+            **kw,
+        )
+
+    asking = [p for p in participations if asked[p.pk]]
     saved: str | None = None  # the section saved by this post
     shown: dict[str, forms.BaseForm] = {}  # by section: a refused form, or one typed and not saved
     unsaved: set[str] = set()
@@ -95,6 +112,27 @@ def profile(request: HtmxHttpRequest) -> HttpResponse:
             else:
                 text = _("Your calendar link is ready. Add it to your calendar app as a subscription.")
             _saved_message(request, saved, text)
+        elif which and which.startswith("q"):
+            for participant in asking:
+                if which != f"q{participant.pk}":
+                    continue
+                section = f"questions-{participant.program.slug}"
+                form = questions(participant, data)
+                try:
+                    if form.is_valid():
+                        answers_save(participant=participant, cleaned=form.answers())
+                except ValidationError as error:  # a question retired while the page was open
+                    form.add_error(None, error)
+                if form.is_valid():
+                    saved = section
+                    _saved_message(
+                        request,
+                        section,
+                        _("Your answers to %(program)s's questions are saved.")
+                        % {"program": participant.program.name},
+                    )
+                else:
+                    shown[section] = form
         else:
             for participant in participations:
                 if which != str(participant.pk):
@@ -120,6 +158,11 @@ def profile(request: HtmxHttpRequest) -> HttpResponse:
                 program(p, data),
                 program(p),
             )
+        for participant in asking:
+            typed[f"questions-{participant.program.slug}"] = lambda p=participant: (
+                questions(p, data),
+                questions(p),
+            )
         for section in set(data.getlist("section")) & typed.keys() - {saved} - shown.keys():
             if kept := _as_typed(*typed[section]()):
                 shown[section] = kept
@@ -136,6 +179,7 @@ def profile(request: HtmxHttpRequest) -> HttpResponse:
             "program_forms": [
                 (p, shown.get(f"program-{p.program.slug}") or program(p)) for p in participations
             ],
+            "question_forms": [(p, shown.get(f"questions-{p.program.slug}") or questions(p)) for p in asking],
             "unsaved": unsaved,
             # Refused or kept unsaved: static/js/profile.js asks before leaving.
             "typed_not_saved": bool(shown),

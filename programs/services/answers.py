@@ -17,15 +17,17 @@ def answers_save(*, participant: Participant, cleaned: dict[int, object]) -> Non
     ids, a number 1–5, text; None, [] or "" for no answer, which removes one
     given before). Questions not in ``cleaned`` keep their answers.
 
-    Only current questions asked of the participant's role count; a retired
-    choice may be kept by whoever chose it, never newly chosen. Anything else
-    raises ``ValidationError`` and nothing is saved (one transaction)."""
+    Only current questions asked of the participant's role count (an answer
+    to any other is left out); a retired choice may be kept by whoever chose
+    it, never newly chosen. A choice not offered, several for a one-choice
+    question or a number off the scale raise ``ValidationError`` and nothing is
+    saved (one transaction)."""
     questions = {q.pk: q for q in questions_for(participant.program_id, participant.role)}
     before = answers_of([participant])[participant.pk]
     for question_id, given in cleaned.items():
         question = questions.get(question_id)
-        if question is None:
-            raise ValidationError(_("This question is no longer asked."), code="not_asked")
+        if question is None:  # retired while the page was open, or never asked of this role
+            continue
         answer = before.get(question_id)
         had = {c.pk for c in answer.choices.all()} if answer else set()
         if question.kind in CHOICE_KINDS:
