@@ -59,6 +59,7 @@ NOT_ON_PAIR_PAGES = {
     "partnerships_program": "programs: pair_pages_changed (program_pages_changed)",
     "partnerships_program_admins": "the header: pair_pages_changed (person_pages_changed)",
     "partnerships_topic": "matching only",
+    "programs_mentorrequest": "requests pages and the matching board, never kept (programs:mentors, /me/requests/)",
     "reminders_reminder": "reminder emails and notifications, never a pair page",
     "reminders_reminderoptout": "the profile",
 }
