@@ -26,6 +26,7 @@ from programs.services import matching as program_services
 from .. import services
 from ..forms import DraftChangeForm, MatchForm, UnmatchForm
 from ..selectors import matching as selectors
+from ..selectors.requests import board_requests
 
 
 def _back(request: HtmxHttpRequest, slug: str, **query) -> HttpResponseRedirect:
@@ -125,6 +126,7 @@ def _board(
             "unmatch_form": UnmatchForm(),
             "still_waiting": still_waiting,
             **context,
+            **board_requests(program),
         },
     )
 

@@ -230,3 +230,16 @@ def test_the_programs_requests_run_the_same_queries_at_two_sizes(
         )
     with django_assert_num_queries(few):
         assert client.get(program_url(world)).status_code == 200
+
+
+# --- the matching board ---
+
+
+def test_the_board_counts_open_requests_and_who_waits_too_long_with_a_link(client, world, asked):
+    long_ago = ParticipantFactory(program=world.program)
+    Participant.objects.filter(pk=long_ago.pk).update(created_at=timezone.now() - datetime.timedelta(days=15))
+    client.force_login(world.admin)
+    page = client.get(reverse("partnerships:matching_board", args=[world.program.slug])).content.decode()
+    assert "1 request for a mentor is open." in page
+    assert "1 protégé has waited too long" in page
+    assert reverse("partnerships:program_requests", args=[world.program.slug]) in page
