@@ -5,6 +5,7 @@ views bring those of an earlier day up to date first (``services.refresh_stale_n
 import datetime
 import decimal
 import functools
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -33,6 +34,7 @@ from sessions_log.models import CallFeedback
 from . import rule
 from .models import RatingMonth
 from .numbers import RATING_MONTHS, WINDOW_DAYS, months_back
+from .report_answers import answer_columns
 
 HEALTH_PAGE_SIZE = 25
 
@@ -406,34 +408,41 @@ def _number(value: float | None) -> decimal.Decimal | None:
 
 def program_report_rows(program: Program, *, chunk_size: int = 1000) -> Iterator[list[str] | ReportRow]:
     """Every partnership of ``program`` as report rows (``REPORT_COLUMNS``, then a
-    ``ReportRow`` each), read from a server-side cursor ``chunk_size`` rows at a
-    time, so memory stays flat at any size. Numbers and dates only, never what a
-    pair writes; dates and times in ISO 8601 (times in UTC)."""
+    ``ReportRow`` each; with choice questions, each row a list ending in their
+    answers: ``report_answers``), read from a server-side cursor ``chunk_size``
+    rows at a time, so memory stays flat. Never what a pair writes; ISO 8601, UTC."""
     now = timezone.now()
     partnerships = _health_filtered(_with_health(program, now=now), {"status": "all"}).only(*_SHOWN)
-    yield REPORT_COLUMNS
-    for p in partnerships.iterator(chunk_size=chunk_size):
-        label = rule.label_of(p.severity)
-        numbers = rule.Numbers.of(p)
-        next_call = _next_call_of(p, now=now)
-        yield ReportRow(
-            partnership_id=p.pk,
-            protege=p.protege.user.name,
-            mentor=p.mentor.user.name,
-            status=p.status,
-            started_on=_iso(p.started_on),
-            agreement_accepted_at=_iso(p.accepted_at),
-            cadence=numbers.cadence_text,
-            last_call_at=_iso(p.last_call_at),
-            next_call_at=_iso(next_call.at if next_call else None),
-            calls_held_90d=numbers.calls_held,
-            calls_expected_90d=numbers.calls_expected,
-            homework_done=numbers.homework_done,
-            homework_due=numbers.homework_due,
-            homework_assigned=numbers.homework_assigned,
-            rating_latest=_number(numbers.rating_latest),
-            rating_change=_number(numbers.rating_change),
-            is_it_working="" if numbers.working is None else numbers.working,
-            health=label,
-            health_reason=rule.reason(label, numbers),
-        )
+    answers = answer_columns(program)
+    yield REPORT_COLUMNS + answers.headers
+    for batch in itertools.batched(partnerships.iterator(chunk_size=chunk_size), chunk_size):
+        cells = answers.cells(batch)
+        yield from (_report_row(p, now, cells[p.pk]) for p in batch)
+
+
+def _report_row(p, now: datetime.datetime, answers: list[str]) -> list | ReportRow:
+    label = rule.label_of(p.severity)
+    numbers = rule.Numbers.of(p)
+    next_call = _next_call_of(p, now=now)
+    row = ReportRow(
+        partnership_id=p.pk,
+        protege=p.protege.user.name,
+        mentor=p.mentor.user.name,
+        status=p.status,
+        started_on=_iso(p.started_on),
+        agreement_accepted_at=_iso(p.accepted_at),
+        cadence=numbers.cadence_text,
+        last_call_at=_iso(p.last_call_at),
+        next_call_at=_iso(next_call.at if next_call else None),
+        calls_held_90d=numbers.calls_held,
+        calls_expected_90d=numbers.calls_expected,
+        homework_done=numbers.homework_done,
+        homework_due=numbers.homework_due,
+        homework_assigned=numbers.homework_assigned,
+        rating_latest=_number(numbers.rating_latest),
+        rating_change=_number(numbers.rating_change),
+        is_it_working="" if numbers.working is None else numbers.working,
+        health=label,
+        health_reason=rule.reason(label, numbers),
+    )
+    return [*row, *answers] if answers else row
