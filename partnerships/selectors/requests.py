@@ -19,7 +19,9 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Value,
 )
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from programs.models import Participant, Program
@@ -35,22 +37,21 @@ def _with_people(requests: QuerySet[MentorRequest]) -> QuerySet[MentorRequest]:
     return requests.select_related("program", "protege__user", "mentor__user")
 
 
-def _half_life_passed(now: datetime.datetime) -> Q:
-    """Open requests whose answer is overdue: more than half their life gone."""
-    return Q(
-        halfway__lte=now,
-    )
+def _halfway() -> ExpressionWrapper:
+    """The moment half a request's life is gone: its answer is overdue from then."""
+    half = ExpressionWrapper((F("expires_at") - F("created_at")) / 2, output_field=DurationField())
+    return ExpressionWrapper(F("created_at") + half, output_field=DateTimeField())
 
 
 def _annotate_halfway(requests: QuerySet[MentorRequest]) -> QuerySet[MentorRequest]:
-    half = ExpressionWrapper((F("expires_at") - F("created_at")) / 2, output_field=DurationField())
-    return requests.annotate(halfway=ExpressionWrapper(F("created_at") + half, output_field=DateTimeField()))
+    """Each request with ``halfway`` (``_halfway``)."""
+    return requests.annotate(halfway=_halfway())
 
 
 def overdue_requests(program: Program | int, now: datetime.datetime) -> QuerySet[MentorRequest]:
     """The program's open requests more than half way to expiring."""
-    return _annotate_halfway(MentorRequest.objects.filter(program=program, status=RequestStatus.OPEN)).filter(
-        _half_life_passed(now)
+    return MentorRequest.objects.filter(program=program, status=RequestStatus.OPEN).filter(
+        LessThanOrEqual(_halfway(), Value(now))
     )
 
 

@@ -2,12 +2,27 @@
 ask, ranked with reasons, and their requests still pending. Each says how many
 queries it runs; none grows with the number of mentors or requests."""
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.db.models import Count, Q
 
-from ..matching import Reason
+from ..matching import Reason, Suggestion
 from ..models import CURRENT_PAIR_STATUSES, PairStatus, Participant, Program
 from ..models.requests import OPEN_REQUESTS_MAX, MentorRequest
 from .matching import ranked_mentors
+
+
+@dataclass
+class MentorRow:
+    """One mentor as the protégé's page shows them."""
+
+    mentor: Participant
+    suggestion: Suggestion  # score 0–100 and reasons, as on the matching board
+    checks: list[Reason]  # the reasons as marks and words
+    earlier: int  # partnerships they mentored before, in any program
+    asked: MentorRequest | None  # the protégé's pending request to them
+    request_form: Any = None  # the view's request form for them
 
 
 def protege_for_requests(*, user, slug: str) -> Participant | None:
@@ -47,10 +62,9 @@ def earlier_partnerships(mentors: list[Participant]) -> dict[int, int]:
 
 
 def mentors_page(*, program: Program, protege: Participant) -> dict:
-    """What the protégé's "Find a mentor" page shows: ``mentors``, each mentor
-    with a free place ranked for them (``ranked_mentors``) and given
-    ``suggestion``, ``checks`` (``Reason``), ``earlier`` (partnerships they
-    mentored before) and ``asked`` (a pending request of the protégé to them);
+    """What the protégé's "Find a mentor" page shows: ``mentors``, a
+    ``MentorRow`` for each mentor with a free place, ranked for them
+    (``ranked_mentors``);
     ``pending``, the protégé's pending requests with their mentor;
     ``open_count`` and ``open_max``; ``has_mentor``, whether they have a
     current mentor (then they may ask nobody). Six queries at most, whatever
@@ -58,14 +72,18 @@ def mentors_page(*, program: Program, protege: Participant) -> dict:
     has_mentor = protege.mentored_by.filter(status__in=CURRENT_PAIR_STATUSES).exists()
     pending = list(MentorRequest.objects.pending().filter(protege=protege).select_related("mentor__user"))
     ranked = [] if has_mentor else ranked_mentors(program=program, protege=protege)
-    mentors = [mentor for mentor, _ in ranked]
-    earlier = earlier_partnerships(mentors)
+    earlier = earlier_partnerships([mentor for mentor, _ in ranked])
     asked = {r.mentor_id: r for r in pending}
-    for mentor, suggestion in ranked:
-        mentor.suggestion = suggestion
-        mentor.checks = [Reason.of(line) for line in suggestion.reasons]
-        mentor.earlier = earlier.get(mentor.user_id, 0)
-        mentor.asked = asked.get(mentor.pk)
+    mentors = [
+        MentorRow(
+            mentor=mentor,
+            suggestion=suggestion,
+            checks=[Reason.of(line) for line in suggestion.reasons],
+            earlier=earlier.get(mentor.user_id, 0),
+            asked=asked.get(mentor.pk),
+        )
+        for mentor, suggestion in ranked
+    ]
     return {
         "mentors": mentors,
         "pending": pending,

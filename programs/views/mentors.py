@@ -52,11 +52,11 @@ def _page(
     program = protege.program
     context = mentors_page(program=program, protege=protege)
     refused_form = bound[1] if bound is not None else None
-    for mentor in context["mentors"]:
-        if bound is not None and bound[0] == mentor.pk:
-            mentor.request_form, refused_form = bound[1], None
+    for row in context["mentors"]:
+        if bound is not None and bound[0] == row.mentor.pk:
+            row.request_form, refused_form = bound[1], None
         else:
-            mentor.request_form = for_row(MentorRequestForm, mentor.pk)
+            row.request_form = for_row(MentorRequestForm, row.mentor.pk)
     return TemplateResponse(
         request,
         TEMPLATE,
