@@ -3,42 +3,39 @@
 Plain Python, numpy, scipy and OR-Tools: no queries. Callers turn participants into
 `MentorProfile` and `ProtegeProfile` and get back plain `Suggestion` and `Proposal` values.
 
-Every criterion gives a fraction between 0 and 1 for a pair; the score is the
+Every criterion, built-in (`Weights`) or a program's own choice question
+(`Criterion`), gives a fraction between 0 and 1 for a pair; the score is the
 weighted mean of those fractions, times 100, rounded. One kernel
 (`matching_scores.pair_scores`) computes it for one pair, a ranking or a whole
 program, so a score shown for a pair is always the score the proposal optimised.
 """
 
+import dataclasses
 import datetime
 import math
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, fields
-from typing import NamedTuple
 
 import numpy as np
 
 from mentoring.time_zones import zone_named
 
 from . import assignment
+
+# The reasons' words and marks live in matching_reasons; callers read them here too.
+from .matching_reasons import CADENCE_WORDS, FITS, MISSES, Reason, reasons  # noqa: F401
 from .matching_scores import (
     MEETINGS_PER_MONTH,
     METHOD_WORDS,
-    WORKING_DAY_HOURS,
-    cadence_fit,
     feature_matrices,
+    overlap_hours,  # noqa: F401 (re-exported)
     pair_scores,
     people_pair,
     score_grid,
 )
+from .models import MatchRule
 
-CADENCE_WORDS = {
-    "weekly": "weekly",
-    "every_two_weeks": "every two weeks",
-    "twice_a_month": "twice a month",
-    "monthly": "monthly",
-    "every_n_weeks": "every few weeks",
-}
 # Candidates for `propose`: each protégé's best mentors, and for a mentor whom fewer
 # protégés chose, their own best protégés per free place. Chosen by measurement
 # (bench/matching_large.py): more of either adds time and no score worth having.
@@ -60,6 +57,7 @@ class MentorProfile:
     utc_offset_hours: float = 0.0
     capacity: int = 1
     load: int = 0  # current partnerships (proposed or active)
+    answers: Mapping[int, frozenset[int]] = field(default_factory=dict)  # question id → choice ids
 
     @property
     def free_places(self) -> int:
@@ -76,6 +74,30 @@ class ProtegeProfile:
     methods: frozenset[str] = frozenset()
     cadence: str = ""
     utc_offset_hours: float = 0.0
+    answers: Mapping[int, frozenset[int]] = field(default_factory=dict)  # question id → choice ids
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """A program's choice question that counts in matching (`programs.models.Question`
+    with a weight and a rule): its id, a short `label` for the reasons (the question's
+    text), the `rule` (a `MatchRule` value), its `weight` beside those of `Weights`
+    (positive; only ratios matter) and the labels of its choices by id, in the
+    question's order. A person's answer is `answers[question_id]` in their profile;
+    none, or no choice, scores 0 and says who has not answered."""
+
+    question_id: int
+    label: str
+    rule: str
+    weight: float
+    choice_names: Mapping[int, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.rule not in MatchRule.values:
+            raise ValueError(f"Unknown matching rule: {self.rule!r}")
+        w = self.weight
+        if isinstance(w, bool) or not isinstance(w, int | float) or not 0 < w < math.inf:
+            raise ValueError(f"A question's weight must be a positive number: {w!r}")
 
 
 @dataclass(frozen=True)
@@ -137,30 +159,36 @@ def utc_offset_hours(time_zone: str, at: datetime.datetime | None = None) -> flo
     return offset.total_seconds() / 3600 if offset else 0.0
 
 
-def overlap_hours(offset_a: float, offset_b: float) -> float:
-    """Hours that two people's 09:00–17:00 working days overlap, given their UTC offsets."""
-    apart = abs(offset_a - offset_b) % 24
-    return max(0.0, WORKING_DAY_HOURS - min(apart, 24 - apart))
-
-
-def score(mentor: MentorProfile, protege: ProtegeProfile, weights: Weights = Weights()) -> Suggestion:
-    """Score one pair, with every criterion's reason. Deterministic; a full mentor scores
-    nothing for load and says so."""
-    value = int(_score_matrix([protege], [mentor], weights)[0, 0])
-    return Suggestion(protege.id, mentor.id, value, _reasons(mentor, protege))
+def score(
+    mentor: MentorProfile,
+    protege: ProtegeProfile,
+    weights: Weights = Weights(),
+    *,
+    criteria: Sequence[Criterion] = (),
+) -> Suggestion:
+    """Score one pair, with every criterion's reason, the program's `criteria` after the
+    built-in ones. Deterministic; a full mentor scores nothing for load and says so."""
+    criteria = _checked(criteria)
+    value = int(_score_matrix([protege], [mentor], weights, criteria)[0, 0])
+    return Suggestion(protege.id, mentor.id, value, reasons(mentor, protege, criteria))
 
 
 def rank(
-    protege: ProtegeProfile, mentors: Sequence[MentorProfile], weights: Weights = Weights()
+    protege: ProtegeProfile,
+    mentors: Sequence[MentorProfile],
+    weights: Weights = Weights(),
+    *,
+    criteria: Sequence[Criterion] = (),
 ) -> list[Suggestion]:
     """Every mentor with a free place, best score first, ties broken by mentor id."""
+    criteria = _checked(criteria)
     available = [m for m in mentors if m.free_places > 0]
     if not available:
         return []
-    scores = _score_matrix([protege], available, weights)[0]
+    scores = _score_matrix([protege], available, weights, criteria)[0]
     order = sorted(range(len(available)), key=lambda j: (-scores[j], available[j].id))
     return [
-        Suggestion(protege.id, available[j].id, int(scores[j]), _reasons(available[j], protege))
+        Suggestion(protege.id, available[j].id, int(scores[j]), reasons(available[j], protege, criteria))
         for j in order
     ]
 
@@ -170,6 +198,8 @@ def propose(
     mentors: Sequence[MentorProfile],
     weights: Weights = Weights(),
     min_score: int = 0,
+    *,
+    criteria: Sequence[Criterion] = (),
 ) -> Proposal:
     """The matching with the highest total score in which each protégé has at most one
     mentor, each mentor at most their free places, and every pair scores at least
@@ -185,22 +215,23 @@ def propose(
     machine and 250 MB in all (bench/matching_large.py), where the dense solve would
     need 2 GB for its cost matrix alone. The load criterion
     uses each mentor's load before this proposal. Deterministic: the order of the inputs
-    does not matter.
+    does not matter; that of `criteria` orders their reasons.
     """
+    criteria = _checked(criteria)
     proteges, mentors = _by_id(proteges), _by_id(mentors)
     available = [m for m in mentors if m.free_places > 0]
     places = np.array([m.free_places for m in available], dtype=np.int64)
-    people = people_pair(proteges, available)
+    people = people_pair(proteges, available, criteria)
     p, m, values = assignment.best_assignment(
-        *feature_matrices(*people, weights),
+        *feature_matrices(*people, weights, criteria),
         places,
-        value_of=lambda p, m: pair_scores(*people, p, m, weights),
+        value_of=lambda p, m: pair_scores(*people, p, m, weights, criteria),
         min_value=min_score,
         floor=min_score - 0.5 - 1e-3,  # float32 error aside, the least that rounds to min_score
         per_row=CANDIDATES_PER_PROTEGE,
         per_place=CANDIDATES_PER_PLACE,
     )
-    return _proposal(proteges, available, p, m, values)
+    return _proposal(proteges, available, p, m, values, criteria)
 
 
 def exact(
@@ -208,14 +239,17 @@ def exact(
     mentors: Sequence[MentorProfile],
     weights: Weights = Weights(),
     min_score: int = 0,
+    *,
+    criteria: Sequence[Criterion] = (),
 ) -> Proposal:
     """The same optimum as `propose`, solved over every pair at once (`assignment.exact_assignment`):
     the yardstick for `propose`'s candidates, for programs small enough to score in full."""
-    proteges, mentors, scores, eligible = _prepare(proteges, mentors, weights, min_score)
+    criteria = _checked(criteria)
+    proteges, mentors, scores, eligible = _prepare(proteges, mentors, weights, min_score, criteria)
     places = np.array([m.free_places for m in mentors], dtype=np.int64)
     chosen = np.array(assignment.exact_assignment(scores, eligible, places), dtype=np.int64).reshape(-1, 2)
     p, m = chosen[:, 0], chosen[:, 1]
-    return _proposal(proteges, mentors, p, m, scores[p, m])
+    return _proposal(proteges, mentors, p, m, scores[p, m], criteria)
 
 
 def greedy(
@@ -223,11 +257,14 @@ def greedy(
     mentors: Sequence[MentorProfile],
     weights: Weights = Weights(),
     min_score: int = 0,
+    *,
+    criteria: Sequence[Criterion] = (),
 ) -> Proposal:
     """Best pair first: take the highest-scoring eligible pair whose protégé is unmatched
     and whose mentor has a place, and repeat. Same rules as `propose`, but not optimal;
     kept as the benchmark's baseline."""
-    proteges, mentors, scores, eligible = _prepare(proteges, mentors, weights, min_score)
+    criteria = _checked(criteria)
+    proteges, mentors, scores, eligible = _prepare(proteges, mentors, weights, min_score, criteria)
     places = [m.free_places for m in mentors]
     p_idx, m_idx = np.nonzero(eligible)
     order = np.lexsort((m_idx, p_idx, -scores[p_idx, m_idx]))
@@ -243,27 +280,34 @@ def greedy(
             slots_left -= 1
             chosen.append((p, m))
     pairs = np.array(chosen, dtype=np.int64).reshape(-1, 2)
-    return _proposal(proteges, mentors, pairs[:, 0], pairs[:, 1], scores[pairs[:, 0], pairs[:, 1]])
+    return _proposal(proteges, mentors, pairs[:, 0], pairs[:, 1], scores[pairs[:, 0], pairs[:, 1]], criteria)
 
 
 def _by_id(people):
     return sorted(people, key=lambda person: person.id)
 
 
-def _prepare(proteges, mentors, weights, min_score):
+def _checked(criteria: Sequence[Criterion]) -> tuple[Criterion, ...]:
+    criteria = tuple(criteria)
+    if len({c.question_id for c in criteria}) != len(criteria):
+        raise ValueError("Each question counts once among the matching criteria.")
+    return criteria
+
+
+def _prepare(proteges, mentors, weights, min_score, criteria):
     """Sorts by id (for determinism) and scores every pair; eligible pairs clear `min_score`
     with a mentor who has a free place."""
     proteges, mentors = _by_id(proteges), _by_id(mentors)
-    scores = _score_matrix(proteges, mentors, weights)
+    scores = _score_matrix(proteges, mentors, weights, criteria)
     free = np.array([m.free_places > 0 for m in mentors], dtype=bool)
     return proteges, mentors, scores, (scores >= min_score) & free[None, :]
 
 
-def _proposal(proteges, mentors, p: np.ndarray, m: np.ndarray, scores: np.ndarray) -> Proposal:
+def _proposal(proteges, mentors, p: np.ndarray, m: np.ndarray, scores: np.ndarray, criteria) -> Proposal:
     """The chosen pairs (indices into `proteges` and `mentors`, with their scores) as a `Proposal`."""
     order = np.argsort(p, kind="stable")
     pairs = [
-        Suggestion(proteges[i].id, mentors[j].id, value, _reasons(mentors[j], proteges[i]))
+        Suggestion(proteges[i].id, mentors[j].id, value, reasons(mentors[j], proteges[i], criteria))
         for i, j, value in zip(p[order].tolist(), m[order].tolist(), scores[order].tolist(), strict=True)
     ]
     matched = set(p.tolist())
@@ -272,119 +316,34 @@ def _proposal(proteges, mentors, p: np.ndarray, m: np.ndarray, scores: np.ndarra
 
 
 def _score_matrix(
-    proteges: Sequence[ProtegeProfile], mentors: Sequence[MentorProfile], weights: Weights
+    proteges: Sequence[ProtegeProfile],
+    mentors: Sequence[MentorProfile],
+    weights: Weights,
+    criteria: tuple[Criterion, ...],
 ) -> np.ndarray:
     """Scores (int16, protégés × mentors) of every pair, by the one kernel."""
-    return score_grid(*people_pair(proteges, mentors), weights)
+    return score_grid(*people_pair(proteges, mentors, criteria), weights, criteria)
 
 
-# A reason's mark: the pair fits on that criterion (it counts at least half its
-# weight), or it does not. Each reason line starts with its mark and a space, so
-# the words read the same wherever they are stored (a proposal's pair, a match).
-FITS = "✓"
-MISSES = "✗"
-TIME_ZONE_FITS_HOURS = WORKING_DAY_HOURS / 2  # half a working day together
-CADENCE_FITS = 0.75  # the same or a similar rate
-
-
-class Reason(NamedTuple):
-    """One reason as the board shows it: whether the pair fits on the criterion and the words."""
-
-    fits: bool | None  # None: a line stored before reasons had marks
-    text: str
-
-    @classmethod
-    def of(cls, line: str) -> "Reason":
-        """A reason line (``_reasons``) split into its mark and its words."""
-        if line[:2] in (f"{FITS} ", f"{MISSES} "):
-            return cls(line[0] == FITS, line[2:])
-        return cls(None, line)
-
-
-def _marked(fits: bool, text: str) -> str:
-    return f"{FITS if fits else MISSES} {text}"
-
-
-def _reasons(mentor: MentorProfile, protege: ProtegeProfile) -> list[str]:
-    """One line per criterion, in the order of `Weights`, naming what the two share,
-    each led by its mark (`FITS` or `MISSES`: `Reason.of` splits them)."""
-    return [
-        _topic_reason(mentor, protege),
-        _method_reason(mentor, protege),
-        _cadence_reason(mentor, protege),
-        _time_zone_reason(mentor, protege),
-        _load_reason(mentor),
-    ]
-
-
-def _topic_reason(mentor: MentorProfile, protege: ProtegeProfile) -> str:
-    if not protege.topics:
-        return _marked(False, f"{protege.name} has not chosen topics to work on")
-    shared = sorted(mentor.topic_names.get(t, f"topic {t}") for t in mentor.topics & protege.topics)
-    if not shared:
-        return _marked(False, "no topics in common")
-    missing = len(protege.topics) - len(shared)
-    also = f" ({missing} more sought topic{'s' if missing != 1 else ''} not offered)" if missing else ""
-    return _marked(len(shared) >= missing, f"offers {_and_list(shared)}, which {protege.name} seeks{also}")
-
-
-def _method_reason(mentor: MentorProfile, protege: ProtegeProfile) -> str:
-    theirs, yours = ([METHOD_WORDS[m] for m in METHOD_WORDS if m in p.methods] for p in (mentor, protege))
-    if not theirs or not yours:  # no preference counts as any way
-        return _marked(True, f"{mentor.name if not theirs else protege.name} has no preferred way to meet")
-    shared = [m for m in theirs if m in yours]
-    if shared:
-        return _marked(True, f"both prefer {_and_list(shared, 'or')}")
-    return _marked(
-        False,
-        f"no shared way to meet: {mentor.name} prefers {_and_list(theirs, 'or')}, "
-        f"{protege.name} {_and_list(yours, 'or')}",
-    )
-
-
-def _cadence_reason(mentor: MentorProfile, protege: ProtegeProfile) -> str:
-    a, b = mentor.cadence, protege.cadence
-    if a not in CADENCE_WORDS or b not in CADENCE_WORDS:  # no preference counts as any rate
-        return _marked(
-            True, f"{protege.name if a in CADENCE_WORDS else mentor.name} has no preferred cadence"
-        )
-    if a == b:
-        return _marked(True, f"both prefer to meet {CADENCE_WORDS[a]}")
-    fit = cadence_fit(a, b)
-    closeness = "similar" if fit >= CADENCE_FITS else "different" if fit > 0 else "far apart"
-    return _marked(
-        fit >= CADENCE_FITS,
-        f"{closeness} cadences: {mentor.name} prefers {CADENCE_WORDS[a]}, {protege.name} {CADENCE_WORDS[b]}",
-    )
-
-
-def _time_zone_reason(mentor: MentorProfile, protege: ProtegeProfile) -> str:
-    hours = overlap_hours(mentor.utc_offset_hours, protege.utc_offset_hours)
-    if hours == 0:
-        return _marked(False, "no working-day overlap")
-    return _marked(
-        hours >= TIME_ZONE_FITS_HOURS, f"{hours:g} hour{'s' if hours != 1 else ''} of working-day overlap"
-    )
-
-
-def _load_reason(mentor: MentorProfile) -> str:
-    if mentor.free_places == 0:
-        return _marked(False, "has no place free")
-    return _marked(
-        True,
-        f"has {mentor.free_places} of {mentor.capacity} place{'s' if mentor.capacity != 1 else ''} free",
-    )
-
-
-def _and_list(items: list[str], conjunction: str = "and") -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+def random_criteria(count: int = 3) -> list[Criterion]:
+    """Made-up question criteria, the rules in turn: SAME on one choice of 5 (weight 10),
+    OVERLAP on several of 8 (15), COVERS on several of 8 (20), and so on."""
+    shapes = [(MatchRule.SAME, 5, 10), (MatchRule.OVERLAP, 8, 15), (MatchRule.COVERS, 8, 20)]
+    criteria = []
+    for q in range(1, count + 1):
+        rule, n_choices, weight = shapes[(q - 1) % len(shapes)]
+        names = {q * 100 + c: f"answer {q}.{c}" for c in range(n_choices)}
+        criteria.append(Criterion(q, f"question {q}", rule, weight, names))
+    return criteria
 
 
 def random_profiles(
-    n_proteges: int, n_mentors: int, seed: int = 1
+    n_proteges: int, n_mentors: int, seed: int = 1, *, criteria: Sequence[Criterion] = ()
 ) -> tuple[list[ProtegeProfile], list[MentorProfile]]:
     """A made-up program: 16–40 topics, capacities 1–5 with some places taken, random
-    methods, cadences and offsets. The same seed gives the same program."""
+    methods, cadences and offsets, and answers to `criteria` (`random_criteria`: one
+    choice under SAME, one to three otherwise, one person in ten not answering). The
+    same seed gives the same program, and the same people whatever the criteria."""
     rng = np.random.default_rng(seed)
     n_topics = int(rng.integers(16, 41))
     names = {t: f"topic {t}" for t in range(n_topics)}
@@ -410,18 +369,35 @@ def random_profiles(
         load = int(rng.binomial(capacity, 0.2))
         offered = {t: names[t] for t in fields_["topics"]}
         mentors.append(MentorProfile(**fields_, topic_names=offered, capacity=capacity, load=load))
+    if criteria:
+        answers = np.random.default_rng([seed, 18])  # a stream of its own: the people stay the same
+
+        def answered(person):
+            chosen = {}
+            for c in criteria:
+                n = 1 if c.rule == MatchRule.SAME else int(answers.integers(1, 4))
+                picks = answers.choice(sorted(c.choice_names), n, replace=False).tolist()
+                if answers.random() >= 0.1:
+                    chosen[c.question_id] = frozenset(picks)
+            return dataclasses.replace(person, answers=chosen)
+
+        proteges, mentors = [answered(p) for p in proteges], [answered(m) for m in mentors]
     return proteges, mentors
 
 
-def benchmark(n_proteges: int = 5000, n_mentors: int = 1000, seed: int = 1, min_score: int = 40) -> dict:
-    """Times scoring plus `propose` on `random_profiles`, and compares with `greedy`.
-    `seconds` covers everything `propose` does, reasons included; profile building is not timed."""
-    proteges, mentors = random_profiles(n_proteges, n_mentors, seed)
+def benchmark(
+    n_proteges: int = 5000, n_mentors: int = 1000, seed: int = 1, min_score: int = 40, criteria: int = 0
+) -> dict:
+    """Times scoring plus `propose` on `random_profiles` with `criteria` question criteria
+    (`random_criteria`), and compares with `greedy`. `seconds` covers everything `propose`
+    does, reasons included; profile building is not timed."""
+    questions = random_criteria(criteria)
+    proteges, mentors = random_profiles(n_proteges, n_mentors, seed, criteria=questions)
     started = time.perf_counter()
-    best = propose(proteges, mentors, Weights(), min_score)
+    best = propose(proteges, mentors, Weights(), min_score, criteria=questions)
     seconds = time.perf_counter() - started
     started = time.perf_counter()
-    baseline = greedy(proteges, mentors, Weights(), min_score)
+    baseline = greedy(proteges, mentors, Weights(), min_score, criteria=questions)
     return {
         "seconds": round(seconds, 3),
         "total_score": best.total_score,

@@ -20,12 +20,10 @@ from django.db.models import (
 )
 
 from partnerships.models import Partnership
-from programs import matching
 from programs.models import CURRENT_PAIR_STATUSES, DraftMatch, Participant, Program
 from programs.selectors.matching import (
-    mentor_profile,
     mentors_with_places,
-    protege_profile,
+    ranked_mentors,
     waiting_proteges,
     weights_of,
 )
@@ -93,8 +91,9 @@ def board_for(
     places mentors have free; and, for the chosen protégé, the best mentors with
     a free place, with reasons, but those the admin ``set_aside`` for now.
 
-    Nine queries; with a protégé chosen, two more to rank the mentors (and two
-    to load the protégé when they are not on the page shown). Only the chosen
+    Nine queries; with a protégé chosen, three more to rank the mentors
+    (``ranked_mentors``; four when the program has matching criteria), and two
+    to load the protégé when they are not on the page shown. Only the chosen
     protégé's ranking reads every available mentor."""
     in_proposal = Exists(DraftMatch.objects.filter(protege=OuterRef("pk")))
     waiting_people = (
@@ -132,20 +131,11 @@ def board_for(
         if chosen is None:
             chosen = waiting_people.filter(pk=protege_id).first()
         if chosen is not None:
-            mentors = {
-                m.pk: m
-                for m in mentors_with_places(program)
-                .select_related("user")
-                .prefetch_related("topics_offered")
-            }
-            ranked = matching.rank(
-                protege_profile(chosen),
-                [mentor_profile(m) for m in mentors.values() if m.pk not in set_aside],
-                weights_of(program),
-            )
-            available = len(ranked)
-            skipped = len(set_aside & mentors.keys())
-            suggestions = [(mentors[s.mentor_id], s) for s in ranked[:SUGGESTIONS_SHOWN]]
+            # Each pair's score stands alone: leaving out those set aside keeps the others' order.
+            ranked = ranked_mentors(program=program, protege=chosen)
+            kept = [(mentor, s) for mentor, s in ranked if mentor.pk not in set_aside]
+            available, skipped = len(kept), len(ranked) - len(kept)
+            suggestions = kept[:SUGGESTIONS_SHOWN]
 
     return {
         "waiting": waiting,

@@ -14,9 +14,9 @@ def proposal_compute(*, program: Program) -> list[DraftMatch]:
     """Replaces the program's draft proposal with the assignment of every waiting
     protégé that maximises the total score under each mentor's free places,
     leaving a protégé unmatched below the program's minimum score."""
-    proteges, mentors = matching_profiles(program=program)
+    proteges, mentors, criteria = matching_profiles(program=program)
     proposal = matching.propose(
-        proteges, mentors, weights=weights_of(program), min_score=program.min_match_score
+        proteges, mentors, weights=weights_of(program), min_score=program.min_match_score, criteria=criteria
     )
     DraftMatch.objects.filter(program=program).delete()
     return DraftMatch.objects.bulk_create(
