@@ -30,6 +30,7 @@ from django.utils import timezone
 from partnerships.agreements import agreement_propose
 from partnerships.calendar import calendar_feed_reset
 from programs.models import DraftMatch, Invitation, Program
+from programs.services.questions import question_create
 from reminders.emails import stop_token
 from reminders.models import Kind, Reminder, ReminderOptOut
 from tests.goals.factories import (
@@ -130,6 +131,9 @@ def seeded(world):
             "draft_id": draft.pk,
             "invitation_id": invitation.pk,
             "participant_id": p.protege_id,
+            "question_id": question_create(
+                program=world.program, text="Team style?", kind="single", choices=["Remote", "Office"]
+            ).pk,
             "app_label": "partnerships",
             "url": "nowhere/",
             "content_type_id": ContentType.objects.get_for_model(Program).pk,
