@@ -152,12 +152,15 @@ class _ProgramFields(InOurWords, forms.ModelForm):
         for name in BOXES:
             box = self.fields[name]
             box.required = False
+            box.min_value, box.max_value = 0, CALL_MINUTES[1]
             box.validators = [MinValueValidator(0), MaxValueValidator(CALL_MINUTES[1])]
-            box.error_messages.update(
-                _range_words(
-                    0, CALL_MINUTES[1], gettext("the minutes for %(box)s") % {"box": str(box.label).lower()}
-                )
-            )
+            box.widget.attrs.update(min=0, max=CALL_MINUTES[1])
+            message = gettext("Enter from %(low)d to %(high)d minutes for %(box)s, or leave it blank.") % {
+                "low": 0,
+                "high": CALL_MINUTES[1],
+                "box": str(box.label).lower(),
+            }
+            box.error_messages.update(invalid=message, min_value=message, max_value=message)
 
     def clean(self):
         cleaned = super().clean()

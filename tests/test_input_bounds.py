@@ -25,7 +25,7 @@ from django.utils import timezone
 from accounts.models import User
 from mentoring.bounds import calls, dates, repair, text
 from partnerships.models import Agreement, Partnership
-from programs.models import Participant
+from programs.models import Participant, Topic
 
 from .goals.factories import GoalFactory, SituationGoalFactory, SmartGoalFactory
 from .partnerships.agreement_helpers import agree, form_data
@@ -103,6 +103,7 @@ def _arguments(world) -> dict:
         "homework_due": [done],
         "advances": smart,
         "zone_name": "America/New York",
+        "topics": [Topic.objects.create(program=world.program, name="Leadership")],  # the settings form's
     }
     return world.form_arguments
 
@@ -293,6 +294,7 @@ STORED_AS = {
     "GoalForm.deadline": ["goals.Goal.deadline"],
     "GoalReviseForm.deadline": ["goals.Goal.deadline", "goals.GoalRevision.deadline"],
     "MilestoneForm.due_on": ["goals.Milestone.due_on"],
+    "ProgramCloneForm.starts_on": ["programs.Program.starts_on"],
 }
 
 
