@@ -121,6 +121,7 @@ def profile(request: HtmxHttpRequest) -> HttpResponse:
                 try:
                     if form.is_valid():
                         answers_save(participant=participant, cleaned=form.answers())
+                        answered.update(answers_of([participant]))  # the page may show it again, as saved
                 except ValidationError as error:  # a question retired while the page was open
                     form.add_error(None, error)
                 if form.is_valid():

@@ -273,3 +273,24 @@ def test_a_mentor_is_asked_the_mentors_questions(client, world, django_capture_o
     assert "Mentors only" in client.get(SIGNUP).content.decode()
     assert sign_up(client).status_code == 200  # required
     assert not Participant.objects.filter(user__email="new.person@example.org").exists()
+
+
+def test_saved_answers_show_as_saved_when_another_part_comes_back_unsaved(client, world):
+    single, *_ = questions(world.program)
+    protege = world.partnership.protege
+    answers_save(participant=protege, cleaned={single.pk: single.choices.get(label="Remote").pk})
+    office = single.choices.get(label="Office")
+    client.force_login(world.protege)
+    response = client.post(
+        PROFILE,
+        {
+            "form": f"q{protege.pk}",
+            "section": [f"questions-{world.program.slug}", "account"],
+            f"q{protege.pk}-{field(single)}": str(office.pk),
+            "display_name": "Typed, not saved",
+            "time_zone": world.protege.time_zone,
+        },
+    )
+    assert response.status_code == 200  # the account part is kept as typed
+    html = response.content.decode()
+    assert re.search(rf'<input type="radio"[^>]*value="{office.pk}"[^>]*checked', html)
