@@ -146,7 +146,8 @@ def pair_scores(
     proteges: People, mentors: People, p: np.ndarray, m: np.ndarray, weights, criteria: Sequence = ()
 ) -> np.ndarray:
     """Scores (int16) of the pairs (protégé `p`, mentor `m`); the index arrays broadcast,
-    so a column and a row give the whole grid."""
+    so a column and a row give the whole grid. `criteria` are those `people_pair` was
+    given, in the same order; each adds its weight times its `rule_values`."""
     scale = 100 / total_weight(weights, criteria)
     shared = np.bitwise_count(proteges.topic_bits[p] & mentors.topic_bits[m]).sum(axis=-1)
     topics = shared / np.maximum(proteges.topics_sought[p], 1)
