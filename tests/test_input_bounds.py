@@ -26,6 +26,7 @@ from accounts.models import User
 from mentoring.bounds import calls, dates, repair, text
 from partnerships.models import Agreement, Partnership
 from programs.models import Participant, Topic
+from programs.services.questions import question_create
 
 from .goals.factories import GoalFactory, SituationGoalFactory, SmartGoalFactory
 from .partnerships.agreement_helpers import agree, form_data
@@ -104,6 +105,10 @@ def _arguments(world) -> dict:
         "advances": smart,
         "zone_name": "America/New York",
         "topics": [Topic.objects.create(program=world.program, name="Leadership")],  # the settings form's
+        "questions": [  # the answers form's: one of each kind
+            question_create(program=world.program, text=kind, kind=kind, choices=["A", "B"])
+            for kind in ("single", "multiple", "scale", "text")
+        ],
     }
     return world.form_arguments
 

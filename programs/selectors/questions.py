@@ -26,7 +26,7 @@ def questions_of(program: Program) -> list[Question]:
     choices = Choice.objects.annotate(answer_count=Count("answers"))
     return list(
         Question.objects.filter(program=program)
-        .annotate(answer_count=Count("answers"))
+        .annotate(answer_count=Count("answers"), hint=F("help_text"))
         .prefetch_related(Prefetch("choices", queryset=choices))
         .order_by(F("retired_at").asc(nulls_first=True), "position", "pk")
     )
@@ -40,7 +40,7 @@ def question_of(program: Program, question_id: int) -> Question | None:
     return (
         Question.objects.current()
         .filter(program=program, pk=question_id)
-        .annotate(answer_count=Count("answers"))
+        .annotate(answer_count=Count("answers"), hint=F("help_text"))
         .prefetch_related(Prefetch("choices", queryset=choices))
         .first()
     )

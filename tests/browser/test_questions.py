@@ -54,7 +54,7 @@ def test_admin_adds_questions_and_a_protege_answers_them_at_sign_up_and_on_the_p
     page.get_by_label("An answer is required").check()
     page.get_by_role("button", name="Add the question").click()
     expect(page.get_by_role("status")).to_contain_text("Question added: Which team style suits you?")
-    expect(page.get_by_text("Counts in matching: weight 30, rule same answer.")).to_be_visible()
+    expect(page.get_by_text("Counts in matching: weight 30, rule “Same answer”.")).to_be_visible()
 
     # A second: short text, for protégés.
     form = page.locator("#add")

@@ -96,7 +96,7 @@ def test_the_admin_adds_a_criterion_question_and_the_list_says_how_it_counts(cli
     assert [c.label for c in question.choices.all()] == ["Remote-first", "In the office"]
     page = client.get(url("questions", world)).content.decode()
     assert "Which team style suits you?" in page
-    assert "Counts in matching: weight 30, rule same answer." in page
+    assert "Counts in matching: weight 30, rule “Same answer”." in page
     assert "Remote-first" in page
 
 
