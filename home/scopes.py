@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from partnerships.models import Partnership
 from programs.models import Invitation, Participant, Program
+from programs.models.requests import MentorRequest, RequestStatus
 
 # One statement, in plain SQL: on a page served from the cache, building three
 # ORM queries cost more than the rest of the request. What it reads mirrors
@@ -49,7 +50,17 @@ _HOME_SCOPE_SQL = f"""
                     ',' ORDER BY id
                 ) FROM waiting),
         (SELECT min(expires_at) FROM waiting),
-        (SELECT min(next_call_at) FROM pairs WHERE next_call_at > %(now)s)
+        (SELECT min(next_call_at) FROM pairs WHERE next_call_at > %(now)s),
+        -- what home.selectors.requests reads: each membership, its program's
+        -- matching mode and name, and the open requests waiting for it
+        (SELECT string_agg(
+                    concat_ws('.', p.id, p.role, p.status, program.matching_mode, program.name,
+                              (SELECT count(*) FROM {MentorRequest._meta.db_table} r
+                                WHERE r.mentor_id = p.id AND r.status = '{RequestStatus.OPEN.value}')),
+                    ',' ORDER BY p.id
+                ) FROM {Participant._meta.db_table} p
+                  JOIN {Program._meta.db_table} program ON program.id = p.program_id
+                 WHERE p.user_id = %(me)s)
 """
 
 
@@ -58,7 +69,9 @@ def home_scope(user, *, now: datetime.datetime | None = None) -> tuple[str, date
     kept: for people who run programs, whose home counts their programs'
     people. The scope holds each of their partnerships' ``page_version``
     (everything of the pair's, both people included) and the invitations
-    waiting for them as the page shows them; ``changes_at`` is when the first
+    waiting for them as the page shows them, and their memberships as
+    ``home.selectors.requests`` reads them (where to find a mentor, requests
+    waiting for their answer); ``changes_at`` is when the first
     of those invitations expires or the first set next call starts, whichever
     comes first. One query, which also answers
     ``user.runs_programs`` for the header.
@@ -73,9 +86,9 @@ def home_scope(user, *, now: datetime.datetime | None = None) -> tuple[str, date
     now = now or timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(_HOME_SCOPE_SQL, {"me": user.pk, "now": now})
-        runs_programs, pairs, invitations, first_expiry, next_call = cursor.fetchone()
+        runs_programs, pairs, invitations, first_expiry, next_call, requests = cursor.fetchone()
     user.__dict__["runs_programs"] = runs_programs  # User.runs_programs, read by the header too
     if runs_programs:
         return None
     moments = [moment for moment in (first_expiry, next_call) if moment is not None]
-    return f"home:{pairs}:{invitations}", min(moments, default=None)
+    return f"home:{pairs}:{invitations}:{requests}", min(moments, default=None)

@@ -13,14 +13,17 @@ from programs.selectors.invitations import invitations_waiting_for
 
 from ..scopes import home_scope
 from ..selectors import home_for
+from ..selectors.requests import requests_on_home
 
 
 @login_required
 def home(request: HtmxHttpRequest) -> HttpResponse:
     def build() -> TemplateResponse:
-        context = home_for(request.user) | {
-            "invitations": invitations_waiting_for(request.user, now=timezone.now())
-        }
+        context = (
+            home_for(request.user)
+            | {"invitations": invitations_waiting_for(request.user, now=timezone.now())}
+            | requests_on_home(request.user)
+        )
         return TemplateResponse(request, "home/home.html", context)
 
     scope = home_scope(request.user)

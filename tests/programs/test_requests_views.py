@@ -170,3 +170,30 @@ def test_the_page_runs_the_same_queries_with_more_mentors_and_requests(
     with django_assert_num_queries(few):
         assert client.get(url(world)).status_code == 200
     assert MentorRequest.objects.filter(status=RequestStatus.OPEN).count() == 3
+
+
+# --- home: where to find a mentor, and requests waiting for an answer ---
+
+
+def test_home_offers_a_waiting_protege_a_mentor_and_a_mentor_their_requests_as_they_change(
+    client, world, seeker
+):
+    protege, best = seeker
+    home = reverse("home:home")
+    client.force_login(protege.user)
+    assert f"Find a mentor in {world.program.name}" in client.get(home).text
+    client.force_login(best.user)
+    assert "waiting for your answer" not in client.get(home).text  # kept now (mentoring.page_cache)
+    request = services.request_send(protege=protege, mentor=best)
+    assert "1 request waiting for your answer" in client.get(home).text
+    services.request_decline(request=request, by=best.user, answer="My places are full for now.")
+    assert "waiting for your answer" not in client.get(home).text
+    world.program.matching_mode = MatchingMode.ADMIN
+    world.program.save()
+    client.force_login(protege.user)
+    assert "Find a mentor" not in client.get(home).text
+
+
+def test_home_offers_no_mentor_to_a_protege_who_has_one(client, world, seeker):
+    client.force_login(world.protege)
+    assert "Find a mentor" not in client.get(reverse("home:home")).text
