@@ -129,3 +129,31 @@ def test_admin_adds_questions_and_a_protege_answers_them_at_sign_up_and_on_the_p
     expect(answers).to_contain_text("In the office")
     expect(answers).to_contain_text("Leading a small team")
     assert_accessible(page)
+
+
+def test_the_questions_pages_fit_a_phone_with_long_words(page: Page, live_server, world):
+    from programs.services.answers import answers_save
+    from programs.services.questions import question_create
+
+    question = question_create(
+        program=world.program,
+        text="Q" * 200,
+        help_text="H" * 300,
+        kind="multiple",
+        choices=["C" * 80, "D" * 80],
+        weight=100,
+        rule="covers",
+    )
+    answers_save(participant=world.partnership.protege, cleaned={question.pk: [question.choices.first().pk]})
+    question_create(program=world.program, text="T" * 200, kind="text")
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto("/accounts/login/")
+    sign_in(page, world.admin.email, PASSWORD)
+    for path in (
+        f"/programs/{world.program.slug}/questions/",
+        f"/programs/{world.program.slug}/questions/{question.pk}/edit/",
+        f"/programs/{world.program.slug}/people/{world.partnership.protege.pk}/",
+    ):
+        page.goto(path)
+        no_sideways_scroll(page)
+        assert_accessible(page)

@@ -277,3 +277,20 @@ def test_the_participant_page_shows_their_answers_in_the_same_queries_at_any_siz
     assert "Remote, Office" in html
     assert "4 on a scale of 1 to 5" in html
     assert "Mostly remote" in html
+
+
+def test_the_edit_page_runs_the_same_queries_at_any_size(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.admin)
+    counts = []
+    for size in (2, 12):
+        question = a_question(world.program, text=f"Q{size}", choices=[f"C{i}" for i in range(size)])
+        for person in (world.partnership.protege, world.partnership.mentor):
+            answers_save(participant=person, cleaned={question.pk: question.choices.first().pk})
+        client.get(url("question_edit", world, question))
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url("question_edit", world, question)).status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1], counts
