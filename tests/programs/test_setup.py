@@ -408,3 +408,30 @@ def test_a_mentor_topic_choice_survives_a_rename(world):
     mentor.topics_offered.add(topic)
     setup.program_update(program=world.program, by=world.admin, fields={}, renamed={topic.pk: "New"})
     assert list(mentor.topics_offered.values_list("name", flat=True)) == ["New"]
+
+
+def test_signing_up_from_an_admin_invitation_makes_an_admin_and_no_participant(
+    client, world, django_capture_on_commit_callbacks
+):
+    from django.contrib.messages import get_messages
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        setup.program_admin_add(program=world.program, email="nia@example.org", by=world.admin)
+    ((_id, token),) = [c.args for c in callbacks]
+    assert client.get(reverse("programs:invitation_accept", args=[token]))["Location"] == reverse(
+        "account_signup"
+    )
+    page = client.get(reverse("account_signup"))
+    assert f"Join {world.program.name} as a program admin" in page.text
+
+    response = client.post(
+        reverse("account_signup"),
+        {"password1": "a long enough secret", "password2": "a long enough secret", "time_zone": "UTC"},
+    )
+
+    assert response.status_code == 302
+    nia = User.objects.get(email="nia@example.org")
+    assert world.program.admins.filter(pk=nia.pk).exists()
+    assert not Participant.objects.filter(user=nia).exists()
+    shown = [str(m) for m in get_messages(response.wsgi_request)]
+    assert f"You now help run {world.program.name}. It is under Programs." in shown
