@@ -31,19 +31,21 @@ def answers_save(*, participant: Participant, cleaned: dict[int, object]) -> Non
         answer = before.get(question_id)
         had = {c.pk for c in answer.choices.all()} if answer else set()
         if question.kind in CHOICE_KINDS:
-            ids = [] if given in (None, "") else list(given) if isinstance(given, list | tuple) else [given]
+            ids: list[int] = (
+                [] if given in (None, "") else list(given) if isinstance(given, list | tuple) else [given]  # type: ignore[list-item]
+            )
             if question.kind == QuestionKind.SINGLE and len(ids) > 1:
                 raise ValidationError(_("Choose one answer."), code="one_choice")
             offered = {c.pk for c in question.choices.all() if c.retired_at is None or c.pk in had}
             if not set(ids) <= offered:
                 raise ValidationError(_("Choose one of the options shown."), code="invalid_choice")
-            empty, fields = not ids, {}
+            empty, fields = not ids, dict[str, object]()
         elif question.kind == QuestionKind.SCALE:
             if given is not None and not (isinstance(given, int) and SCALE_MIN <= given <= SCALE_MAX):
                 raise ValidationError(_("Choose a number from 1 to 5."), code="scale")
             empty, fields = given is None, {"value": given}
         else:
-            text = str(given or "").strip()
+            text: str = str(given or "").strip()
             empty, fields = not text, {"text": text}
         if empty:
             if answer is not None:

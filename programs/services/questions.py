@@ -58,13 +58,12 @@ def _set_choices(question: Question, labels: list[str]) -> None:
     Choice.objects.filter(pk__in=[c.pk for c in leaving if c.pk in answered]).update(retired_at=now)
     # Retired first, then renumbered: the unique label of current choices never sees two at once.
     for label in labels:
-        choice = kept.get(label.casefold())
         position = wanted[label.casefold()]
-        if choice is None:
+        if (staying := kept.get(label.casefold())) is None:
             Choice.objects.create(question=question, label=label, position=position)
         else:
-            choice.label, choice.position, choice.retired_at = label, position, None
-            choice.save(update_fields=["label", "position", "retired_at"])
+            staying.label, staying.position, staying.retired_at = label, position, None
+            staying.save(update_fields=["label", "position", "retired_at"])
 
 
 def _check(kind: str, weight: int, rule: str) -> None:
