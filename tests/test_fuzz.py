@@ -114,6 +114,15 @@ def seeded(world):
     Group.objects.create(name="Reviewers")
     ReminderOptOut.objects.create(user=world.outsider, kind=Kind.NUDGE)
     email = EmailAddress.objects.get(user=world.mentor)
+    # A protégé's open request to a mentor with a place, in a program that takes requests.
+    from programs.services.requests import request_send
+
+    world.program.matching_mode = "both"
+    world.program.save(update_fields=["matching_mode"])
+    asked_mentor = MentorFactory(program=world.program)
+    mentor_request = request_send(
+        protege=ParticipantFactory(program=world.program), mentor=asked_mentor, note="Fuzz"
+    )
     return {
         "world": world,
         "staff": staff,
@@ -134,6 +143,8 @@ def seeded(world):
             "question_id": question_create(
                 program=world.program, text="Team style?", kind="single", choices=["Remote", "Office"]
             ).pk,
+            "mentor_id": asked_mentor.pk,
+            "request_id": mentor_request.pk,
             "app_label": "partnerships",
             "url": "nowhere/",
             "content_type_id": ContentType.objects.get_for_model(Program).pk,
