@@ -18,6 +18,7 @@ from mentoring.site import absolute_url
 from partnerships.models import ClosingReflection, Partnership
 from partnerships.signals import pair_changed
 from programs.models import CURRENT_PAIR_STATUSES, DraftMatch, Participant, Program
+from programs.models.requests import MentorRequest, RequestStatus
 from programs.selectors import matching as program_selectors
 
 
@@ -44,7 +45,8 @@ def partnership_match(
 ) -> Partnership:
     """Matches a protégé with a mentor: a proposed partnership that becomes
     active when both accept their agreement. Records who matched it and the
-    score and reasons at match time; both people are emailed after commit.
+    score and reasons at match time; withdraws the protégé's requests still
+    pending; both people are emailed after commit.
 
     Refused (ValidationError) when the mentor has no free place or the protégé
     already has a mentor: checked here and guarded by the database, so two
@@ -81,6 +83,11 @@ def partnership_match(
     except IntegrityError as exc:
         raise _refused_by(exc, mentor=mentor, protege=protege) from exc
     DraftMatch.objects.filter(protege=protege).delete()
+    # The protégé has a mentor now: their requests still pending to others are withdrawn
+    # (those mentors are not emailed; their requests page shows it).
+    MentorRequest.objects.pending().filter(protege=protege).update(
+        status=RequestStatus.WITHDRAWN, closed_at=timezone.now()
+    )
 
     from .tasks import send_match_emails
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from programs.models.requests import PENDING_REQUEST_STATUSES, MentorRequest, RequestStatus
+from programs.models.requests import MentorRequest, RequestStatus
 from programs.services.requests import RequestEvent, clean_answer, enqueue_request_email
 
 from .models import Partnership
@@ -35,9 +35,9 @@ def _claim(request: MentorRequest, *, frm: str, to: str, **values) -> MentorRequ
 
 
 def _start_partnership(request: MentorRequest, *, matched_by) -> Partnership:
-    """Makes the partnership of a request already marked matched, records it on
-    the request and withdraws the protégé's other pending requests (their
-    mentors are not emailed: their requests page shows it)."""
+    """Makes the partnership of a request already marked matched and records it
+    on the request; ``partnership_match`` withdraws the protégé's other pending
+    requests (their mentors are not emailed: their requests page shows it)."""
     try:
         partnership = partnership_match(
             program=request.program, protege=request.protege, mentor=request.mentor, matched_by=matched_by
@@ -57,9 +57,6 @@ def _start_partnership(request: MentorRequest, *, matched_by) -> Partnership:
             ) from exc
         raise
     MentorRequest.objects.filter(pk=request.pk).update(partnership_id=partnership.pk)
-    MentorRequest.objects.filter(protege=request.protege, status__in=PENDING_REQUEST_STATUSES).exclude(
-        pk=request.pk
-    ).update(status=RequestStatus.WITHDRAWN, closed_at=timezone.now())
     return partnership
 
 

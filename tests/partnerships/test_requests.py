@@ -126,10 +126,10 @@ def test_an_admin_refuses_with_words_the_protege_reads(people, mailoutbox):
         services.request_approve(request=request, by=admin)
 
 
-def test_an_admin_match_withdraws_nothing_but_the_requests_cannot_then_be_accepted(people):
+def test_an_admin_match_withdraws_the_proteges_pending_requests(people):
     program, admin, protege, a, b = people
     request = program_services.request_send(protege=protege, mentor=a)
     pair_services.partnership_match(program=program, protege=protege, mentor=b, matched_by=admin)
-    with pytest.raises(ValidationError, match="has a mentor already"):
+    assert MentorRequest.objects.get(pk=request.pk).status == RequestStatus.WITHDRAWN
+    with pytest.raises(ValidationError, match="answered or closed"):
         services.request_accept(request=request, by=a.user)
-    assert MentorRequest.objects.get(pk=request.pk).status == RequestStatus.OPEN
