@@ -4,6 +4,7 @@ from typing import ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -79,10 +80,23 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.display_name or self.email.split("@")[0]
 
     @cached_property
-    def runs_programs(self) -> bool:
-        """Whether this person is an admin of any program (the header links to
-        them). One query, once per request's user."""
-        return self.programs_run.exists()
+    def sees_programs(self) -> bool:
+        """Whether the header links to the programs page: this person runs a
+        program or may create one (the ``programs.add_program`` permission, given
+        to them or a group of theirs, or as a superuser). One query, once per
+        request's user; ``home.scopes`` answers it too, in its own query."""
+        create = {"codename": "add_program", "content_type__app_label": "programs"}
+        return (
+            type(self)
+            .objects.filter(pk=self.pk)
+            .filter(
+                Q(programs_run__isnull=False)
+                | Q(is_superuser=True)
+                | Q(**{f"user_permissions__{key}": value for key, value in create.items()})
+                | Q(**{f"groups__permissions__{key}": value for key, value in create.items()})
+            )
+            .exists()
+        )
 
     def get_full_name(self) -> str:
         return self.name

@@ -4,9 +4,12 @@
 import datetime
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.utils import timezone
 
+from accounts.models import User
 from partnerships.models import Partnership
 from programs.models import Invitation, Participant, Program
 from programs.models.requests import MentorRequest, RequestStatus
@@ -14,10 +17,15 @@ from programs.models.requests import MentorRequest, RequestStatus
 # One statement, in plain SQL: on a page served from the cache, building three
 # ORM queries cost more than the rest of the request. What it reads mirrors
 # ``home_for`` (Partnership.objects.of), ``invitations_waiting_for``
-# (programs.selectors.invitations) and the header's ``User.runs_programs``;
+# (programs.selectors.invitations) and the header's ``User.sees_programs``;
 # tests/test_page_cache.py holds it to them.
 _HOME_SCOPE_SQL = f"""
     WITH mine AS (SELECT id FROM {Participant._meta.db_table} WHERE user_id = %(me)s),
+    create_programs AS (
+        SELECT permission.id FROM {Permission._meta.db_table} permission
+        JOIN {ContentType._meta.db_table} kind ON kind.id = permission.content_type_id
+        WHERE kind.app_label = 'programs' AND permission.codename = 'add_program'
+    ),
     pairs AS (
         -- two index lookups; an OR across both would scan every partnership
         SELECT id, page_version, next_call_at FROM {Partnership._meta.db_table}
@@ -43,7 +51,13 @@ _HOME_SCOPE_SQL = f"""
           AND invitation.expires_at > %(now)s
     )
     SELECT
-        EXISTS (SELECT 1 FROM {Program.admins.through._meta.db_table} WHERE user_id = %(me)s),
+        EXISTS (SELECT 1 FROM {Program.admins.through._meta.db_table} WHERE user_id = %(me)s)
+        OR EXISTS (SELECT 1 FROM {User._meta.db_table} WHERE id = %(me)s AND is_superuser)
+        OR EXISTS (SELECT 1 FROM {User.user_permissions.through._meta.db_table} given
+                     WHERE given.user_id = %(me)s AND given.permission_id IN (SELECT id FROM create_programs))
+        OR EXISTS (SELECT 1 FROM {User.groups.through._meta.db_table} member
+                     JOIN {Group.permissions.through._meta.db_table} given ON given.group_id = member.group_id
+                     WHERE member.user_id = %(me)s AND given.permission_id IN (SELECT id FROM create_programs)),
         (SELECT string_agg(id || '.' || page_version, ',' ORDER BY id) FROM pairs),
         (SELECT string_agg(
                     concat_ws('.', id, role, expires_at, program_name, inviter_name, inviter_email),
@@ -74,7 +88,7 @@ def home_scope(user, *, now: datetime.datetime | None = None) -> tuple[str, date
     waiting for their answer); ``changes_at`` is when the first
     of those invitations expires or the first set next call starts, whichever
     comes first. One query, which also answers
-    ``user.runs_programs`` for the header.
+    ``user.sees_programs`` for the header.
 
     What the page's to-do list and stages read (``home.selectors.facts``:
     homework, drafts, goals, suggestions, ratings, reflections, the
@@ -86,9 +100,9 @@ def home_scope(user, *, now: datetime.datetime | None = None) -> tuple[str, date
     now = now or timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(_HOME_SCOPE_SQL, {"me": user.pk, "now": now})
-        runs_programs, pairs, invitations, first_expiry, next_call, requests = cursor.fetchone()
-    user.__dict__["runs_programs"] = runs_programs  # User.runs_programs, read by the header too
-    if runs_programs:
+        sees_programs, pairs, invitations, first_expiry, next_call, requests = cursor.fetchone()
+    user.__dict__["sees_programs"] = sees_programs  # User.sees_programs, read by the header too
+    if sees_programs:
         return None
     moments = [moment for moment in (first_expiry, next_call) if moment is not None]
     return f"home:{pairs}:{invitations}:{requests}", min(moments, default=None)

@@ -129,6 +129,14 @@ class QuestionForm(InOurWords, forms.Form):
             self.add_error("rule", _("Only a question with choices can count in matching."))
         elif cleaned.get("weight") and not cleaned.get("rule") and "rule" not in self.errors:
             self.add_error("rule", _("Choose a rule for a weight above 0."))
+        if cleaned.get("weight") and cleaned.get("audience") not in (None, Audience.BOTH):
+            self.add_error(
+                "audience",
+                _(
+                    "A question that counts in matching compares a mentor's answer with a protégé's: "
+                    "ask it of both, or give it a weight of 0."
+                ),
+            )
         return cleaned
 
 

@@ -51,8 +51,9 @@ class QuestionQuerySet(models.QuerySet["Question"]):
         return self.filter(retired_at__isnull=True)
 
     def criteria(self) -> "QuestionQuerySet":
-        """Current choice questions that count in matching."""
-        return self.current().filter(kind__in=CHOICE_KINDS, weight__gt=0)
+        """Current choice questions asked of both sides that count in matching
+        (a question asked of one side has no answers to compare)."""
+        return self.current().filter(kind__in=CHOICE_KINDS, weight__gt=0, audience=Audience.BOTH)
 
 
 class Question(models.Model):
@@ -97,7 +98,7 @@ class Question(models.Model):
 
     @property
     def is_criterion(self) -> bool:
-        return self.is_choice and self.weight > 0 and self.retired_at is None
+        return self.is_choice and self.weight > 0 and self.retired_at is None and self.audience == Audience.BOTH
 
     def asks(self, role: str) -> bool:
         """Whether this question is asked of a participant in ``role`` (``Participant.Role``)."""

@@ -121,3 +121,28 @@ def test_the_overview_shows_the_admin_the_terms_and_never_the_success_text(
     with django_assert_num_queries(len(first.captured_queries)):
         page = client.get(reverse("home:program_overview", args=[world.program.slug])).text
     assert page.count("Monthly, 30 min") == 1 and page.count("Every two weeks, 30 min") == 5
+
+
+@pytest.mark.parametrize("given_to", ["person", "group", "superuser"])
+def test_someone_who_may_create_programs_but_runs_none_finds_them_in_the_header(client, world, given_to):
+    from django.contrib.auth.models import Group, Permission
+
+    create = Permission.objects.get(content_type__app_label="programs", codename="add_program")
+    creator = world.outsider
+    header = f'href="{reverse("home:program_list")}"'
+    client.force_login(creator)
+    for path in [reverse("home:home"), reverse("home:profile")]:
+        assert header not in client.get(path).text
+    if given_to == "person":
+        creator.user_permissions.add(create)
+    elif given_to == "group":
+        group = Group.objects.create(name="Program creators")
+        group.permissions.add(create)
+        creator.groups.add(group)
+    else:
+        creator.is_superuser = True
+        creator.save()
+    for path in [reverse("home:home"), reverse("home:profile")]:
+        assert header in client.get(path).text, path
+    page = client.get(reverse("home:program_list")).text
+    assert f'href="{reverse("programs:new")}"' in page

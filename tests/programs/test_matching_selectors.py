@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from programs import matching
-from programs.models import Answer, Choice, MatchRule, Participant, Question, QuestionKind
+from programs.models import Answer, Audience, Choice, MatchRule, Participant, Question, QuestionKind
 from programs.selectors import matching as selectors
 from programs.services.matching import proposal_compute
 from tests.factories import MentorFactory, ParticipantFactory, TopicFactory
@@ -96,6 +96,9 @@ def test_criteria_are_the_current_weighted_choice_questions_in_order(world):
     _question(program, text="Not weighed", weight=0, rule="")
     _question(program, text="Retired", retired_at=timezone.now())
     _question(program, text="Free text", kind=QuestionKind.TEXT, weight=0, rule="", labels=())
+    # Asked of protégés only (written past the form): no mentor's answer to compare.
+    one_sided, _ = _question(program, text="Protégés only", audience=Audience.PROTEGES)
+    assert not one_sided.is_criterion
     criteria = selectors.criteria_of(program)
     assert [c.question_id for c in criteria] == [first.pk, later.pk]
     assert criteria[0] == matching.Criterion(

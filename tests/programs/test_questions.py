@@ -112,6 +112,9 @@ def test_the_admin_adds_a_criterion_question_and_the_list_says_how_it_counts(cli
         ({"weight": "-1", "rule": "same"}, "weight", "from 0 to 100"),
         ({"weight": "ten", "rule": "same"}, "weight", "whole number"),
         ({"weight": "20", "rule": ""}, "rule", "Choose a rule"),
+        # A criterion asked of one side only had nothing to compare: every pair scored 0 on it.
+        ({"weight": "20", "rule": "same", "audience": "proteges"}, "audience", "ask it of both"),
+        ({"weight": "20", "rule": "same", "audience": "mentors"}, "audience", "ask it of both"),
         ({"kind": "text", "choices": "", "rule": "same"}, "rule", "Only a question with choices"),
         ({"kind": "scale", "choices": "A\nB"}, "choices", "empty this box"),
         ({"text": "x" * 201}, "text", "Keep it to 200 characters"),
