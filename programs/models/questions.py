@@ -98,7 +98,9 @@ class Question(models.Model):
 
     @property
     def is_criterion(self) -> bool:
-        return self.is_choice and self.weight > 0 and self.retired_at is None and self.audience == Audience.BOTH
+        return (
+            self.is_choice and self.weight > 0 and self.retired_at is None and self.audience == Audience.BOTH
+        )
 
     def asks(self, role: str) -> bool:
         """Whether this question is asked of a participant in ``role`` (``Participant.Role``)."""
