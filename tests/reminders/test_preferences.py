@@ -76,3 +76,18 @@ def test_someone_no_reminder_can_reach_is_told_so_instead_of_an_empty_form(clien
     assert "Save reminder settings" not in page
     client.force_login(world.protege)
     assert "Save reminder settings" in client.get(reverse("home:profile")).text
+
+
+def test_the_reminder_kinds_left_as_they_were_do_not_read_as_changed(world):
+    """A protégé is offered some kinds only; the kinds they want include one
+    not offered (stall flags), which made the part always read "not saved yet"."""
+    offered = reachable_kinds(world.protege)
+    wanted = list(Kind.values)
+    assert set(wanted) - set(offered)
+    form = ReminderPreferencesForm(
+        {"kinds": [kind for kind in Kind.values if kind in offered]},
+        offered=offered,
+        initial={"kinds": wanted},
+    )
+    assert not form.has_changed()
+    assert form.is_valid() and set(form.wanted(wanted)) == set(wanted)
