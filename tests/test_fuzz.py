@@ -123,6 +123,8 @@ def seeded(world):
     mentor_request = request_send(
         protege=ParticipantFactory(program=world.program), mentor=asked_mentor, note="Fuzz"
     )
+    co_admin = UserFactory(display_name="Casey Co-admin")
+    world.program.admins.add(co_admin)
     return {
         "world": world,
         "staff": staff,
@@ -145,6 +147,7 @@ def seeded(world):
             ).pk,
             "mentor_id": asked_mentor.pk,
             "request_id": mentor_request.pk,
+            "user_id": co_admin.pk,
             "app_label": "partnerships",
             "url": "nowhere/",
             "content_type_id": ContentType.objects.get_for_model(Program).pk,
