@@ -181,17 +181,17 @@ def test_home_offers_a_waiting_protege_a_mentor_and_a_mentor_their_requests_as_t
     protege, best = seeker
     home = reverse("home:home")
     client.force_login(protege.user)
-    assert f"Find a mentor in {world.program.name}" in client.get(home).text
+    assert f"Choose your mentor in {world.program.name}" in client.get(home).text
     client.force_login(best.user)
-    assert "waiting for your answer" not in client.get(home).text  # kept now (mentoring.page_cache)
+    assert "asked you to mentor" not in client.get(home).text  # kept now (mentoring.page_cache)
     request = services.request_send(protege=protege, mentor=best)
-    assert "1 request waiting for your answer" in client.get(home).text
+    assert "1 protégé asked you to mentor them" in client.get(home).text
     services.request_decline(request=request, by=best.user, answer="My places are full for now.")
-    assert "waiting for your answer" not in client.get(home).text
+    assert "asked you to mentor" not in client.get(home).text
     world.program.matching_mode = MatchingMode.ADMIN
     world.program.save()
     client.force_login(protege.user)
-    assert "Find a mentor" not in client.get(home).text
+    assert "Choose your mentor" not in client.get(home).text
 
 
 def test_home_offers_no_mentor_to_a_protege_who_has_one(client, world, seeker):
