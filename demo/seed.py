@@ -19,6 +19,7 @@ from .pairs import seed_health_history
 from .programs import seed_program
 from .questions import seed_questions
 from .quiet_pair import seed_quiet_pair
+from .requests import seed_requests
 from .story import Story
 
 
@@ -38,6 +39,7 @@ def seed(*, story: Story) -> Program:
     seed_health_history(program, story=story)
     seed_notifications(program=program, story=story)
     seed_questions(program=program, rng=random.Random(18))
+    seed_requests(program=program, story=story)
     # The history above is written directly, not through the services that count it.
     health.refresh(program.partnerships.values_list("pk", flat=True))
     return program

@@ -40,3 +40,17 @@ def test_the_demo_pair_chose_the_same_way_of_working():
         "mentor@example.com": {"Remote-first team"},
         "protege@example.com": {"Remote-first team"},
     }
+
+
+def test_the_demo_has_a_request_waiting_for_a_mentor_and_one_declined_kindly_once():
+    from programs.models import MentorRequest, RequestStatus
+
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+    requests = MentorRequest.objects.select_related("protege__user", "mentor__user")
+    assert {(r.protege.user.email, r.mentor.user.email, r.status) for r in requests} == {
+        ("diego.herrera@example.com", "priya.raman@example.com", RequestStatus.OPEN),
+        ("sara.lindgren@example.com", "daniel.weiss@example.com", RequestStatus.DECLINED),
+    }
+    declined = requests.get(status=RequestStatus.DECLINED)
+    assert declined.answer and declined.answered_at and declined.created_at < declined.answered_at
