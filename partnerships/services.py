@@ -64,6 +64,10 @@ def partnership_match(
         suggestion = program_selectors.score_pair(program=program, mentor=mentor, protege=protege)
         score, reasons = suggestion.score, suggestion.reasons
     today = timezone.localdate()
+    # The protégé's row first: every way to a partnership (an admin's match, a
+    # mentor's accept, an admin's approval) takes it before writing anything
+    # else, so two for one protégé take turns instead of deadlocking.
+    list(Participant.objects.select_for_update().filter(pk=protege.pk).values_list("pk", flat=True))
     try:
         with transaction.atomic():
             # The row lock taken here serialises concurrent matches of one mentor;

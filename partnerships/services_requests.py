@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from programs.models import CURRENT_PAIR_STATUSES, Participant
 from programs.models.requests import MentorRequest, RequestStatus
 from programs.services.requests import RequestEvent, clean_answer, enqueue_request_email
 
@@ -24,6 +25,21 @@ from .services import partnership_match
 
 def _closed() -> ValidationError:
     return ValidationError(gettext("This request has been answered or closed already."), code="closed")
+
+
+def _hold_protege(request: MentorRequest) -> None:
+    """Locks the protégé's row before anything else is written, so that accepts
+    and approvals for one protégé (and an admin's match, which takes the same
+    lock in ``partnership_match``) take turns: two mentors accepting the same
+    protégé at once deadlocked, each holding its own request and waiting for
+    the other's. Refuses when the protégé has a mentor by the time it is theirs."""
+    list(Participant.objects.select_for_update().filter(pk=request.protege_id).values_list("pk", flat=True))
+    if Partnership.objects.filter(protege_id=request.protege_id, status__in=CURRENT_PAIR_STATUSES).exists():
+        raise ValidationError(
+            gettext("%(name)s has a mentor already, so this request cannot be accepted.")
+            % {"name": request.protege.user.name},
+            code="protege_taken",
+        )
 
 
 def _claim(request: MentorRequest, *, frm: str, to: str, **values) -> MentorRequest:
@@ -73,6 +89,7 @@ def request_accept(*, request: MentorRequest, by) -> MentorRequest:
     or the protégé has found a mentor meanwhile."""
     if by.pk != request.mentor.user_id:
         raise ValidationError(gettext("Only the mentor asked can answer this request."), code="not_yours")
+    _hold_protege(request)
     now = timezone.now()
     if request.program.requests_need_approval:
         request = _claim(request, frm=RequestStatus.OPEN, to=RequestStatus.ACCEPTED, answered_at=now)
@@ -97,6 +114,7 @@ def request_approve(*, request: MentorRequest, by) -> MentorRequest:
     starts as in ``request_accept``, with the admin as the one who matched.
     Refused as ``request_accept`` is, and when ``by`` is not an admin of the program."""
     _refuse_unless_admin(request, by)
+    _hold_protege(request)
     request = _claim(request, frm=RequestStatus.ACCEPTED, to=RequestStatus.MATCHED, closed_at=timezone.now())
     _start_partnership(request, matched_by=by)
     request.refresh_from_db()

@@ -131,5 +131,5 @@ def test_an_admin_match_withdraws_the_proteges_pending_requests(people):
     request = program_services.request_send(protege=protege, mentor=a)
     pair_services.partnership_match(program=program, protege=protege, mentor=b, matched_by=admin)
     assert MentorRequest.objects.get(pk=request.pk).status == RequestStatus.WITHDRAWN
-    with pytest.raises(ValidationError, match="answered or closed"):
+    with pytest.raises(ValidationError, match="has a mentor already"):
         services.request_accept(request=request, by=a.user)
