@@ -58,6 +58,11 @@ PAGES = [
         "admin",
     ),
     ("matching_board", "admin", "/programs/big/matching/", "/programs/small/matching/", "admin"),
+    # Issue 18: a program's setup, its questions and its requests; a mentor's requests.
+    ("program_settings", "admin", "/programs/big/settings/", "/programs/small/settings/", "admin"),
+    ("questions", "admin", "/programs/big/questions/", "/programs/small/questions/", "admin"),
+    ("program_requests", "admin", "/programs/big/requests/", "/programs/small/requests/", "admin"),
+    ("my_requests", "mentor", "/me/requests/", "/me/requests/", "pair"),
 ]
 # Issue 16: p50 against the floor's p50, p95 against the page's own p50, CPU per request.
 GOALS = {
