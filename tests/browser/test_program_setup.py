@@ -99,6 +99,44 @@ def test_an_admin_creates_sets_up_shares_and_clones_a_program(
     assert program.admins.filter(pk=colleague.pk).exists()
     assert [m.to for m in mailoutbox] == [["kai@example.org"]]
 
+    # Two questions of its own, one counting in matching.
+    page.get_by_role("navigation", name="Spring 2027 cohort").get_by_role("link", name="Questions").click()
+    form = page.locator("#add")
+    form.get_by_label("Question", exact=True).fill("How does your team work?")
+    form.get_by_label("One choice", exact=True).check()
+    form.get_by_role("textbox", name="Choices").fill("Remote-first\nIn the office")
+    form.get_by_label("Weight in matching").fill("20")
+    form.get_by_label("Same answer").check()
+    form.get_by_role("button", name="Add the question").click()
+    expect(page.get_by_text("Counts in matching: weight 20, rule “Same answer”.")).to_be_visible()
+    form = page.locator("#add")
+    form.get_by_label("Question", exact=True).fill("How experienced are you at leading people?")
+    form.get_by_label("A scale from 1 to 5").check()
+    form.get_by_role("button", name="Add the question").click()
+    expect(page.get_by_role("heading", name="How experienced are you at leading people?")).to_be_visible()
+    checked(page)
+    assert program.questions.count() == 2
+
+    # People invited by CSV.
+    page.get_by_role("navigation", name="Spring 2027 cohort").get_by_role("link", name="People").click()
+    page.get_by_label("CSV file", exact=True).set_input_files(
+        files=[
+            {
+                "name": "cohort.csv",
+                "mimeType": "text/csv",
+                "buffer": "name,email,role\nAda Mentor,ada@example.org,mentor\nBo Protégé,bo@example.org,protégé\n".encode(),
+            }
+        ]
+    )
+    page.get_by_role("button", name="Upload and invite").click()
+    expect(page.get_by_text("Invited 2 people").first).to_be_visible()
+    checked(page)
+    assert sorted(program.invitations.values_list("email", flat=True)) == [
+        "ada@example.org",
+        "bo@example.org",
+    ]
+    page.get_by_role("navigation", name="Spring 2027 cohort").get_by_role("link", name="Settings").click()
+
     # Clone for a new cohort: an address that exists is refused beside the field.
     clone = page.get_by_role("region", name="Clone for a new cohort")
     clone.get_by_label("Name of the new program").fill("Autumn 2027 cohort")
@@ -117,3 +155,9 @@ def test_an_admin_creates_sets_up_shares_and_clones_a_program(
     assert autumn.cloned_from == program
     assert list(autumn.admins.all()) == [creator]
     assert autumn.default_topic_minutes == 40
+    # The questions come along, the people do not.
+    assert [(q.text, q.weight) for q in autumn.questions.all()] == [
+        ("How does your team work?", 20),
+        ("How experienced are you at leading people?", 0),
+    ]
+    assert not autumn.invitations.exists() and not autumn.participants.exists()
