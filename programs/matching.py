@@ -84,7 +84,7 @@ class Criterion:
     text), the `rule` (a `MatchRule` value), its `weight` beside those of `Weights`
     (positive; only ratios matter) and the labels of its choices by id, in the
     question's order. A person's answer is `answers[question_id]` in their profile;
-    none, or no choice, scores 0 and says who has not answered."""
+    none, or no choice, scores 0 and its reason, unmarked, says who has not answered."""
 
     question_id: int
     label: str
@@ -165,12 +165,16 @@ def score(
     weights: Weights = Weights(),
     *,
     criteria: Sequence[Criterion] = (),
+    second_person: bool = False,
 ) -> Suggestion:
     """Score one pair, with every criterion's reason, the program's `criteria` after the
-    built-in ones. Deterministic; a full mentor scores nothing for load and says so."""
+    built-in ones; ``second_person``: the reasons speak to the protégé as "you" (their
+    own page), else they name both (the board, a stored match). Deterministic; a full
+    mentor scores nothing for load and says so."""
     criteria = _checked(criteria)
     value = int(_score_matrix([protege], [mentor], weights, criteria)[0, 0])
-    return Suggestion(protege.id, mentor.id, value, reasons(mentor, protege, criteria))
+    words = reasons(mentor, protege, criteria, second_person=second_person)
+    return Suggestion(protege.id, mentor.id, value, words)
 
 
 def rank(
@@ -179,8 +183,10 @@ def rank(
     weights: Weights = Weights(),
     *,
     criteria: Sequence[Criterion] = (),
+    second_person: bool = False,
 ) -> list[Suggestion]:
-    """Every mentor with a free place, best score first, ties broken by mentor id."""
+    """Every mentor with a free place, best score first, ties broken by mentor id; the
+    reasons speak to the protégé as "you" with ``second_person`` (as `score`)."""
     criteria = _checked(criteria)
     available = [m for m in mentors if m.free_places > 0]
     if not available:
@@ -188,7 +194,12 @@ def rank(
     scores = _score_matrix([protege], available, weights, criteria)[0]
     order = sorted(range(len(available)), key=lambda j: (-scores[j], available[j].id))
     return [
-        Suggestion(protege.id, available[j].id, int(scores[j]), reasons(available[j], protege, criteria))
+        Suggestion(
+            protege.id,
+            available[j].id,
+            int(scores[j]),
+            reasons(available[j], protege, criteria, second_person=second_person),
+        )
         for j in order
     ]
 

@@ -1,6 +1,12 @@
 """The reasons behind a match score, in words: one line per criterion, the built-in
 ones (in the order of `matching.Weights`) and then the program's own questions (in
-the order of the criteria given), each led by its mark (`FITS` or `MISSES`).
+the order of the criteria given), each led by its mark (`FITS` or `MISSES`), or by
+none when the criterion could not be compared (a question one side has not answered).
+
+The words name both people (the board, a stored match), or speak to the protégé as
+"you" (``second_person``: their own list of mentors). Each wording is a string of
+its own for translators, never a name swapped for "you". The mark and the words agree:
+a partial fit reads "part of" under `FITS` and "less than half of" under `MISSES`.
 
 Plain Python on profiles (`matching.MentorProfile`, `matching.ProtegeProfile`) and
 criteria (`matching.Criterion`); no queries.
@@ -9,22 +15,23 @@ criteria (`matching.Criterion`); no queries.
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop, ngettext, pgettext
 
 from .matching_scores import METHOD_WORDS, WORKING_DAY_HOURS, cadence_fit, overlap_hours
 from .models import MatchRule
 
-CADENCE_WORDS = {
-    "weekly": "weekly",
-    "every_two_weeks": "every two weeks",
-    "twice_a_month": "twice a month",
-    "monthly": "monthly",
-    "every_n_weeks": "every few weeks",
+CADENCE_WORDS = {  # translated where shown
+    "weekly": gettext_noop("weekly"),
+    "every_two_weeks": gettext_noop("every two weeks"),
+    "twice_a_month": gettext_noop("twice a month"),
+    "monthly": gettext_noop("monthly"),
+    "every_n_weeks": gettext_noop("every few weeks"),
 }
 
 # A reason's mark: the pair fits on that criterion (it counts at least half its
-# weight), or it does not. Each reason line starts with its mark and a space, so
+# weight), or it does not. Each marked line starts with its mark and a space, so
 # the words read the same wherever they are stored (a proposal's pair, a match).
+# A line with no mark is neutral: the criterion was not compared.
 FITS = "✓"
 MISSES = "✗"
 TIME_ZONE_FITS_HOURS = WORKING_DAY_HOURS / 2  # half a working day together
@@ -34,7 +41,7 @@ CADENCE_FITS = 0.75  # the same or a similar rate
 class Reason(NamedTuple):
     """One reason as the board shows it: whether the pair fits on the criterion and the words."""
 
-    fits: bool | None  # None: a line stored before reasons had marks
+    fits: bool | None  # None: not compared (or a line stored before reasons had marks)
     text: str
 
     @classmethod
@@ -49,99 +56,177 @@ def marked(fits: bool, text: str) -> str:
     return f"{FITS if fits else MISSES} {text}"
 
 
-def reasons(mentor, protege, criteria: Sequence = ()) -> list[str]:
+def reasons(mentor, protege, criteria: Sequence = (), *, second_person: bool = False) -> list[str]:
     """One line per criterion: the built-in ones in the order of `Weights`, then one
-    per `criteria` in their order, naming what the two share, each led by its mark."""
+    per `criteria` in their order, naming what the two share, each led by its mark
+    (none for a question not compared). ``second_person``: the protégé reads "you"."""
     return [
-        _topic_reason(mentor, protege),
-        _method_reason(mentor, protege),
-        _cadence_reason(mentor, protege),
+        _topic_reason(mentor, protege, second_person),
+        _method_reason(mentor, protege, second_person),
+        _cadence_reason(mentor, protege, second_person),
         _time_zone_reason(mentor, protege),
         _load_reason(mentor),
-        *(_question_reason(criterion, mentor, protege) for criterion in criteria),
+        *(_question_reason(criterion, mentor, protege, second_person) for criterion in criteria),
     ]
 
 
-def _topic_reason(mentor, protege) -> str:
+def _topic_reason(mentor, protege, you: bool) -> str:
     if not protege.topics:
-        return marked(False, f"{protege.name} has not chosen topics to work on")
+        if you:
+            return marked(False, gettext("you have not chosen topics to work on"))
+        return marked(False, gettext("%(name)s has not chosen topics to work on") % {"name": protege.name})
     shared = sorted(mentor.topic_names.get(t, f"topic {t}") for t in mentor.topics & protege.topics)
     if not shared:
-        return marked(False, "no topics in common")
+        return marked(False, gettext("no topics in common"))
     missing = len(protege.topics) - len(shared)
-    also = f" ({missing} more sought topic{'s' if missing != 1 else ''} not offered)" if missing else ""
-    return marked(len(shared) >= missing, f"offers {and_list(shared)}, which {protege.name} seeks{also}")
+    values = {"topics": and_list(shared), "name": protege.name, "count": missing}
+    if not missing:
+        words = (
+            gettext("offers %(topics)s, which you seek")
+            if you
+            else gettext("offers %(topics)s, which %(name)s seeks")
+        )
+        return marked(True, words % values)
+    if len(shared) >= missing:  # at least half of what they seek
+        if you:
+            words = ngettext(
+                "offers %(topics)s, which you seek (%(count)d more sought topic not offered)",
+                "offers %(topics)s, which you seek (%(count)d more sought topics not offered)",
+                missing,
+            )
+        else:
+            words = ngettext(
+                "offers %(topics)s, which %(name)s seeks (%(count)d more sought topic not offered)",
+                "offers %(topics)s, which %(name)s seeks (%(count)d more sought topics not offered)",
+                missing,
+            )
+        return marked(True, words % values)
+    if you:
+        words = ngettext(
+            "offers less than half of what you seek: %(topics)s (%(count)d more sought topic not offered)",
+            "offers less than half of what you seek: %(topics)s (%(count)d more sought topics not offered)",
+            missing,
+        )
+    else:
+        words = ngettext(
+            "offers less than half of what %(name)s seeks: %(topics)s (%(count)d more sought topic not offered)",
+            "offers less than half of what %(name)s seeks: %(topics)s (%(count)d more sought topics not offered)",
+            missing,
+        )
+    return marked(False, words % values)
 
 
-def _method_reason(mentor, protege) -> str:
-    theirs, yours = ([METHOD_WORDS[m] for m in METHOD_WORDS if m in p.methods] for p in (mentor, protege))
+def _method_reason(mentor, protege, you: bool) -> str:
+    theirs, yours = (
+        [gettext(METHOD_WORDS[m]) for m in METHOD_WORDS if m in p.methods] for p in (mentor, protege)
+    )
     if not theirs or not yours:  # no preference counts as any way
-        return marked(True, f"{mentor.name if not theirs else protege.name} has no preferred way to meet")
+        if theirs and you:
+            return marked(True, gettext("you have no preferred way to meet"))
+        name = mentor.name if not theirs else protege.name
+        return marked(True, gettext("%(name)s has no preferred way to meet") % {"name": name})
     shared = [m for m in theirs if m in yours]
     if shared:
-        return marked(True, f"both prefer {and_list(shared, 'or')}")
-    return marked(
-        False,
-        f"no shared way to meet: {mentor.name} prefers {and_list(theirs, 'or')}, "
-        f"{protege.name} {and_list(yours, 'or')}",
-    )
+        return marked(True, gettext("both prefer %(methods)s") % {"methods": and_list(shared, "or")})
+    values = {
+        "mentor": mentor.name,
+        "theirs": and_list(theirs, "or"),
+        "protege": protege.name,
+        "yours": and_list(yours, "or"),
+    }
+    if you:
+        words = gettext("no shared way to meet: %(mentor)s prefers %(theirs)s, you prefer %(yours)s")
+    else:
+        words = gettext("no shared way to meet: %(mentor)s prefers %(theirs)s, %(protege)s %(yours)s")
+    return marked(False, words % values)
 
 
-def _cadence_reason(mentor, protege) -> str:
+# Two different cadences, by how close they are: (the board's words, the protégé's).
+_CADENCE_GAPS = {
+    "similar": (
+        gettext_noop("similar cadences: %(mentor)s prefers %(theirs)s, %(protege)s %(yours)s"),
+        gettext_noop("similar cadences: %(mentor)s prefers %(theirs)s, you prefer %(yours)s"),
+    ),
+    "different": (
+        gettext_noop("different cadences: %(mentor)s prefers %(theirs)s, %(protege)s %(yours)s"),
+        gettext_noop("different cadences: %(mentor)s prefers %(theirs)s, you prefer %(yours)s"),
+    ),
+    "far apart": (
+        gettext_noop("far apart cadences: %(mentor)s prefers %(theirs)s, %(protege)s %(yours)s"),
+        gettext_noop("far apart cadences: %(mentor)s prefers %(theirs)s, you prefer %(yours)s"),
+    ),
+}
+
+
+def _cadence_reason(mentor, protege, you: bool) -> str:
     a, b = mentor.cadence, protege.cadence
     if a not in CADENCE_WORDS or b not in CADENCE_WORDS:  # no preference counts as any rate
-        return marked(True, f"{protege.name if a in CADENCE_WORDS else mentor.name} has no preferred cadence")
+        if a in CADENCE_WORDS and you:
+            return marked(True, gettext("you have no preferred cadence"))
+        name = protege.name if a in CADENCE_WORDS else mentor.name
+        return marked(True, gettext("%(name)s has no preferred cadence") % {"name": name})
     if a == b:
-        return marked(True, f"both prefer to meet {CADENCE_WORDS[a]}")
+        return marked(
+            True, gettext("both prefer to meet %(cadence)s") % {"cadence": gettext(CADENCE_WORDS[a])}
+        )
     fit = cadence_fit(a, b)
     closeness = "similar" if fit >= CADENCE_FITS else "different" if fit > 0 else "far apart"
-    return marked(
-        fit >= CADENCE_FITS,
-        f"{closeness} cadences: {mentor.name} prefers {CADENCE_WORDS[a]}, {protege.name} {CADENCE_WORDS[b]}",
-    )
+    words = gettext(_CADENCE_GAPS[closeness][you])
+    values = {
+        "mentor": mentor.name,
+        "theirs": gettext(CADENCE_WORDS[a]),
+        "protege": protege.name,
+        "yours": gettext(CADENCE_WORDS[b]),
+    }
+    return marked(fit >= CADENCE_FITS, words % values)
 
 
 def _time_zone_reason(mentor, protege) -> str:
     hours = overlap_hours(mentor.utc_offset_hours, protege.utc_offset_hours)
     if hours == 0:
-        return marked(False, "no working-day overlap")
-    return marked(
-        hours >= TIME_ZONE_FITS_HOURS, f"{hours:g} hour{'s' if hours != 1 else ''} of working-day overlap"
+        return marked(False, gettext("no working-day overlap"))
+    words = ngettext(
+        "%(hours)s hour of working-day overlap",
+        "%(hours)s hours of working-day overlap",
+        int(hours) if hours == int(hours) else 2,  # plural forms take a whole number
     )
+    return marked(hours >= TIME_ZONE_FITS_HOURS, words % {"hours": f"{hours:g}"})
 
 
 def _load_reason(mentor) -> str:
     if mentor.free_places == 0:
-        return marked(False, "has no place free")
-    return marked(
-        True,
-        f"has {mentor.free_places} of {mentor.capacity} place{'s' if mentor.capacity != 1 else ''} free",
+        return marked(False, gettext("has no place free"))
+    words = ngettext(
+        "has %(free)d of %(capacity)d place free", "has %(free)d of %(capacity)d places free", mentor.capacity
     )
+    return marked(True, words % {"free": mentor.free_places, "capacity": mentor.capacity})
 
 
-def _question_reason(criterion, mentor, protege) -> str:
-    """A program question's line: what both chose, or how their answers differ, or who
-    has not answered. The question reads as its short label, in quotes."""
+def _question_reason(criterion, mentor, protege, you: bool) -> str:
+    """A program question's line: what both chose, or how their answers differ, or,
+    unmarked, who has not answered (not compared; it scores 0 all the same, as
+    `matching_scores.rule_values`). The question reads as its short label, in quotes."""
     label = f"“{criterion.label}”"
     theirs = mentor.answers.get(criterion.question_id, frozenset())
     yours = protege.answers.get(criterion.question_id, frozenset())
     if not theirs or not yours:
-        if not theirs and not yours:
-            words = gettext("%(mentor)s and %(protege)s have not answered %(question)s")
-        else:
-            words = gettext("%(name)s has not answered %(question)s")
-        name = mentor.name if not theirs else protege.name
-        return marked(
-            False, words % {"mentor": mentor.name, "protege": protege.name, "name": name, "question": label}
-        )
+        return _unanswered(label, mentor, protege, bool(theirs), bool(yours), you)
     names = criterion.choice_names
     shared = _choice_words(theirs & yours, names)
     if criterion.rule == MatchRule.SAME:
         if theirs == yours:
             return marked(True, gettext("both chose: %(choices)s") % {"choices": and_list(shared)})
+        if you:
+            words = gettext(
+                "different answers to %(question)s: %(mentor)s chose %(theirs)s, you chose %(yours)s"
+            )
+        else:
+            words = gettext(
+                "different answers to %(question)s: %(mentor)s chose %(theirs)s, %(protege)s %(yours)s"
+            )
         return marked(
             False,
-            gettext("different answers to %(question)s: %(mentor)s chose %(theirs)s, %(protege)s %(yours)s")
+            words
             % {
                 "question": label,
                 "mentor": mentor.name,
@@ -154,14 +239,51 @@ def _question_reason(criterion, mentor, protege) -> str:
         return marked(False, gettext("no answer in common to %(question)s") % {"question": label})
     if criterion.rule == MatchRule.OVERLAP:
         return marked(True, gettext("both chose: %(choices)s") % {"choices": and_list(shared)})
-    missing = len(yours - theirs)
-    words = gettext("covers what %(protege)s needs: %(choices)s") % {
-        "protege": protege.name,
-        "choices": and_list(shared),
-    }
-    if missing:
-        words += " " + gettext("(%(count)d more not covered)") % {"count": missing}
-    return marked(len(shared) >= missing, words)  # at least half of the need covered
+    return _covers_reason(shared, _choice_words(yours - theirs, names), protege, you)
+
+
+def _covers_reason(shared: list[str], missing: list[str], protege, you: bool) -> str:
+    """COVERS with something in common: all of the need, at least half (`FITS`), or less."""
+    values = {"protege": protege.name, "choices": and_list(shared), "missing": and_list(missing or [""])}
+    if not missing:
+        words = (
+            gettext("covers what you need: %(choices)s")
+            if you
+            else gettext("covers what %(protege)s needs: %(choices)s")
+        )
+        return marked(True, words % values)
+    fits = len(shared) >= len(missing)  # at least half of the need covered
+    if fits and you:
+        words = gettext("covers part of what you need: %(choices)s (%(missing)s not covered)")
+    elif fits:
+        words = gettext("covers part of what %(protege)s needs: %(choices)s (%(missing)s not covered)")
+    elif you:
+        words = gettext("covers less than half of what you need: %(choices)s (%(missing)s not covered)")
+    else:
+        words = gettext(
+            "covers less than half of what %(protege)s needs: %(choices)s (%(missing)s not covered)"
+        )
+    return marked(fits, words % values)
+
+
+def _unanswered(label: str, mentor, protege, mentor_answered: bool, protege_answered: bool, you: bool) -> str:
+    """The neutral line of a question one side or both have not answered: no mark."""
+    values = {"mentor": mentor.name, "protege": protege.name, "question": label}
+    if not mentor_answered and not protege_answered:
+        if you:
+            words = gettext(
+                "not compared: neither you nor %(mentor)s has answered %(question)s — answer it on your profile"
+            )
+        else:
+            words = gettext("not compared: %(mentor)s and %(protege)s have not answered %(question)s")
+    elif not protege_answered:
+        if you:
+            words = gettext("not compared: you have not answered %(question)s — answer it on your profile")
+        else:
+            words = gettext("not compared: %(protege)s has not answered %(question)s")
+    else:
+        words = gettext("not compared: %(mentor)s has not answered %(question)s")
+    return words % values
 
 
 def _choice_words(chosen: Iterable[int], names: Mapping[int, str]) -> list[str]:
@@ -173,4 +295,8 @@ def _choice_words(chosen: Iterable[int], names: Mapping[int, str]) -> list[str]:
 
 
 def and_list(items: list[str], conjunction: str = "and") -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+    """``items`` joined as a sentence does: "a, b and c" (``conjunction`` "and" or "or")."""
+    if len(items) == 1:
+        return items[0]
+    word = pgettext("list", "or") if conjunction == "or" else pgettext("list", "and")
+    return f"{', '.join(items[:-1])} {word} {items[-1]}"

@@ -178,13 +178,14 @@ def score_pair(*, program: Program, mentor: Participant, protege: Participant) -
 
 
 def ranked_mentors(
-    *, program: Program, protege: Participant
+    *, program: Program, protege: Participant, second_person: bool = False
 ) -> list[tuple[Participant, matching.Suggestion]]:
     """Every mentor with a free place in ``program`` (``mentors_with_places``), ranked
     for ``protege`` under the program's weights, best first (ties by mentor id, as
     ``matching.rank``): each mentor's row (user selected, for their name and intro)
     with their ``Suggestion`` (0–100 score, reasons in words, the program's criteria
-    questions after the built-in ones). Three queries (criteria, mentors with their
+    questions after the built-in ones; naming both people, or speaking to the
+    protégé as "you" with ``second_person``, for their own page). Three queries (criteria, mentors with their
     accounts, their topics), four when the program has criteria (the answers), one
     more when the protégé's topics are not prefetched; the same whatever the number
     of mentors."""
@@ -199,5 +200,6 @@ def ranked_mentors(
         [mentor_profile(m, answers.get(m.pk)) for m in mentors.values()],
         weights_of(program),
         criteria=criteria,
+        second_person=second_person,
     )
     return [(mentors[s.mentor_id], s) for s in ranked]

@@ -64,14 +64,14 @@ def earlier_partnerships(mentors: list[Participant]) -> dict[int, int]:
 def mentors_page(*, program: Program, protege: Participant) -> dict:
     """What the protégé's "Find a mentor" page shows: ``mentors``, a
     ``MentorRow`` for each mentor with a free place, ranked for them
-    (``ranked_mentors``);
+    (``ranked_mentors``), the reasons speaking to them as "you";
     ``pending``, the protégé's pending requests with their mentor;
     ``open_count`` and ``open_max``; ``has_mentor``, whether they have a
     current mentor (then they may ask nobody). Six queries at most, whatever
     the number of mentors."""
     has_mentor = protege.mentored_by.filter(status__in=CURRENT_PAIR_STATUSES).exists()
     pending = list(MentorRequest.objects.pending().filter(protege=protege).select_related("mentor__user"))
-    ranked = [] if has_mentor else ranked_mentors(program=program, protege=protege)
+    ranked = [] if has_mentor else ranked_mentors(program=program, protege=protege, second_person=True)
     earlier = earlier_partnerships([mentor for mentor, _ in ranked])
     asked = {r.mentor_id: r for r in pending}
     mentors = [

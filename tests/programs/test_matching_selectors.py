@@ -80,7 +80,7 @@ def test_a_shared_answer_lifts_a_mentor_and_reads_in_words(world):
         "✗ different answers to “Which team do you like?”: Mentor 01 chose office, Pat remote-first team"
         in ranked[unlike.pk].reasons
     )
-    assert "✗ Mentor 02 has not answered “Which team do you like?”" in ranked[silent.pk].reasons
+    assert "not compared: Mentor 02 has not answered “Which team do you like?”" in ranked[silent.pk].reasons
     assert ranked[alike.pk].score > ranked[unlike.pk].score == ranked[silent.pk].score
     assert ranked[alike.pk] == selectors.score_pair(program=program, mentor=alike, protege=protege)
 
