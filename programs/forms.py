@@ -9,6 +9,7 @@ from mentoring.bounds.text import SingleLineField
 
 from .matching import Weights
 from .models import Method, Participant
+from .rhythms import cadence_choices
 from .services.invitations import normalise_email
 
 CRITERIA = {
@@ -136,6 +137,9 @@ class ParticipantProfileForm(forms.ModelForm):
             cast(forms.ModelMultipleChoiceField, self.fields["topics_sought"]).queryset = topics
             self.fields["intro"].help_text = "A few lines about you and your work, for your mentor."
         self.fields["preferred_cadence"].required = False
+        # The same words as the program's default cadence in its settings (``rhythms.cadence_choices``).
+        cadence = cast(forms.ChoiceField, self.fields["preferred_cadence"])
+        cadence.choices = [choice for choice in cadence.choices if not choice[0]] + cadence_choices()
 
     def clean_capacity(self) -> int:
         capacity = self.cleaned_data["capacity"]

@@ -194,6 +194,8 @@ def answer_fields(
             field.error_messages["required"] = _("Write an answer.")
             initial = answer.text if answer else ""
         field.initial = initial
+        # Marked optional like every other field, a group of choices too (in its legend).
+        field.template_name = "programs/_answer_field.html"
         fields[f"{ANSWER_FIELD_PREFIX}{question.pk}"] = field
     return fields
 

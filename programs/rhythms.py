@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext, ngettext
 
 from .models import Cadence
@@ -116,3 +117,16 @@ class Rhythm:
             n = self.every_weeks or DEFAULT_EVERY_WEEKS
             return ngettext("every week", "every %(n)d weeks", n) % {"n": n}
         return gettext(str(Cadence(self.cadence).label)).lower()
+
+
+def cadence_choices() -> list[tuple[str, str]]:
+    """The cadences where one comes without its N (a program's default, a
+    person's preferred cadence), in the words every page shows them with:
+    "Weekly", …, "Every 3 weeks" (``DEFAULT_EVERY_WEEKS``, the N such a cadence
+    means for matching and for a pair's first agreement). The one label of each."""
+    return [(cadence, cadence_words(cadence)) for cadence in Cadence.values]
+
+
+def cadence_words(cadence: str) -> str:
+    """One cadence given without its N, in words as ``cadence_choices`` says it; "" for none."""
+    return capfirst(Rhythm.of_cadence(cadence).text) if cadence else ""

@@ -19,8 +19,8 @@ from mentoring.bounds.dates import BoundedDateField
 from mentoring.bounds.text import MultiLineField, SingleLineField, validate_single_line
 from mentoring.form_words import InOurWords
 
-from .models import Cadence, MatchingMode, Program
-from .rhythms import DEFAULT_EVERY_WEEKS
+from .models import MatchingMode, Program
+from .rhythms import cadence_choices
 from .services.invitations import normalise_email
 from .services.setup import RESERVED_SLUGS, TOPIC_MAX_LENGTH, TOPICS_MAX
 
@@ -135,9 +135,8 @@ class _ProgramFields(InOurWords, forms.ModelForm):
         starts.error_messages["required"] = gettext("Enter the day the program starts.")
         self.fields["ends_on"].earliest = -STARTS_BACK
         self.fields["ends_on"].latest = ENDS_AHEAD
-        cadences = dict(Cadence.choices)
-        cadences[Cadence.EVERY_N_WEEKS] = gettext("Every %(weeks)d weeks") % {"weeks": DEFAULT_EVERY_WEEKS}
-        self.fields["default_cadence"].choices = list(cadences.items())
+        # The same words as a person's preferred cadence on their profile (``rhythms.cadence_choices``).
+        self.fields["default_cadence"].choices = cadence_choices()
         self.fields["matching_mode"].choices = MatchingMode.choices
         for name, low, high, what in (
             ("engagement_months", 1, 36, gettext("the months a partnership lasts")),
@@ -334,25 +333,27 @@ class AdminAddForm(InOurWords, forms.Form):
 
 
 class AdminRemoveForm(forms.Form):
-    """Taking an admin off; removing oneself asks to tick a confirmation."""
+    """Taking an admin off: always confirmed with a tick, whether oneself
+    (``yourself``) or another admin (``admin``, whose name the tick reads)."""
 
-    confirm = forms.BooleanField(
-        label=_("Yes, I no longer help run this program"),
-        required=False,
-    )
+    confirm = forms.BooleanField(label=_("Yes, I no longer help run this program"), required=False)
 
-    def __init__(self, *args, yourself: bool = False, **kwargs):
+    def __init__(self, *args, yourself: bool = False, admin=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.yourself = yourself
-        if not yourself:
-            del self.fields["confirm"]
+        if not yourself and admin is not None:
+            self.fields["confirm"].label = gettext(
+                "Yes, remove %(name)s: they will no longer see this program's pages, and we tell them by email"
+            ) % {"name": admin.name}
 
     def clean(self):
         cleaned = super().clean()
-        if self.yourself and not cleaned.get("confirm"):
+        if not cleaned.get("confirm"):
             self.add_error(
                 "confirm",
-                gettext("Tick the box to confirm: you will no longer see this program's pages."),
+                gettext("Tick the box to confirm: you will no longer see this program's pages.")
+                if self.yourself
+                else gettext("Tick the box to confirm that this admin stops helping run the program."),
             )
         return cleaned
 
@@ -381,9 +382,30 @@ class ProgramCloneForm(InOurWords, forms.Form):
         error_messages={"required": _("Enter the day the new program starts.")},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, source: Program | None = None, **kwargs):
         kwargs.setdefault("auto_id", "clone-%s")
         super().__init__(*args, **kwargs)
+        #: The program cloned: the clone runs as long, so its end obeys the bounds of a new program's.
+        self.source = source
+
+    def clean_starts_on(self) -> datetime.date:
+        starts = self.cleaned_data["starts_on"]
+        source = self.source
+        if source is None or source.ends_on is None:
+            return starts
+        ends = starts + (source.ends_on - source.starts_on)
+        # The same bound as a new program's end (``_ProgramFields``).
+        latest = BoundedDateField(latest=ENDS_AHEAD).limits()[1]
+        if ends > latest:
+            raise forms.ValidationError(
+                gettext(
+                    "Starting then, the new program would end on %(end)s (it runs as long as this one), "
+                    "after the latest end a program can have, %(latest)s: choose an earlier start."
+                )
+                % {"end": f"{ends:%-d %B %Y}", "latest": f"{latest:%-d %B %Y}"},
+                code="too_late",
+            )
+        return starts
 
     def clean_slug(self) -> str:
         slug = self.cleaned_data["slug"].lower()

@@ -23,7 +23,7 @@ from mentoring.site import site_domain
 
 from .invitation_session import forget_invitation, stashed_invitation
 from .models import Participant, Program
-from .question_forms import answer_fields, answers_from
+from .question_forms import ANSWER_FIELD_PREFIX, answer_fields, answers_from
 from .selectors.questions import questions_for
 from .services.answers import answers_save
 from .services.invitations import invitation_accept, inviter_name, role_phrase
@@ -140,3 +140,11 @@ class InvitationSignUpForm(SignupForm):
         )
         if not self.is_bound:
             offer_browser_time_zone(self.fields["time_zone"])
+
+    def account_fields(self) -> list:
+        """The visible fields about the account (address, password, time zone), shown first."""
+        return [field for field in self.visible_fields() if not field.name.startswith(ANSWER_FIELD_PREFIX)]
+
+    def question_fields(self) -> list:
+        """The program's questions' fields, shown under "Questions from <program>"."""
+        return [field for field in self.visible_fields() if field.name.startswith(ANSWER_FIELD_PREFIX)]

@@ -52,3 +52,14 @@ def send_admin_added(program_id: int, user_id: int, by_id: int, addition_id: str
     setup.program_send_admin_added_email(
         program_id=program_id, user_id=user_id, by_id=by_id, addition_id=addition_id
     )
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=600, max_retries=5)
+def send_admin_removed(program_id: int, user_id: int, by_id: int, removal_id: str) -> None:
+    """Tells a person another admin took them off a program's admins, once for
+    this removal (see ``services.setup.program_send_admin_removed_email``)."""
+    from .services import setup
+
+    setup.program_send_admin_removed_email(
+        program_id=program_id, user_id=user_id, by_id=by_id, removal_id=removal_id
+    )

@@ -7,7 +7,7 @@ choices, people or answers: the count is in its docstring."""
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, F, Prefetch, QuerySet
 
 from ..models import Answer, Choice, Participant, Program, Question
 from ..models.questions import Audience
@@ -18,12 +18,19 @@ def _audience_of(role: str) -> list[str]:
     return [Audience.BOTH, wanted]
 
 
+def _in_order(choices: QuerySet[Choice]) -> QuerySet[Choice]:
+    """``choices`` in their question's order. Said here, not left to the model's
+    ``Meta.ordering``: Django drops that ordering from a query with an aggregate
+    (``answer_count``), and the database then returns them in any order."""
+    return choices.order_by("position", "pk")
+
+
 def questions_of(program: Program) -> list[Question]:
     """Every question of ``program`` for its admins' page, current ones first
     and retired ones last, each in order, with ``answer_count`` and
     ``choices.all()`` (retired choices too, each with its ``answer_count``).
     Two queries."""
-    choices = Choice.objects.annotate(answer_count=Count("answers"))
+    choices = _in_order(Choice.objects.annotate(answer_count=Count("answers")))
     return list(
         Question.objects.filter(program=program)
         .annotate(answer_count=Count("answers"), hint=F("help_text"))
@@ -36,7 +43,7 @@ def question_of(program: Program, question_id: int) -> Question | None:
     """The current question ``question_id`` of ``program`` with its choices and
     ``answer_count`` as ``questions_of`` gives them; None when it is not one.
     Two queries."""
-    choices = Choice.objects.annotate(answer_count=Count("answers"))
+    choices = _in_order(Choice.objects.annotate(answer_count=Count("answers")))
     return (
         Question.objects.current()
         .filter(program=program, pk=question_id)
@@ -55,7 +62,7 @@ def questions_for(program: Program | int, role: str) -> list[Question]:
         .filter(
             program_id=program if isinstance(program, int) else program.pk, audience__in=_audience_of(role)
         )
-        .prefetch_related("choices")
+        .prefetch_related(Prefetch("choices", queryset=_in_order(Choice.objects.all())))
     )
 
 
@@ -68,7 +75,7 @@ def questions_for_participants(participants: Iterable[Participant]) -> dict[int,
     questions = list(
         Question.objects.current()
         .filter(program__in={p.program_id for p in people})
-        .prefetch_related("choices")
+        .prefetch_related(Prefetch("choices", queryset=_in_order(Choice.objects.all())))
     )
     return {p.pk: [q for q in questions if q.program_id == p.program_id and q.asks(p.role)] for p in people}
 

@@ -234,6 +234,11 @@ def program_admin_add(*, program: Program, email: str, by: User) -> User | Invit
     invitation to help run it (``invitation_create`` with the admin role);
     accepting it adds them. Returns the account added, or the invitation.
 
+    Adding again an address whose admin invitation still waits sends a new
+    link and the earlier one stops working (410): the invitation returned then
+    has ``replaced_link`` True for the page to say so (a lost first email is
+    the likely reason to add again, so a fresh link serves better than the old).
+
     Refused on ``email`` when the address is not one, when that person already
     helps run the program, or when they have an invitation waiting to join it
     as a mentor or protégé (they accept that one first; then add them here).
@@ -242,12 +247,16 @@ def program_admin_add(*, program: Program, email: str, by: User) -> User | Invit
     locked = Program.objects.select_for_update().get(pk=program.pk)
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
+        open_ones = Invitation.objects.open().filter(program=locked, email__iexact=email)
+        waiting = open_ones.filter(role=InvitationRole.ADMIN, expires_at__gt=timezone.now()).exists()
         try:
-            return invitation_create(
+            invitation = invitation_create(
                 program=locked, email=email, name="", role=InvitationRole.ADMIN, invited_by=by
             )
         except ValidationError as error:
             raise _refuse_email(" ".join(error.messages), error.code or "invalid") from error
+        invitation.replaced_link = waiting
+        return invitation
     if not user.is_active:
         raise _refuse_email(
             gettext("The account of %(email)s is closed: ask your site admin.") % {"email": email}, "inactive"
@@ -277,7 +286,11 @@ def program_admin_remove(*, program: Program, admin: User, by: User) -> None:
     must be added first. ``by`` may remove themselves while another admin
     remains (the page asks them to confirm). Refused when ``admin`` does not
     help run the program (removed meanwhile). The program's row is locked, so
-    two admins removing each other at once leave one."""
+    two admins removing each other at once leave one.
+
+    When ``by`` removes someone else, that person is emailed, once, who
+    removed them from which program (the ``send_admin_removed`` task, after
+    commit; templates/email/program_admin_removed/)."""
     locked = Program.objects.select_for_update().get(pk=program.pk)
     admins = set(locked.admins.values_list("pk", flat=True))
     if admin.pk not in admins:
@@ -291,6 +304,10 @@ def program_admin_remove(*, program: Program, admin: User, by: User) -> None:
             code="last_admin",
         )
     locked.admins.remove(admin)
+    if admin.pk != by.pk:
+        from ..tasks import send_admin_removed  # tasks imports the services
+
+        send_admin_removed.delay_on_commit(locked.pk, admin.pk, by.pk, uuid.uuid4().hex)
     logger.info("User %s removed as admin of program %s by user %s", admin.pk, locked.pk, by.pk)
 
 
@@ -394,5 +411,30 @@ def program_send_admin_added_email(*, program_id: int, user_id: int, by_id: int,
             "added_by": added_by.name if added_by else gettext("another program admin"),
             "link": absolute_url(reverse("home:program_overview", args=[program.slug])),
             "settings_link": absolute_url(reverse("programs:settings", args=[program.slug])),
+        },
+    )
+
+
+def program_send_admin_removed_email(*, program_id: int, user_id: int, by_id: int, removal_id: str) -> None:
+    """Emails a person that another admin took them off a program's admins
+    (templates/email/program_admin_removed/: plain text and HTML), saying who
+    and which program, once for this removal (``removal_id``, through the
+    ledger). Sends nothing when they help run it again by then, or when their
+    account is closed. Called by the ``send_admin_removed`` task, outside any
+    transaction."""
+    program = Program.objects.exclude(admins=user_id).filter(pk=program_id).first()
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    removed_by = User.objects.filter(pk=by_id).first()
+    if program is None or user is None:
+        return
+    mail.send_once(
+        "program_admin_removed",
+        key=f"program-admin-removed-{program.pk}-{user.pk}-{removal_id[:32]}",
+        to=user.email,
+        context={
+            "program": program,
+            "person": user,
+            "removed_by": removed_by.name if removed_by else gettext("another program admin"),
+            "removed_by_email": removed_by.email if removed_by else "",
         },
     )

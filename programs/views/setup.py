@@ -78,6 +78,16 @@ def new(request: HtmxHttpRequest):
     return TemplateResponse(request, "programs/new.html", {"form": form})
 
 
+def _remove_form(request: HtmxHttpRequest, admin: User, data=None) -> AdminRemoveForm:
+    """The form that takes ``admin`` off; its ids are ``leave-…`` for oneself, ``remove-<id>-…`` else."""
+    yourself = admin.pk == request.user.pk
+    form = AdminRemoveForm(
+        data, yourself=yourself, admin=admin, auto_id="leave-%s" if yourself else f"remove-{admin.pk}-%s"
+    )
+    form.admin_id = admin.pk
+    return form
+
+
 def _settings_page(
     request: HtmxHttpRequest,
     program: Program,
@@ -93,6 +103,10 @@ def _settings_page(
     if form is None:
         form = ProgramSettingsForm(instance=program, topics=topics)
     admins = list(admins_of(program))
+    for admin in admins:
+        # Each admin's own removal form, confirmed by a tick; a refused one comes back as sent.
+        refused = remove_form is not None and remove_form.admin_id == admin.pk
+        admin.remove_form = remove_form if refused else _remove_form(request, admin)
     can_clone = setup.can_create_programs(request.user)
     return TemplateResponse(
         request,
@@ -106,9 +120,8 @@ def _settings_page(
             "admin_invitations": admin_invitations_waiting(program),
             "valid_days": INVITATION_VALID_FOR.days,
             "add_form": add_form or AdminAddForm(auto_id="admin-%s"),
-            "remove_form": remove_form or AdminRemoveForm(yourself=True, auto_id="leave-%s"),
             "can_clone": can_clone,
-            "clone_form": (clone_form or ProgramCloneForm()) if can_clone else None,
+            "clone_form": (clone_form or ProgramCloneForm(source=program)) if can_clone else None,
         },
         status=status,
     )
@@ -160,6 +173,11 @@ def admin_add(request: HtmxHttpRequest, slug: str):
                     "name": added.name,
                     "program": program.name,
                 }
+            elif getattr(added, "replaced_link", False):
+                message = gettext(
+                    "An invitation was waiting for %(email)s: we sent a new link, "
+                    "and the earlier one no longer works."
+                ) % {"email": added.email}
             else:
                 message = gettext(
                     "%(email)s has no account yet: an invitation to help run %(program)s is on its way."
@@ -175,7 +193,7 @@ def admin_remove(request: HtmxHttpRequest, slug: str, user_id: int):
     program = get_program_for_admin(request.user, slug)
     admin = get_object_or_404(admins_of(program), pk=user_id)
     yourself = admin.pk == request.user.pk
-    form = AdminRemoveForm(request.POST, yourself=yourself, auto_id="leave-%s")
+    form = _remove_form(request, admin, request.POST)
     if form.is_valid():
         try:
             setup.program_admin_remove(program=program, admin=admin, by=request.user)
@@ -189,7 +207,7 @@ def admin_remove(request: HtmxHttpRequest, slug: str, user_id: int):
             return HttpResponseRedirect(reverse("home:program_list"), status=303)
         messages.success(
             request,
-            gettext("%(name)s no longer helps run %(program)s.")
+            gettext("%(name)s no longer helps run %(program)s; we have told them by email.")
             % {"name": admin.name, "program": program.name},
         )
         return HttpResponseRedirect(_settings_url(program) + "#admins", status=303)
@@ -207,7 +225,7 @@ def clone(request: HtmxHttpRequest, slug: str):
                 "a clone is a new program. Ask your site admin."
             )
         )
-    form = ProgramCloneForm(request.POST)
+    form = ProgramCloneForm(request.POST, source=program)
     if form.is_valid():
         try:
             made = setup.program_clone(program=program, by=request.user, **form.cleaned_data)
