@@ -20,6 +20,7 @@ from partnerships.signals import pair_changed
 from programs.models import CURRENT_PAIR_STATUSES, DraftMatch, Participant, Program
 from programs.models.requests import MentorRequest, RequestStatus
 from programs.selectors import matching as program_selectors
+from programs.services.requests import requests_close_for_full_mentor
 
 
 def _refused_by(exc: IntegrityError, *, mentor: Participant, protege: Participant) -> ValidationError:
@@ -46,7 +47,9 @@ def partnership_match(
     """Matches a protégé with a mentor: a proposed partnership that becomes
     active when both accept their agreement. Records who matched it and the
     score and reasons at match time; withdraws the protégé's requests still
-    pending; both people are emailed after commit.
+    pending; when this takes the mentor's last place, declines their open
+    requests kindly (``requests_close_for_full_mentor``); both people are
+    emailed after commit.
 
     Refused (ValidationError) when the mentor has no free place or the protégé
     already has a mentor: checked here and guarded by the database, so two
@@ -86,6 +89,11 @@ def partnership_match(
             )
     except IntegrityError as exc:
         raise _refused_by(exc, mentor=mentor, protege=protege) from exc
+    # The mentor's last place taken: their open requests close kindly now, not
+    # a week later, and nobody accepts one only to be told they are full.
+    load, capacity = Participant.objects.filter(pk=mentor.pk).values_list("load", "capacity").get()
+    if load >= capacity:
+        requests_close_for_full_mentor(mentor=mentor)
     DraftMatch.objects.filter(protege=protege).delete()
     # The protégé has a mentor now: their requests still pending to others are withdrawn
     # (those mentors are not emailed; their requests page shows it).

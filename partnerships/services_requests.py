@@ -50,6 +50,26 @@ def _claim(request: MentorRequest, *, frm: str, to: str, **values) -> MentorRequ
     return MentorRequest.objects.select_related("program", "protege__user", "mentor__user").get(pk=request.pk)
 
 
+def _no_place_for_you() -> ValidationError:
+    return ValidationError(
+        gettext(
+            "You have no free place left, so you cannot accept this request now. "
+            "Decline it kindly, or end a partnership first."
+        ),
+        code="mentor_full",
+    )
+
+
+def _refuse_if_closed_for_full_places(request: MentorRequest) -> None:
+    """Says so, to the mentor, when their request was closed because their
+    last place was taken meanwhile (declined with no answer of theirs:
+    ``requests_close_for_full_mentor``)."""
+    if MentorRequest.objects.filter(
+        pk=request.pk, status=RequestStatus.DECLINED, answered_at__isnull=True
+    ).exists():
+        raise _no_place_for_you()
+
+
 def _start_partnership(request: MentorRequest, *, matched_by) -> Partnership:
     """Makes the partnership of a request already marked matched and records it
     on the request; ``partnership_match`` withdraws the protégé's other pending
@@ -60,6 +80,8 @@ def _start_partnership(request: MentorRequest, *, matched_by) -> Partnership:
         )
     except ValidationError as exc:
         if exc.code == "mentor_full" or any("no free place" in m for m in exc.messages):
+            if matched_by.pk == request.mentor.user_id:
+                raise _no_place_for_you() from exc
             raise ValidationError(
                 gettext("%(name)s has no free place left, so this request cannot be accepted now.")
                 % {"name": request.mentor.user.name},
@@ -82,7 +104,8 @@ def request_accept(*, request: MentorRequest, by) -> MentorRequest:
     partnership starts now (see the module's docstring), the protégé's other
     pending requests are withdrawn and both are emailed as for a match; with
     the program's approval on, the request waits for an admin (status
-    accepted) and the protégé is told it does.
+    accepted), the protégé is told it does and the program's admins that it
+    waits for them (each once).
 
     Refused (ValidationError, nothing saved) when ``by`` is not the mentor
     asked, the request is no longer open, the mentor has no free place left
@@ -92,12 +115,21 @@ def request_accept(*, request: MentorRequest, by) -> MentorRequest:
     _hold_protege(request)
     now = timezone.now()
     if request.program.requests_need_approval:
-        request = _claim(request, frm=RequestStatus.OPEN, to=RequestStatus.ACCEPTED, answered_at=now)
+        try:
+            request = _claim(request, frm=RequestStatus.OPEN, to=RequestStatus.ACCEPTED, answered_at=now)
+        except ValidationError:
+            _refuse_if_closed_for_full_places(request)
+            raise
         enqueue_request_email(request.pk, RequestEvent.ACCEPTED)
+        enqueue_request_email(request.pk, RequestEvent.APPROVAL)
         return request
-    request = _claim(
-        request, frm=RequestStatus.OPEN, to=RequestStatus.MATCHED, answered_at=now, closed_at=now
-    )
+    try:
+        request = _claim(
+            request, frm=RequestStatus.OPEN, to=RequestStatus.MATCHED, answered_at=now, closed_at=now
+        )
+    except ValidationError:
+        _refuse_if_closed_for_full_places(request)
+        raise
     _start_partnership(request, matched_by=by)
     request.refresh_from_db()
     return request

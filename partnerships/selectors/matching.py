@@ -13,6 +13,7 @@ from django.db.models import (
     Min,
     Model,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Sum,
@@ -21,6 +22,7 @@ from django.db.models import (
 
 from partnerships.models import Partnership
 from programs.models import CURRENT_PAIR_STATUSES, DraftMatch, Participant, Program
+from programs.models.requests import MentorRequest
 from programs.selectors.matching import (
     mentors_with_places,
     ranked_mentors,
@@ -86,25 +88,33 @@ def board_for(
     drafts_page: int,
     set_aside: frozenset[int] = frozenset(),
 ) -> dict:
-    """Everything the matching board shows: a page each of waiting protégés,
-    the draft proposal and current pairs; the proposal's summary; how many
-    places mentors have free; and, for the chosen protégé, the best mentors with
-    a free place, with reasons, but those the admin ``set_aside`` for now.
+    """Everything the matching board shows: a page each of waiting protégés
+    (each with ``pending_requests``: their requests still pending, with the
+    mentor), the draft proposal and current pairs; the proposal's summary; how
+    many places mentors have free; and, for the chosen protégé, the best
+    mentors with a free place, with reasons, but those the admin ``set_aside``
+    for now.
 
-    Nine queries; with a protégé chosen, three more to rank the mentors
-    (``ranked_mentors``; four when the program has matching criteria), and two
-    to load the protégé when they are not on the page shown. Only the chosen
+    Ten queries; with a protégé chosen, three more to rank the mentors
+    (``ranked_mentors``; four when the program has matching criteria), and
+    three to load the protégé when they are not on the page shown. Only the chosen
     protégé's ranking reads every available mentor."""
     in_proposal = Exists(DraftMatch.objects.filter(protege=OuterRef("pk")))
+    # Each protégé's requests still pending, so no admin overrides one unknowingly.
+    asked = Prefetch(
+        "requests_sent",
+        queryset=MentorRequest.objects.pending().select_related("mentor__user").order_by("created_at", "pk"),
+        to_attr="pending_requests",
+    )
     waiting_people = (
         waiting_proteges(program)
         .select_related("user")
-        .prefetch_related("topics_sought")
+        .prefetch_related("topics_sought", asked)
         .annotate(in_proposal=in_proposal)
     )
     waiting = _page(
         Participant.objects.select_related("user")
-        .prefetch_related("topics_sought")
+        .prefetch_related("topics_sought", asked)
         .annotate(in_proposal=in_proposal),
         waiting_proteges(program),
         ["created_at", "pk"],

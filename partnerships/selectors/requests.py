@@ -27,6 +27,7 @@ from django.utils import timezone
 from programs.models import Participant, Program
 from programs.models.requests import MentorRequest, RequestStatus
 from programs.selectors.matching import waiting_proteges
+from programs.selectors.requests import proteges_for_mentor
 
 UNMATCHED_TOO_LONG = datetime.timedelta(days=14)
 HISTORY_SHOWN = 50  # closed requests listed below the open ones, newest first
@@ -71,16 +72,28 @@ def my_requests(user) -> dict:
     """``user``'s requests in every program: ``sent`` (as a protégé, still
     pending), ``received`` (as a mentor, open, waiting for their answer),
     ``accepted`` (as a mentor, waiting for the program team) and ``history``
-    (the last ``HISTORY_SHOWN`` closed, either side). Four queries."""
+    (the last ``HISTORY_SHOWN`` closed, either side); each received request
+    with ``about``, the protégé as the mentor reads them to decide
+    (``proteges_for_mentor``: what they seek, their answers, the fit);
+    ``is_mentor`` and ``is_protege``, whether ``user`` is one in any program
+    (a section for a role they have nowhere is left out). Five queries, and
+    ``proteges_for_mentor``'s when requests wait for their answer."""
     mine = Q(protege__user=user) | Q(mentor__user=user)
     pending = [RequestStatus.OPEN, RequestStatus.ACCEPTED]
+    roles = set(Participant.objects.filter(user=user).values_list("role", flat=True).distinct())
+    received = list(
+        _with_people(MentorRequest.objects.filter(mentor__user=user, status=RequestStatus.OPEN)).order_by(
+            "created_at", "pk"
+        )
+    )
+    about = proteges_for_mentor(received)
+    for asked in received:
+        asked.about = about[asked.pk]
     return {
+        "is_mentor": Participant.Role.MENTOR in roles,
+        "is_protege": Participant.Role.PROTEGE in roles,
         "sent": list(_with_people(MentorRequest.objects.filter(protege__user=user, status__in=pending))),
-        "received": list(
-            _with_people(MentorRequest.objects.filter(mentor__user=user, status=RequestStatus.OPEN)).order_by(
-                "created_at", "pk"
-            )
-        ),
+        "received": received,
         "accepted": list(
             _with_people(MentorRequest.objects.filter(mentor__user=user, status=RequestStatus.ACCEPTED))
         ),

@@ -7,6 +7,8 @@ capped (``OPEN_REQUESTS_MAX``) by the service that sends them, under a lock on
 the protégé's row; one open request per protégé and mentor is held here.
 """
 
+import datetime
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +19,9 @@ from .programs import Participant, Program
 
 OPEN_REQUESTS_MAX = 3
 NOTE_MAX_LENGTH = 500
+# A protégé who withdrew a request may ask that mentor again this long after:
+# withdrawing and asking again at once emailed the mentor each time.
+ASK_AGAIN_AFTER_WITHDRAWAL = datetime.timedelta(days=7)
 
 
 class RequestStatus(models.TextChoices):
@@ -37,6 +42,21 @@ PENDING_REQUEST_STATUSES = (RequestStatus.OPEN, RequestStatus.ACCEPTED)
 class MentorRequestQuerySet(models.QuerySet["MentorRequest"]):
     def pending(self) -> "MentorRequestQuerySet":
         return self.filter(status__in=PENDING_REQUEST_STATUSES)
+
+    def stopping_a_new_one(self, now: datetime.datetime) -> "MentorRequestQuerySet":
+        """Closed requests that keep their protégé from asking that mentor again:
+        declined by the mentor themselves (``answered_at`` set; a request closed
+        because the mentor's places filled up has none), or withdrawn by the
+        protégé (no ``answer``; the program's own closings give one) less than
+        ``ASK_AGAIN_AFTER_WITHDRAWAL`` ago."""
+        return self.filter(
+            Q(status=RequestStatus.DECLINED, answered_at__isnull=False)
+            | Q(
+                status=RequestStatus.WITHDRAWN,
+                answer="",
+                closed_at__gt=now - ASK_AGAIN_AFTER_WITHDRAWAL,
+            )
+        )
 
 
 class MentorRequest(models.Model):

@@ -27,7 +27,13 @@ from mentoring.bounds.text import validate_multi_line, validate_single_line
 from mentoring.site import absolute_url
 
 from ..models import CURRENT_PAIR_STATUSES, Participant
-from ..models.requests import NOTE_MAX_LENGTH, OPEN_REQUESTS_MAX, MentorRequest, RequestStatus
+from ..models.requests import (
+    NOTE_MAX_LENGTH,
+    OPEN_REQUESTS_MAX,
+    MentorRequest,
+    RequestStatus,
+)
+from ..selectors.requests import protege_for_mentor, refusal_of_a_new_request
 
 ANSWER_MAX_LENGTH = 300
 
@@ -53,9 +59,11 @@ class RequestEvent:
     DECLINED = "declined"  # to the protégé, with the mentor's kind word
     EXPIRED = "expired"  # to the protégé
     REFUSED = "refused"  # to the protégé: the program team did not approve
+    APPROVAL = "approval"  # to each of the program's admins: an accepted request waits for them
+    CLOSED = "closed"  # to the protégé: the program stopped taking requests
 
     TO_MENTOR = frozenset({RECEIVED, REMINDER})
-    ALL = frozenset({RECEIVED, REMINDER, ACCEPTED, DECLINED, EXPIRED, REFUSED})
+    ALL = frozenset({RECEIVED, REMINDER, ACCEPTED, DECLINED, EXPIRED, REFUSED, APPROVAL, CLOSED})
 
 
 def enqueue_request_email(request_id: int, event: str) -> None:
@@ -152,6 +160,7 @@ def request_send(*, protege: Participant, mentor: Participant, note: str = "") -
             gettext("You have already asked %(name)s; wait for their answer.") % {"name": mentor.user.name},
             code="already_asked",
         )
+    _refuse_if_declined_or_withdrawn(protege, mentor)
     if pending.count() >= OPEN_REQUESTS_MAX:
         raise _refuse(
             gettext(
@@ -177,6 +186,19 @@ def request_send(*, protege: Participant, mentor: Participant, note: str = "") -
         ) from exc
     enqueue_request_email(request.pk, RequestEvent.RECEIVED)
     return request
+
+
+def _refuse_if_declined_or_withdrawn(protege: Participant, mentor: Participant) -> None:
+    earlier = (
+        MentorRequest.objects.stopping_a_new_one(timezone.now())
+        .filter(protege=protege, mentor=mentor)
+        .select_related("mentor__user")
+        .order_by("status", "-closed_at")  # "declined" < "withdrawn": a decline is final, told first
+        .first()
+    )
+    if earlier is not None:
+        code = "declined_before" if earlier.status == RequestStatus.DECLINED else "withdrawn_lately"
+        raise _refuse(refusal_of_a_new_request(earlier), field="note", code=code)
 
 
 def _move(request: MentorRequest, *, frm, to: str, **values: Any) -> MentorRequest:
@@ -275,6 +297,77 @@ def requests_expire(*, now: datetime.datetime) -> int:
     return expired
 
 
+def requests_close_for_full_mentor(*, mentor: Participant) -> int:
+    """Closes ``mentor``'s open requests once their last place is taken (the
+    caller, inside its transaction, has seen load reach capacity): each is
+    declined with the words "All of <mentor>'s places are taken now." and no
+    ``answered_at`` (the mentor did not decline it, so the protégé may ask
+    again when a place frees up), and its protégé gets the decline email once,
+    after commit. Returns how many; one query, plus one per request closed."""
+    now = timezone.now()
+    answer = gettext("All of %(name)s's places are taken now.") % {"name": mentor.user.name}
+    closing = list(
+        MentorRequest.objects.filter(mentor=mentor, status=RequestStatus.OPEN).values_list("pk", flat=True)
+    )
+    closed = 0
+    for pk in closing:
+        if MentorRequest.objects.filter(pk=pk, status=RequestStatus.OPEN).update(
+            status=RequestStatus.DECLINED, answer=answer[:ANSWER_MAX_LENGTH], closed_at=now
+        ):
+            enqueue_request_email(pk, RequestEvent.DECLINED)
+            closed += 1
+    return closed
+
+
+@transaction.atomic
+def requests_close_for_program(*, program) -> int:
+    """Closes every pending request (open, or accepted and waiting for
+    approval) of ``program``, which no longer takes requests (its matching
+    mode is now "admin"): each is withdrawn with the words "The program team
+    makes the matches now." and its protégé is told kindly by email, once,
+    after commit. Returns how many. Idempotent: each moves by conditional
+    UPDATE, so a second call closes nothing. Two queries plus one per request."""
+    now = timezone.now()
+    answer = gettext("The program team makes the matches now.")
+    closing = list(MentorRequest.objects.pending().filter(program=program).values_list("pk", flat=True))
+    closed = 0
+    for pk in closing:
+        if (
+            MentorRequest.objects.pending()
+            .filter(pk=pk)
+            .update(status=RequestStatus.WITHDRAWN, answer=answer, closed_at=now)
+        ):
+            enqueue_request_email(pk, RequestEvent.CLOSED)
+            closed += 1
+    return closed
+
+
+def _send_to_admins(request: MentorRequest) -> bool:
+    """Tells each of the program's admins that an accepted request waits for
+    their approval, each once (keyed by request and admin)."""
+    link = absolute_url(reverse("partnerships:program_requests", args=[request.program.slug]))
+    sent = False
+    for admin in request.program.admins.filter(is_active=True).order_by("pk"):
+        sent = (
+            mail.send_once(
+                "request_approval",
+                key=f"request-{request.pk}-{RequestEvent.APPROVAL}-{admin.pk}",
+                to=admin.email,
+                context={
+                    "request": request,
+                    "admin": admin,
+                    "protege": request.protege,
+                    "mentor": request.mentor,
+                    "program": request.program,
+                    "link": link,
+                },
+                time_zone=zoneinfo.ZoneInfo(admin.time_zone),
+            )
+            or sent
+        )
+    return sent
+
+
 def request_send_email(*, request_id: int, event: str) -> bool:
     """Emails the news ``event`` (``RequestEvent``) about a request: to the
     mentor for a new request and its reminder, to the protégé otherwise
@@ -286,17 +379,24 @@ def request_send_email(*, request_id: int, event: str) -> bool:
     request = MentorRequest.objects.select_related("program", "protege__user", "mentor__user").get(
         pk=request_id
     )
+    if event == RequestEvent.APPROVAL:
+        return _send_to_admins(request)
     to_mentor = event in RequestEvent.TO_MENTOR
     me, other = (request.mentor, request.protege) if to_mentor else (request.protege, request.mentor)
     if to_mentor or event == RequestEvent.ACCEPTED:
         link = absolute_url(reverse("partnerships:my_requests"))
+    elif event == RequestEvent.CLOSED:
+        link = absolute_url(reverse("home:home"))
     else:
         link = absolute_url(reverse("programs:mentors", args=[request.program.slug]))
+    context = {"request": request, "me": me, "other": other, "program": request.program, "link": link}
+    if to_mentor:
+        context.update(protege_for_mentor(request))
     return mail.send_once(
         f"request_{event}",
         key=f"request-{request.pk}-{event}-{me.user_id}",
         to=me.user.email,
-        context={"request": request, "me": me, "other": other, "program": request.program, "link": link},
+        context=context,
         time_zone=zoneinfo.ZoneInfo(me.user.time_zone),
     )
 

@@ -3,8 +3,10 @@ place ranked for them with the board's scoring and reasons, each with their
 intro and a request form, and their requests still pending.
 
 Only the program's active protégés see it, while the program takes requests.
-Its mentors and admins get 403 saying who may; everyone else, and a protégé of
-a program whose team makes every match, 404 (the page does not exist for them)."""
+Its mentors and admins get 403 saying who may; everyone else 404 (the page
+does not exist for them). A protégé of a program that no longer takes requests
+(e.g. following an old email) gets a page saying the program team makes the
+matches now, with a link home."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,12 +27,33 @@ from ..services import requests as request_services
 TEMPLATE = "programs/mentors.html"
 
 
+class _NoLongerTakesRequests(Exception):
+    def __init__(self, program: Program) -> None:
+        self.program = program
+
+
+def _no_longer(request: HtmxHttpRequest, program: Program) -> TemplateResponse:
+    return TemplateResponse(request, "programs/mentors_closed.html", {"program": program})
+
+
 def _protege_or_refuse(user, slug: str) -> Participant:
     """``user``'s protégé membership of the program, if they may ask its mentors;
     403 for its mentors and admins (with who may), 404 for anyone else."""
     protege = protege_for_requests(user=user, slug=slug)
     if protege is not None:
         return protege
+    gone = (
+        Program.objects.filter(
+            slug=slug,
+            participants__user=user,
+            participants__role=Participant.Role.PROTEGE,
+            participants__status=Participant.Status.ACTIVE,
+        )
+        .exclude(matching_mode__in=["requests", "both"])
+        .first()
+    )
+    if gone is not None:
+        raise _NoLongerTakesRequests(gone)
     program = Program.objects.filter(slug=slug, matching_mode__in=["requests", "both"]).first()
     if program is not None and (
         program.admins.filter(pk=user.pk).exists()
@@ -68,7 +91,10 @@ def _page(
 @login_required
 @require_safe
 def mentors(request: HtmxHttpRequest, slug: str) -> TemplateResponse:
-    return _page(request, _protege_or_refuse(request.user, slug))
+    try:
+        return _page(request, _protege_or_refuse(request.user, slug))
+    except _NoLongerTakesRequests as closed:
+        return _no_longer(request, closed.program)
 
 
 @login_required
@@ -76,7 +102,10 @@ def mentors(request: HtmxHttpRequest, slug: str) -> TemplateResponse:
 def request_mentor(request: HtmxHttpRequest, slug: str, mentor_id: int):
     """Sends the protégé's request to one mentor of the program; refused beside
     the note with what was typed kept."""
-    protege = _protege_or_refuse(request.user, slug)
+    try:
+        protege = _protege_or_refuse(request.user, slug)
+    except _NoLongerTakesRequests as closed:
+        return _no_longer(request, closed.program)
     mentor = (
         Participant.objects.filter(program=protege.program, role=Participant.Role.MENTOR, pk=mentor_id)
         .select_related("user")

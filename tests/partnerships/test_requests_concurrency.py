@@ -29,12 +29,16 @@ def test_two_concurrent_accepts_for_the_last_place_make_one_partnership():
     won, lost = race(accept(first), accept(second))
     assert isinstance(won, MentorRequest) and won.status == RequestStatus.MATCHED
     assert isinstance(lost, ValidationError)
-    assert "no free place left" in lost.messages[0]
+    # Told in the second person: the mentor is the one reading it.
+    assert lost.messages[0].startswith("You have no free place left")
     assert Partnership.objects.filter(mentor=mentor).count() == 1
     mentor.refresh_from_db()
     assert mentor.load == 1
-    second.refresh_from_db()
-    assert second.status == RequestStatus.OPEN  # nothing half-saved: the mentor may still decline it
+    loser = second if won.pk == first.pk else first
+    loser.refresh_from_db()
+    # The last place taken closed the other request kindly, not half-accepted.
+    assert (loser.status, loser.answered_at, loser.partnership_id) == (RequestStatus.DECLINED, None, None)
+    assert loser.answer == f"All of {mentor.user.name}'s places are taken now."
 
 
 def test_two_mentors_accepting_one_protege_at_once_make_one_partnership():

@@ -49,7 +49,7 @@ def test_anonymous_is_sent_to_sign_in(client, asked):
 def test_everyone_signed_in_sees_only_their_own_requests(client, world, asked):
     client.force_login(world.outsider)
     page = client.get(reverse("partnerships:my_requests")).content.decode()
-    assert "Sam Seeker" not in page and "No request waits for your answer." in page
+    assert "Sam Seeker" not in page and "No earlier requests." in page
     client.force_login(asked.mentor.user)
     page = client.get(reverse("partnerships:my_requests")).content.decode()
     assert "Sam Seeker asks you to be their mentor" in page and "Hello &lt;you&gt;" in page

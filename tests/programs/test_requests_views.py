@@ -59,10 +59,33 @@ def test_who_may_see_the_page(client, world, seeker, who, status):
         assert "Only the program" in response.content.decode()
 
 
-def test_a_protege_of_a_program_whose_team_matches_gets_404(client, world, seeker):
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_protege_of_a_program_that_no_longer_takes_requests_is_told_the_team_matches_now(
+    client, world, seeker, method
+):
+    _protege, best = seeker
     world.program.matching_mode = MatchingMode.ADMIN
     world.program.save()
     client.force_login(seeker[0].user)
+    if method == "get":
+        response = client.get(url(world))
+    else:
+        response = client.post(
+            reverse("programs:mentor_request", args=[world.program.slug, best.pk]),
+            {"note": "Hello"},
+        )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "makes the matches now" in page
+    assert f'href="{reverse("home:home")}"' in page
+    assert not MentorRequest.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["outsider", "other_admin"])
+def test_outsiders_still_get_404_once_the_program_no_longer_takes_requests(client, world, seeker, who):
+    world.program.matching_mode = MatchingMode.ADMIN
+    world.program.save()
+    client.force_login(getattr(world, who))
     assert client.get(url(world)).status_code == 404
 
 
@@ -134,6 +157,46 @@ def test_a_request_to_a_mentor_now_full_is_refused_at_the_top(client, world, see
     page = response.content.decode()
     assert "error-summary" in page and "Otto Other has no free place left" in page
     assert not MentorRequest.objects.exists()
+
+
+def test_a_mentor_who_declined_is_shown_without_a_form_and_asking_again_is_refused_beside_the_note(
+    client, world, seeker
+):
+    protege, best = seeker
+    request = services.request_send(protege=protege, mentor=best)
+    services.request_decline(request=request, by=best.user, answer="The timing doesn't work for me.")
+    client.force_login(protege.user)
+    page = client.get(url(world)).content.decode()
+    card = page[page.index(f'id="mentor-{best.pk}"') :]
+    card = card[: card.index('<li class="card suggestion', 1)] if '<li class="card suggestion' in card else card
+    assert "Mina Best declined your earlier request. Ask someone else" in card
+    assert "Send my request" not in card
+    response = client.post(
+        reverse("programs:mentor_request", args=[world.program.slug, best.pk]), {"note": "Please?"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f"id_note-{best.pk}_error" in page and "declined your earlier request" in page
+    assert "Please?" in page
+    assert MentorRequest.objects.count() == 1
+
+
+def test_a_mentor_withdrawn_from_this_week_is_shown_without_a_form_saying_when(client, world, seeker):
+    protege, best = seeker
+    request = services.request_send(protege=protege, mentor=best)
+    services.request_withdraw(request=request, by=protege.user)
+    client.force_login(protege.user)
+    page = client.get(url(world)).content.decode()
+    card = page[page.index(f'id="mentor-{best.pk}"') :]
+    card = card[: card.index('<li class="card suggestion', 1)] if '<li class="card suggestion' in card else card
+    assert "You withdrew your request to Mina Best less than a week ago" in card
+    assert "Send my request" not in card
+    response = client.post(
+        reverse("programs:mentor_request", args=[world.program.slug, best.pk]), {"note": "Again"}
+    )
+    assert response.status_code == 400
+    assert f"id_note-{best.pk}_error" in response.content.decode()
+    assert MentorRequest.objects.count() == 1
 
 
 def test_a_request_to_someone_elses_mentor_is_404(client, world, seeker):
