@@ -31,6 +31,7 @@ from mentoring.site import absolute_url
 
 from ..models import Choice, Invitation, InvitationRole, Program, Question, Topic
 from .invitations import invitation_create, normalise_email
+from .requests import requests_close_for_program
 
 logger = logging.getLogger(__name__)
 
@@ -167,7 +168,8 @@ def program_update(
     ``remove_topic_<id>``, with how many chose it; renaming keeps their choice.
     Changing a default changes what a pair's agreement proposes when it is
     first drafted (``partnerships.agreements.agreement_defaults``), never an
-    agreement a pair has made. Refused on ``topics`` when two topics would
+    agreement a pair has made. A program that no longer takes requests for a
+    mentor closes its pending ones (``requests_close_for_program``). Refused on ``topics`` when two topics would
     share a name or there would be more than ``TOPICS_MAX``. The program's row
     is locked, so two admins saving at once save one after the other."""
     locked = Program.objects.select_for_update().get(pk=program.pk)
@@ -204,6 +206,8 @@ def program_update(
             setattr(locked, name, fields[name])
     locked.full_clean(validate_unique=False)
     locked.save()
+    if not locked.takes_requests:  # admins match from now on: pending requests close kindly
+        requests_close_for_program(program=locked)
     Topic.objects.filter(pk__in=removed_ids).delete()
     changed = [
         topics[pk] for pk, name in renamed.items() if pk not in removed_ids and topics[pk].name != name

@@ -435,3 +435,25 @@ def test_signing_up_from_an_admin_invitation_makes_an_admin_and_no_participant(
     assert not Participant.objects.filter(user=nia).exists()
     shown = [str(m) for m in get_messages(response.wsgi_request)]
     assert f"You now help run {world.program.name}. It is under Programs." in shown
+
+
+def test_switching_to_admins_match_closes_the_pending_requests_kindly(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A program switched to "Admins match" left its open requests live: a
+    mentor could still accept one. Saving the setting closes them, each
+    protégé told once."""
+    from programs.models import MatchingMode, MentorRequest, RequestStatus
+    from programs.services.requests import request_send
+
+    program = world.program
+    program.matching_mode = MatchingMode.BOTH
+    program.save()
+    protege = ParticipantFactory(program=program)
+    request = request_send(protege=protege, mentor=MentorFactory(program=program), note="Hello")
+    with django_capture_on_commit_callbacks(execute=True):
+        setup.program_update(program=program, by=world.admin, fields={"matching_mode": MatchingMode.ADMIN})
+    request.refresh_from_db()
+    assert request.status == RequestStatus.WITHDRAWN
+    assert request.answer == "The program team makes the matches now."
+    assert not MentorRequest.objects.pending().filter(program=program).exists()
