@@ -89,17 +89,18 @@ def partnership_match(
             )
     except IntegrityError as exc:
         raise _refused_by(exc, mentor=mentor, protege=protege) from exc
-    # The mentor's last place taken: their open requests close kindly now, not
-    # a week later, and nobody accepts one only to be told they are full.
-    load, capacity = Participant.objects.filter(pk=mentor.pk).values_list("load", "capacity").get()
-    if load >= capacity:
-        requests_close_for_full_mentor(mentor=mentor)
     DraftMatch.objects.filter(protege=protege).delete()
     # The protégé has a mentor now: their requests still pending to others are withdrawn
     # (those mentors are not emailed; their requests page shows it).
     MentorRequest.objects.pending().filter(protege=protege).update(
         status=RequestStatus.WITHDRAWN, closed_at=timezone.now()
     )
+    # The mentor's last place taken: the others' open requests close kindly now,
+    # not a week later, and nobody accepts one only to be told they are full.
+    # (After the line above, so this protégé is not told their new mentor is full.)
+    load, capacity = Participant.objects.filter(pk=mentor.pk).values_list("load", "capacity").get()
+    if load >= capacity:
+        requests_close_for_full_mentor(mentor=mentor)
 
     from .tasks import send_match_emails
 

@@ -132,6 +132,20 @@ def test_the_last_place_taken_closes_the_mentors_other_open_requests_kindly(
     assert "All of Mina Mentor's places are taken now." in email.body
 
 
+def test_an_admins_match_of_a_protege_who_asked_that_mentor_does_not_tell_them_the_mentor_is_full(
+    world, program
+):
+    mentor = MentorFactory(program=program, capacity=1)
+    mine, theirs = _send(program, mentor, "Pat One"), _send(program, mentor, "Kim Two")
+    pair_services.partnership_match(
+        program=program, protege=mine.protege, mentor=mentor, matched_by=world.admin
+    )
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert mine.status == RequestStatus.WITHDRAWN and mine.answer == ""
+    assert theirs.status == RequestStatus.DECLINED
+
+
 def test_a_full_mentor_sees_their_places_are_full_instead_of_accept_and_may_still_decline(client, program):
     mentor = MentorFactory(program=program, capacity=1)
     request = _send(program, mentor)
