@@ -88,7 +88,7 @@ def my_requests(user) -> dict:
     )
     about = proteges_for_mentor(received)
     for asked in received:
-        asked.about = about[asked.pk]
+        asked.about = about[asked.pk]  # type: ignore[attr-defined]  # shown beside the request
     return {
         "is_mentor": Participant.Role.MENTOR in roles,
         "is_protege": Participant.Role.PROTEGE in roles,

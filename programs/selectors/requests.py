@@ -27,7 +27,7 @@ def refusal_of_a_new_request(earlier: MentorRequest) -> str:
             "%(name)s declined your earlier request. Ask someone else: "
             "the other mentors with a free place are listed here."
         ) % {"name": name}
-    again = timezone.localdate(earlier.closed_at + ASK_AGAIN_AFTER_WITHDRAWAL)
+    again = timezone.localdate((earlier.closed_at or timezone.now()) + ASK_AGAIN_AFTER_WITHDRAWAL)
     return gettext(
         "You withdrew your request to %(name)s less than a week ago. "
         "You can ask them again from %(date)s; ask someone else meanwhile."
