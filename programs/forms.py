@@ -138,8 +138,8 @@ class ParticipantProfileForm(forms.ModelForm):
             self.fields["intro"].help_text = "A few lines about you and your work, for your mentor."
         self.fields["preferred_cadence"].required = False
         # The same words as the program's default cadence in its settings (``rhythms.cadence_choices``).
-        cadence = cast(forms.ChoiceField, self.fields["preferred_cadence"])
-        cadence.choices = [choice for choice in cadence.choices if not choice[0]] + cadence_choices()
+        blank = list(Participant._meta.get_field("preferred_cadence").get_choices(include_blank=True))[:1]
+        cast(forms.ChoiceField, self.fields["preferred_cadence"]).choices = [*blank, *cadence_choices()]
 
     def clean_capacity(self) -> int:
         capacity = self.cleaned_data["capacity"]

@@ -259,7 +259,7 @@ def program_admin_add(*, program: Program, email: str, by: User) -> User | Invit
             )
         except ValidationError as error:
             raise _refuse_email(" ".join(error.messages), error.code or "invalid") from error
-        invitation.replaced_link = waiting
+        invitation.replaced_link = waiting  # type: ignore[attr-defined]  # for the page's message
         return invitation
     if not user.is_active:
         raise _refuse_email(
