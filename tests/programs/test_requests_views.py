@@ -168,7 +168,9 @@ def test_a_mentor_who_declined_is_shown_without_a_form_and_asking_again_is_refus
     client.force_login(protege.user)
     page = client.get(url(world)).content.decode()
     card = page[page.index(f'id="mentor-{best.pk}"') :]
-    card = card[: card.index('<li class="card suggestion', 1)] if '<li class="card suggestion' in card else card
+    card = (
+        card[: card.index('<li class="card suggestion', 1)] if '<li class="card suggestion' in card else card
+    )
     assert "Mina Best declined your earlier request. Ask someone else" in card
     assert "Send my request" not in card
     response = client.post(
@@ -188,7 +190,9 @@ def test_a_mentor_withdrawn_from_this_week_is_shown_without_a_form_saying_when(c
     client.force_login(protege.user)
     page = client.get(url(world)).content.decode()
     card = page[page.index(f'id="mentor-{best.pk}"') :]
-    card = card[: card.index('<li class="card suggestion', 1)] if '<li class="card suggestion' in card else card
+    card = (
+        card[: card.index('<li class="card suggestion', 1)] if '<li class="card suggestion' in card else card
+    )
     assert "You withdrew your request to Mina Best less than a week ago" in card
     assert "Send my request" not in card
     response = client.post(
