@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Choice, Program, Question
-from ..models.questions import CHOICE_KINDS, CHOICES_MAX
+from ..models.questions import CHOICE_KINDS, CHOICES_MAX, Audience
 
 KIND_LOCKED = _(
     "People have answered this question, so its kind of answer stays as it is. "
@@ -66,12 +66,16 @@ def _set_choices(question: Question, labels: list[str]) -> None:
             staying.save(update_fields=["label", "position", "retired_at"])
 
 
-def _check(kind: str, weight: int, rule: str) -> None:
+def _check(kind: str, weight: int, rule: str, audience: str) -> None:
     # The form says these beside the field; here they hold for any caller.
     if kind not in CHOICE_KINDS and (rule or weight):
         raise ValidationError({"rule": _("Only a question with choices can count in matching.")})
     if weight and not rule:
         raise ValidationError({"rule": _("Choose a rule for a weight above 0.")})
+    if weight and audience != Audience.BOTH:
+        raise ValidationError(
+            {"audience": _("A question that counts in matching compares a mentor's answer with a protégé's.")}
+        )
 
 
 @transaction.atomic
@@ -90,7 +94,7 @@ def question_create(
     """A new question at the end of ``program``'s list, with ``choices`` (labels,
     in order) when ``kind`` is a choice kind. Raises ``ValidationError`` by field
     as ``_check`` and ``_set_choices`` say."""
-    _check(kind, weight, rule)
+    _check(kind, weight, rule, audience)
     Program.objects.select_for_update().filter(pk=program.pk).first()  # one position at a time
     last = Question.objects.filter(program=program).aggregate(last=Max("position"))["last"]
     question = Question.objects.create(
@@ -127,7 +131,7 @@ def question_update(
     refused), and a choice someone chose is retired, not deleted, when its line
     is taken away."""
     question = Question.objects.select_for_update().get(pk=question.pk)
-    _check(kind, weight, rule)
+    _check(kind, weight, rule, audience)
     if kind != question.kind and question.answers.exists():
         raise ValidationError({"kind": KIND_LOCKED}, code="kind_locked")
     question.text, question.help_text, question.kind = text, help_text, kind

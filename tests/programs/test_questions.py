@@ -297,3 +297,22 @@ def test_the_edit_page_runs_the_same_queries_at_any_size(client, world):
             assert client.get(url("question_edit", world, question)).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1], counts
+
+
+def test_the_service_refuses_a_one_sided_criterion_for_any_caller(world):
+    from django.core.exceptions import ValidationError
+
+    from programs.services.questions import question_create
+
+    with pytest.raises(ValidationError) as refused:
+        question_create(
+            program=world.program,
+            text="Team?",
+            kind="single",
+            audience="proteges",
+            weight=10,
+            rule="same",
+            choices=["A", "B"],
+        )
+    assert "audience" in refused.value.message_dict
+    assert not Question.objects.exists()
