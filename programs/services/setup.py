@@ -20,7 +20,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -30,6 +29,7 @@ from mentoring import mail
 from mentoring.site import absolute_url
 
 from ..models import Choice, Invitation, InvitationRole, Program, Question, Topic
+from ..selectors.setup import topics_with_people
 from .invitations import invitation_create, normalise_email
 from .requests import requests_close_for_program
 
@@ -127,11 +127,11 @@ def program_create(*, by: User, fields: Mapping[str, Any], topics: Iterable[str]
 
 def _topic_refusals(program: Program, removed: set[int]) -> dict[str, list[ValidationError]]:
     """Why each topic of ``removed`` must stay: people chose it (offered or sought). One query."""
-    chosen = (
-        Topic.objects.filter(program=program, pk__in=removed)
-        .annotate(people=Count("offered_by", distinct=True) + Count("sought_by", distinct=True))
-        .filter(people__gt=0)
-    )
+    chosen = [
+        (topic, people)
+        for topic in topics_with_people(program, among=removed)
+        if (people := topic.people)  # type: ignore[attr-defined]  # annotated by the selector
+    ]
     return {
         f"remove_topic_{topic.pk}": [
             ValidationError(
@@ -140,13 +140,13 @@ def _topic_refusals(program: Program, removed: set[int]) -> dict[str, list[Valid
                     "profile. Rename it instead if its words need to change.",
                     "%(count)d people chose “%(topic)s”, so it stays: removing it would change their "
                     "profiles. Rename it instead if its words need to change.",
-                    topic.people,
+                    people,
                 )
-                % {"count": topic.people, "topic": topic.name},
+                % {"count": people, "topic": topic.name},
                 code="topic_chosen",
             )
         ]
-        for topic in chosen
+        for topic, people in chosen
     }
 
 
