@@ -15,6 +15,7 @@ from django.core import mail
 from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from partnerships.models import Partnership
 from reminders import tasks
@@ -106,7 +107,8 @@ def test_two_concurrent_sends_of_the_same_rows_send_each_email_once(world, size)
     def work():
         try:
             start.wait()
-            deliveries.append(reminders_send(reminder_ids=batch))
+            # At a fixed moment: the clock at 21:00 or later in the recipient's zone postponed every send.
+            deliveries.append(reminders_send(reminder_ids=batch, now=NOW))
         finally:
             connection.close()
 
@@ -270,6 +272,8 @@ def test_the_task_sends_its_batch_and_enqueues_only_the_failed_ids_again(world, 
     monkeypatch.setattr(
         tasks.send_reminders, "apply_async", lambda args, countdown: published.append((args, countdown))
     )
+    # The task reads the clock: at a fixed moment, as in quiet hours every send waits for 08:00.
+    monkeypatch.setattr(timezone, "now", lambda: NOW)
     sent, refused = a_reminder(world), a_reminder(world, object_key="nudge", recipient=world.mentor)
     assert tasks.send_reminders([sent.pk, refused.pk]) == {"sent": 1, "retry": 1}
     assert published == [(([refused.pk],), 30)]
