@@ -1,3 +1,4 @@
+import datetime
 import zoneinfo
 from functools import cache, cached_property
 from typing import ClassVar
@@ -7,7 +8,9 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from mentoring.bounds.dates import stored_in_range
 from mentoring.bounds.text import SingleLineCharField, single_line_in_database
 
 
@@ -48,6 +51,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=time_zone_choices,
         help_text="Reminders and call times are shown in this time zone.",
     )
+    # When the person last saved their weekly hours (``WeeklyHours``); until
+    # then they count as available on weekdays from 09:00 to 17:00.
+    availability_set_at = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="Can sign in to the site administration.")
     date_joined = models.DateTimeField(default=timezone.now)
@@ -107,3 +113,69 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+
+# --- A person's availability for calls (``partnerships.scheduling`` reads it) ---
+
+# Until a person sets their weekly hours: weekdays (Monday=0 … Friday=4), 09:00 to 17:00.
+DEFAULT_WEEKLY_HOURS = {weekday: (datetime.time(9), datetime.time(17)) for weekday in range(5)}
+
+
+class Weekday(models.IntegerChoices):
+    """Days as ``datetime.date.weekday()`` counts them (ISO 8601 weekday − 1)."""
+
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class WeeklyHours(models.Model):
+    """The hours of one weekday when a person can take calls, on their own
+    clock (``User.time_zone``, so they keep their local time across
+    daylight-saving changes). A weekday without a row is not available, once
+    the person has set their hours (``User.availability_set_at``)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="weekly_hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday)
+    starts_at = models.TimeField()
+    ends_at = models.TimeField()
+
+    class Meta:
+        ordering = ["user", "weekday"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "weekday"], name="weekly_hours_one_per_weekday"),
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="weekly_hours_weekday_range"),
+            models.CheckConstraint(
+                condition=Q(starts_at__lt=models.F("ends_at")), name="weekly_hours_start_before_end"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+
+
+class DayAway(models.Model):
+    """Days a person is away (holiday, leave), both ends included, on their own
+    calendar: no call is offered on them."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="days_away")
+    first_day = models.DateField()
+    last_day = models.DateField()
+    note = SingleLineCharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["user", "first_day"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=models.F("first_day")), name="day_away_first_before_last"
+            ),
+            stored_in_range("first_day", name="day_away_first_day_in_range"),
+            stored_in_range("last_day", name="day_away_last_day_in_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Away {self.first_day} to {self.last_day}"

@@ -1,10 +1,17 @@
 """A person's or a pair's time zone by name, with one fallback: the site's
 zone (``TIME_ZONE``, UTC) when the name is empty or unknown."""
 
+import datetime
 import functools
 import zoneinfo
 
 from django.conf import settings
+
+# A person's quiet hours, on their own clock: no reminder reaches them and no
+# call is offered to them from 21:00 to 08:00 (``reminders.timing``,
+# ``partnerships.slots``).
+QUIET_FROM = datetime.time(21)
+QUIET_UNTIL = datetime.time(8)
 
 
 @functools.lru_cache(maxsize=1024)

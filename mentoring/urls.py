@@ -13,6 +13,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
+    path("", include("accounts.urls")),
     # programs/ first: /programs/new/ is not a program's overview (home's /programs/<slug>/).
     path("", include("programs.urls")),
     path("", include("home.urls")),

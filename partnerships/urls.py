@@ -7,6 +7,8 @@ app_name = "partnerships"
 urlpatterns = [
     # Requests for a mentor: mine (/me/requests/) and a program's (/programs/<slug>/requests/).
     path("", include("partnerships.urls_requests")),
+    # Offered times for the next call and the signed link to pick one.
+    path("", include("partnerships.urls_schedule")),
     path("programs/<slug:slug>/matching/", matching.board, name="matching_board"),
     path("programs/<slug:slug>/matching/match/", matching.match, name="match"),
     path(

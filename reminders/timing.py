@@ -4,8 +4,9 @@
 import datetime
 import zoneinfo
 
-QUIET_FROM = datetime.time(21)
-QUIET_UNTIL = datetime.time(8)
+from mentoring.time_zones import QUIET_FROM, QUIET_UNTIL
+
+__all__ = ["QUIET_FROM", "QUIET_UNTIL", "at_local", "check_in_fits", "day_before", "outside_quiet_hours"]
 
 
 def at_local(day: datetime.date, wall: datetime.time, tz: zoneinfo.ZoneInfo) -> datetime.datetime:

@@ -65,6 +65,13 @@ class Partnership(models.Model):
     next_call_set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The set call as both people's calendars know it from its invitation
+    # (RFC 5545 UID and SEQUENCE, ``partnerships.invitations``): the UID stays
+    # while the call is moved, and SEQUENCE goes up with every change, so a
+    # calendar updates the one event; a new call (after this one has passed)
+    # gets a new UID. Empty and 0 while no call is set.
+    next_call_uid = models.CharField(max_length=255, blank=True)
+    next_call_sequence = models.PositiveIntegerField(default=0)
     # When the last call was held. The call log (sessions_log) keeps it; until
     # then, a set next call whose time has passed counts as the last call.
     last_call_at = models.DateTimeField(null=True, blank=True)
@@ -146,7 +153,7 @@ class AgreementQuerySet(models.QuerySet["Agreement"]):
     def terms_only(self) -> "AgreementQuerySet":
         """What a program admin may see: the terms, never what success means to
         the protégé (not even loaded from the database)."""
-        return self.defer("success", "ground_rules", "change_note")
+        return self.defer("success", "ground_rules", "change_note", "location")
 
 
 class Agreement(models.Model):
@@ -177,6 +184,14 @@ class Agreement(models.Model):
     topic_minutes = models.PositiveSmallIntegerField("the deeper topic")
     prepare_minutes = models.PositiveSmallIntegerField("preparing the next call")
     method = models.CharField("how you meet", max_length=10, choices=Method)
+    # RFC 5545 LOCATION of the pair's call invitations: a video link, a phone
+    # number or a place. Between the pair: an admin's view of the terms leaves it out.
+    location = SingleLineCharField(
+        "where you meet",
+        max_length=300,
+        blank=True,
+        help_text="A video call link, a phone number or a place. It goes into your calendar invitations.",
+    )
     async_welcome = models.BooleanField("contact between calls is welcome", default=True)
     agenda_owner = models.CharField(
         "who owns the agenda", max_length=10, choices=Participant.Role, default=Participant.Role.PROTEGE
