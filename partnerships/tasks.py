@@ -22,3 +22,22 @@ def send_nudge_emails(self, partnership_id: int, message: str, sender_id: int, n
     services.partnership_send_nudge_emails(
         partnership_id=partnership_id, message=message, sender_id=sender_id, nudge_id=nudge_id
     )
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=600, max_retries=5)
+def send_call_invitations(**call) -> None:
+    """Emails both people of a pair the iCalendar invitation (or cancellation)
+    of their set call, each once per SEQUENCE however often the task runs (see
+    ``invitations.call_invitations_send`` for the keyword arguments)."""
+    from partnerships import invitations
+
+    invitations.call_invitations_send(**call)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=600, max_retries=5)
+def send_time_offer(offer_id: int) -> None:
+    """Emails the side who picks the times offered for the pair's next call,
+    with a signed link for each, once (see ``scheduling.time_offer_send``)."""
+    from partnerships import scheduling
+
+    scheduling.time_offer_send(offer_id=offer_id)
