@@ -6,6 +6,11 @@ A kind is a folder of templates, ``templates/email/<kind>/``:
   dropped), after the site's prefix (``ACCOUNT_EMAIL_SUBJECT_PREFIX``);
 - ``body.txt``: the plain text, inside ``{% autoescape off %}`` (it is not HTML);
 - ``body.html``: the HTML alternative, if the kind has one.
+An email may carry a calendar invitation (``calendar``: the iCalendar text of
+an iTIP message, RFC 5546): it goes beside text and HTML as a
+``text/calendar; method=<its METHOD>`` alternative, which Google Calendar and
+Outlook read as an invitation, and as an ``invite.ics`` attachment for the
+clients that only offer to open a file.
 Every word in them is marked for translation. They render in ``language`` and
 ``time_zone`` when given (the active ones otherwise), with ``language_tag``
 (e.g. ``en-GB``, for ``<html lang>``) added to the context.
@@ -38,6 +43,8 @@ from .site import site_host
 
 # A ledger key is also the local part of the email's Message-ID.
 _KEY = re.compile(r"[A-Za-z0-9._+-]{1,200}")
+# The iTIP method of an iCalendar text (RFC 5546 §1.4): a property line of the VCALENDAR.
+_METHOD = re.compile(r"^METHOD:([A-Z-]+)\r?$", re.MULTILINE)
 
 
 class _OneLineHeader(UnstructuredHeader, BaseHeader):
@@ -120,6 +127,19 @@ def _language_tag() -> str:
     return translation.to_locale(translation.get_language() or settings.LANGUAGE_CODE).replace("_", "-")
 
 
+def _attach_calendar(message: Email, calendar: str) -> None:
+    """Adds the invitation ``calendar`` (an iCalendar text with a METHOD) as the
+    last alternative, ``text/calendar; method=…; charset="utf-8"`` (Django
+    keeps the parameters of an alternative's type and adds the charset), and
+    as ``invite.ics``. Raises ValueError for a text without a METHOD: without
+    one, calendars take it for a file to import, not an invitation."""
+    found = _METHOD.search(calendar)
+    if found is None:
+        raise ValueError("A calendar invitation needs a METHOD (RFC 5546), e.g. REQUEST or CANCEL.")
+    message.attach_alternative(calendar, f"text/calendar; method={found[1]}")
+    message.attach("invite.ics", calendar.encode(), "application/ics")
+
+
 def build(
     kind: str,
     *,
@@ -129,10 +149,12 @@ def build(
     time_zone: datetime.tzinfo | None = None,
     headers: Mapping[str, str] | None = None,
     reply_to: Sequence[str] = (),
+    calendar: str | None = None,
 ) -> Email:
     """The email of ``kind`` (``templates/email/<kind>/``) to ``to``, rendered
     from ``context`` in ``language`` and ``time_zone`` if given, with these extra
-    ``headers`` and Reply-To. Sends nothing, writes nothing; raises
+    ``headers`` and Reply-To, and the invitation ``calendar`` if given (see the
+    module's docstring). Sends nothing, writes nothing; raises
     ``TemplateDoesNotExist`` when the kind has no subject or text."""
     folder = f"email/{kind}"
     with (
@@ -157,6 +179,8 @@ def build(
     )
     if html is not None:
         message.attach_alternative(html, "text/html")
+    if calendar is not None:
+        _attach_calendar(message, calendar)
     return message
 
 
@@ -179,6 +203,7 @@ def send(
     headers: Mapping[str, str] | None = None,
     reply_to: Sequence[str] = (),
     using: str = "default",
+    calendar: str | None = None,
 ) -> None:
     """Builds the email of ``kind`` (see ``build``) and sends it now through the
     mailer ``using`` (settings.MAILERS). Raises when it cannot be sent. Keeps no
@@ -191,6 +216,7 @@ def send(
         time_zone=time_zone,
         headers=headers,
         reply_to=reply_to,
+        calendar=calendar,
     )
     _deliver(message, using)
 
@@ -206,6 +232,7 @@ def send_once(
     headers: Mapping[str, str] | None = None,
     reply_to: Sequence[str] = (),
     using: str = "default",
+    calendar: str | None = None,
 ) -> bool:
     """Sends the email of ``kind`` to the one address ``to`` unless the email
     keyed ``key`` (e.g. ``match-<partnership_id>-<user_id>``: letters, digits,
@@ -236,6 +263,7 @@ def send_once(
             time_zone=time_zone,
             headers={"Message-ID": message_id(key), **(headers or {})},
             reply_to=reply_to,
+            calendar=calendar,
         )
         _deliver(message, using)
         entry.sent_at = timezone.now()

@@ -251,3 +251,65 @@ def test_two_workers_sending_the_same_key_at_once_send_one_email(monkeypatch):
     assert results == {"first": True, "second": False}
     assert len(mail.outbox) == 1
     assert SentEmail.objects.get().sent_at is not None
+
+
+# --- A calendar invitation beside the words ------------------------------------------
+
+INVITATION = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Tests//EN\r\nMETHOD:{method}\r\n"
+    "BEGIN:VEVENT\r\nUID:call-1@example.org\r\nSUMMARY:Café call\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+)
+
+
+def parsed(message) -> email.message.EmailMessage:
+    return email.message_from_bytes(
+        message.message(policy=email.policy.SMTP).as_bytes(), policy=email.policy.default
+    )
+
+
+@pytest.mark.parametrize("method", ["REQUEST", "CANCEL"])
+def test_an_invitation_goes_as_a_calendar_alternative_beside_text_and_html_and_as_an_ics_file(method):
+    calendar = INVITATION.format(method=method)
+    message = mailing.build("greeting", to="ann@example.org", context=CONTEXT, calendar=calendar)
+
+    sent = parsed(message)
+    assert sent.get_content_type() == "multipart/mixed"
+    alternative, attachment = sent.iter_parts()
+    assert alternative.get_content_type() == "multipart/alternative"
+    text, html, invitation = alternative.iter_parts()
+    assert [text.get_content_type(), html.get_content_type()] == ["text/plain", "text/html"]
+    assert text.get_content().startswith("Dear Ann <Lee> & Co")
+    # What Google Calendar and Outlook look for: the method as a parameter of the type.
+    assert invitation.get_content_type() == "text/calendar"
+    assert invitation.get_param("method") == method
+    assert invitation.get_content_charset() == "utf-8"
+    assert invitation.get_content().replace("\r\n", "\n") == calendar.replace("\r\n", "\n")
+    assert attachment.get_content_type() == "application/ics"
+    assert attachment.get_filename() == "invite.ics"
+    assert attachment.get_content().decode() == calendar
+
+
+def test_a_plain_text_kind_with_an_invitation_has_the_text_and_the_calendar_only():
+    message = mailing.build(
+        "plain", to="ann@example.org", context=CONTEXT, calendar=INVITATION.format(method="REQUEST")
+    )
+    alternative, _ = parsed(message).iter_parts()
+    assert [part.get_content_type() for part in alternative.iter_parts()] == ["text/plain", "text/calendar"]
+
+
+def test_a_calendar_text_without_a_method_is_refused_as_it_would_not_be_an_invitation():
+    with pytest.raises(ValueError, match="METHOD"):
+        mailing.build(
+            "greeting", to="ann@example.org", context=CONTEXT, calendar="BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+        )
+
+
+@pytest.mark.django_db
+def test_send_once_sends_the_invitation_once():
+    calendar = INVITATION.format(method="REQUEST")
+    for _ in range(2):
+        mailing.send_once(
+            "greeting", key="call-1-0-12", to="ann@example.org", context=CONTEXT, calendar=calendar
+        )
+    [sent] = mail.outbox
+    assert sent.alternatives[-1] == (calendar, "text/calendar; method=REQUEST")
