@@ -45,8 +45,9 @@ PAIR_PAGES = [
 # Tables of ours whose rows no pair page shows, and why.
 NOT_ON_PAIR_PAGES = {
     "accounts_user": "people: pair_pages_changed (person_pages_changed)",
-    "accounts_dayaway": "a person's availability: saving it stamps accounts_user (availability_set_at)",
-    "accounts_weeklyhours": "a person's availability: saving it stamps accounts_user (availability_set_at)",
+    "accounts_dayaway": "a person's days away: read when times are offered, never on a kept page; "
+    "saving them restamps accounts_user (availability_set_at) once the weekly hours are set",
+    "accounts_weeklyhours": "a person's weekly hours: saving them stamps accounts_user (availability_set_at)",
     "accounts_user_groups": "permissions, shown nowhere",
     "accounts_user_user_permissions": "permissions, shown nowhere",
     "mentoring_sentemail": "the ledger of emails sent",
