@@ -17,6 +17,7 @@ from partnerships.models import DEFAULT_GROUND_RULES, Agreement, Partnership
 from programs.models import CURRENT_PAIR_STATUSES, Cadence, Method, Participant
 from programs.rhythms import Rhythm
 
+from . import invitations
 from .signals import pair_changed
 
 # What a proposal consists of: every field a pair agrees on.
@@ -28,6 +29,7 @@ TERMS = [
     "topic_minutes",
     "prepare_minutes",
     "method",
+    "location",
     "async_welcome",
     "agenda_owner",
     "ground_rules",
@@ -74,6 +76,7 @@ def agreement_defaults(partnership: Partnership, *, today: datetime.date | None 
         "topic_minutes": topic,
         "prepare_minutes": prepare,
         "method": shared[0] if shared else Method.VIDEO,
+        "location": "",
         "async_welcome": True,
         "agenda_owner": Participant.Role.PROTEGE,
         "ground_rules": DEFAULT_GROUND_RULES,
@@ -108,6 +111,7 @@ def agreement_propose(*, partnership: Partnership, by, terms: dict, change_note:
     versions = list(partnership.agreements.select_for_update().order_by("-version"))
     in_force = next((v for v in versions if v.status == Agreement.Status.IN_FORCE), None)
     terms = {name: terms.get(name) for name in TERMS}
+    terms["location"] = (terms["location"] or "").strip()  # optional: a proposal without it has none
     if terms["cadence"] != Cadence.EVERY_N_WEEKS:
         terms["every_weeks"] = None
     if in_force is not None and terms_of(in_force) == terms:
@@ -187,15 +191,34 @@ def agreement_accept(*, agreement: Agreement, by) -> Agreement:
 def partnership_set_next_call(*, partnership: Partnership, by, at: datetime.datetime | None) -> Partnership:
     """Sets (or clears, with ``at=None``) the date and time of the pair's next
     call. Either side may; the time is kept in UTC, with the setter's time zone
-    so the calls expected after it keep its local time. Refused in the past."""
+    so the calls expected after it keep its local time. Refused in the past.
+
+    The one way a call is set, typed or picked from the times offered: both
+    people are emailed its calendar invitation after commit, an update when it
+    moves, a cancellation when it is cleared (``invitations``); setting the
+    time it already has emails nothing."""
     partnership.side_of(by)  # refuses anyone outside the pair
-    _locked(partnership)
-    if at is not None and at <= timezone.now():
+    locked = _locked(partnership)
+    now = timezone.now()
+    if at is not None and at <= now:
         raise ValidationError({"at": "Choose a date and time in the future."})
+    fields, call = invitations.next_call_change(locked, at=at, now=now)
     partnership.next_call_at = at
     partnership.next_call_time_zone = by.time_zone if at else ""
     partnership.next_call_set_by = by if at else None
-    partnership.save(update_fields=["next_call_at", "next_call_time_zone", "next_call_set_by", "updated_at"])
+    partnership.next_call_uid = fields["next_call_uid"]
+    partnership.next_call_sequence = fields["next_call_sequence"]
+    partnership.save(
+        update_fields=[
+            "next_call_at",
+            "next_call_time_zone",
+            "next_call_set_by",
+            "next_call_uid",
+            "next_call_sequence",
+            "updated_at",
+        ]
+    )
+    invitations.call_invitations_enqueue(call)
     return partnership
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 
 from mentoring import mail
 from mentoring.site import absolute_url
+from partnerships import invitations
 from partnerships.models import ClosingReflection, Partnership
 from partnerships.signals import pair_changed
 from programs.models import CURRENT_PAIR_STATUSES, DraftMatch, Participant, Program
@@ -110,12 +111,25 @@ def partnership_match(
 
 def _end(partnership: Partnership, *, status: str, reason: str, by) -> Partnership:
     """Closes a current partnership by conditional update (so closing twice at
-    once closes it once) and frees the mentor's place in the same transaction."""
+    once closes it once) and frees the mentor's place in the same transaction.
+    A call set ahead will not take place: it is cleared, and both people are
+    emailed its cancellation after commit (``invitations``)."""
+    now = timezone.now()
     updated = Partnership.objects.filter(pk=partnership.pk, status__in=CURRENT_PAIR_STATUSES).update(
-        status=status, ended_reason=reason, ended_at=timezone.now(), ended_by=by
+        status=status, ended_reason=reason, ended_at=now, ended_by=by
     )
     if not updated:
         raise ValidationError("This partnership has already ended.")
+    # The row is ours until commit (the update above locked it).
+    ended = Partnership.objects.only("next_call_at", "next_call_uid", "next_call_sequence").get(
+        pk=partnership.pk
+    )
+    if ended.next_call_at is not None and ended.next_call_at > now:
+        fields, call = invitations.next_call_change(ended, at=None, now=now)
+        Partnership.objects.filter(pk=partnership.pk).update(
+            next_call_at=None, next_call_time_zone="", next_call_set_by=None, **fields
+        )
+        invitations.call_invitations_enqueue(call)
     Participant.objects.filter(pk=partnership.mentor_id).update(load=F("load") - 1)
     # A closed pair keeps the numbers it closed with.
     pair_changed.send(sender=Partnership, partnership_ids=[partnership.pk])

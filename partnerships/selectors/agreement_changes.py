@@ -80,6 +80,7 @@ def term_changes(before: Agreement, after: Agreement) -> list[TermChange]:
     for (label, old), (_label, new) in zip(before.time_boxes, after.time_boxes, strict=True):
         compare(gettext(label), _minutes(old), _minutes(new))
     compare(gettext("How you meet"), before.get_method_display(), after.get_method_display())
+    compare(gettext("Where you meet"), before.location or "", after.location or "")
     compare(gettext("Between calls"), _messages(before.async_welcome), _messages(after.async_welcome))
     compare(gettext("Agenda"), _agenda(before.agenda_owner), _agenda(after.agenda_owner))
     old_rules, new_rules = _rules(before.ground_rules), _rules(after.ground_rules)

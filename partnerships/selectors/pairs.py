@@ -164,6 +164,7 @@ CHANGE_LABELS = {
     "topic_minutes": "deeper-topic time",
     "prepare_minutes": "preparation time",
     "method": "how you meet",
+    "location": "where you meet",
     "async_welcome": "messages between calls",
     "agenda_owner": "who owns the agenda",
     "ground_rules": "ground rules",
