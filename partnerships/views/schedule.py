@@ -1,8 +1,183 @@
-"""The pair's scheduling pages (to be built)."""
+"""The pair's scheduling page: the window their rhythm allows, offering times
+in one click, picking one of the other's times in one click, offering other
+times, withdrawing. Only the mentor and the protégé reach it
+(``get_partnership_for``: 404 for everyone else, program admins included).
+Every time is shown in the viewer's zone, the other's local time beside it.
 
+The signed link in the email (``pick_link``) works signed out: its GET only
+shows what it would do (mail scanners open links), its POST picks; a used,
+expired or forged link gets a page that says so. Every action is a plain
+form POST that redirects, so the pages work without JavaScript."""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
+
+from mentoring.dates import day_shown
+from mentoring.http import HtmxHttpRequest
+from mentoring.time_zones import zone_of
+
+from .. import scheduling
+from ..access import get_partnership_for
+from ..forms_schedule import OfferTimesForm
+from ..models import OfferedTime, Partnership, TimeOffer
+from ..selectors import scheduling as selectors
+
+PAGE = "partnerships/schedule.html"
+LINK_PAGE = "partnerships/schedule_link.html"
+
+
+def _to_schedule(partnership: Partnership) -> HttpResponseRedirect:
+    return HttpResponseRedirect(reverse("partnerships:schedule", args=[partnership.pk]), status=303)
+
+
+def _page(
+    request: HtmxHttpRequest, partnership: Partnership, *, form=None, error: str = "", status: int = 200
+) -> TemplateResponse:
+    context: dict = dict(selectors.schedule_page(partnership, request.user))
+    context["form"] = form or OfferTimesForm(zone_name=request.user.get_time_zone_display())
+    context["error"] = error
+    return TemplateResponse(request, PAGE, context, status=status)
 
 
 @login_required
-def schedule(request, partnership_id: int):
-    raise NotImplementedError
+def schedule(request: HtmxHttpRequest, partnership_id: int) -> TemplateResponse:
+    """The scheduling page of the pair."""
+    return _page(request, get_partnership_for(request.user, partnership_id))
+
+
+@login_required
+@require_POST
+def offer(request: HtmxHttpRequest, partnership_id: int) -> HttpResponse:
+    """Offers the other side the times the finder picks from both people's
+    hours, in one click: they are emailed at once."""
+    partnership = get_partnership_for(request.user, partnership_id, write=True)
+    try:
+        scheduling.time_offer_create(partnership=partnership, by=request.user)
+    except ValidationError as error:
+        return _page(request, partnership, error=" ".join(error.messages))
+    name = partnership.other_side(request.user).user.name
+    messages.success(request, gettext("Your times are on their way to %(name)s.") % {"name": name})
+    return _to_schedule(partnership)
+
+
+@login_required
+@require_POST
+def offer_typed(request: HtmxHttpRequest, partnership_id: int) -> HttpResponse:
+    """Offers the other side one to five times typed in one's own zone."""
+    partnership = get_partnership_for(request.user, partnership_id, write=True)
+    form = OfferTimesForm(request.POST, zone_name=request.user.get_time_zone_display())
+    if form.is_valid():
+        try:
+            scheduling.time_offer_create(
+                partnership=partnership,
+                by=request.user,
+                times=form.times(),
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error("note" if field == "note" else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            name = partnership.other_side(request.user).user.name
+            messages.success(request, gettext("Your times are on their way to %(name)s.") % {"name": name})
+            return _to_schedule(partnership)
+    return _page(request, partnership, form=form)
+
+
+def _picked_notice(partnership: Partnership, user) -> str:
+    other = partnership.other_side(user).user.name
+    at = partnership.next_call_at
+    return gettext("Your next call is set for %(when)s. %(name)s sees it in their own time zone.") % {
+        "when": day_shown(timezone.localtime(at, zone_of(user)), "l j F, H:i"),
+        "name": other,
+    }
+
+
+@login_required
+@require_POST
+def pick(request: HtmxHttpRequest, partnership_id: int, time_id: int) -> HttpResponse:
+    """Picks one of the times the other side offered: it becomes the next call."""
+    partnership = get_partnership_for(request.user, partnership_id, write=True)
+    time = get_object_or_404(OfferedTime, pk=time_id, offer__partnership=partnership)
+    try:
+        partnership = scheduling.time_offer_pick(offered_time=time, by=request.user)
+    except ValidationError as error:
+        return _page(request, partnership, error=" ".join(error.messages))
+    messages.success(request, _picked_notice(partnership, request.user))
+    return HttpResponseRedirect(reverse("home:partnership", args=[partnership.pk]) + "#next-call", status=303)
+
+
+@login_required
+@require_POST
+def withdraw(request: HtmxHttpRequest, partnership_id: int) -> HttpResponse:
+    """Takes back the times one offered while they wait."""
+    partnership = get_partnership_for(request.user, partnership_id, write=True)
+    offer = TimeOffer.objects.filter(partnership=partnership).open().first()
+    if offer is None:
+        return _page(request, partnership, error=gettext("There are no times waiting to withdraw."))
+    try:
+        scheduling.time_offer_withdraw(offer=offer, by=request.user)
+    except ValidationError as error:
+        return _page(request, partnership, error=" ".join(error.messages))
+    messages.success(request, gettext("Your times are withdrawn; the links in the email no longer work."))
+    return _to_schedule(partnership)
+
+
+# --- The signed link in the email ---
+
+
+def _link_page(request, context: dict, *, zone, status: int = 200) -> HttpResponse:
+    """A page of the signed link, rendered now in the zone of the person it is for
+    (they may be signed out)."""
+    with timezone.override(zone):
+        return render(request, LINK_PAGE, context, status=status)
+
+
+def pick_link(request, token: str) -> HttpResponse:
+    """The link in the email for one offered time. GET shows the time and one
+    button; POST picks it for the person the link was sent to, signed in or not.
+    Single use: once the offer is answered, every link of it says so."""
+    try:
+        time, picker = scheduling.pick_link_read(token)
+    except scheduling.PickLinkError as error:
+        state, status = ("expired", 410) if error.code == "expired" else ("forged", 404)
+        return _link_page(request, {"state": state}, zone=zone_of(request.user), status=status)
+    partnership = Partnership.objects.with_people().get(pk=time.offer.partnership_id)
+    zone = zone_of(picker)
+    context = {
+        "state": "confirm",
+        "time": time,
+        "token": token,
+        "partnership": partnership,
+        "other": partnership.other_side(picker),
+        "other_zone": zone_of(partnership.other_side(picker).user),
+        "picker": picker,
+    }
+    now = timezone.now()
+    if request.method == "POST":
+        try:
+            partnership = scheduling.time_offer_pick(offered_time=time, by=picker, now=now)
+        except ValidationError as error:
+            context |= {"state": error.code or "used", "reason": " ".join(error.messages)}
+            return _link_page(request, context, zone=zone, status=410 if error.code == "expired" else 200)
+        return _link_page(request, context | {"state": "picked", "partnership": partnership}, zone=zone)
+    offer = time.offer
+    if not selectors.is_live(offer, now) or time.starts_at <= now:
+        reason = (
+            gettext("These times have expired.")
+            if offer.status in (TimeOffer.Status.OPEN, TimeOffer.Status.EXPIRED)
+            else gettext("These times were already answered.")
+        )
+        context |= {"state": "used", "reason": reason}
+    return _link_page(request, context, zone=zone)

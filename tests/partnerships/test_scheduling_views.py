@@ -1,0 +1,218 @@
+"""The scheduling page and its actions: only the pair reaches them (404 for
+everyone else, program admins included); the signed link in the email works
+signed out, shows before it picks, and says plainly when it cannot be used."""
+
+import datetime
+import time as wall_clock
+
+import pytest
+from django.core import signing
+from django.urls import reverse
+from django.utils import timezone
+
+from partnerships import scheduling
+from partnerships.models import Partnership, TimeOffer
+from partnerships.models.scheduling import OFFER_LINK_VALID
+from tests.factories import PartnershipFactory
+from tests.partnerships.agreement_helpers import agree
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pair(world) -> Partnership:
+    agree(world.partnership)
+    Partnership.objects.filter(pk=world.partnership.pk).update(
+        last_call_at=timezone.now() - datetime.timedelta(days=10)
+    )
+    return Partnership.objects.with_people().get(pk=world.partnership.pk)
+
+
+def offered(pair, world) -> TimeOffer:
+    return scheduling.time_offer_create(partnership=pair, by=world.mentor)
+
+
+WHO = {"outsider": 404, "admin": 404, "other_admin": 404, "mentor": 200, "protege": 200}
+
+
+@pytest.mark.parametrize(("who", "status"), WHO.items())
+def test_the_schedule_page_is_the_pairs_only(client, world, pair, who, status):
+    client.force_login(getattr(world, who))
+    assert client.get(reverse("partnerships:schedule", args=[pair.pk])).status_code == status
+
+
+def test_a_signed_out_visitor_is_sent_to_sign_in(client, world, pair):
+    for name, args in (
+        ("schedule", [pair.pk]),
+        ("schedule_offer", [pair.pk]),
+        ("schedule_offer_typed", [pair.pk]),
+        ("schedule_pick", [pair.pk, 1]),
+        ("schedule_withdraw", [pair.pk]),
+    ):
+        response = client.post(reverse(f"partnerships:{name}", args=args))
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], name
+
+
+@pytest.mark.parametrize("who", ["outsider", "admin", "other_admin"])
+def test_no_one_outside_the_pair_can_offer_pick_or_withdraw(client, world, pair, who):
+    offer = offered(pair, world)
+    time = offer.times.first()
+    client.force_login(getattr(world, who))
+    for name, args in (
+        ("schedule_offer", [pair.pk]),
+        ("schedule_offer_typed", [pair.pk]),
+        ("schedule_pick", [pair.pk, time.pk]),
+        ("schedule_withdraw", [pair.pk]),
+    ):
+        assert client.post(reverse(f"partnerships:{name}", args=args)).status_code == 404, name
+    offer.refresh_from_db()
+    assert offer.status == TimeOffer.Status.OPEN
+
+
+def test_the_mentor_offers_in_one_click_and_the_protege_picks_in_one(client, world, pair):
+    client.force_login(world.mentor)
+    response = client.post(reverse("partnerships:schedule_offer", args=[pair.pk]), follow=True)
+    assert "Your times are on their way to Sam Protégé" in response.text
+    assert "Waiting for Sam Protégé to pick a time" in response.text
+    offer = TimeOffer.objects.get(partnership=pair)
+    time = offer.times.all()[2]
+
+    client.force_login(world.protege)
+    page = client.get(reverse("partnerships:schedule", args=[pair.pk]))
+    assert "Morgan Mentor offered times for your next call: pick one" in page.text
+    assert page.text.count("Pick ") >= offer.times.count()
+    response = client.post(reverse("partnerships:schedule_pick", args=[pair.pk, time.pk]), follow=True)
+    assert "Your next call is set for" in response.text
+    pair.refresh_from_db()
+    assert pair.next_call_at == time.starts_at
+
+
+def test_the_mentor_cannot_pick_from_their_own_offer(client, world, pair):
+    offer = offered(pair, world)
+    client.force_login(world.mentor)
+    response = client.post(reverse("partnerships:schedule_pick", args=[pair.pk, offer.times.first().pk]))
+    assert response.status_code == 200
+    assert "You offered these times; Sam Protégé picks one." in response.text
+    pair.refresh_from_db()
+    assert pair.next_call_at is None
+
+
+def test_the_mentor_withdraws_their_times(client, world, pair):
+    offer = offered(pair, world)
+    client.force_login(world.mentor)
+    response = client.post(reverse("partnerships:schedule_withdraw", args=[pair.pk]), follow=True)
+    assert "Your times are withdrawn" in response.text
+    offer.refresh_from_db()
+    assert offer.status == TimeOffer.Status.WITHDRAWN
+
+
+def test_typed_times_in_the_past_are_refused_next_to_the_field_keeping_what_was_typed(client, world, pair):
+    client.force_login(world.protege)
+    past = (timezone.localtime(timezone.now()) - datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        reverse("partnerships:schedule_offer_typed", args=[pair.pk]), {"time_1": past, "note": "Evenings?"}
+    )
+    assert response.status_code == 200
+    assert "There is a problem" in response.text
+    assert "at least an hour from now" in response.text
+    assert past in response.text and "Evenings?" in response.text
+    assert not TimeOffer.objects.exists()
+
+
+def test_no_typed_time_says_so(client, world, pair):
+    client.force_login(world.protege)
+    response = client.post(reverse("partnerships:schedule_offer_typed", args=[pair.pk]), {"note": ""})
+    assert "Type at least one time you can make." in response.text
+
+
+def test_a_typed_time_outside_the_window_names_the_window(client, world, pair):
+    client.force_login(world.protege)
+    far = (timezone.localtime(timezone.now()) + datetime.timedelta(days=40)).strftime("%Y-%m-%dT10:00")
+    response = client.post(reverse("partnerships:schedule_offer_typed", args=[pair.pk]), {"time_1": far})
+    assert "outside the window your agreement allows" in response.text
+    assert not TimeOffer.objects.exists()
+
+
+def test_the_schedule_page_runs_the_same_queries_however_long_the_history(
+    client, world, pair, django_assert_num_queries
+):
+    client.force_login(world.protege)
+    url = reverse("partnerships:schedule", args=[pair.pk])
+    offered(pair, world)
+    client.get(url)
+    with django_assert_num_queries(10) as first:
+        client.get(url)
+    for _ in range(6):
+        offered(pair, world)  # each withdraws the one before
+    scheduling.time_offer_create(partnership=pair, by=world.protege)
+    offered(pair, world)
+    mentor = pair.mentor
+    mentor.capacity = 5
+    mentor.save()
+    for _ in range(3):
+        PartnershipFactory(program=world.program, mentor=mentor)
+    with django_assert_num_queries(len(first.captured_queries)):
+        client.get(url)
+
+
+# --- The signed link ---
+
+
+def link_for(offer, world, n: int = 0) -> str:
+    time = offer.times.all()[n]
+    return reverse("partnerships:schedule_link", args=[scheduling.pick_token(time, world.protege)])
+
+
+def test_opening_the_link_signed_out_shows_the_time_and_never_picks(client, world, pair):
+    offer = offered(pair, world)
+    response = client.get(link_for(offer, world))
+    assert response.status_code == 200
+    assert "Confirm your next call" in response.text
+    offer.refresh_from_db()
+    assert offer.status == TimeOffer.Status.OPEN
+    pair.refresh_from_db()
+    assert pair.next_call_at is None
+
+
+def test_confirming_from_the_link_signed_out_sets_the_call(client, world, pair):
+    offer = offered(pair, world)
+    url = link_for(offer, world, 1)
+    response = client.post(url)
+    assert response.status_code == 200
+    assert "Your next call is set" in response.text
+    pair.refresh_from_db()
+    assert pair.next_call_at == offer.times.all()[1].starts_at
+    assert pair.next_call_set_by == world.protege
+
+
+def test_a_used_link_says_so(client, world, pair):
+    offer = offered(pair, world)
+    client.post(link_for(offer, world, 0))
+    for response in (client.get(link_for(offer, world, 1)), client.post(link_for(offer, world, 1))):
+        assert response.status_code == 200
+        assert "This link cannot be used any more" in response.text
+    pair.refresh_from_db()
+    assert pair.next_call_at == offer.times.all()[0].starts_at
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_forged_link_is_a_page_saying_it_is_not_valid(client, world, pair, method):
+    offer = offered(pair, world)
+    url = link_for(offer, world)[:-4] + "xyz/"
+    response = getattr(client, method)(url)
+    assert response.status_code == 404
+    assert "This link is not valid" in response.text
+
+
+def test_an_expired_link_says_so_and_how_to_ask_again(client, world, pair, monkeypatch):
+    offer = offered(pair, world)
+    long_ago = wall_clock.time() - OFFER_LINK_VALID.total_seconds() - 60
+    monkeypatch.setattr(signing.time, "time", lambda: long_ago)
+    url = link_for(offer, world)
+    monkeypatch.undo()
+    response = client.post(url)
+    assert response.status_code == 410
+    assert "These times have expired" in response.text
+    assert "Sign in and ask for new times" in response.text
+    pair.refresh_from_db()
+    assert pair.next_call_at is None
