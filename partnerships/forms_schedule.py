@@ -19,7 +19,7 @@ class OfferTimesForm(forms.Form):
     inside the pair's window is the service's to say (``time_offer_create``)."""
 
     note = SingleLineField(
-        label=_("A note with your times (optional)"),
+        label=_("A note with your times"),
         max_length=NOTE_MAX,
         required=False,
         error_messages={"max_length": TOO_LONG},

@@ -4,6 +4,7 @@ signed out, shows before it picks, and says plainly when it cannot be used."""
 
 import datetime
 import time as wall_clock
+import zoneinfo
 
 import pytest
 from django.core import signing
@@ -216,3 +217,38 @@ def test_an_expired_link_says_so_and_how_to_ask_again(client, world, pair, monke
     assert "Sign in and ask for new times" in response.text
     pair.refresh_from_db()
     assert pair.next_call_at is None
+
+
+def test_when_no_time_fits_both_the_picker_is_told_and_the_times_fit_them(client, world, pair):
+    from accounts.models import WeeklyHours
+
+    # The mentor takes calls on Saturdays only; the protégé keeps weekdays 09:00–17:00.
+    WeeklyHours.objects.create(
+        user=world.mentor, weekday=5, starts_at=datetime.time(9), ends_at=datetime.time(12)
+    )
+    world.mentor.availability_set_at = timezone.now()
+    world.mentor.save()
+    offer = offered(pair, world)
+    assert not offer.fits_both
+    client.force_login(world.protege)
+    page = client.get(reverse("partnerships:schedule", args=[pair.pk]))
+    assert "No time fitted you both, so these fit your hours but not all of Morgan Mentor's." in page.text
+    assert "outside your hours" not in page.text
+
+
+def test_typed_times_outside_the_pickers_hours_say_why(client, world, pair):
+    world.protege.time_zone = "Asia/Tokyo"
+    world.protege.save()
+    tokyo = zoneinfo.ZoneInfo("Asia/Tokyo")
+    now = timezone.now()
+    window = scheduling.window_of(pair, in_force=pair.agreements.get(status="in_force"), now=now).window
+    day = window.starts_at.astimezone(tokyo).date() + datetime.timedelta(days=1)
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    evening = datetime.datetime.combine(day, datetime.time(19), tzinfo=tokyo)  # 10:00 or 11:00 in London
+    night = datetime.datetime.combine(day, datetime.time(23), tzinfo=tokyo)  # 14:00 or 15:00 in London
+    scheduling.time_offer_create(partnership=pair, by=world.mentor, times=[evening, night], now=now)
+    client.force_login(world.protege)
+    page = client.get(reverse("partnerships:schedule", args=[pair.pk]))
+    assert "outside your hours" in page.text
+    assert "in your quiet hours" in page.text
