@@ -13,6 +13,7 @@ from django.utils import timezone
 from goals.selectors.panel import goals_panel_for
 from partnerships.models import Partnership
 from partnerships.selectors.pairs import PairPage, partnership_page
+from partnerships.selectors.scheduling import offer_waiting_for
 from sessions_log.models import Homework, Session
 from sessions_log.selectors import open_agenda, overdue_on
 
@@ -54,6 +55,7 @@ class PartnershipHome(PairPage):
     active_goals: int
     homework_due: int  # open, overdue or due within to_do.DUE_SOON
     reflect_due: bool
+    offer_waiting: bool  # the other side offered times for the next call; this person picks
     today: datetime.date
 
 
@@ -97,6 +99,8 @@ def partnership_home(partnership: Partnership, user) -> PartnershipHome:
         "active_goals": facts.active_goals,
         "homework_due": facts.homework_overdue + facts.homework_soon,
         "reflect_due": Kind.REFLECT in kinds,
+        "offer_waiting": partnership.is_current
+        and offer_waiting_for(partnership, pair.my_role, now=page["now"]),
         "today": today,
     }
 

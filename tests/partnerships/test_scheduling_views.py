@@ -252,3 +252,17 @@ def test_typed_times_outside_the_pickers_hours_say_why(client, world, pair):
     page = client.get(reverse("partnerships:schedule", args=[pair.pk]))
     assert "outside your hours" in page.text
     assert "in your quiet hours" in page.text
+
+
+def test_the_partnership_home_leads_to_a_time_and_says_when_times_wait(client, world, pair):
+    home = reverse("home:partnership", args=[pair.pk])
+    schedule = reverse("partnerships:schedule", args=[pair.pk])
+    client.force_login(world.protege)
+    page = client.get(home).text
+    assert "Find a time" in page and schedule in page
+    offered(pair, world)
+    page = client.get(home).text  # the offer changes the pair's page version: not the kept page
+    assert "Morgan Mentor offered times for your next call: pick one" in page
+    client.force_login(world.mentor)
+    page = client.get(home).text
+    assert "offered times for your next call" not in page and "Find a time" in page
