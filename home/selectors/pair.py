@@ -79,8 +79,10 @@ def partnership_home(partnership: Partnership, user) -> PartnershipHome:
     (``partnership_page``: the agreement, the next call, the closing
     reflections), what needs their action (``to_do.to_do_for``), the pair's
     stage and progress (``stages``) and, when it is late against its agreed
-    rhythm, since when (``behind``). Two queries, three once the partnership
-    has ended."""
+    rhythm, since when (``behind``), and whether times the other side
+    offered for the next call wait for them (``offer_waiting``). Three queries
+    (the last only while the partnership is current, when the closing
+    reflections are not read)."""
     page = partnership_page(partnership, user)
     pair = page["pair"]
     today = timezone.localdate(page["now"])
