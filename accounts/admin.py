@@ -3,17 +3,31 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from mentoring.admin import SiteAdminMixin
 
-from .models import User
+from .models import DayAway, User, WeeklyHours
+
+
+class WeeklyHoursInline(admin.TabularInline):
+    """The person's hours per weekday, on their own clock (none while they are the default)."""
+
+    model = WeeklyHours
+    extra = 0
+    max_num = 7
+
+
+class DayAwayInline(admin.TabularInline):
+    model = DayAway
+    extra = 0
 
 
 @admin.register(User)
 class UserAdmin(SiteAdminMixin, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "display_name", "time_zone", "is_staff", "is_active"]
+    inlines = [WeeklyHoursInline, DayAwayInline]
     search_fields = ["email", "display_name"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        ("Profile", {"fields": ["display_name", "time_zone"]}),
+        ("Profile", {"fields": ["display_name", "time_zone", "availability_set_at"]}),
         ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
