@@ -1,7 +1,9 @@
 import datetime
+import re
 
 from django import forms
-from django.core.validators import MaxValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, URLValidator
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -52,6 +54,19 @@ class DraftChangeForm(forms.Form):
 # --- The pair's agreement, next call and closing (issue 5) ---
 
 
+# A scheme and a colon ("https:", "javascript:", "tel:") or "www.": what a person
+# or a browser would take for a link, as opposed to a place ("Room 3: 2nd floor").
+_LOOKS_LIKE_A_LINK = re.compile(r"(?i)(www\.|[a-z][a-z0-9+.-]*:(?!\s|$))")
+
+
+def _is_web_link(text: str) -> bool:
+    try:
+        URLValidator(schemes=["http", "https"])(text)
+    except ValidationError:
+        return False
+    return True
+
+
 class AgreementForm(forms.ModelForm):
     """A proposal of the agreement. Says exactly what to fix: by how many
     minutes the time boxes miss the call length, which date comes first."""
@@ -59,7 +74,7 @@ class AgreementForm(forms.ModelForm):
     class Meta:
         model = Agreement
         fields = ["cadence", "every_weeks", "call_minutes", "checkin_minutes", "topic_minutes",
-                  "prepare_minutes", "method", "async_welcome", "agenda_owner", "ground_rules",
+                  "prepare_minutes", "method", "location", "async_welcome", "agenda_owner", "ground_rules",
                   "first_review_on", "ends_on", "success", "change_note"]  # fmt: skip
         field_classes = {"first_review_on": BoundedDateField, "ends_on": BoundedDateField}
         labels = {
@@ -70,6 +85,7 @@ class AgreementForm(forms.ModelForm):
             "topic_minutes": "The deeper topic",
             "prepare_minutes": "Preparing the next call",
             "method": "How you meet",
+            "location": _("Where you meet (optional)"),
             "async_welcome": "Messages between calls are welcome",
             "agenda_owner": "Who owns the agenda",
             "ground_rules": "Ground rules",
@@ -83,6 +99,10 @@ class AgreementForm(forms.ModelForm):
             "The rhythm you agree is what keeps a partnership alive past the first months.",
             "every_weeks": "Only for “every N weeks”: from 1 to 8.",
             "call_minutes": "From 15 to 120 minutes. 30 minutes is typical.",
+            "location": _(
+                "A video call link (starting with https://), a phone number or a place. "
+                "It goes into your calendar invitations; only the two of you see it."
+            ),
             "async_welcome": "A short message or question between calls, by email or chat.",
             "agenda_owner": "Usually the protégé: they bring the topics, the mentor supports.",
             "ground_rules": "One a line. Honesty, feedback on whether calls are useful, confidentiality.",
@@ -99,6 +119,7 @@ class AgreementForm(forms.ModelForm):
             "topic_minutes": forms.NumberInput(attrs={"inputmode": "numeric"}),
             "prepare_minutes": forms.NumberInput(attrs={"inputmode": "numeric"}),
             "method": forms.RadioSelect,
+            "location": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
             "agenda_owner": forms.RadioSelect,
             "ground_rules": forms.Textarea(attrs={"rows": 4}),
             "success": forms.Textarea(attrs={"rows": 3}),
@@ -169,6 +190,20 @@ class AgreementForm(forms.ModelForm):
                 f"Choose from 1 to 8 weeks, not {weeks}; beyond two months a partnership loses its thread."
             )
         return weeks
+
+    def clean_location(self) -> str:
+        """A place or a phone number as typed; a link only to a web page (http or
+        https): it becomes a link on the pair's pages and in their calendars."""
+        location = self.cleaned_data.get("location", "").strip()
+        if _LOOKS_LIKE_A_LINK.match(location) and not _is_web_link(location):
+            raise forms.ValidationError(
+                _(
+                    "Enter a link that starts with https:// (or http://), such as "
+                    "https://meet.example.com/abc-defg, or write a phone number or a place instead."
+                ),
+                code="not_a_web_link",
+            )
+        return location
 
     def _text(self, name: str) -> str:
         # Browsers send textarea lines with \r\n; stored text uses \n, so an
