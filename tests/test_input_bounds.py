@@ -295,6 +295,8 @@ def test_an_agreement_cannot_end_centuries_away(client, world):
 # The plain forms' dates, and the stored field each one becomes (model forms map themselves).
 STORED_AS = {
     "NextCallForm.at": ["partnerships.Partnership.next_call_at"],
+    "DayAwayForm.first_day": ["accounts.DayAway.first_day"],
+    "DayAwayForm.last_day": ["accounts.DayAway.last_day"],
     "GoalWordingForm.deadline": ["goals.Goal.deadline", "goals.GoalRevision.deadline"],
     "GoalForm.deadline": ["goals.Goal.deadline"],
     "GoalReviseForm.deadline": ["goals.Goal.deadline", "goals.GoalRevision.deadline"],
