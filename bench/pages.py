@@ -63,6 +63,9 @@ PAGES = [
     ("questions", "admin", "/programs/big/questions/", "/programs/small/questions/", "admin"),
     ("program_requests", "admin", "/programs/big/requests/", "/programs/small/requests/", "admin"),
     ("my_requests", "mentor", "/me/requests/", "/me/requests/", "pair"),
+    # Issue 19: a person's availability and the pair's offered times.
+    ("availability", "mentor", "/me/availability/", "/me/availability/", "pair"),
+    ("schedule", "mentor", "/partnerships/{pair}/schedule/", "/partnerships/{pair}/schedule/", "pair"),
 ]
 # Issue 16: p50 against the floor's p50, p95 against the page's own p50, CPU per request.
 GOALS = {

@@ -75,6 +75,7 @@ def seed_agreement(pair: Partnership, *, story: Story) -> None:
     terms = agreement_defaults(pair, today=story.started_on) | {
         "cadence": Cadence.EVERY_TWO_WEEKS,
         "method": Method.VIDEO,
+        "location": "https://meet.example.com/morgan-priya",
         "success": "I lead my former peers with confidence: we agree scope with other teams without "
         "escalating, and my team tells me our one-to-ones are useful.",
     }

@@ -12,6 +12,7 @@ from health import services as health
 from partnerships.models import Partnership
 from programs.models import Program
 
+from .availability import seed_availability
 from .calls import seed_sessions
 from .goals import seed_goals
 from .notifications import seed_notifications
@@ -40,6 +41,7 @@ def seed(*, story: Story) -> Program:
     seed_notifications(program=program, story=story)
     seed_questions(program=program, rng=random.Random(18))
     seed_requests(program=program, story=story)
+    seed_availability(story=story)
     # The history above is written directly, not through the services that count it.
     health.refresh(program.partnerships.values_list("pk", flat=True))
     return program
