@@ -169,14 +169,18 @@ def pick_link(request, token: str) -> HttpResponse:
         try:
             partnership = scheduling.time_offer_pick(offered_time=time, by=picker, now=now)
         except ValidationError as error:
-            context |= {"state": error.code or "used", "reason": " ".join(error.messages)}
-            return _link_page(request, context, zone=zone, status=410 if error.code == "expired" else 200)
+            # A refusal keyed by field (the call's time, a moment too late) has no code.
+            code = getattr(error, "code", None) or "used"
+            context |= {"state": code, "reason": " ".join(error.messages)}
+            return _link_page(request, context, zone=zone, status=410 if code == "expired" else 200)
         return _link_page(request, context | {"state": "picked", "partnership": partnership}, zone=zone)
     offer = time.offer
+    if offer.status in (TimeOffer.Status.OPEN, TimeOffer.Status.EXPIRED) and offer.expires_at <= now:
+        return _link_page(request, context | {"state": "expired"}, zone=zone, status=410)
     if not selectors.is_live(offer, now) or time.starts_at <= now:
         reason = (
-            gettext("These times have expired.")
-            if offer.status in (TimeOffer.Status.OPEN, TimeOffer.Status.EXPIRED)
+            gettext("That time has passed. Pick a later one.")
+            if selectors.is_live(offer, now)
             else gettext("These times were already answered.")
         )
         context |= {"state": "used", "reason": reason}

@@ -266,3 +266,15 @@ def test_the_partnership_home_leads_to_a_time_and_says_when_times_wait(client, w
     client.force_login(world.mentor)
     page = client.get(home).text
     assert "offered times for your next call" not in page and "Find a time" in page
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_link_to_times_that_expired_says_so(client, world, pair, method):
+    offer = offered(pair, world)
+    TimeOffer.objects.filter(pk=offer.pk).update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    response = getattr(client, method)(link_for(offer, world))
+    assert response.status_code == 410
+    assert "These times have expired" in response.text
+    assert reverse("partnerships:schedule", args=[pair.pk]) in response.text
+    pair.refresh_from_db()
+    assert pair.next_call_at is None
