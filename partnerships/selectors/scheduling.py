@@ -99,6 +99,8 @@ class OfferShown:
     mine: bool  # the viewer offered these times (they wait); else the viewer picks
     live: bool  # still open and not expired (``is_live``)
     times: list[TimeShown]
+    # Nothing fitted in the window: the times are the nearest after it.
+    after_window: bool = False
 
 
 class SchedulePage(TypedDict):
@@ -126,22 +128,28 @@ def schedule_page(partnership: Partnership, user, *, now: datetime.datetime | No
     now = now or timezone.now()
     pair = pair_for(partnership, user, now=now)
     other_user = pair.other.user
+    window = window_of(partnership, in_force=pair.in_force, now=now)
     offer = latest_offer(partnership)
     shown = None
     if offer is not None:
-        mine = offer.offered_by_role == pair.my_role
         live = is_live(offer, now)
         times: list[TimeShown] = []
         if live:
-            mine_hours = availability_of([user], away_from=timezone.localdate(now))[user.pk]
-            times = [time_shown(t, mine_hours, now) for t in offer.times.all()]
+            my_hours = availability_of([user], away_from=timezone.localdate(now))[user.pk]
+            times = [time_shown(t, my_hours, now) for t in offer.times.all()]
         else:
             times = [time_shown_plain(t, now) for t in offer.times.all()]
-        shown = OfferShown(offer=offer, mine=mine, live=live, times=times)
+        shown = OfferShown(
+            offer=offer,
+            mine=offer.offered_by_role == pair.my_role,
+            live=live,
+            times=times,
+            after_window=bool(times) and all(t.time.ends_at > window.window.ends_at for t in times),
+        )
     return {
         "partnership": partnership,
         "pair": pair,
-        "window": window_of(partnership, in_force=pair.in_force, now=now),
+        "window": window,
         "my_zone": zone_of(user),
         "other_zone": zone_of(other_user),
         "offer": shown,

@@ -234,6 +234,10 @@ def test_when_no_time_fits_both_the_picker_is_told_and_the_times_fit_them(client
     page = client.get(reverse("partnerships:schedule", args=[pair.pk]))
     assert "No time fitted you both, so these fit your hours but not all of Morgan Mentor's." in page.text
     assert "outside your hours" not in page.text
+    client.force_login(world.mentor)
+    page = client.get(reverse("partnerships:schedule", args=[pair.pk]))
+    assert "No time fitted you both, so these fit Sam Protégé's hours but not all of yours." in page.text
+    assert page.text.count("outside your hours") == offer.times.count()
 
 
 def test_typed_times_outside_the_pickers_hours_say_why(client, world, pair):
@@ -278,3 +282,21 @@ def test_a_link_to_times_that_expired_says_so(client, world, pair, method):
     assert reverse("partnerships:schedule", args=[pair.pk]) in response.text
     pair.refresh_from_db()
     assert pair.next_call_at is None
+
+
+def test_when_one_is_away_the_whole_window_the_nearest_times_after_it_are_offered(client, world, pair):
+    from accounts.models import DayAway
+
+    now = timezone.now()
+    window = scheduling.window_of(pair, in_force=pair.agreements.get(status="in_force"), now=now).window
+    DayAway.objects.create(
+        user=world.protege,
+        first_day=timezone.localdate(now) - datetime.timedelta(days=1),
+        last_day=window.ends_at.date() + datetime.timedelta(days=1),
+    )
+    offer = scheduling.time_offer_create(partnership=pair, by=world.mentor, now=now)
+    assert offer.fits_both
+    assert all(t.starts_at > window.ends_at for t in offer.times.all())
+    client.force_login(world.protege)
+    page = client.get(reverse("partnerships:schedule", args=[pair.pk]))
+    assert "No time inside the window fitted, so these are the nearest after it." in page.text
