@@ -239,6 +239,8 @@ def call_invitations_send(
     link = absolute_url(reverse("home:partnership", args=[partnership.pk]))
     sides = [(partnership.mentor, partnership.protege), (partnership.protege, partnership.mentor)]
     for me, other in sides:
+        if not me.user.is_active:
+            continue  # a deactivated account gets no email
         zone = zone_of(me.user)
         mail.send_once(
             KIND[method],

@@ -130,7 +130,10 @@ def test_the_email_says_the_time_in_each_persons_own_zone(
     assert f"Where you meet: {ZOOM}" in new_york.body
     html = new_york.alternatives[0][0]
     assert "<strong>Tuesday 8 January 2030, 10:00</strong>" in html
-    assert "pwd=a&amp;b" in html
+    assert (
+        'Where you meet: <a href="https://zoom.example.com/j/123?pwd=a&amp;b" rel="noopener noreferrer" '
+        'target="_blank">'
+    ) in html
 
 
 def test_moving_the_call_keeps_its_uid_and_raises_its_sequence_and_clearing_cancels_it(
@@ -243,3 +246,11 @@ def test_a_pair_without_an_agreement_in_force_gets_the_programs_call_length_and_
     minutes = world.program.default_call_minutes
     assert event.decoded("DTEND") - event.decoded("DTSTART") == datetime.timedelta(minutes=minutes)
     assert "LOCATION" not in event
+
+
+def test_a_deactivated_account_gets_no_invitation(
+    world, pair, mailoutbox, django_capture_on_commit_callbacks
+):
+    User.objects.filter(pk=world.protege.pk).update(is_active=False)
+    set_call(pair, world.mentor, in_days(5), django_capture_on_commit_callbacks)
+    assert [message.to for message in mailoutbox] == [[world.mentor.email]]
