@@ -34,7 +34,7 @@ class OfferTimesForm(forms.Form):
                 required=False,
                 earliest=TYPED_LEAD,
                 latest=TYPED_LATEST,
-                error_messages={"too_early": _("Choose a time at least an hour from now, after %(limit)s.")},
+                error_messages={"too_early": _("Choose a time at least an hour from now.")},
             )
         if zone_name:
             fields["time_1"].help_text = _("In your time zone, %(zone)s.") % {"zone": zone_name}

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -138,10 +138,9 @@ def withdraw(request: HtmxHttpRequest, partnership_id: int) -> HttpResponse:
 
 
 def _link_page(request, context: dict, *, zone, status: int = 200) -> HttpResponse:
-    """A page of the signed link, rendered now in the zone of the person it is for
-    (they may be signed out)."""
-    with timezone.override(zone):
-        return render(request, LINK_PAGE, context, status=status)
+    """A page of the signed link, its times in the zone of the person it is for
+    (they may be signed out): the template shows them in ``link_zone``."""
+    return TemplateResponse(request, LINK_PAGE, context | {"link_zone": zone}, status=status)
 
 
 def pick_link(request, token: str) -> HttpResponse:

@@ -300,3 +300,15 @@ def test_when_one_is_away_the_whole_window_the_nearest_times_after_it_are_offere
     client.force_login(world.protege)
     page = client.get(reverse("partnerships:schedule", args=[pair.pk]))
     assert "No time inside the window fitted, so these are the nearest after it." in page.text
+
+
+def test_the_link_shows_the_time_in_the_zone_of_the_one_it_was_sent_to(client, world, pair):
+    world.protege.time_zone = "America/New_York"
+    world.protege.save()
+    offer = offered(pair, world)
+    time = offer.times.first()
+    page = client.get(link_for(offer, world)).text  # signed out: no zone of the viewer's own
+    new_york = time.starts_at.astimezone(zoneinfo.ZoneInfo("America/New_York"))
+    london = time.starts_at.astimezone(zoneinfo.ZoneInfo("Europe/London"))
+    assert f"{new_york:%H:%M}, your time" in page
+    assert f"{london:%H:%M} for Morgan Mentor" in page
