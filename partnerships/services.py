@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from mentoring import mail
 from mentoring.site import absolute_url
 from partnerships import invitations
-from partnerships.models import ClosingReflection, Partnership
+from partnerships.models import ClosingReflection, Partnership, TimeOffer
 from partnerships.signals import pair_changed
 from programs.models import CURRENT_PAIR_STATUSES, DraftMatch, Participant, Program
 from programs.models.requests import MentorRequest, RequestStatus
@@ -113,7 +113,8 @@ def _end(partnership: Partnership, *, status: str, reason: str, by) -> Partnersh
     """Closes a current partnership by conditional update (so closing twice at
     once closes it once) and frees the mentor's place in the same transaction.
     A call set ahead will not take place: it is cleared, and both people are
-    emailed its cancellation after commit (``invitations``)."""
+    emailed its cancellation after commit (``invitations``); times offered
+    and not picked are withdrawn, so their email links say the offer is over."""
     now = timezone.now()
     updated = Partnership.objects.filter(pk=partnership.pk, status__in=CURRENT_PAIR_STATUSES).update(
         status=status, ended_reason=reason, ended_at=now, ended_by=by
@@ -130,6 +131,9 @@ def _end(partnership: Partnership, *, status: str, reason: str, by) -> Partnersh
             next_call_at=None, next_call_time_zone="", next_call_set_by=None, **fields
         )
         invitations.call_invitations_enqueue(call)
+    TimeOffer.objects.filter(partnership=partnership).open().update(
+        status=TimeOffer.Status.WITHDRAWN, answered_at=now
+    )
     Participant.objects.filter(pk=partnership.mentor_id).update(load=F("load") - 1)
     # A closed pair keeps the numbers it closed with.
     pair_changed.send(sender=Partnership, partnership_ids=[partnership.pk])

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from partnerships.agreements import agreement_propose
 from partnerships.calendar import calendar_feed_reset
+from partnerships.scheduling import pick_token, time_offer_create
 from programs.models import DraftMatch, Invitation, Program
 from programs.services.questions import question_create
 from reminders.emails import stop_token
@@ -123,6 +124,8 @@ def seeded(world):
     mentor_request = request_send(
         protege=ParticipantFactory(program=world.program), mentor=asked_mentor, note="Fuzz"
     )
+    # Times the mentor offered the protégé for their next call: a time to pick and its link.
+    offered = time_offer_create(partnership=p, by=world.mentor).times.first()
     co_admin = UserFactory(display_name="Casey Co-admin")
     world.program.admins.add(co_admin)
     return {
@@ -147,6 +150,7 @@ def seeded(world):
             ).pk,
             "mentor_id": asked_mentor.pk,
             "request_id": mentor_request.pk,
+            "time_id": offered.pk,
             "user_id": co_admin.pk,
             "app_label": "partnerships",
             "url": "nowhere/",
@@ -156,6 +160,7 @@ def seeded(world):
             ("home:calendar_feed", "token"): calendar_feed_reset(user=world.mentor).token,
             ("programs:invitation_accept", "token"): invitation_token,
             ("reminders:stop", "token"): stop_token(world.mentor.pk, Kind.NUDGE),
+            ("partnerships:schedule_link", "token"): pick_token(offered, world.protege),
             ("account_confirm_email", "key"): EmailConfirmationHMAC(email).key,
             ("account_reset_password_from_key", "uidb36"): user_pk_to_url_str(world.mentor),
             ("account_reset_password_from_key", "key"): default_token_generator.make_token(world.mentor),

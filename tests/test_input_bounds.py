@@ -296,6 +296,7 @@ def test_an_agreement_cannot_end_centuries_away(client, world):
 STORED_AS = {
     "NextCallForm.at": ["partnerships.Partnership.next_call_at"],
     "DayAwayForm.first_day": ["accounts.DayAway.first_day"],
+    **{f"OfferTimesForm.time_{n}": ["partnerships.OfferedTime.starts_at"] for n in range(1, 6)},
     "DayAwayForm.last_day": ["accounts.DayAway.last_day"],
     "GoalWordingForm.deadline": ["goals.Goal.deadline", "goals.GoalRevision.deadline"],
     "GoalForm.deadline": ["goals.Goal.deadline"],
@@ -415,6 +416,7 @@ WRITTEN_BY_THE_PRODUCT = {
     "reminders.Reminder.object_key",
     "accounts.User.password",
     "partnerships.Partnership.next_call_time_zone",
+    "partnerships.Partnership.next_call_uid",
     "partnerships.CalendarFeed.token",
     "programs.Invitation.token_hash",
 }

@@ -203,6 +203,19 @@ def test_an_ended_partnership_cannot_be_offered_times(pair, world):
         offer_from(pair, world.mentor)
 
 
+def test_ending_the_partnership_withdraws_the_times_offered_so_their_link_cannot_pick(pair, world):
+    from partnerships.services import partnership_unmatch
+
+    offer = offer_from(pair, world.mentor)
+    time = offer.times.first()
+    partnership_unmatch(partnership=pair, reason="Moved teams", by=world.admin)
+    offer.refresh_from_db()
+    assert offer.status == TimeOffer.Status.WITHDRAWN
+    with pytest.raises(ValidationError):
+        scheduling.time_offer_pick(offered_time=time, by=world.protege)
+    assert Partnership.objects.get(pk=pair.pk).next_call_at is None
+
+
 # --- The signed link in the email ---
 
 
