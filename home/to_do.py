@@ -33,6 +33,7 @@ class Kind(enum.StrEnum):
     ACCEPT = "accept"  # an agreement proposal waits for this person
     PROPOSE = "propose"  # no agreement yet
     SUGGESTION = "suggestion"  # a goal the mentor suggested, to take on or decline
+    PICK_TIME = "pick_time"  # the other side offered times for the next call
     SET_CALL = "set_call"  # the next call's time is not set
     HOMEWORK_DUE = "homework_due"  # due in the coming days
     REFLECT = "reflect"  # the closing reflection
@@ -62,6 +63,7 @@ class PairFacts:
     active_goals: int
     rating: RatingDue | None  # the protégé's next rating
     reflected: bool  # this person's closing reflection is written
+    times_offered_by: str | None = None  # the side whose offered times wait to be picked
 
 
 @dataclass(frozen=True)
@@ -118,14 +120,19 @@ def _agreement(pair: PairView, today: datetime.date) -> list[ToDo]:
     return []
 
 
-def _next_call(pair: PairView, today: datetime.date) -> list[ToDo]:
+def _next_call(pair: PairView, facts: PairFacts, today: datetime.date) -> list[ToDo]:
+    """Times the other side offered to pick; else a call late against the
+    rhythm, or one to set (not while this person's own offer waits)."""
+    offered_by = facts.times_offered_by
+    if offered_by is not None and offered_by != pair.my_role:
+        return [ToDo(Kind.PICK_TIME, Urgency.NOW, today, pair)]
     call = pair.next_call
     if call is None or call.is_set:
         return []
     expected = _local_day(call.at)
     if pair.next_call_late:
         return [ToDo(Kind.LATE_CALL, Urgency.OVERDUE, expected, pair)]
-    if pair.in_force is None:
+    if pair.in_force is None or offered_by is not None:
         return []
     soon = Urgency.NOW if expected <= today + DUE_SOON else Urgency.SOON
     return [ToDo(Kind.SET_CALL, soon, expected, pair)]
@@ -170,12 +177,13 @@ def to_do_for(pair: PairView, facts: PairFacts, *, today: datetime.date) -> list
     """What needs this person's action in one partnership, most urgent first:
     once it has ended, their closing reflection (until written); while it is
     current, the mentor's unfinished log, an agreement to accept or to
-    propose, a call that is late against the agreed rhythm or whose time is
-    not set, and for the protégé, their goal rating (or goals to write),
+    propose, times the other side offered for the next call to pick, a call
+    that is late against the agreed rhythm or whose time is not set (not
+    while this person's own offered times wait), and for the protégé, their goal rating (or goals to write),
     overdue homework and homework due soon, and goal suggestions to answer."""
     if not pair.partnership.is_current:
         return _ended(pair, facts)
-    items = [*_agreement(pair, today), *_next_call(pair, today)]
+    items = [*_agreement(pair, today), *_next_call(pair, facts, today)]
     if pair.my_role == Participant.Role.MENTOR:
         if facts.draft_at is not None:
             drafted = min(_local_day(facts.draft_at), today)

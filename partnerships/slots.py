@@ -66,14 +66,14 @@ def window_for(
     earliest sensible day"; the cadence's grace, ``Rhythm.grace_days``, either
     side of the expected day) and closes when the call would count as late
     (``schedule.late_from``; issue 19: "not after late"). It
-    never opens sooner than ``LEAD`` from now, so nobody is offered a call in
-    the next few hours.
+    never opens sooner than ``LEAD`` from now (rounded up to the next ``STEP``),
+    so nobody is offered a call in the next few hours.
 
     When that leaves less than a day (the pair is late already, or nearly),
     the window is overdue: the ``OVERDUE_DAYS`` days from now + ``LEAD``.
     Without a rhythm or an anchor (no agreement in force, not started) it is
     the ``2 * OVERDUE_DAYS`` days from now + ``LEAD``, with nothing expected."""
-    earliest = now.astimezone(UTC) + LEAD
+    earliest = _on_the_grid(now.astimezone(UTC) + LEAD)
     if rhythm is None or anchor is None:
         return Window(earliest, earliest + datetime.timedelta(days=OVERDUE_DAYS * 2), None)
     expected = expected_after(rhythm, anchor, tz)
@@ -84,6 +84,14 @@ def window_for(
     if ends_at - starts_at < _DAY:
         return Window(earliest, earliest + datetime.timedelta(days=OVERDUE_DAYS), expected, overdue=True)
     return Window(starts_at, ends_at, expected)
+
+
+def _on_the_grid(moment: datetime.datetime) -> datetime.datetime:
+    """``moment`` rounded up to the next ``STEP`` (:00 or :30 UTC), so a window
+    reads "from 10:30", not "from 10:31"."""
+    step = int(STEP.total_seconds())
+    seconds = -(-int(moment.timestamp()) // step) * step
+    return datetime.datetime.fromtimestamp(seconds, UTC)
 
 
 def _span(

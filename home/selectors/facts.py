@@ -8,12 +8,13 @@ import functools
 from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from goals.models import Goal, GoalSuggestion, RatingRound
 from goals.selectors.ratings import next_rating_point
 from mentoring.querysets import correlated_count
-from partnerships.models import ClosingReflection, Partnership
+from partnerships.models import ClosingReflection, Partnership, TimeOffer
 from partnerships.selectors.pairs import PairView
 from programs.models import Participant
 from programs.rhythms import Rhythm
@@ -47,6 +48,7 @@ class Facts(TypedDict):
     has_end: bool
     mentor_reflected: bool
     protege_reflected: bool
+    times_offered_by: str | None
 
 
 #: A partnership as ``with_facts`` returns it.
@@ -63,7 +65,9 @@ def with_facts(partnerships: QuerySet[Partnership], *, today: datetime.date) -> 
     many, the earliest due date and its description), the goal suggestions
     waiting, the active goals, the calls held, the rating rounds (the latest,
     the latest check-in or end, whether the end rating was given) and each
-    side's closing reflection. Index lookups per pair: session_one_draft_per_pair,
+    side's closing reflection, and which side offered the times for the next
+    call that wait to be picked (open and not expired, by the database's
+    clock), if any. Index lookups per pair: time_offer_one_open_per_pair, session_one_draft_per_pair,
     homework_pair_by_due, session_pair_newest, ratinground_latest_idx."""
     pair = OuterRef("pk")
     homework = Homework.objects.filter(partnership=pair, session__is_draft=False, status=Homework.Status.OPEN)
@@ -92,6 +96,11 @@ def with_facts(partnerships: QuerySet[Partnership], *, today: datetime.date) -> 
         ),
         protege_reflected=Exists(
             ClosingReflection.objects.filter(partnership=pair, role=Participant.Role.PROTEGE)
+        ),
+        times_offered_by=Subquery(
+            TimeOffer.objects.open()
+            .filter(partnership=pair, expires_at__gt=Now())
+            .values("offered_by_role")[:1]
         ),
     )
 
@@ -128,6 +137,7 @@ def pair_facts(row: "WithFacts", pair: PairView, *, today: datetime.date) -> Pai
         active_goals=row.active_goals,
         rating=rating,
         reflected=reflected,
+        times_offered_by=row.times_offered_by,
     )
 
 

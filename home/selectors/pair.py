@@ -13,7 +13,6 @@ from django.utils import timezone
 from goals.selectors.panel import goals_panel_for
 from partnerships.models import Partnership
 from partnerships.selectors.pairs import PairPage, partnership_page
-from partnerships.selectors.scheduling import offer_waiting_for
 from sessions_log.models import Homework, Session
 from sessions_log.selectors import open_agenda, overdue_on
 
@@ -27,7 +26,7 @@ if TYPE_CHECKING:  # django-stubs' helper, a development dependency
 HOME_HOMEWORK_SHOWN = 5
 # Items the partnership home says in its own words: the main actions (the
 # unfinished log, setting the next call) and the note when the pair is behind.
-SHOWN_ELSEWHERE = {Kind.DRAFT_LOG, Kind.SET_CALL, Kind.LATE_CALL}
+SHOWN_ELSEWHERE = {Kind.DRAFT_LOG, Kind.SET_CALL, Kind.LATE_CALL, Kind.PICK_TIME}
 
 
 @dataclass(frozen=True)
@@ -80,9 +79,7 @@ def partnership_home(partnership: Partnership, user) -> PartnershipHome:
     reflections), what needs their action (``to_do.to_do_for``), the pair's
     stage and progress (``stages``) and, when it is late against its agreed
     rhythm, since when (``behind``), and whether times the other side
-    offered for the next call wait for them (``offer_waiting``). Three queries
-    (the last only while the partnership is current, when the closing
-    reflections are not read)."""
+    offered for the next call wait for them (``offer_waiting``). Two queries."""
     page = partnership_page(partnership, user)
     pair = page["pair"]
     today = timezone.localdate(page["now"])
@@ -101,8 +98,7 @@ def partnership_home(partnership: Partnership, user) -> PartnershipHome:
         "active_goals": facts.active_goals,
         "homework_due": facts.homework_overdue + facts.homework_soon,
         "reflect_due": Kind.REFLECT in kinds,
-        "offer_waiting": partnership.is_current
-        and offer_waiting_for(partnership, pair.my_role, now=page["now"]),
+        "offer_waiting": Kind.PICK_TIME in kinds,
         "today": today,
     }
 

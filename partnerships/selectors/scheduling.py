@@ -32,6 +32,12 @@ class PairWindow:
     tz: zoneinfo.ZoneInfo  # the pair's zone, whose local time their calls keep
     late_from: datetime.datetime | None  # when the expected call counts as late, if one is expected
 
+    @property
+    def last_minute(self) -> datetime.datetime:
+        """The window's last minute, to say where it ends: "until Sat 5 Dec,
+        23:59" rather than "to Sun 6 Dec, 00:00"."""
+        return self.window.ends_at - datetime.timedelta(minutes=1)
+
 
 def window_of(partnership: Partnership, *, in_force: Agreement | None, now: datetime.datetime) -> PairWindow:
     """The pair's window at ``now``, from the agreement ``in_force`` (None

@@ -205,9 +205,9 @@ def test_my_home_lists_each_partnership_with_its_next_call_and_what_needs_my_act
     ("name", "queries"),
     [
         # savepoint, user, the page version, partnership, its current versions, what is to do
-        # and the stage (home.selectors.facts), times offered waiting, the last call, the open
+        # and the stage and times offered waiting (home.selectors.facts), the last call, the open
         # homework, the agenda, "runs a program?" for the header, release
-        ("partnership", 14),  # with goals and trends: +2 (no active goals) or +3
+        ("partnership", 13),  # with goals and trends: +2 (no active goals) or +3
     ],
 )
 def test_the_partnership_home_runs_the_same_queries_for_small_and_large_histories(

@@ -186,9 +186,9 @@ def test_the_partnership_home_runs_the_same_queries_whatever_is_to_do(
     client.force_login(world.protege)
     url = reverse("home:partnership", args=[world.partnership.pk])
     # savepoint, user, the page version, partnership, its current versions, what is to do and
-    # the stage, times offered waiting, the last call, the open homework, the agenda, goals panel
-    # (2: no goals), header, release
-    with django_assert_num_queries(14):
+    # the stage and times offered waiting, the last call, the open homework, the agenda, goals
+    # panel (2: no goals), header, release
+    with django_assert_num_queries(13):
         client.get(url)
     for n in range(8):
         call = SessionFactory(
@@ -198,5 +198,5 @@ def test_the_partnership_home_runs_the_same_queries_whatever_is_to_do(
     for _ in range(3):
         GoalFactory(partnership=world.partnership)
     RatingRoundFactory(partnership=world.partnership, point="baseline")
-    with django_assert_num_queries(15):  # with active goals, their ratings too
+    with django_assert_num_queries(14):  # with active goals, their ratings too
         client.get(url)

@@ -263,3 +263,31 @@ def test_the_admins_home_runs_the_same_queries_for_one_or_many_programs_and_pair
     with django_assert_num_queries(8):
         page = client.get(reverse("home:home")).text
     assert page.count('class="card program-card"') == 4
+
+
+def test_times_offered_for_the_next_call_are_the_pickers_to_do_and_stop_nagging_the_one_who_offered(
+    client, world
+):
+    from partnerships.scheduling import time_offer_create
+
+    pair = world.partnership
+    started(pair, 10)
+    agree(pair)
+    Partnership.objects.filter(pk=pair.pk).update(last_call_at=days_ago(10))
+    client.force_login(world.mentor)
+    assert any(
+        "Set the date and time of your next call" in item for item in to_do_items(client.get("/").text)
+    )
+
+    time_offer_create(partnership=pair, by=world.mentor)
+
+    mentor_items = to_do_items(client.get("/").text) if "to-do-list" in client.get("/").text else []
+    assert not any("next call" in item for item in mentor_items)
+    client.force_login(world.protege)
+    page = client.get("/").text
+    picks = [item for item in to_do_items(page) if "offered times for your next call" in item]
+    assert picks and "Pick a time" in picks[0]
+    assert reverse("partnerships:schedule", args=[pair.pk]) in page
+    # The pair's own home says it in its next-call panel, not twice.
+    pair_page = client.get(reverse("home:partnership", args=[pair.pk])).text
+    assert pair_page.count("offered times for your next call") == 1
