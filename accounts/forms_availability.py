@@ -125,6 +125,13 @@ class WeeklyHoursForm(InOurWords, forms.Form):
         return data
 
 
+# Both ends of days away are bounded alike: from today, within AWAY_AHEAD.
+_AWAY_BOUNDS = {
+    "too_early": _("This day is in the past: choose today or a later day."),
+    "too_late": _("Choose a day within the next two years, by %(limit)s."),
+}
+
+
 class DayAwayForm(InOurWords, forms.Form):
     """Days away to add, both ends included, on the person's own calendar."""
 
@@ -132,11 +139,7 @@ class DayAwayForm(InOurWords, forms.Form):
         label=_("First day away"),
         earliest=datetime.timedelta(0),
         latest=AWAY_AHEAD,
-        error_messages={
-            "required": _("Give the first day you are away."),
-            "too_early": _("This day is in the past: choose today or a later day."),
-            "too_late": _("Choose a day within the next two years, by %(limit)s."),
-        },
+        error_messages={"required": _("Give the first day you are away."), **_AWAY_BOUNDS},
     )
     last_day = BoundedDateField(
         label=_("Last day away"),
@@ -145,8 +148,7 @@ class DayAwayForm(InOurWords, forms.Form):
         help_text=_("Included: you are away on this day too."),
         error_messages={
             "required": _("Give the last day you are away (the same day for a single day)."),
-            "too_early": _("This day is in the past: choose today or a later day."),
-            "too_late": _("Choose a day within the next two years, by %(limit)s."),
+            **_AWAY_BOUNDS,
         },
     )
     note = SingleLineField(
