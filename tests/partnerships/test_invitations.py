@@ -123,9 +123,9 @@ def test_the_email_says_the_time_in_each_persons_own_zone(
     )
     london = invitation_to(mailoutbox, world.protege)[0]
     new_york = invitation_to(mailoutbox, world.mentor)[0]
-    assert london.subject == "[Mentoring] Your call with Morgan Mentor: Tuesday 8 January, 15:00"
+    assert london.subject == "[Mentoring] Your call with Morgan Mentor: Tuesday 8 January 2030, 15:00"
     assert "set for Tuesday 8 January 2030, 15:00 (Europe/London)." in london.body
-    assert new_york.subject == "[Mentoring] Your call with Sam Protégé: Tuesday 8 January, 10:00"
+    assert new_york.subject == "[Mentoring] Your call with Sam Protégé: Tuesday 8 January 2030, 10:00"
     assert "set for Tuesday 8 January 2030, 10:00 (America/New_York)." in new_york.body
     assert f"Where you meet: {ZOOM}" in new_york.body
     html = new_york.alternatives[0][0]
