@@ -50,7 +50,7 @@ class Found:
     """The times to offer and how far they had to give way."""
 
     times: list[datetime.datetime]  # aware UTC, sorted, may be empty
-    fits_both: bool  # False: no time fitted both; these fit the picker only
+    fits_both: bool  # False: no time fitted both; these fit one side only (the picker's, else the asker's)
     in_window: bool  # False: nothing in the window; these are the nearest after it
 
 
@@ -113,6 +113,13 @@ def _outside_quiet(local_start: datetime.datetime, local_end: datetime.datetime)
     )
 
 
+def in_quiet_hours(start: datetime.datetime, minutes: int, tz: ZoneInfo) -> bool:
+    """Whether a call of ``minutes`` from ``start`` (aware) reaches into quiet
+    hours on the clock of ``tz``: the opposite of lying whole between 08:00 and
+    21:00 of one local day."""
+    return not _outside_quiet(*_span(start, minutes, tz))
+
+
 def _fits_local(local_start: datetime.datetime, local_end: datetime.datetime, person: Availability) -> bool:
     if not _outside_quiet(local_start, local_end) or person.is_away(local_start.date()):
         return False
@@ -142,6 +149,7 @@ class _Candidate:
     fits_asker: bool
     asker_free: bool  # outside the asker's quiet hours and days away
     fits_picker: bool
+    picker_free: bool  # outside the picker's quiet hours (their days away aside)
 
 
 def _candidates(
@@ -178,6 +186,7 @@ def _candidates(
                 fits_asker=_fits_local(local, local_end, asker),
                 asker_free=_outside_quiet(local, local_end) and not asker.is_away(day),
                 fits_picker=_fits_local(picker_start, picker_end, picker),
+                picker_free=_outside_quiet(picker_start, picker_end),
             )
         day += _DAY
 
@@ -243,7 +252,10 @@ def find_times(
     3. else fits the picker only, in the window, then beyond it
        (``fits_both=False``; the issue: "no overlap makes the product say so
        and offer the nearest times that fit one side"). Nobody's quiet hours
-       are given up, and the asker is not offered a day they are away.
+       are given up, and the asker is not offered a day they are away;
+    4. else fits the asker only, in the window, then beyond it
+       (``fits_both=False``): the picker has no hours in all that time, or is
+       away for all of it. Still outside both people's quiet hours.
 
     One time a day (the asker's local date), the one closest to ``preferred``
     (the asker's wall time, 10:00 unless given); if more days qualify than
@@ -271,4 +283,10 @@ def find_times(
     if picker_inside:
         return Found(pick(picker_inside, expected_day), fits_both=False, in_window=True)
     picker_after = [c for c in after if c.fits_picker and c.asker_free]
-    return Found(pick(picker_after, None), fits_both=False, in_window=False)
+    if picker_after:
+        return Found(pick(picker_after, None), fits_both=False, in_window=False)
+    asker_inside = [c for c in inside if c.fits_asker and c.picker_free]
+    if asker_inside:
+        return Found(pick(asker_inside, expected_day), fits_both=False, in_window=True)
+    asker_after = [c for c in after if c.fits_asker and c.picker_free]
+    return Found(pick(asker_after, None), fits_both=False, in_window=False)

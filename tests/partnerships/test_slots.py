@@ -191,6 +191,57 @@ def test_nobody_available_at_all_offers_nothing():
     assert found == Found([], fits_both=False, in_window=False)
 
 
+# The picker has no hours, or is away for all of it: the asker's times
+
+
+def test_a_picker_without_hours_is_offered_the_askers_times_outside_their_own_quiet_hours():
+    window = Window(at(UTC, 2027, 1, 4), at(UTC, 2027, 1, 9), None)
+    asker, picker = person(LONDON), person(NEW_YORK, days=())
+
+    found = find_times(window=window, minutes=60, asker=asker, picker=picker)
+
+    assert (found.fits_both, found.in_window) == (False, True)
+    assert all(within_hours(t, 60, asker) for t in found.times)
+    assert all(window.starts_at <= t < window.ends_at for t in found.times)
+    # 10:00 in London is 05:00 in New York: the nearest outside its quiet hours is 13:00 (08:00).
+    assert {t.astimezone(LONDON).time() for t in found.times} == {T(13)}
+    assert {t.astimezone(NEW_YORK).time() for t in found.times} == {T(8)}
+    assert len({t.astimezone(LONDON).date() for t in found.times}) == 5
+
+
+def test_a_picker_away_for_the_window_and_after_is_offered_the_askers_times_in_the_window():
+    window = Window(at(UTC, 2027, 1, 4), at(UTC, 2027, 1, 9), None)
+    asker, picker = person(LONDON), person(LONDON, away=[(D(2027, 1, 1), D(2027, 3, 1))])
+
+    found = find_times(window=window, minutes=30, asker=asker, picker=picker)
+
+    assert (found.fits_both, found.in_window) == (False, True)
+    assert [t.astimezone(LONDON) for t in found.times] == [
+        at(LONDON, 2027, 1, day, 10) for day in (4, 5, 6, 7, 8)
+    ]
+
+
+def test_the_askers_times_after_the_window_when_they_are_away_in_it_and_the_picker_has_no_hours():
+    window = Window(at(UTC, 2027, 1, 4), at(UTC, 2027, 1, 9), None)
+    asker = person(LONDON, away=[(D(2027, 1, 1), D(2027, 1, 12))])
+
+    found = find_times(window=window, minutes=30, asker=asker, picker=person(LONDON, days=()))
+
+    assert (found.fits_both, found.in_window) == (False, False)
+    assert found.times[0].astimezone(LONDON) == at(LONDON, 2027, 1, 13, 10)
+    assert all(within_hours(t, 30, asker) for t in found.times)
+
+
+def test_askers_hours_only_in_the_pickers_quiet_hours_offer_nothing():
+    window = Window(at(UTC, 2027, 1, 4), at(UTC, 2027, 1, 9), None)
+    # Singapore's afternoons are New York's nights; New York keeps no hours.
+    asker, picker = person(SINGAPORE, T(14), T(17)), person(NEW_YORK, days=())
+
+    found = find_times(window=window, minutes=60, asker=asker, picker=picker)
+
+    assert found == Found([], fits_both=False, in_window=False)
+
+
 # Quiet hours
 
 
