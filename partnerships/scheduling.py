@@ -42,11 +42,34 @@ def _shown(moment: datetime.datetime, tz) -> str:
     return day_shown(moment.astimezone(tz), "D j M, H:i")
 
 
-def _typed_times(times, *, by, window, now: datetime.datetime) -> list[datetime.datetime]:
-    """The typed times, each checked: 1 to 5, at least an hour ahead, inside the
-    window, within 60 days. Refused naming the window in the typer's zone."""
+def _quiet_error(start: datetime.datetime, minutes: int, *, by, picker) -> str | None:
+    """Why a typed call reaches into someone's quiet hours (21:00–08:00 on
+    their own clock), naming whose, or None when it is clear of both."""
     tz = zone_of(by)
-    starts = sorted({t.astimezone(datetime.UTC) for t in times if t is not None})
+    if slots.in_quiet_hours(start, minutes, tz):
+        return gettext(
+            "%(time)s is in your quiet hours (21:00–08:00). Choose a time between 08:00 and 21:00."
+        ) % {"time": _shown(start, tz)}
+    other_tz = zone_of(picker)
+    if slots.in_quiet_hours(start, minutes, other_tz):
+        return gettext("%(time)s is %(their_time)s for %(name)s, in their quiet hours (21:00–08:00).") % {
+            "time": _shown(start, tz),
+            "their_time": day_shown(start.astimezone(other_tz), "H:i"),
+            "name": picker.name,
+        }
+    return None
+
+
+def _typed_times(
+    times, *, by, picker, minutes: int, window, now: datetime.datetime
+) -> list[datetime.datetime]:
+    """The typed times, each checked: 1 to 5, at least an hour ahead, inside the
+    window, within 60 days, clear of both people's quiet hours. Refused naming
+    the window in the typer's zone. Seconds are dropped: a call starts on a minute."""
+    tz = zone_of(by)
+    starts = sorted(
+        {t.replace(second=0, microsecond=0).astimezone(datetime.UTC) for t in times if t is not None}
+    )
     if not starts:
         raise ValidationError({"times": gettext("Type at least one time.")})
     if len(starts) > OFFER_TIMES_MAX:
@@ -72,6 +95,8 @@ def _typed_times(times, *, by, window, now: datetime.datetime) -> list[datetime.
                 )
                 % {"time": _shown(start, tz), "start": _shown(earliest, tz), "end": _shown(latest, tz)}
             )
+        elif quiet := _quiet_error(start, minutes, by=by, picker=picker):
+            errors.append(quiet)
     if errors:
         raise ValidationError({"times": errors})
     return starts
@@ -130,15 +155,22 @@ def time_offer_create(
         if not found.times:
             raise ValidationError(
                 gettext(
-                    "No time in the window fits either of you: you may both be away. "
-                    "Type times you can make, or set the time by hand on your partnership's page."
+                    "Neither of you has hours free in the window or the two weeks after it, outside "
+                    "both your quiet hours: check your weekly hours and days away. You can also type "
+                    "times you can make, or set the time by hand on your partnership's page."
                 ),
                 code="nothing_fits",
             )
         starts, fits_both = list(found.times), found.fits_both
     else:
-        starts = _typed_times(times, by=by, window=pair_window.window, now=now)
-        fits_both = all(slots.fits(start, pair_window.minutes, hours[picker.pk]) for start in starts)
+        starts = _typed_times(
+            times, by=by, picker=picker, minutes=pair_window.minutes, window=pair_window.window, now=now
+        )
+        fits_both = all(
+            slots.fits(start, pair_window.minutes, hours[by.pk])
+            and slots.fits(start, pair_window.minutes, hours[picker.pk])
+            for start in starts
+        )
     _close_open_offer(locked, role, now)
     offer = TimeOffer.objects.create(
         partnership=locked,

@@ -250,3 +250,97 @@ def test_a_link_older_than_two_weeks_has_expired(pair, world, monkeypatch):
     with pytest.raises(scheduling.PickLinkError) as error:
         scheduling.pick_link_read(token)
     assert error.value.code == "expired"
+
+
+# --- Whose hours the times fit, and whose quiet hours refuse a typed one ---
+
+
+def in_the_window(pair, hour: int, *, tz=LONDON, now=None) -> datetime.datetime:
+    """``hour`` o'clock in ``tz`` on a weekday whose whole day lies inside the pair's window."""
+    now = now or timezone.now()
+    window = window_of(pair, in_force=pair.agreements.get(status="in_force"), now=now).window
+    day = window.starts_at.astimezone(tz).date() + datetime.timedelta(days=1)
+    while day.weekday() >= 5:
+        day += datetime.timedelta(days=1)
+    moment = datetime.datetime.combine(day, datetime.time(hour), tzinfo=tz)
+    assert moment + datetime.timedelta(hours=1) <= window.ends_at
+    return moment
+
+
+def keeps_no_hours(user) -> None:
+    user.availability_set_at = timezone.now()  # saved with no weekly hours
+    user.save()
+
+
+def fresh(pair) -> Partnership:
+    """The pair read again, with its people as they are now saved."""
+    return Partnership.objects.with_people().get(pk=pair.pk)
+
+
+def test_a_typed_time_in_the_pickers_quiet_hours_is_refused_naming_whose(pair, world):
+    world.protege.time_zone = "America/New_York"
+    world.protege.save()
+    pair = fresh(pair)
+    now = timezone.now()
+    nine_in_london = in_the_window(pair, 9, now=now)  # 04:00 in New York
+    with pytest.raises(ValidationError) as error:
+        offer_from(pair, world.mentor, times=[nine_in_london], now=now)
+    (message,) = error.value.message_dict["times"]
+    assert message == (
+        f"{nine_in_london:%a %-d %b}, 09:00 is 04:00 for Sam Protégé, in their quiet hours (21:00–08:00)."
+    )
+    assert not TimeOffer.objects.filter(partnership=pair).exists()
+
+
+def test_a_typed_time_in_the_typers_own_quiet_hours_is_refused(pair, world):
+    world.protege.time_zone = "Asia/Tokyo"
+    world.protege.save()
+    pair = fresh(pair)
+    now = timezone.now()
+    late_in_london = in_the_window(pair, 22, now=now)  # 07:00 or 08:00 next day in Tokyo
+    with pytest.raises(ValidationError) as error:
+        offer_from(pair, world.mentor, times=[late_in_london], now=now)
+    (message,) = error.value.message_dict["times"]
+    assert message.startswith(f"{late_in_london:%a %-d %b}, 22:00 is in your quiet hours (21:00–08:00).")
+    assert not TimeOffer.objects.filter(partnership=pair).exists()
+
+
+def test_typed_times_fit_both_only_when_inside_both_peoples_hours(pair, world):
+    world.protege.time_zone = "America/New_York"
+    world.protege.save()
+    pair = fresh(pair)
+    now = timezone.now()
+    # 18:00 in London, after the mentor's hours; 13:00 in New York, inside the protégé's.
+    offer = offer_from(pair, world.mentor, times=[in_the_window(pair, 18, now=now)], now=now)
+    assert not offer.fits_both
+    both = offer_from(pair, world.mentor, times=[in_the_window(pair, 15, now=now)], now=now)  # 10:00 NY
+    assert both.fits_both
+
+
+def test_typed_times_drop_their_seconds(pair, world):
+    now = timezone.now()
+    eleven = in_the_window(pair, 11, now=now)
+    offer = offer_from(pair, world.mentor, times=[eleven.replace(second=59, microsecond=999_000)], now=now)
+    assert offer.times.get().starts_at == eleven
+
+
+def test_a_picker_without_hours_is_offered_the_askers_times(pair, world):
+    keeps_no_hours(world.protege)
+    pair = fresh(pair)
+    now = timezone.now()
+    offer = offer_from(pair, world.mentor, now=now)
+    assert not offer.fits_both
+    assert 3 <= offer.times.count() <= 5
+    for time in offer.times.all():
+        local = time.starts_at.astimezone(LONDON)
+        assert local.weekday() < 5 and datetime.time(9) <= local.time() <= datetime.time(16, 30)
+
+
+def test_when_neither_keeps_hours_the_refusal_says_so(pair, world):
+    keeps_no_hours(world.protege)
+    keeps_no_hours(world.mentor)
+    pair = fresh(pair)
+    with pytest.raises(ValidationError, match="Neither of you has hours free in the window") as error:
+        offer_from(pair, world.mentor)
+    assert error.value.code == "nothing_fits"
+    assert not TimeOffer.objects.filter(partnership=pair).exists()
