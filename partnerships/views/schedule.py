@@ -143,17 +143,46 @@ def _link_page(request, context: dict, *, zone, status: int = 200) -> HttpRespon
     return TemplateResponse(request, LINK_PAGE, context | {"link_zone": zone}, status=status)
 
 
+def _closed_state(offer: TimeOffer, partnership: Partnership, now) -> str | None:
+    """What happened to an offer whose links can no longer pick, as the link's
+    page words it: "ended", "taken" (a time was picked), "replaced",
+    "withdrawn" or "expired"; None while its times can be picked."""
+    if not partnership.is_current:
+        return "ended"
+    closed = {
+        TimeOffer.Status.PICKED: "taken",
+        TimeOffer.Status.REPLACED: "replaced",
+        TimeOffer.Status.WITHDRAWN: "withdrawn",
+        TimeOffer.Status.EXPIRED: "expired",
+    }
+    if offer.status in closed:
+        return closed[offer.status]
+    return "expired" if offer.expires_at <= now else None
+
+
+def _not_yours(request, partnership: Partnership, picker) -> HttpResponse:
+    """Someone else is signed in: the link picks nothing for them, and says whose it is."""
+    in_pair = request.user.pk in (partnership.mentor.user_id, partnership.protege.user_id)
+    own_page = reverse("partnerships:schedule", args=[partnership.pk]) if in_pair else reverse("home:home")
+    context = {"state": "not_yours", "picker": picker, "own_page": own_page}
+    return _link_page(request, context, zone=zone_of(request.user), status=403)
+
+
 def pick_link(request, token: str) -> HttpResponse:
     """The link in the email for one offered time. GET shows the time and one
-    button; POST picks it for the person the link was sent to, signed in or not.
-    Single use: once the offer is answered, every link of it says so."""
+    button; POST picks it for the person the link was sent to, signed out or
+    signed in as them; anyone else signed in is refused (403) and picks nothing.
+    Single use: once the offer is answered, every link of it says what happened."""
     try:
         time, picker = scheduling.pick_link_read(token)
     except scheduling.PickLinkError as error:
         state, status = ("expired", 410) if error.code == "expired" else ("forged", 404)
         return _link_page(request, {"state": state}, zone=zone_of(request.user), status=status)
     partnership = Partnership.objects.with_people().get(pk=time.offer.partnership_id)
+    if request.user.is_authenticated and request.user.pk != picker.pk:
+        return _not_yours(request, partnership, picker)
     zone = zone_of(picker)
+    now = timezone.now()
     context = {
         "state": "confirm",
         "time": time,
@@ -162,25 +191,23 @@ def pick_link(request, token: str) -> HttpResponse:
         "other": partnership.other_side(picker),
         "other_zone": zone_of(partnership.other_side(picker).user),
         "picker": picker,
+        "now": now,
     }
-    now = timezone.now()
     if request.method == "POST":
         try:
             partnership = scheduling.time_offer_pick(offered_time=time, by=picker, now=now)
         except ValidationError as error:
             # A refusal keyed by field (the call's time, a moment too late) has no code.
             code = getattr(error, "code", None) or "used"
+            if code in ("used", "expired"):
+                time.offer.refresh_from_db(fields=["status", "expires_at"])
+                code = _closed_state(time.offer, partnership, now) or code
             context |= {"state": code, "reason": " ".join(error.messages)}
             return _link_page(request, context, zone=zone, status=410 if code == "expired" else 200)
         return _link_page(request, context | {"state": "picked", "partnership": partnership}, zone=zone)
-    offer = time.offer
-    if offer.status in (TimeOffer.Status.OPEN, TimeOffer.Status.EXPIRED) and offer.expires_at <= now:
-        return _link_page(request, context | {"state": "expired"}, zone=zone, status=410)
-    if not selectors.is_live(offer, now) or time.starts_at <= now:
-        reason = (
-            gettext("That time has passed. Pick a later one.")
-            if selectors.is_live(offer, now)
-            else gettext("These times were already answered.")
-        )
-        context |= {"state": "used", "reason": reason}
-    return _link_page(request, context, zone=zone)
+    state = _closed_state(time.offer, partnership, now)
+    if state is None and time.starts_at <= now:
+        state = "passed"
+    if state is not None:
+        context["state"] = state
+    return _link_page(request, context, zone=zone, status=410 if state == "expired" else 200)

@@ -312,3 +312,82 @@ def test_the_link_shows_the_time_in_the_zone_of_the_one_it_was_sent_to(client, w
     london = time.starts_at.astimezone(zoneinfo.ZoneInfo("Europe/London"))
     assert f"{new_york:%H:%M}, your time" in page
     assert f"{london:%H:%M} for Morgan Mentor" in page
+
+
+# --- Whose link it is, and what happened to its times ---
+
+NOT_YOURS = "This link is for Sam Protégé. Sign out to use it, or open your own schedule page."
+
+
+@pytest.mark.parametrize("who", ["mentor", "outsider", "admin"])
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_link_opened_signed_in_as_someone_else_is_refused_and_picks_nothing(
+    client, world, pair, who, method
+):
+    offer = offered(pair, world)
+    client.force_login(getattr(world, who))
+    response = getattr(client, method)(link_for(offer, world))
+    assert response.status_code == 403
+    assert NOT_YOURS in response.text
+    own_page = reverse("partnerships:schedule", args=[pair.pk]) if who == "mentor" else reverse("home:home")
+    assert f'href="{own_page}"' in response.text
+    offer.refresh_from_db()
+    assert offer.status == TimeOffer.Status.OPEN
+    pair.refresh_from_db()
+    assert pair.next_call_at is None
+
+
+def test_the_one_the_link_is_for_may_confirm_it_signed_in(client, world, pair):
+    offer = offered(pair, world)
+    client.force_login(world.protege)
+    response = client.post(link_for(offer, world, 1))
+    assert "Your next call is set" in response.text
+    pair.refresh_from_db()
+    assert pair.next_call_at == offer.times.all()[1].starts_at
+
+
+def _withdraw(pair, world, offer):
+    scheduling.time_offer_withdraw(offer=offer, by=world.mentor)
+
+
+def _replace(pair, world, offer):
+    scheduling.time_offer_create(partnership=pair, by=world.protege)
+
+
+def _pick(pair, world, offer):
+    scheduling.time_offer_pick(offered_time=offer.times.all()[2], by=world.protege)
+
+
+def _end(pair, world, offer):
+    from partnerships.services import partnership_unmatch
+
+    partnership_unmatch(partnership=pair, reason="Moved teams", by=world.admin)
+
+
+@pytest.mark.parametrize(
+    ("happened", "says"),
+    [
+        (_withdraw, "Morgan Mentor withdrew these times."),
+        (_replace, "You offered Morgan Mentor other times instead, so these can no longer be picked."),
+        (_pick, "A time was picked: your next call with Morgan Mentor is "),
+        (_end, "Your partnership with Morgan Mentor has ended, so its calls can no longer be scheduled."),
+    ],
+)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_link_to_answered_times_says_what_happened(client, world, pair, happened, says, method):
+    offer = offered(pair, world)
+    happened(pair, world, offer)
+    response = getattr(client, method)(link_for(offer, world))
+    assert response.status_code == 200
+    assert "This link cannot be used any more" in response.text
+    assert says in response.text
+    assert "already answered" not in response.text
+
+
+def test_confirming_from_the_link_says_a_call_set_ahead_moves(client, world, pair):
+    offer = offered(pair, world)
+    page = client.get(link_for(offer, world)).text
+    assert "picking a time moves it" not in page
+    Partnership.objects.filter(pk=pair.pk).update(next_call_at=timezone.now() + datetime.timedelta(days=2))
+    page = client.get(link_for(offer, world)).text
+    assert "Your next call is set for" in page and "your time: picking a time moves it." in page
