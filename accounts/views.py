@@ -74,7 +74,16 @@ def availability(request: HtmxHttpRequest) -> HttpResponse:
                 except ValidationError as error:
                     hours_form.add_error(None, error)
                 else:
-                    messages.success(request, _("Your weekly hours are saved."))
+                    if hours_form.cleaned_hours:
+                        messages.success(request, _("Your weekly hours are saved."))
+                    else:
+                        messages.warning(
+                            request,
+                            _(
+                                "Your weekly hours are saved with no day ticked: times found for "
+                                "your calls will fit the other person only until you add some hours."
+                            ),
+                        )
                     return _back("#hours")
         elif which == "away":
             away_form = DayAwayForm(request.POST, prefix="away")

@@ -196,12 +196,26 @@ def partnership_set_next_call(*, partnership: Partnership, by, at: datetime.date
     The one way a call is set, typed or picked from the times offered: both
     people are emailed its calendar invitation after commit, an update when it
     moves, a cancellation when it is cleared (``invitations``); setting the
-    time it already has emails nothing."""
+    time it already has emails nothing.
+
+    The time is kept to the minute (seconds typed are dropped). A set call
+    whose time has passed counts as held until the call log says otherwise
+    (``schedule.anchor_of``): replacing or clearing it keeps it as the pair's
+    last call (``last_call_at``), so the rhythm is still counted from it;
+    logging it as missed or cancelled takes it back (``sessions_log.services``)."""
     partnership.side_of(by)  # refuses anyone outside the pair
     locked = _locked(partnership)
     now = timezone.now()
-    if at is not None and at <= now:
-        raise ValidationError({"at": "Choose a date and time in the future."})
+    if at is not None:
+        at = at.replace(second=0, microsecond=0)
+        if at <= now:
+            raise ValidationError({"at": gettext("Choose a date and time in the future.")})
+    # The row as locked: a caller's copy may be older (a call log just moved last_call_at).
+    kept_last_call = []
+    passed = locked.next_call_at
+    if passed is not None and passed <= now and (locked.last_call_at is None or passed > locked.last_call_at):
+        partnership.last_call_at = passed
+        kept_last_call = ["last_call_at"]
     fields, call = invitations.next_call_change(locked, at=at, now=now)
     partnership.next_call_at = at
     partnership.next_call_time_zone = by.time_zone if at else ""
@@ -216,6 +230,7 @@ def partnership_set_next_call(*, partnership: Partnership, by, at: datetime.date
             "next_call_uid",
             "next_call_sequence",
             "updated_at",
+            *kept_last_call,
         ]
     )
     invitations.call_invitations_enqueue(call)

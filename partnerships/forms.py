@@ -85,7 +85,7 @@ class AgreementForm(forms.ModelForm):
             "topic_minutes": "The deeper topic",
             "prepare_minutes": "Preparing the next call",
             "method": "How you meet",
-            "location": _("Where you meet (optional)"),
+            "location": _("Where you meet"),
             "async_welcome": "Messages between calls are welcome",
             "agenda_owner": "Who owns the agenda",
             "ground_rules": "Ground rules",

@@ -8,7 +8,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Value
+from django.db.models import F, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -178,6 +178,19 @@ def session_log(
         Partnership.objects.filter(pk=partnership.pk).filter(
             Q(last_call_at__isnull=True) | Q(last_call_at__lt=session.starts_at)
         ).update(last_call_at=session.starts_at, updated_at=now)
+    else:
+        # A set call replaced before it was logged counted as held
+        # (``partnership_set_next_call``); logged as missed or cancelled, the
+        # last call is the latest held one again.
+        latest_held = (
+            Session.objects.held()
+            .filter(partnership=partnership)
+            .order_by("-starts_at")
+            .values("starts_at")[:1]
+        )
+        Partnership.objects.filter(pk=partnership.pk, last_call_at=session.starts_at).update(
+            last_call_at=Subquery(latest_held), updated_at=now
+        )
     if session.next_call_at is not None and session.next_call_at > now:
         partnership_set_next_call(partnership=partnership, by=by, at=session.next_call_at)
     pair_changed.send(sender=Partnership, partnership_ids=[partnership.pk])

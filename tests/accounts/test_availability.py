@@ -104,7 +104,8 @@ def test_saving_again_replaces_the_rows_and_no_day_ticked_means_never_available(
     client.force_login(user)
     client.post(URL, week(monday=("09:00", "10:00")))
     first = User.objects.get(pk=user.pk).availability_set_at
-    client.post(URL, week())
+    page = client.post(URL, week(), follow=True)
+    assert "saved with no day ticked" in page.text
     assert WeeklyHours.objects.filter(user=user).count() == 0
     assert _hours_of(user) == {}
     assert User.objects.get(pk=user.pk).availability_set_at > first

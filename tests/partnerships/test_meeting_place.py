@@ -59,7 +59,8 @@ def test_the_form_offers_it_and_a_revision_keeps_it(client, world):
     agree(world.partnership, location=ZOOM)
     client.force_login(world.protege)
     page = client.get(reverse("partnerships:agreement", args=[world.partnership.pk]))
-    assert "Where you meet (optional)" in page.text
+    label = page.text.split('for="id_location"', 1)[1].split("</label>", 1)[0]
+    assert "Where you meet" in label and label.count("(optional)") == 1
     assert 'name="location" value="https://zoom.example.com/j/123?pwd=a&amp;b"' in page.text
 
 
