@@ -12,7 +12,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from accounts.selectors import Availability, availability_of
-from mentoring.time_zones import QUIET_FROM, QUIET_UNTIL, zone_of
+from mentoring.time_zones import zone_of
 from partnerships import schedule, slots
 from partnerships.agreements import schedule_zone
 from partnerships.models import Agreement, OfferedTime, Partnership, TimeOffer
@@ -65,35 +65,33 @@ def is_live(offer: TimeOffer, now: datetime.datetime) -> bool:
     return offer.status == TimeOffer.Status.OPEN and offer.expires_at > now
 
 
-def _in_quiet_hours(start: datetime.datetime, minutes: int, tz: zoneinfo.ZoneInfo) -> bool:
-    """Whether a call from ``start`` reaches into the person's quiet hours."""
-    end = start + datetime.timedelta(minutes=minutes)
-    for moment in (start, end - datetime.timedelta(minutes=1)):
-        wall = moment.astimezone(tz).time()
-        if wall >= QUIET_FROM or wall < QUIET_UNTIL:
-            return True
-    return False
-
-
 @dataclass(frozen=True)
 class TimeShown:
     """One offered time as the viewer reads it: whether it fits their hours,
-    and if not, why (their quiet hours, a day away, or outside their hours)."""
+    and if not, why (their quiet hours, a day away, or outside their hours);
+    and whether it fits the other person's (their quiet hours, or not)."""
 
     time: OfferedTime
     fits_me: bool
     quiet_for_me: bool
     away_for_me: bool
     started: bool
+    fits_other: bool = True
+    quiet_for_other: bool = False
 
 
-def time_shown(time: OfferedTime, me: Availability, now: datetime.datetime) -> TimeShown:
+def time_shown(
+    time: OfferedTime, me: Availability, now: datetime.datetime, *, other: Availability | None = None
+) -> TimeShown:
+    """``time`` read against the viewer's hours ``me`` and, if given, the other's."""
     return TimeShown(
         time=time,
         fits_me=slots.fits(time.starts_at, time.minutes, me),
-        quiet_for_me=_in_quiet_hours(time.starts_at, time.minutes, me.tz),
+        quiet_for_me=slots.in_quiet_hours(time.starts_at, time.minutes, me.tz),
         away_for_me=me.is_away(time.starts_at.astimezone(me.tz).date()),
         started=time.starts_at <= now,
+        fits_other=other is None or slots.fits(time.starts_at, time.minutes, other),
+        quiet_for_other=other is not None and slots.in_quiet_hours(time.starts_at, time.minutes, other.tz),
     )
 
 
@@ -141,8 +139,10 @@ def schedule_page(partnership: Partnership, user, *, now: datetime.datetime | No
         live = is_live(offer, now)
         times: list[TimeShown] = []
         if live:
-            my_hours = availability_of([user], away_from=timezone.localdate(now))[user.pk]
-            times = [time_shown(t, my_hours, now) for t in offer.times.all()]
+            hours = availability_of([user, other_user], away_from=timezone.localdate(now))
+            times = [
+                time_shown(t, hours[user.pk], now, other=hours[other_user.pk]) for t in offer.times.all()
+            ]
         else:
             times = [time_shown_plain(t, now) for t in offer.times.all()]
         shown = OfferShown(

@@ -38,6 +38,24 @@ def _to_schedule(partnership: Partnership) -> HttpResponseRedirect:
     return HttpResponseRedirect(reverse("partnerships:schedule", args=[partnership.pk]), status=303)
 
 
+def _sent_notice(partnership: Partnership, user, *, replacing: bool) -> str:
+    """What the one who offered reads once the times are sent: when they replace
+    their own open times, that the other gets a new email."""
+    name = partnership.other_side(user).user.name
+    if replacing:
+        return gettext(
+            "Your new times are on their way: %(name)s gets a new email with these times, "
+            "and the links in the one before stop working."
+        ) % {"name": name}
+    return gettext("Your times are on their way to %(name)s.") % {"name": name}
+
+
+def _replacing_own(partnership: Partnership, user) -> bool:
+    """Whether ``user``'s own times wait for the other to pick (one query)."""
+    other_role = partnership.other_side(user).role
+    return selectors.offer_waiting_for(partnership, other_role, now=timezone.now())
+
+
 def _page(
     request: HtmxHttpRequest, partnership: Partnership, *, form=None, error: str = "", status: int = 200
 ) -> TemplateResponse:
@@ -59,12 +77,12 @@ def offer(request: HtmxHttpRequest, partnership_id: int) -> HttpResponse:
     """Offers the other side the times the finder picks from both people's
     hours, in one click: they are emailed at once."""
     partnership = get_partnership_for(request.user, partnership_id, write=True)
+    replacing = _replacing_own(partnership, request.user)
     try:
         scheduling.time_offer_create(partnership=partnership, by=request.user)
     except ValidationError as error:
         return _page(request, partnership, error=" ".join(error.messages))
-    name = partnership.other_side(request.user).user.name
-    messages.success(request, gettext("Your times are on their way to %(name)s.") % {"name": name})
+    messages.success(request, _sent_notice(partnership, request.user, replacing=replacing))
     return _to_schedule(partnership)
 
 
@@ -75,6 +93,7 @@ def offer_typed(request: HtmxHttpRequest, partnership_id: int) -> HttpResponse:
     partnership = get_partnership_for(request.user, partnership_id, write=True)
     form = OfferTimesForm(request.POST, zone_name=request.user.get_time_zone_display())
     if form.is_valid():
+        replacing = _replacing_own(partnership, request.user)
         try:
             scheduling.time_offer_create(
                 partnership=partnership,
@@ -89,8 +108,7 @@ def offer_typed(request: HtmxHttpRequest, partnership_id: int) -> HttpResponse:
             else:
                 form.add_error(None, error)
         else:
-            name = partnership.other_side(request.user).user.name
-            messages.success(request, gettext("Your times are on their way to %(name)s.") % {"name": name})
+            messages.success(request, _sent_notice(partnership, request.user, replacing=replacing))
             return _to_schedule(partnership)
     return _page(request, partnership, form=form)
 

@@ -219,7 +219,7 @@ def test_an_expired_link_says_so_and_how_to_ask_again(client, world, pair, monke
     assert pair.next_call_at is None
 
 
-def test_when_no_time_fits_both_the_picker_is_told_and_the_times_fit_them(client, world, pair):
+def test_when_no_time_fits_both_each_side_is_told_and_the_notes_say_whose_hours(client, world, pair):
     from accounts.models import WeeklyHours
 
     # The mentor takes calls on Saturdays only; the protégé keeps weekdays 09:00–17:00.
@@ -230,32 +230,88 @@ def test_when_no_time_fits_both_the_picker_is_told_and_the_times_fit_them(client
     world.mentor.save()
     offer = offered(pair, world)
     assert not offer.fits_both
+    n = offer.times.count()
     client.force_login(world.protege)
-    page = client.get(reverse("partnerships:schedule", args=[pair.pk]))
-    assert "No time fitted you both, so these fit your hours but not all of Morgan Mentor's." in page.text
-    assert "outside your hours" not in page.text
+    page = client.get(reverse("partnerships:schedule", args=[pair.pk])).text
+    assert "Not every time fits both of your weekly hours: the notes beside each say which." in page
+    assert "Outside your hours" not in page
+    assert page.count('<span class="badge badge--time-note">Outside Morgan Mentor\'s hours</span>') == n
     client.force_login(world.mentor)
-    page = client.get(reverse("partnerships:schedule", args=[pair.pk]))
-    assert "No time fitted you both, so these fit Sam Protégé's hours but not all of yours." in page.text
-    assert page.text.count("outside your hours") == offer.times.count()
+    page = client.get(reverse("partnerships:schedule", args=[pair.pk])).text
+    assert "Not every time fits both of your weekly hours: the notes beside each say which." in page
+    assert page.count('<span class="badge badge--time-note">Outside your hours</span>') == n
+    assert "Outside Sam Protégé's hours" not in page
 
 
-def test_typed_times_outside_the_pickers_hours_say_why(client, world, pair):
-    world.protege.time_zone = "Asia/Tokyo"
-    world.protege.save()
-    tokyo = zoneinfo.ZoneInfo("Asia/Tokyo")
-    now = timezone.now()
+def fresh(pair) -> Partnership:
+    return Partnership.objects.with_people().get(pk=pair.pk)
+
+
+def a_day_in_the_window(pair, tz, now):
     window = scheduling.window_of(pair, in_force=pair.agreements.get(status="in_force"), now=now).window
-    day = window.starts_at.astimezone(tokyo).date() + datetime.timedelta(days=1)
+    day = window.starts_at.astimezone(tz).date() + datetime.timedelta(days=1)
     while day.weekday() >= 5:
         day += datetime.timedelta(days=1)
-    evening = datetime.datetime.combine(day, datetime.time(19), tzinfo=tokyo)  # 10:00 or 11:00 in London
-    night = datetime.datetime.combine(day, datetime.time(23), tzinfo=tokyo)  # 14:00 or 15:00 in London
-    scheduling.time_offer_create(partnership=pair, by=world.mentor, times=[evening, night], now=now)
+    return day
+
+
+def test_typed_times_outside_the_pickers_hours_say_whose_apart_from_the_time(client, world, pair):
+    world.protege.time_zone = "Asia/Tokyo"
+    world.protege.save()
+    pair = fresh(pair)
+    tokyo = zoneinfo.ZoneInfo("Asia/Tokyo")
+    now = timezone.now()
+    evening = datetime.datetime.combine(
+        a_day_in_the_window(pair, tokyo, now), datetime.time(19), tzinfo=tokyo
+    )
+    offer = scheduling.time_offer_create(partnership=pair, by=world.mentor, times=[evening], now=now)
+    assert not offer.fits_both  # 10:00 or 11:00 in London: inside the mentor's hours, not Tokyo's
     client.force_login(world.protege)
-    page = client.get(reverse("partnerships:schedule", args=[pair.pk]))
-    assert "outside your hours" in page.text
-    assert "in your quiet hours" in page.text
+    page = client.get(reverse("partnerships:schedule", args=[pair.pk])).text
+    assert 'for Morgan Mentor</span> <span class="badge badge--time-note">Outside your hours</span>' in page
+    assert "· outside your hours" not in page
+    client.force_login(world.mentor)
+    page = client.get(reverse("partnerships:schedule", args=[pair.pk])).text
+    assert '<span class="badge badge--time-note">Outside Sam Protégé\'s hours</span>' in page
+
+
+def test_a_time_that_falls_in_the_pickers_quiet_hours_after_they_move_says_so(client, world, pair):
+    london = zoneinfo.ZoneInfo("Europe/London")
+    now = timezone.now()
+    three = datetime.datetime.combine(
+        a_day_in_the_window(pair, london, now), datetime.time(15), tzinfo=london
+    )
+    scheduling.time_offer_create(partnership=pair, by=world.mentor, times=[three], now=now)
+    world.protege.time_zone = "Asia/Tokyo"  # 15:00 in London is midnight in Tokyo
+    world.protege.save()
+    client.force_login(world.protege)
+    page = client.get(reverse("partnerships:schedule", args=[pair.pk])).text
+    assert '<span class="badge badge--time-note">In your quiet hours</span>' in page
+    client.force_login(world.mentor)
+    page = client.get(reverse("partnerships:schedule", args=[pair.pk])).text
+    assert '<span class="badge badge--time-note">In Sam Protégé\'s quiet hours</span>' in page
+
+
+def test_a_typed_time_in_the_pickers_quiet_hours_is_refused_by_name_keeping_what_was_typed(
+    client, world, pair
+):
+    world.protege.time_zone = "America/New_York"
+    world.protege.save()
+    london = zoneinfo.ZoneInfo("Europe/London")
+    day = a_day_in_the_window(fresh(pair), london, timezone.now())
+    typed = f"{day:%Y-%m-%d}T09:00"
+    new_york = datetime.datetime.combine(day, datetime.time(9), tzinfo=london).astimezone(
+        zoneinfo.ZoneInfo("America/New_York")
+    )  # 04:00, or 05:00 in the weeks the clocks change on different dates
+    client.force_login(world.mentor)
+    response = client.post(reverse("partnerships:schedule_offer_typed", args=[pair.pk]), {"time_1": typed})
+    assert "There is a problem" in response.text
+    assert (
+        f"{day:%a %-d %b}, 09:00 is {new_york:%H:%M} for Sam Protégé, in their quiet hours (21:00–08:00)."
+        in response.text
+    )
+    assert typed in response.text
+    assert not TimeOffer.objects.exists()
 
 
 def test_the_partnership_home_leads_to_a_time_and_says_when_times_wait(client, world, pair):
@@ -391,3 +447,78 @@ def test_confirming_from_the_link_says_a_call_set_ahead_moves(client, world, pai
     Partnership.objects.filter(pk=pair.pk).update(next_call_at=timezone.now() + datetime.timedelta(days=2))
     page = client.get(link_for(offer, world)).text
     assert "Your next call is set for" in page and "your time: picking a time moves it." in page
+
+
+# --- What the page says of the latest times, the window and a call already set ---
+
+
+def offered_on(offer) -> str:
+    return f"{offer.created_at.astimezone(zoneinfo.ZoneInfo('Europe/London')):%-d %B}"
+
+
+def test_expired_times_read_as_expired_and_nothing_else(client, world, pair):
+    offer = offered(pair, world)
+    TimeOffer.objects.filter(pk=offer.pk).update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    for who in (world.mentor, world.protege):
+        client.force_login(who)
+        page = client.get(reverse("partnerships:schedule", args=[pair.pk])).text
+        assert f"The times offered on {offered_on(offer)} have expired." in page
+        assert "waiting for a pick" not in page
+
+
+@pytest.mark.parametrize(
+    ("happened", "mentor_reads", "protege_reads"),
+    [
+        (
+            lambda pair, world, offer: scheduling.time_offer_withdraw(offer=offer, by=world.mentor),
+            "You withdrew the times you offered on {on}.",
+            "Morgan Mentor withdrew the times they offered on {on}.",
+        ),
+        (
+            lambda pair, world, offer: scheduling.time_offer_pick(
+                offered_time=offer.times.first(), by=world.protege
+            ),
+            "Sam Protégé picked one of the times you offered on {on}.",
+            "You picked one of the times Morgan Mentor offered on {on}.",
+        ),
+    ],
+)
+def test_answered_times_read_as_what_happened_to_them(
+    client, world, pair, happened, mentor_reads, protege_reads
+):
+    offer = offered(pair, world)
+    happened(pair, world, offer)
+    for who, reads in ((world.mentor, mentor_reads), (world.protege, protege_reads)):
+        client.force_login(who)
+        page = client.get(reverse("partnerships:schedule", args=[pair.pk])).text
+        assert reads.format(on=offered_on(offer)) in page
+
+
+def test_an_overdue_pair_reads_that_the_times_are_in_the_coming_week(client, world, pair):
+    Partnership.objects.filter(pk=pair.pk).update(last_call_at=timezone.now() - datetime.timedelta(days=40))
+    client.force_login(world.mentor)
+    page = client.get(reverse("partnerships:schedule", args=[pair.pk])).text
+    assert "Your next call is overdue by your agreement, so the times offered are in the coming week." in page
+
+
+def test_the_pick_panel_says_a_call_set_ahead_moves(client, world, pair):
+    offered(pair, world)
+    client.force_login(world.protege)
+    url = reverse("partnerships:schedule", args=[pair.pk])
+    assert "picking a time moves it" not in client.get(url).text
+    Partnership.objects.filter(pk=pair.pk).update(next_call_at=timezone.now() + datetime.timedelta(days=2))
+    page = client.get(url).text
+    assert "your time: picking a time moves it." in page
+
+
+def test_offering_again_tells_the_offerer_the_other_gets_a_new_email(client, world, pair, mailoutbox):
+    client.force_login(world.mentor)
+    url = reverse("partnerships:schedule_offer", args=[pair.pk])
+    first = client.post(url, follow=True).text
+    assert "Your times are on their way to Sam Protégé." in first
+    assert "Sam Protégé gets a new email with these times; the links in the one before stop working." in first
+    again = client.post(url, follow=True).text
+    assert (
+        "Sam Protégé gets a new email with these times, and the links in the one before stop working."
+        in again
+    )
