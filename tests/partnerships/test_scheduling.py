@@ -80,6 +80,20 @@ def test_the_picker_is_emailed_each_time_in_their_zone_with_a_link_once(pair, wo
     new_york = first.astimezone(NEW_YORK)
     assert f"{new_york:%H:%M}" in email.body
     assert f"/partnerships/{pair.pk}/schedule/" in email.body
+    assert "Times are in America/New York, your time zone." in email.body
+    assert "Times are in America/New York, your time zone." in email.alternatives[0][0]
+    assert "weekly hours" not in email.body  # the times fit both
+
+
+def test_the_email_of_times_that_do_not_all_fit_both_says_so_truly(pair, world, mailoutbox):
+    keeps_no_hours(world.protege)
+    offer = offer_from(fresh(pair), world.mentor)
+    assert not offer.fits_both
+    scheduling.time_offer_send(offer_id=offer.pk)
+    (email,) = mailoutbox
+    says = "Not every time fits both of your weekly hours: your schedule page says which."
+    assert says in email.body and says in email.alternatives[0][0]
+    assert "No time fitted you both" not in email.body
 
 
 def test_picking_a_time_makes_it_the_next_call(pair, world):
@@ -287,7 +301,8 @@ def test_a_typed_time_in_the_pickers_quiet_hours_is_refused_naming_whose(pair, w
         offer_from(pair, world.mentor, times=[nine_in_london], now=now)
     (message,) = error.value.message_dict["times"]
     assert message == (
-        f"{nine_in_london:%a %-d %b}, 09:00 is 04:00 for Sam Protégé, in their quiet hours (21:00–08:00)."
+        f"{nine_in_london:%a %-d %b}, 09:00 is {nine_in_london.astimezone(NEW_YORK):%H:%M} for Sam Protégé, "
+        "in their quiet hours (21:00–08:00)."
     )
     assert not TimeOffer.objects.filter(partnership=pair).exists()
 
