@@ -58,6 +58,13 @@ def test_the_mentor_asks_for_times_and_the_protege_confirms_one_from_the_email_s
     assert len(links) == offer.times.count() >= 3
     chosen = offer.times.all()[1]
 
+    # The mentor, signed in, opening Sam's link is told whose it is and picks nothing.
+    morgan.goto(links[1])
+    expect(morgan.get_by_role("heading", name="This link is for someone else")).to_be_visible()
+    expect(morgan.get_by_text("This link is for Sam Seeker. Sign out to use it")).to_be_visible()
+    expect(morgan.get_by_role("button", name=re.compile(r"^Confirm "))).to_have_count(0)
+    assert_accessible(morgan)
+
     # Signed out: the link shows the time and asks to confirm; opening it picks nothing.
     context = browser.new_context(
         base_url=live_server.url, bypass_csp=True, viewport={"width": 1280, "height": 900}
