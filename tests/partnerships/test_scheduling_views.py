@@ -354,3 +354,13 @@ def test_offering_again_tells_the_offerer_the_other_gets_a_new_email(client, wor
         "Sam Protégé gets a new email with these times, and the links in the one before stop working."
         in again
     )
+
+
+def test_a_typed_time_with_seconds_is_offered_on_the_minute(client, world, pair):
+    london = zoneinfo.ZoneInfo("Europe/London")
+    day = a_day_in_the_window(pair, london, timezone.now())
+    client.force_login(world.mentor)
+    url = reverse("partnerships:schedule_offer_typed", args=[pair.pk])
+    client.post(url, {"time_1": f"{day:%Y-%m-%d}T14:00:59.999"})
+    time = TimeOffer.objects.get(partnership=pair).times.get()
+    assert time.starts_at == datetime.datetime.combine(day, datetime.time(14), tzinfo=london)
