@@ -8,14 +8,25 @@ export PORT
 .PHONY: install run newcomer test test-fast lighthouse check bench format clean
 
 LIGHTHOUSE := tests/lighthouse
+IDP := tests/idp
 
-install: $(VENV)/.installed $(LIGHTHOUSE)/node_modules/.installed
+install: $(VENV)/.installed $(LIGHTHOUSE)/node_modules/.installed $(IDP)/node_modules/.installed
 
 # Re-installs when the declared or locked dependencies change; with uv when it
 # can be had (seconds from its cache), else with pip.
 $(VENV)/.installed: pyproject.toml requirements.lock
 	scripts/install.sh
 	@touch $@
+
+# The identity providers the sign-in tests start on loopback (tests/idp: OpenID
+# Connect and SAML 2.0), held to package-lock.json; without npm those tests fail
+# and say so.
+$(IDP)/node_modules/.installed: $(IDP)/package.json $(IDP)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		cd $(IDP) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	else \
+		echo "No npm here: the single sign-on tests (tests/idp) need Node.js 20+ and npm." >&2; \
+	fi
 
 # Lighthouse for its browser test (tests/lighthouse), held to package-lock.json;
 # skipped with a note where there is no npm (only that test needs it).

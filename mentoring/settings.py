@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Sign-in with the organisation's identity provider (issue 20): OpenID Connect and SAML 2.0.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "mentoring",
     "accounts",
     "programs",

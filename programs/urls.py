@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("programs.urls_setup")),
     path("", include("programs.urls_questions")),
     path("", include("programs.urls_mentors")),
+    # Joining a program by the domain of one's verified address (issue 20).
+    path("", include("programs.urls_join")),
     path("programs/<slug:slug>/people/", people.people, name="people"),
     path("programs/<slug:slug>/people/invite/", people.invite, name="invite"),
     path("programs/<slug:slug>/people/upload/", people.upload, name="invitations_upload"),
