@@ -9,6 +9,8 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from mentoring.celery import app
+from tests.sso.oidc_idp import *  # noqa: F403 - the identity providers' fixtures, for the sign-in journeys
+from tests.sso.saml_idp import *  # noqa: F403
 
 AXE_SCRIPT = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-results"
