@@ -51,6 +51,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=time_zone_choices,
         help_text="Reminders and call times are shown in this time zone.",
     )
+    # The person's language as a BCP 47 tag ("en-GB"), when known: from the
+    # identity provider's ``locale`` at their first single sign-on.
+    language = models.CharField(max_length=16, blank=True, help_text="The language you read the site in.")
     # When the person last saved their weekly hours (``WeeklyHours``); until
     # then they count as available on weekdays from 09:00 to 17:00.
     availability_set_at = models.DateTimeField(null=True, blank=True)

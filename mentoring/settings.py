@@ -7,12 +7,15 @@ test suite, see ``mentoring.test_settings``) or ``production`` (refuses to start
 without a secret key and allowed hosts, and passes ``check --deploy``).
 """
 
+import os
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+
+from mentoring.sso import providers_from_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"  # local state of the embedded defaults; git-ignored
@@ -209,6 +212,23 @@ REQUIRE_MFA_FOR_ADMINS = env.bool("REQUIRE_MFA_FOR_ADMINS", default=PRODUCTION)
 # Sign-up is by invitation: a password reset for an unknown address says so and
 # links to no sign-up page (templates/account/email/unknown_account_*.txt).
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
+
+# Single sign-on with the organisation's identity provider (OpenID Connect,
+# SAML 2.0): configured from SSO_OIDC_* and SSO_SAML_* (mentoring.sso, README
+# "Single sign-on") or in the admin's Social applications. A first sign-in
+# makes the account (accounts.adapter.SocialAccountAdapter); an account with
+# the same address is signed in only when the provider has verified it, and
+# an address the provider verified counts as verified here.
+SOCIALACCOUNT_ADAPTER = "accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = providers_from_environment(os.environ)
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_QUERY_EMAIL = True
+SOCIALACCOUNT_STORE_TOKENS = False
+# The sign-in page's buttons post (no sign-in started by a link from elsewhere).
+SOCIALACCOUNT_LOGIN_ON_GET = False
 
 # Sessions are read from the cache and written through to the database, so a
 # page costs no session query and a cache flush signs nobody out.
