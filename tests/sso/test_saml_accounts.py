@@ -1,0 +1,92 @@
+"""Accounts from the organisation's SAML identity provider, over real HTTP:
+the first sign-in makes the account with what the provider sent, a verified
+address links to the account that has it, an unverified one never takes an
+account over, and a deactivated account is refused."""
+
+import pytest
+import requests
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
+
+from accounts.models import User
+from tests.factories import UserFactory
+
+from .saml_flow import post_to_acs, signed_in_user_id, signed_response
+from .saml_idp import *  # noqa: F403 - the identity provider's fixtures
+from .saml_idp import SAML_ACCOUNTS
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ADA, MALLORY = SAML_ACCOUNTS[0], SAML_ACCOUNTS[1]
+
+
+@pytest.fixture
+def http():
+    with requests.Session() as session:
+        yield session
+
+
+def sign_in(http, live_server, saml_idp, email) -> requests.Response:
+    return post_to_acs(http, saml_idp, signed_response(http, saml_idp, live_server.url, email).form())
+
+
+def test_the_first_sign_in_makes_the_account_from_what_the_provider_sent(
+    http, live_server, saml_idp, saml_app
+):
+    sign_in(http, live_server, saml_idp, ADA["email"])
+    user = User.objects.get(email__iexact=ADA["email"])
+    assert signed_in_user_id(http) == str(user.pk)
+    assert user.display_name == "Ada Byron"
+    assert user.time_zone == "Europe/London"
+    assert user.language == "en"
+    assert EmailAddress.objects.get(user=user).verified
+    assert not user.has_usable_password()
+
+
+def test_the_second_sign_in_reuses_the_account(http, live_server, saml_idp, saml_app):
+    sign_in(http, live_server, saml_idp, ADA["email"])
+    first = User.objects.get(email__iexact=ADA["email"])
+    with requests.Session() as again:
+        sign_in(again, live_server, saml_idp, ADA["email"])
+        assert signed_in_user_id(again) == str(first.pk)
+    assert User.objects.filter(email__iexact=ADA["email"]).count() == 1
+    assert SocialAccount.objects.filter(user=first).count() == 1
+
+
+def test_a_verified_address_signs_in_to_the_account_that_has_it(http, live_server, saml_idp, saml_app):
+    existing = UserFactory(email=ADA["email"], display_name="Ada from before")
+    sign_in(http, live_server, saml_idp, ADA["email"])
+    assert signed_in_user_id(http) == str(existing.pk)
+    assert SocialAccount.objects.get(uid=ADA["id"]).user == existing
+    assert User.objects.filter(email__iexact=ADA["email"]).count() == 1
+
+
+def test_an_unverified_address_does_not_take_over_the_account_that_has_it(
+    http, live_server, saml_idp, saml_app
+):
+    assert MALLORY["email_verified"] is False
+    existing = UserFactory(email=MALLORY["email"], display_name="Morgan Mentor")
+    answer = sign_in(http, live_server, saml_idp, MALLORY["email"])
+    assert answer.status_code < 500
+    assert signed_in_user_id(http) != str(existing.pk)
+    assert not SocialAccount.objects.filter(user=existing).exists()
+    existing.refresh_from_db()
+    assert existing.display_name == "Morgan Mentor"
+    assert User.objects.filter(email__iexact=MALLORY["email"]).count() == 1
+
+
+def test_an_unverified_address_makes_no_account(http, live_server, saml_idp, saml_app):
+    answer = sign_in(http, live_server, saml_idp, MALLORY["email"])
+    assert 400 <= answer.status_code < 500
+    assert signed_in_user_id(http) is None
+    assert not User.objects.filter(email__iexact=MALLORY["email"]).exists()
+
+
+def test_a_deactivated_account_is_refused(http, live_server, saml_idp, saml_app, mailoutbox):
+    sign_in(http, live_server, saml_idp, ADA["email"])
+    User.objects.filter(email__iexact=ADA["email"]).update(is_active=False)
+    mailoutbox.clear()
+    with requests.Session() as again:
+        sign_in(again, live_server, saml_idp, ADA["email"])
+        assert signed_in_user_id(again) is None
+    assert mailoutbox == []
