@@ -1,3 +1,11 @@
-"""Joining a program by the domain of one's verified address (issue 20)."""
+"""Joining a program by the domain of one's verified address: the join page
+and the program admins' domain settings."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .views import join
+
+urlpatterns = [
+    path("programs/<slug:slug>/join/", join.join, name="join"),
+    path("programs/<slug:slug>/settings/join/", join.domains, name="join_domains"),
+]

@@ -17,6 +17,7 @@ from mentoring.querysets import correlated_count
 from partnerships.models import Partnership
 from partnerships.selectors.pairs import PairView, current_versions, describe_for
 from programs.models import CURRENT_PAIR_STATUSES, Participant, Program
+from programs.selectors.join import programs_to_join
 from programs.selectors.matching import waiting_proteges
 
 from ..stages import Progress
@@ -46,6 +47,7 @@ class MyHome(TypedDict):
     as_protege: list[PairOnHome]
     closed: list[PairOnHome]
     programs_run: list[Program]
+    to_join: list[Program]  # programs open to their verified address's domain (programs.selectors.join)
     now: datetime.datetime
     today: datetime.date
 
@@ -90,8 +92,9 @@ def home_for(user) -> MyHome:
     """What a person's home shows: one list of what needs their action across
     their partnerships, most urgent first; their current partnerships as
     mentor and as protégé, each with its next call, stage and progress;
-    partnerships that have ended; and the programs they run, with the pairs
-    and protégés that need a look. Three queries, whatever the numbers."""
+    partnerships that have ended; the programs they run, with the pairs
+    and protégés that need a look; and the programs they may join by the
+    domain of a verified address. Four queries, whatever the numbers."""
     now = timezone.now()
     today = timezone.localdate(now)
     partnerships = (
@@ -121,6 +124,7 @@ def home_for(user) -> MyHome:
             reverse=True,
         ),
         "programs_run": programs_to_watch(user, now=now),
+        "to_join": programs_to_join(user),
         "now": now,
         "today": today,
     }

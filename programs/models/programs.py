@@ -57,6 +57,14 @@ class MatchingMode(models.TextChoices):
     BOTH = "both", _("Both: admins match and protégés request")
 
 
+class JoinRole(models.TextChoices):
+    """What joining a program by the domain of one's address makes of a person."""
+
+    MENTOR = "mentor", _("Mentor")
+    PROTEGE = "protege", _("Protégé")
+    EITHER = "either", _("Either: they choose")
+
+
 class ProgramQuerySet(models.QuerySet["Program"]):
     def run_by(self, user) -> "ProgramQuerySet":
         return self.filter(admins=user)
@@ -114,6 +122,13 @@ class Program(models.Model):
         validators=[MaxValueValidator(100)],
         help_text="Below this score a protégé stays unmatched rather than badly matched.",
     )
+    # What joining by domain (``ProgramDomain``) makes of a person.
+    join_role = models.CharField(
+        _("people who join by their address join as"),
+        max_length=10,
+        choices=JoinRole,
+        default=JoinRole.EITHER,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -133,6 +148,9 @@ class Program(models.Model):
             ),
             call_minutes_in_range("default_call_minutes", name="program_call_minutes_range"),
             models.CheckConstraint(condition=Q(min_match_score__lte=100), name="program_min_score_range"),
+            models.CheckConstraint(
+                condition=Q(join_role__in=JoinRole.values), name="program_join_role_known"
+            ),
             stored_in_range("starts_on", name="program_starts_on_in_range"),
             stored_in_range("ends_on", name="program_ends_on_in_range"),
             text_within("description", 2000, name="program_description_length"),
@@ -172,6 +190,29 @@ class Program(models.Model):
     @property
     def admins_match(self) -> bool:
         return self.matching_mode in (MatchingMode.ADMIN, MatchingMode.BOTH)
+
+
+class ProgramDomain(models.Model):
+    """A domain whose verified addresses may join the program without a
+    personal invitation (``programs.services.join``), as ``Program.join_role``."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="join_domains")
+    # Lower-case, no "@" (programs.services.join.clean_domain); 253 is DNS's limit.
+    domain = models.CharField(max_length=253)
+
+    class Meta:
+        ordering = ["domain"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "domain"], name="program_domain_once"),
+            models.CheckConstraint(condition=Q(domain=Lower("domain")), name="program_domain_lower"),
+        ]
+        indexes = [
+            # programs.selectors.join.programs_to_join: the programs of a person's domains.
+            models.Index(fields=["domain"], name="program_domain_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.domain} → {self.program_id}"
 
 
 class Topic(models.Model):
