@@ -73,3 +73,20 @@ def test_a_person_the_provider_refuses_is_told_and_not_signed_in(page: Page, oid
     expect(page.get_by_role("heading", name="You are not signed in")).to_be_visible()
     assert_accessible(page)
     assert not User.objects.filter(email="lee.leaver@example.org").exists()
+
+
+def test_an_sso_account_is_not_offered_app_mfa(page: Page, oidc_app):
+    sign_in_with_the_organisation(page, "grace.hopper@example.org")
+    expect(page.get_by_role("heading", name="Welcome, Grace Hopper")).to_be_visible()
+    page.goto("/accounts/2fa/")
+    expect(page.get_by_role("heading", name="Handled by your organisation")).to_be_visible()
+    expect(page.get_by_role("button", name="Set up an authenticator app")).to_have_count(0)
+    assert_accessible(page)
+
+
+def test_a_password_account_is_still_offered_app_mfa(page: Page, world):
+    page.goto("/accounts/login/")
+    sign_in(page, world.mentor.email, PASSWORD)
+    page.goto("/accounts/2fa/")
+    expect(page.get_by_role("button", name="Set up an authenticator app")).to_be_visible()
+    expect(page.get_by_role("heading", name="Handled by your organisation")).to_have_count(0)
