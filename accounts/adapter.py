@@ -77,19 +77,15 @@ def _one_line(text: object, max_length: int) -> str:
     return cleaned
 
 
-def _claims(sociallogin: SocialLogin) -> dict:
-    """What the provider said about the person: OpenID Connect's userinfo (or
-    ID token), or SAML's mapped attributes."""
-    account = sociallogin.account
-    return account.get_provider().extract_common_fields(account.extra_data) | _extra_claims(sociallogin)
-
-
 def _extra_claims(sociallogin: SocialLogin) -> dict:
+    """``zoneinfo`` and ``locale`` from OpenID Connect's userinfo (or ID
+    token), which allauth's common fields leave out. (SAML's mapped attributes,
+    mentoring.sso.SAML_ATTRIBUTE_MAPPING, carry them already.)"""
     data = sociallogin.account.extra_data
-    if isinstance(data, dict):
-        source = data.get("userinfo") or data.get("id_token") or data
-        return {key: source.get(key) for key in ("zoneinfo", "locale") if source.get(key)}
-    return {}
+    if not isinstance(sociallogin.provider, OpenIDConnectProvider) or not isinstance(data, dict):
+        return {}
+    source = data.get("userinfo") or data.get("id_token") or data
+    return {key: source[key] for key in ("zoneinfo", "locale") if source.get(key)}
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
@@ -137,7 +133,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
 
     def populate_user(self, request: HttpRequest, sociallogin: SocialLogin, data):
         user = super().populate_user(request, sociallogin, data)
-        claims = _claims(sociallogin) | {key: value for key, value in data.items() if value}
+        claims = {key: value for key, value in data.items() if value} | _extra_claims(sociallogin)
         name = claims.get("name") or " ".join(
             part for part in (claims.get("first_name"), claims.get("last_name")) if part
         )
