@@ -69,6 +69,15 @@ def _check_complete(environ: Mapping[str, str], names: tuple[str, ...], what: st
     return True
 
 
+def _verified_domains(environ: Mapping[str, str], name: str) -> dict[str, list[str]]:
+    """allauth's ``verified_email`` setting from a comma-separated list of
+    domains whose addresses the provider vouches for even without saying
+    ``email_verified`` (Microsoft Entra ID, most SAML providers): the
+    organisation's own domains, whose mailboxes it hands out."""
+    domains = [domain.strip().lower() for domain in _value(environ, name).split(",") if domain.strip()]
+    return {"verified_email": domains} if domains else {}
+
+
 def oidc_app(environ: Mapping[str, str]) -> dict[str, Any] | None:
     """The OpenID Connect app from ``SSO_OIDC_*``, or None when not set."""
     if not _check_complete(environ, OIDC_REQUIRED, "OpenID Connect"):
@@ -83,6 +92,7 @@ def oidc_app(environ: Mapping[str, str]) -> dict[str, Any] | None:
             "server_url": _value(environ, "SSO_OIDC_ISSUER").rstrip("/"),
             "scope": OIDC_SCOPES,
             "oauth_pkce_enabled": True,
+            **_verified_domains(environ, "SSO_OIDC_VERIFIED_DOMAINS"),
         },
     }
 
@@ -115,6 +125,7 @@ def saml_app(environ: Mapping[str, str]) -> dict[str, Any] | None:
         # Responses must be signed by the identity provider; allauth refuses
         # deprecated algorithms and replies to any other audience.
         "advanced": {"want_assertion_signed": True, "strict": True},
+        **_verified_domains(environ, "SSO_SAML_VERIFIED_DOMAINS"),
     }
     if sp_entity_id := _value(environ, "SSO_SAML_SP_ENTITY_ID"):
         settings["sp"] = {"entity_id": sp_entity_id}

@@ -108,3 +108,13 @@ def test_the_sign_in_page_offers_the_configured_organisation(client, settings):
     page = client.get("/accounts/login/").content.decode()
     assert "Sign in with Acme" in page
     assert 'action="/accounts/oidc/acme/login/' in page
+
+
+def test_verified_domains_vouch_for_addresses_at_them():
+    environ = {**OIDC, **SAML, "SSO_OIDC_VERIFIED_DOMAINS": "Acme.example, acme.co.uk"}
+    environ["SSO_SAML_VERIFIED_DOMAINS"] = "acme.example"
+    providers = providers_from_environment(environ)
+    oidc_settings = providers["openid_connect"]["APPS"][0]["settings"]
+    assert oidc_settings["verified_email"] == ["acme.example", "acme.co.uk"]
+    assert providers["saml"]["APPS"][0]["settings"]["verified_email"] == ["acme.example"]
+    assert "verified_email" not in providers_from_environment(OIDC)["openid_connect"]["APPS"][0]["settings"]
