@@ -60,13 +60,15 @@ function newId() {
 
 function attributeStatement(account) {
   const attributes = {
-    "urn:oasis:names:tc:SAML:attribute:subject-id": account.id,
+    // uid, mail, givenName, sn, displayName (eduPerson / inetOrgPerson OIDs)
+    "urn:oid:0.9.2342.19200300.100.1.1": account.id,
     "urn:oid:0.9.2342.19200300.100.1.3": account.email,
     "urn:oid:2.5.4.42": account.first_name,
     "urn:oid:2.5.4.4": account.last_name,
+    "urn:oid:2.16.840.1.113730.3.1.241": [account.first_name, account.last_name].filter(Boolean).join(" "),
     email_verified: account.email_verified === undefined ? undefined : String(Boolean(account.email_verified)),
-    time_zone: account.time_zone,
-    language: account.language,
+    timezone: account.time_zone,
+    preferredLanguage: account.language,
   };
   const items = Object.entries(attributes)
     .filter(([, value]) => value !== undefined && value !== null && value !== "")

@@ -30,6 +30,7 @@ __all__ = [
     "key_and_certificate",
     "saml_app",
     "saml_app_settings",
+    "saml_environment",
     "saml_idp",
 ]
 
@@ -86,30 +87,27 @@ class SamlIdp:
         return "".join(line for line in lines if "CERTIFICATE" not in line)
 
 
-def saml_app_settings(idp: SamlIdp) -> dict:
-    """The ``SocialApp.settings`` of the organisation's SAML app: the IdP by
-    entity id, sign-in URL and signing certificate; signed assertions inside
-    signed messages required; sign-ins the IdP starts itself refused; the
-    attributes mapped to allauth's fields."""
+def saml_environment(idp: SamlIdp, **overrides: str) -> dict[str, str]:
+    """The ``SSO_SAML_*`` variables a deployment sets for this identity
+    provider (by its SSO URL and certificate; pass
+    ``SSO_SAML_IDP_METADATA_URL=idp.metadata_url`` to use its metadata)."""
     return {
-        "idp": {"entity_id": idp.entity_id, "sso_url": idp.sso_url, "x509cert": idp.certificate_base64},
-        "sp": {"entity_id": idp.sp_entity_id},
-        "attribute_mapping": {
-            "uid": "urn:oasis:names:tc:SAML:attribute:subject-id",
-            "email": "urn:oid:0.9.2342.19200300.100.1.3",
-            "email_verified": "email_verified",
-            "first_name": "urn:oid:2.5.4.42",
-            "last_name": "urn:oid:2.5.4.4",
-            "zoneinfo": "time_zone",
-            "locale": "language",
-        },
-        "advanced": {
-            "strict": True,
-            "want_assertion_signed": True,
-            "want_message_signed": True,
-            "reject_idp_initiated_sso": True,
-        },
-    }
+        "SSO_SAML_ORGANISATION": SAML_SLUG,
+        "SSO_SAML_NAME": "Acme",
+        "SSO_SAML_IDP_ENTITY_ID": idp.entity_id,
+        "SSO_SAML_IDP_SSO_URL": idp.sso_url,
+        "SSO_SAML_IDP_X509_CERT": idp.certificate_base64,
+    } | overrides
+
+
+def saml_app_settings(idp: SamlIdp, **environment: str) -> dict:
+    """The ``SocialApp.settings`` the site makes from its environment
+    (mentoring.sso): the IdP by entity id, sign-in URL and signing
+    certificate, signed assertions required, the attributes mapped to our
+    fields."""
+    from mentoring.sso import saml_app as saml_app_from_environment
+
+    return saml_app_from_environment(saml_environment(idp, **environment))["settings"]
 
 
 def _free_port() -> int:
@@ -214,8 +212,8 @@ def saml_idp(live_server, tmp_path_factory) -> SamlIdp:
 @pytest.fixture
 def saml_app(saml_idp: SamlIdp, db):
     """The organisation's SAML app as a Django admin would add it (Social
-    applications), for one test. allauth finds it by ``client_id``, the slug in
-    its URLs."""
+    applications), with the settings the environment would give it, for one
+    test. allauth finds it by ``client_id``, the slug in its URLs."""
     from allauth.socialaccount.models import SocialApp
 
     return SocialApp.objects.create(

@@ -13,7 +13,7 @@ from tests.factories import UserFactory
 
 from .saml_flow import post_to_acs, signed_in_user_id, signed_response
 from .saml_idp import *  # noqa: F403 - the identity provider's fixtures
-from .saml_idp import SAML_ACCOUNTS
+from .saml_idp import SAML_ACCOUNTS, saml_environment
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,11 +36,28 @@ def test_the_first_sign_in_makes_the_account_from_what_the_provider_sent(
     sign_in(http, live_server, saml_idp, ADA["email"])
     user = User.objects.get(email__iexact=ADA["email"])
     assert signed_in_user_id(http) == str(user.pk)
-    assert user.display_name == "Ada Byron"
+    assert user.display_name == "Ada Byron"  # displayName
     assert user.time_zone == "Europe/London"
     assert user.language == "en"
     assert EmailAddress.objects.get(user=user).verified
     assert not user.has_usable_password()
+
+
+def test_an_identity_provider_set_in_the_environment_by_its_metadata_signs_people_in(
+    http, live_server, saml_idp, settings
+):
+    """No app in the admin: the deployment's ``SSO_SAML_*`` variables, with
+    the identity provider's metadata URL (its certificate and sign-in URL are
+    read from there)."""
+    from mentoring.sso import providers_from_environment
+
+    environment = saml_environment(saml_idp, SSO_SAML_IDP_METADATA_URL=saml_idp.metadata_url)
+    del environment["SSO_SAML_IDP_SSO_URL"], environment["SSO_SAML_IDP_X509_CERT"]
+    settings.SOCIALACCOUNT_PROVIDERS = providers_from_environment(environment)
+    sign_in(http, live_server, saml_idp, ADA["email"])
+    user = User.objects.get(email__iexact=ADA["email"])
+    assert signed_in_user_id(http) == str(user.pk)
+    assert user.display_name == "Ada Byron"
 
 
 def test_the_second_sign_in_reuses_the_account(http, live_server, saml_idp, saml_app):

@@ -42,7 +42,8 @@ def assert_refused(http, answer, *emails):
 
 def test_a_signed_response_signs_the_person_in(http, live_server, saml_idp, saml_app):
     response = signed_response(http, saml_idp, live_server.url, ADA)
-    assert response.xml.count("<ds:SignatureValue>") == 2  # the assertion and the whole message
+    assert response.xml.count("<ds:SignatureValue>") == 2  # the assertion and the whole message, RSA-SHA256
+    assert response.xml.count("xmldsig-more#rsa-sha256") == 2
     post_to_acs(http, saml_idp, response.form())
     user = User.objects.get(email__iexact=ADA)
     assert signed_in_user_id(http) == str(user.pk)
@@ -83,8 +84,7 @@ def test_a_response_for_another_service_provider_is_refused(http, live_server, s
     """The identity provider signed it for the audience it knows; a service
     provider with another entity id does not take it."""
     response = signed_response(http, saml_idp, live_server.url, ADA)
-    settings = saml_app_settings(saml_idp)
-    settings["sp"]["entity_id"] = "https://elsewhere.example/saml/metadata/"
+    settings = saml_app_settings(saml_idp, SSO_SAML_SP_ENTITY_ID="https://elsewhere.example/saml/metadata/")
     SocialApp.objects.filter(pk=saml_app.pk).update(settings=settings)
     answer = post_to_acs(http, saml_idp, response.form())
     assert_refused(http, answer, ADA)
