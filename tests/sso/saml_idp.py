@@ -58,6 +58,13 @@ SAML_ACCOUNTS = [
         "email_verified": False,
     },
     {
+        # Like most company identity providers, says nothing of verification.
+        "id": "quiet-1004",
+        "email": "quinn.quiet@acme.example",
+        "first_name": "Quinn",
+        "last_name": "Quiet",
+    },
+    {
         "id": "leaver-1003",
         "email": "lee.left@acme.example",
         "first_name": "Lee",

@@ -6,7 +6,7 @@ account over, and a deactivated account is refused."""
 import pytest
 import requests
 from allauth.account.models import EmailAddress
-from allauth.socialaccount.models import SocialAccount
+from allauth.socialaccount.models import SocialAccount, SocialApp
 
 from accounts.models import User
 from tests.factories import UserFactory
@@ -17,7 +17,8 @@ from .saml_idp import SAML_ACCOUNTS, saml_environment
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ADA, MALLORY = SAML_ACCOUNTS[0], SAML_ACCOUNTS[1]
+ADA, MALLORY, QUINN = SAML_ACCOUNTS[0], SAML_ACCOUNTS[1], SAML_ACCOUNTS[2]
+assert "email_verified" not in QUINN
 
 
 @pytest.fixture
@@ -107,3 +108,28 @@ def test_a_deactivated_account_is_refused(http, live_server, saml_idp, saml_app,
         sign_in(again, live_server, saml_idp, ADA["email"])
         assert signed_in_user_id(again) is None
     assert mailoutbox == []
+
+
+def test_an_address_the_provider_does_not_vouch_for_makes_no_account(http, live_server, saml_idp, saml_app):
+    answer = sign_in(http, live_server, saml_idp, QUINN["email"])
+    assert 400 <= answer.status_code < 500
+    assert signed_in_user_id(http) is None
+    assert not User.objects.filter(email__iexact=QUINN["email"]).exists()
+
+
+def test_the_app_can_vouch_for_the_organisations_domain(http, live_server, saml_idp, saml_app):
+    """``verified_email``: the organisation's identity provider is trusted for
+    addresses at its own domains, and only those."""
+    SocialApp.objects.filter(pk=saml_app.pk).update(
+        settings=saml_app.settings | {"verified_email": ["acme.example"]}
+    )
+    sign_in(http, live_server, saml_idp, QUINN["email"])
+    quinn = User.objects.get(email__iexact=QUINN["email"])
+    assert signed_in_user_id(http) == str(quinn.pk)
+    assert EmailAddress.objects.get(user=quinn).verified
+
+    existing = UserFactory(email=MALLORY["email"], display_name="Morgan Mentor")
+    with requests.Session() as mallory:
+        sign_in(mallory, live_server, saml_idp, MALLORY["email"])
+        assert signed_in_user_id(mallory) is None
+    assert not SocialAccount.objects.filter(user=existing).exists()

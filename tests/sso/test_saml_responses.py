@@ -17,7 +17,7 @@ from .saml_idp import SAML_ACCOUNTS, key_and_certificate, saml_app_settings
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ADA = SAML_ACCOUNTS[0]["email"]
-LEAVER = SAML_ACCOUNTS[2]["email"]
+LEAVER = next(account["email"] for account in SAML_ACCOUNTS if account.get("refused"))
 DS = "http://www.w3.org/2000/09/xmldsig#"
 
 
