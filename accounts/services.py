@@ -1,4 +1,5 @@
 import datetime
+import logging
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
@@ -9,6 +10,8 @@ from django.utils.translation import gettext as _
 from mentoring.time_zones import zone_of
 
 from .models import DayAway, User, WeeklyHours
+
+logger = logging.getLogger(__name__)
 
 # Upcoming days away a person may list at once: a year of single days off
 # would be fewer; more is a runaway script, not a holiday plan.
@@ -95,3 +98,23 @@ def day_away_remove(*, user: User, day_away_id: int, now: datetime.datetime | No
     if not deleted:
         raise DayAway.DoesNotExist
     _availability_changed(user, now)
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, by: User | None = None) -> User:
+    """Deactivates ``user``, a person who left the organisation. Idempotent.
+
+    They lose access at once: the authentication backends refuse an inactive
+    account, at sign-in and on each request of a session already open (which
+    is then signed out). From now on no email goes to their address
+    (``mentoring.mail`` drops inactive accounts' addresses; the reminders'
+    scan and sending skip them), and each of their current partnerships is
+    flagged, once, to its program's admins (``reminders.leavers``, told by
+    the User's ``post_save``, as a change in Django's admin is too)."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.is_active:
+        locked.is_active = False
+        locked.save(update_fields=["is_active"])
+        logger.info("User %s deactivated by %s", locked.pk, by.pk if by else "the system")
+    user.is_active = False
+    return locked

@@ -29,9 +29,11 @@ import functools
 import re
 from collections.abc import Mapping, Sequence
 from email.headerregistry import BaseHeader, HeaderRegistry, UnstructuredHeader
+from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
 from django.template import TemplateDoesNotExist
@@ -184,13 +186,35 @@ def build(
     return message
 
 
-def _deliver(message: Email, using: str) -> None:
-    """Sends ``message``; raises unless the mailer says it went (an SMTP server
-    that refused it raises; a message to nobody would be skipped in silence)."""
+def _drop_deactivated(message: Email) -> bool:
+    """Takes the addresses of deactivated accounts (people who left) off
+    ``message``, in one query: nobody who left gets an email of any kind.
+    False when nobody is left to send it to."""
+    wanted = {address: parseaddr(address)[1].lower() for address in message.recipients()}
+    left = set(
+        get_user_model()
+        .objects.filter(email__in=set(wanted.values()), is_active=False)
+        .values_list("email", flat=True)
+    )
+    if left:
+        left = {email.lower() for email in left}
+        for field in ("to", "cc", "bcc"):
+            setattr(message, field, [a for a in getattr(message, field) if wanted.get(a) not in left])
+    return bool(message.recipients())
+
+
+def _deliver(message: Email, using: str) -> bool:
+    """Sends ``message`` to those of its recipients whose account, if they
+    have one, is active; raises unless the mailer says it went (an SMTP server
+    that refused it raises; a message to nobody would be skipped in silence).
+    False, sending nothing, when every recipient's account was deactivated."""
     if not message.recipients():
         raise ValueError("The email has no recipient.")
+    if not _drop_deactivated(message):
+        return False
     if mailers[using].send_messages([message]) != 1:
         raise ValueError("The mailer did not send the email.")
+    return True
 
 
 def send(
@@ -207,7 +231,8 @@ def send(
 ) -> None:
     """Builds the email of ``kind`` (see ``build``) and sends it now through the
     mailer ``using`` (settings.MAILERS). Raises when it cannot be sent. Keeps no
-    record: for an email that must not go twice, use ``send_once``."""
+    record: for an email that must not go twice, use ``send_once``. Nothing
+    goes to the address of a deactivated account (``_drop_deactivated``)."""
     message = build(
         kind,
         to=to,
@@ -237,7 +262,8 @@ def send_once(
     """Sends the email of ``kind`` to the one address ``to`` unless the email
     keyed ``key`` (e.g. ``match-<partnership_id>-<user_id>``: letters, digits,
     ``.``, ``_``, ``+``, ``-``) was sent already. True when this call sent it,
-    False when it had gone before.
+    False when it had gone before, or when ``to`` is the address of a
+    deactivated account (nothing is sent, and the key is settled).
 
     Idempotent, for tasks that may run twice or at once: the ledger row is
     claimed (inserted, then locked) in a transaction, the email built and sent
@@ -265,7 +291,8 @@ def send_once(
             reply_to=reply_to,
             calendar=calendar,
         )
-        _deliver(message, using)
+        delivered = _deliver(message, using)
+        # Its one recipient left: the key is settled, so no retry sends it later.
         entry.sent_at = timezone.now()
         entry.save(update_fields=["sent_at"])
-    return True
+    return delivered

@@ -27,6 +27,7 @@ from mentoring.time_zones import zone_of
 from partnerships.models import Agreement, Partnership
 from sessions_log.models import AgendaItem, Homework
 
+from .leavers import leaver_id
 from .models import Kind, Reminder
 from .rules.checkins import expected_call
 from .rules.homework import homework_id_of
@@ -258,6 +259,9 @@ def _kind_context(reminder: Reminder, facts: Snapshot, now: datetime.datetime) -
         context["proposed_at"] = reminder.due_at - datetime.timedelta(days=3)
     elif reminder.kind == Kind.STALL:
         context |= {"protege": protege.name, "mentor": mentor.name, "program": partnership.program.name}
+        left = leaver_id(reminder.object_key)  # a flag that one of them left the organisation
+        if left is not None:
+            context["left"] = mentor.name if mentor.pk == left else protege.name
     elif reminder.kind == Kind.HOMEWORK:
         item = _homework_item(reminder, facts)
         context |= {
