@@ -53,7 +53,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     # The person's language as a BCP 47 tag ("en-GB"), when known: from the
     # identity provider's ``locale`` at their first single sign-on.
-    language = models.CharField(max_length=16, blank=True, help_text="The language you read the site in.")
+    language = SingleLineCharField(max_length=16, blank=True, help_text="The language you read the site in.")
     # When the person last saved their weekly hours (``WeeklyHours``); until
     # then they count as available on weekdays from 09:00 to 17:00.
     availability_set_at = models.DateTimeField(null=True, blank=True)
