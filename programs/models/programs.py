@@ -198,7 +198,7 @@ class ProgramDomain(models.Model):
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="join_domains")
     # Lower-case, no "@" (programs.services.join.clean_domain); 253 is DNS's limit.
-    domain = models.CharField(max_length=253)
+    domain = SingleLineCharField(max_length=253)
 
     class Meta:
         ordering = ["domain"]
