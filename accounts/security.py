@@ -49,7 +49,9 @@ def stamp_session(sender, request: HttpRequest | None, user: User, **kwargs) -> 
     else:
         session[middleware.IDLE_TIMEOUT] = settings.SESSION_IDLE_TIMEOUT
         session[middleware.ABSOLUTE_LIFETIME] = settings.SESSION_ABSOLUTE_LIFETIME
-    if settings.REQUIRE_MFA_FOR_ADMINS and elevated and not has_totp(user):
+    # An account that signs in only through its organisation's identity
+    # provider has its second step there: no authenticator app is asked of it.
+    if settings.REQUIRE_MFA_FOR_ADMINS and elevated and user.has_usable_password() and not has_totp(user):
         session[middleware.MFA_SETUP_REQUIRED] = True
     else:
         session.pop(middleware.MFA_SETUP_REQUIRED, None)

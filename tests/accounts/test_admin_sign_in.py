@@ -155,3 +155,13 @@ def test_the_setting_is_on_by_default_in_production():
         DJANGO_ALLOWED_HOSTS="mentoring.example.org",
     )
     assert result.stdout.strip().splitlines()[-1] == "True", result.stderr
+
+
+@pytest.mark.usefixtures("mfa_required")
+def test_a_program_admin_who_signs_in_only_through_the_organisation_is_not_asked_for_an_app(client, world):
+    # No usable password: the account signs in through its identity provider, whose second step it is.
+    world.admin.set_unusable_password()
+    world.admin.save(update_fields=["password"])
+    client.force_login(world.admin)
+    assert client.get("/").status_code == 200
+    assert client.get(reverse("home:program_list")).status_code == 200

@@ -70,3 +70,20 @@ def test_the_words_of_a_refusal_are_shown_as_text(rf: RequestFactory, world):
 def test_every_address_named_in_the_refusals_exists():
     names = {route.name for route in every_route()}
     assert set(WHO_MAY) <= names, set(WHO_MAY) - names
+
+
+def test_someone_signed_out_who_is_refused_is_told_to_sign_in_again(rf):
+    # A sign-in finished in another browser (a replayed SAML response) is refused signed out.
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.cache import SessionStore
+
+    request = rf.post("/accounts/saml/org/acs/")
+    request.user = AnonymousUser()
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)
+    response = permission_denied(request, PermissionDenied())
+    assert response.status_code == 403
+    text = response.content.decode()
+    assert "You are not signed in" in text and "That is not yours to do" not in text
+    assert reverse("account_login") in text
