@@ -21,7 +21,10 @@ OIDC_SCOPES = ["openid", "email", "profile"]
 #: names most identity providers use, their OIDs, and the claim URIs of
 #: Microsoft Entra ID / AD FS. The first one present wins.
 SAML_ATTRIBUTE_MAPPING = {
-    "uid": ["uid", "urn:oid:0.9.2342.19200300.100.1.1"],
+    # The SAML subject identifier (OASIS SAML V2.0 Subject Identifier Attributes
+    # Profile) first: stable, unlike a NameID that may be an address or change
+    # per session.
+    "uid": ["urn:oasis:names:tc:SAML:attribute:subject-id", "uid", "urn:oid:0.9.2342.19200300.100.1.1"],
     "email": [
         "email",
         "mail",
