@@ -186,20 +186,26 @@ def build(
     return message
 
 
-def _drop_deactivated(message: Email) -> bool:
-    """Takes the addresses of deactivated accounts (people who left) off
-    ``message``, in one query: nobody who left gets an email of any kind.
-    False when nobody is left to send it to."""
-    wanted = {address: parseaddr(address)[1].lower() for address in message.recipients()}
-    left = set(
-        get_user_model()
+def without_leavers(addresses: Sequence[str]) -> list[str]:
+    """``addresses`` but those of deactivated accounts (people who left), in
+    one query: nobody who left gets an email of any kind. For mail sent
+    outside this module too (allauth's, through the account adapter)."""
+    wanted = {address: parseaddr(address)[1].lower() for address in addresses}
+    left = {
+        email.lower()
+        for email in get_user_model()
         .objects.filter(email__in=set(wanted.values()), is_active=False)
         .values_list("email", flat=True)
-    )
-    if left:
-        left = {email.lower() for email in left}
-        for field in ("to", "cc", "bcc"):
-            setattr(message, field, [a for a in getattr(message, field) if wanted.get(a) not in left])
+    }
+    return [address for address in addresses if wanted[address] not in left]
+
+
+def _drop_deactivated(message: Email) -> bool:
+    """Takes the addresses of deactivated accounts off ``message``
+    (``without_leavers``). False when nobody is left to send it to."""
+    kept = set(without_leavers(message.recipients()))
+    for field in ("to", "cc", "bcc"):
+        setattr(message, field, [address for address in getattr(message, field) if address in kept])
     return bool(message.recipients())
 
 

@@ -136,6 +136,12 @@ def test_the_scan_decides_no_reminder_for_a_leaver(world):
     ]
 
 
+def test_a_leavers_address_is_dropped_from_a_list_of_recipients(world):
+    user_deactivate(user=world.mentor)
+    to = [world.mentor.email.upper(), f"Sam <{world.protege.email}>", "nobody@elsewhere.test"]
+    assert mailing.without_leavers(to) == to[1:]
+
+
 def test_the_one_mail_mechanism_sends_nothing_to_a_leavers_address(world):
     user_deactivate(user=world.mentor)
     sent = mailing.send_once(
@@ -199,3 +205,14 @@ def test_unticking_active_in_djangos_admin_does_the_same(rf, world):
     admin.site._registry[User].save_model(request, user, form=None, change=True)
     assert User.objects.get(pk=world.mentor.pk).is_active is False
     assert Reminder.objects.filter(kind=Kind.STALL, object_key=f"left-{world.mentor.pk}").count() == 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="allauth's emails go through accounts/adapter.py send_mail, which has yet to call "
+    "mentoring.mail.without_leavers: today a leaver is told 'No account with this address'",
+)
+def test_asking_to_reset_a_leavers_password_emails_nothing(client, world):
+    user_deactivate(user=world.protege)
+    client.post(reverse("account_reset_password"), {"email": world.protege.email})
+    assert mail.outbox == []
