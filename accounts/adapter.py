@@ -24,6 +24,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
+from mentoring import mail
 from mentoring.bounds.text import validate_single_line
 
 #: ``User.display_name`` and ``User.language`` (accounts.models).
@@ -43,6 +44,14 @@ class AccountAdapter(DefaultAccountAdapter):
             "That email and password don't match an account. Check them, or reset your password."
         ),
     }
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's own emails (password reset, address confirmation, "no
+        account with this address"): never to someone who left
+        (``mentoring.mail.without_leavers``), as every email of ours."""
+        if not mail.without_leavers([email]):
+            return
+        super().send_mail(template_prefix, email, context)
 
 
 class OpenIDConnectWithNonce(OpenIDConnectProvider):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from partnerships.models import Partnership
 from programs.models import Invitation, Participant, Program
+from programs.models.programs import ProgramDomain
 from programs.models.requests import MentorRequest, RequestStatus
 
 # One statement, in plain SQL: on a page served from the cache, building three
@@ -74,7 +75,15 @@ _HOME_SCOPE_SQL = f"""
                     ',' ORDER BY p.id
                 ) FROM {Participant._meta.db_table} p
                   JOIN {Program._meta.db_table} program ON program.id = p.program_id
-                 WHERE p.user_id = %(me)s)
+                 WHERE p.user_id = %(me)s),
+        -- what programs.selectors.join reads: the programs open to the domains
+        -- of the person's verified addresses (their memberships are above)
+        (SELECT string_agg(concat_ws('.', program.id, program.name, program.join_role, program.ends_on),
+                           ',' ORDER BY program.id)
+           FROM {Program._meta.db_table} program
+          WHERE EXISTS (SELECT 1 FROM {ProgramDomain._meta.db_table} d
+                         WHERE d.program_id = program.id
+                           AND d.domain IN (SELECT split_part(address, '@', 2) FROM addresses)))
 """
 
 
@@ -85,7 +94,8 @@ def home_scope(user, *, now: datetime.datetime | None = None) -> tuple[str, date
     (everything of the pair's, both people included) and the invitations
     waiting for them as the page shows them, and their memberships as
     ``home.selectors.requests`` reads them (where to find a mentor, requests
-    waiting for their answer); ``changes_at`` is when the first
+    waiting for their answer), and the programs open to the domains of their
+    verified addresses (``programs.selectors.join``); ``changes_at`` is when the first
     of those invitations expires or the first set next call starts, whichever
     comes first. One query, which also answers
     ``user.sees_programs`` for the header.
@@ -100,9 +110,9 @@ def home_scope(user, *, now: datetime.datetime | None = None) -> tuple[str, date
     now = now or timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(_HOME_SCOPE_SQL, {"me": user.pk, "now": now})
-        sees_programs, pairs, invitations, first_expiry, next_call, requests = cursor.fetchone()
+        sees_programs, pairs, invitations, first_expiry, next_call, requests, joinable = cursor.fetchone()
     user.__dict__["sees_programs"] = sees_programs  # User.sees_programs, read by the header too
     if sees_programs:
         return None
     moments = [moment for moment in (first_expiry, next_call) if moment is not None]
-    return f"home:{pairs}:{invitations}:{requests}", min(moments, default=None)
+    return f"home:{pairs}:{invitations}:{requests}:{joinable}", min(moments, default=None)

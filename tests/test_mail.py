@@ -94,6 +94,7 @@ def test_headers_and_reply_to_go_on_the_email_and_a_long_stop_link_stays_on_one_
     assert b"Reply-To: admin@example.org" in lines
 
 
+@pytest.mark.django_db
 def test_send_delivers_the_built_email_through_the_mailer():
     mailing.send("greeting", to="ann@example.org", context=CONTEXT, reply_to=["admin@example.org"])
     [sent] = mail.outbox

@@ -62,6 +62,7 @@ NOT_ON_PAIR_PAGES = {
     "partnerships_program": "programs: pair_pages_changed (program_pages_changed)",
     "partnerships_program_admins": "the header: pair_pages_changed (person_pages_changed)",
     "partnerships_topic": "matching only",
+    "programs_programdomain": "program settings and the home's Join cards (home.scopes reads it)",
     "programs_answer": "profile answers: the profile, the admin's person page, matching and the report",
     "programs_answer_choices": "profile answers: the profile, the admin's person page, matching and the report",
     "programs_choice": "profile questions: the admin's questions page, the profile, matching and the report",
@@ -370,3 +371,20 @@ def test_a_new_release_never_serves_a_page_of_the_one_before(rf, world, monkeypa
     key = page_cache._key(request, "scope")
     monkeypatch.setattr(page_cache, "release", lambda: "next-release")
     assert page_cache._key(request, "scope") != key
+
+
+def test_my_home_shows_a_program_open_to_my_domain_as_soon_as_an_admin_opens_it(client, world):
+    from allauth.account.models import EmailAddress
+
+    from programs.services.join import program_join_set
+
+    person = UserFactory(email="newcomer@acme-mentoring.org")
+    EmailAddress.objects.filter(user=person).update(verified=True)
+    client.force_login(person)
+    url = reverse("home:home")
+    client.get(url)
+    assert world.program.name not in client.get(url).text
+    program_join_set(program=world.program, domains=["acme-mentoring.org"], role="protege", by=world.admin)
+    assert world.program.name in client.get(url).text
+    program_join_set(program=world.program, domains=[], role="protege", by=world.admin)
+    assert world.program.name not in client.get(url).text

@@ -207,11 +207,6 @@ def test_unticking_active_in_djangos_admin_does_the_same(rf, world):
     assert Reminder.objects.filter(kind=Kind.STALL, object_key=f"left-{world.mentor.pk}").count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="allauth's emails go through accounts/adapter.py send_mail, which has yet to call "
-    "mentoring.mail.without_leavers: today a leaver is told 'No account with this address'",
-)
 def test_asking_to_reset_a_leavers_password_emails_nothing(client, world):
     user_deactivate(user=world.protege)
     client.post(reverse("account_reset_password"), {"email": world.protege.email})

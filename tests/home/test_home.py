@@ -53,11 +53,12 @@ def test_home_runs_the_same_queries_for_one_or_many_partnerships(client, world, 
     # savepoint, user, the page's scope (home.scopes: "runs a program?", for the header
     # too, and the partnerships' and invitations' versions), partnerships (with what is
     # to do and their stage), their current agreement versions, programs run, invitations
-    # waiting, requests for a mentor (home.selectors.requests), release
-    with django_assert_num_queries(9):
+    # waiting, requests for a mentor (home.selectors.requests), programs open to my domain
+    # (programs.selectors.join), release
+    with django_assert_num_queries(10):
         client.get(reverse("home:home"))
     for _ in range(6):
         PartnershipFactory(program=world.program, mentor=mentor_participant)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(reverse("home:home"))
     assert response.text.count('class="card"') == 7

@@ -231,12 +231,13 @@ def test_my_home_runs_the_same_queries_with_agreements_proposals_and_ended_partn
     # savepoint, user, the page's scope (home.scopes: "runs a program?", for the header
     # too, and the partnerships' and invitations' versions), partnerships (with what is
     # to do and their stage), current versions, programs run, invitations waiting,
-    # requests for a mentor (home.selectors.requests), release
-    with django_assert_num_queries(9):
+    # requests for a mentor (home.selectors.requests), programs open to my domain
+    # (programs.selectors.join), release
+    with django_assert_num_queries(10):
         client.get(reverse("home:home"))
     grow_history(world, versions=3, partnerships=5)
     PartnershipFactory(program=world.program, mentor=world.partnership.mentor, status="ended")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         page = client.get(reverse("home:home")).text
     assert page.count('class="card"') == 6
     assert "Earlier partnerships" in page

@@ -228,8 +228,9 @@ def test_the_home_runs_the_same_queries_for_one_or_many_partnerships_with_everyt
     client.force_login(getattr(world, who))
     # savepoint, user, the page's scope (home.scopes), partnerships with what is to do
     # and their stage (home.selectors.facts), their current versions, programs run,
-    # invitations waiting, requests for a mentor (home.selectors.requests), release
-    with django_assert_num_queries(9):
+    # invitations waiting, requests for a mentor (home.selectors.requests), programs open to my domain
+    # (programs.selectors.join), release
+    with django_assert_num_queries(10):
         first = client.get(reverse("home:home")).text
     mentor = world.partnership.mentor
     Participant.objects.filter(pk=mentor.pk).update(capacity=10)
@@ -239,7 +240,7 @@ def test_the_home_runs_the_same_queries_for_one_or_many_partnerships_with_everyt
         _everything_due_in(PartnershipFactory(program=world.program, mentor=mentor), world.mentor)
         elsewhere = PartnershipFactory(protege__user=protege_user)
         _everything_due_in(elsewhere, elsewhere.mentor.user)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         page = client.get(reverse("home:home")).text
     assert len(to_do_items(page)) > len(to_do_items(first))
 
@@ -249,8 +250,9 @@ def test_the_admins_home_runs_the_same_queries_for_one_or_many_programs_and_pair
 ):
     client.force_login(world.admin)
     # user, savepoint, the scope's "runs a program?" (then not kept), partnerships,
-    # programs run with what needs a look, invitations waiting, requests for a mentor, release
-    with django_assert_num_queries(8):
+    # programs run with what needs a look, invitations waiting, requests for a mentor, programs
+    # open to my domain, release
+    with django_assert_num_queries(9):
         client.get(reverse("home:home"))
     for _ in range(3):
         program = ProgramFactory(admins=[world.admin])
@@ -260,7 +262,7 @@ def test_the_admins_home_runs_the_same_queries_for_one_or_many_programs_and_pair
             if days > 10:
                 agree(pair, cadence="weekly")
         ParticipantFactory(program=program, role=Participant.Role.PROTEGE, status=Participant.Status.ACTIVE)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         page = client.get(reverse("home:home")).text
     assert page.count('class="card program-card"') == 4
 
