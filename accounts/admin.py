@@ -1,3 +1,5 @@
+from allauth.socialaccount import admin as social_admin
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
@@ -32,3 +34,14 @@ class UserAdmin(SiteAdminMixin, BaseUserAdmin):
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+
+# The organisation sign-in's own admin pages (allauth's), with what every admin
+# of ours does: an empty settings box stores {} (the column refuses NULL).
+for _model, _base in (
+    (SocialApp, social_admin.SocialAppAdmin),
+    (SocialAccount, social_admin.SocialAccountAdmin),
+    (SocialToken, social_admin.SocialTokenAdmin),
+):
+    admin.site.unregister(_model)
+    admin.site.register(_model, type(_base.__name__, (SiteAdminMixin, _base), {}))

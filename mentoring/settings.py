@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # The organisation sign-in pages answer odd requests and an unreachable provider calmly.
+    "mentoring.sso_guard.SingleSignOnGuardMiddleware",
     # Ours (mentoring.middleware), once per request so no view can miss them.
     "mentoring.middleware.SignedInPagesNotStoredMiddleware",
     "mentoring.middleware.SessionLifetimeMiddleware",

@@ -10,8 +10,10 @@ given in ``real_values``. The machinery lives in tests/fuzz.py."""
 import datetime
 import logging
 import random
+import tempfile
 import time
 from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -53,7 +55,7 @@ ROLES = ("mentor", "protege", "admin", "staff", "other_admin", "outsider", "anon
 # The Django admin site checks staff once for all its pages (AdminSite.admin_view):
 # besides staff, one stranger signed in and one signed out probe it.
 ADMIN_SITE_ROLES = ("staff", "admin", "anonymous")
-MAX_REQUESTS = 5000
+MAX_REQUESTS = 6500
 # A safety net far above a normal run (about 90 s of CPU on two cores), for a loaded machine.
 SECONDS = 600
 WITNESS_ROUNDS = 60
@@ -126,6 +128,36 @@ def seeded(world):
     )
     # Times the mentor offered the protégé for their next call: a time to pick and its link.
     offered = time_offer_create(partnership=p, by=world.mentor).times.first()
+    # The organisation's identity providers, configured as from the environment, at a
+    # loopback address where none answers: every sign-in page must still answer calmly.
+    from allauth.socialaccount.models import SocialApp
+
+    from mentoring import sso
+    from tests.sso.saml_idp import key_and_certificate
+
+    _key, _cert, certificate = key_and_certificate(Path(tempfile.mkdtemp()))
+    unreachable = "http://127.0.0.1:9"
+    environment = {
+        "SSO_OIDC_NAME": "Fuzz Org",
+        "SSO_OIDC_PROVIDER_ID": "org",
+        "SSO_OIDC_ISSUER": unreachable,
+        "SSO_OIDC_CLIENT_ID": "fuzz",
+        "SSO_OIDC_CLIENT_SECRET": "fuzz-secret",
+        "SSO_SAML_NAME": "Fuzz Org",
+        "SSO_SAML_ORGANISATION": "org",
+        "SSO_SAML_IDP_ENTITY_ID": f"{unreachable}/metadata",
+        "SSO_SAML_IDP_SSO_URL": f"{unreachable}/sso",
+        "SSO_SAML_IDP_X509_CERT": certificate,
+    }
+    apps = {}
+    for provider, app in (("openid_connect", sso.oidc_app(environment)), ("saml", sso.saml_app(environment))):
+        assert app is not None, provider
+        apps[provider] = SocialApp.objects.create(provider=provider, **app)
+    # Someone who signed in through it once, for the site administration's pages.
+    from allauth.socialaccount.models import SocialAccount, SocialToken
+
+    linked = SocialAccount.objects.create(user=world.outsider, provider="org", uid="fuzz-subject")
+    SocialToken.objects.create(app=apps["openid_connect"], account=linked, token="fuzz-token")
     co_admin = UserFactory(display_name="Casey Co-admin")
     world.program.admins.add(co_admin)
     return {
@@ -152,6 +184,8 @@ def seeded(world):
             "request_id": mentor_request.pk,
             "time_id": offered.pk,
             "user_id": co_admin.pk,
+            "organization_slug": "org",
+            "provider_id": "org",
             "app_label": "partnerships",
             "url": "nowhere/",
             "content_type_id": ContentType.objects.get_for_model(Program).pk,
