@@ -21,7 +21,7 @@ def verified_domains(user) -> QuerySet:
 
 def _joinable_by(user) -> QuerySet[Program]:
     """Programs with a domain of one of ``user``'s verified addresses, not
-    ended, that they are not in (active) and were not withdrawn from."""
+    ended, that they do not run, are not in (active) and were not withdrawn from."""
     today = timezone.localdate()
     taken = Participant.objects.filter(program=OuterRef("pk"), user=user).exclude(
         status=Participant.Status.INVITED
@@ -32,6 +32,7 @@ def _joinable_by(user) -> QuerySet[Program]:
         )
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
         .exclude(Exists(taken))
+        .exclude(admins=user)
     )
 
 

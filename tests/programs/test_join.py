@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 
 from programs.models import Participant
@@ -213,3 +214,19 @@ def test_the_join_page_and_home_run_the_same_queries_for_one_or_many_programs(cl
     *many, page = count()
     assert many == few
     assert all(f"Join More {n}" in page for n in range(5))
+
+
+def test_the_programs_own_admin_at_its_domain_is_not_asked_to_join_it(client, acme):
+    boss = _person("boss@acme.test")
+    acme.admins.add(boss)
+    client.force_login(boss)
+    assert f"Join {acme.name}" not in client.get(reverse("home:home")).content.decode()
+    assert client.get(_join_url(acme)).status_code == 404
+
+
+def test_a_program_that_has_started_says_so_in_the_past(client, acme):
+    acme.starts_on = timezone.localdate() - datetime.timedelta(days=30)
+    acme.save(update_fields=["starts_on"])
+    client.force_login(_person())
+    page = client.get(_join_url(acme)).content.decode()
+    assert "It started on" in page and "It starts on" not in page
