@@ -8,19 +8,14 @@ server and on the test client's ``testserver``, and the people in
 end. ``oidc_app`` adds the matching ``SocialApp`` row for one test."""
 
 import json
-import shutil
-import socket
-import subprocess
-import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-import requests
+
+from .node_idp import IDP_DIR, free_port, node_for, running
 
 __all__ = ["OIDC_ACCOUNTS", "OIDC_PROVIDER_ID", "OidcIdp", "oidc_app", "oidc_idp"]
 
-IDP_DIR = Path(__file__).resolve().parents[1] / "idp"
 OIDC_PROVIDER_ID = "org"
 CALLBACK_PATH = f"/accounts/oidc/{OIDC_PROVIDER_ID}/login/callback/"
 CLIENT_ID = "mentoring-tests"
@@ -69,55 +64,21 @@ class OidcIdp:
     provider_id: str = OIDC_PROVIDER_ID
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for_discovery(issuer: str, process: subprocess.Popen, seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"The OpenID Connect provider stopped at start:\n{process.stdout.read()}")
-        try:
-            if requests.get(f"{issuer}/.well-known/openid-configuration", timeout=1).ok:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.1)
-    process.kill()
-    pytest.fail(f"The OpenID Connect provider did not answer at {issuer} within {seconds} s.")
-
-
 @pytest.fixture(scope="session")
 def oidc_idp(live_server, tmp_path_factory) -> OidcIdp:
-    node = shutil.which("node")
-    if node is None or not (IDP_DIR / "node_modules" / "oidc-provider").is_dir():
-        pytest.fail(
-            "The single sign-on tests start a local OpenID Connect provider (tests/idp): "
-            "run `make install` (it needs Node.js 20+ and npm)."
-        )
+    node = node_for("oidc-provider", "OpenID Connect provider")
     accounts = tmp_path_factory.mktemp("oidc") / "accounts.json"
     accounts.write_text(json.dumps(OIDC_ACCOUNTS))
-    port = _free_port()
+    port = free_port()
     issuer = f"http://127.0.0.1:{port}"
     command = [node, str(IDP_DIR / "oidc.mjs"), "--port", str(port), "--accounts", str(accounts)]
     command += ["--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET]
     for base in (live_server.url, "http://testserver"):
         command += ["--redirect-uri", base + CALLBACK_PATH]
-    process = subprocess.Popen(
-        command, cwd=IDP_DIR, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    try:
-        _wait_for_discovery(issuer, process)
+    with running(
+        command, ready_url=f"{issuer}/.well-known/openid-configuration", what="OpenID Connect provider"
+    ):
         yield OidcIdp(issuer=issuer)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @pytest.fixture

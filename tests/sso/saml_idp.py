@@ -9,19 +9,16 @@ for its metadata, yields a :class:`SamlIdp` and stops it at the end.
 
 import datetime
 import json
-import shutil
-import socket
-import subprocess
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-import requests
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
+
+from .node_idp import IDP_DIR, free_port, node_for, running
 
 __all__ = [
     "SAML_ACCOUNTS",
@@ -34,7 +31,6 @@ __all__ = [
     "saml_idp",
 ]
 
-IDP_DIR = Path(__file__).resolve().parents[1] / "idp"
 #: The organisation's slug in allauth's SAML URLs (/accounts/saml/<slug>/…).
 SAML_SLUG = "acme"
 
@@ -117,12 +113,6 @@ def saml_app_settings(idp: SamlIdp, **environment: str) -> dict:
     return saml_app_from_environment(saml_environment(idp, **environment))["settings"]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def key_and_certificate(directory: Path) -> tuple[Path, Path, str]:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test identity provider")])
@@ -148,32 +138,12 @@ def key_and_certificate(directory: Path) -> tuple[Path, Path, str]:
     return key_file, cert_file, pem
 
 
-def _wait_for_metadata(url: str, process: subprocess.Popen, seconds: float = 20) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"The SAML identity provider stopped at start:\n{process.stdout.read()}")
-        try:
-            if requests.get(url, timeout=1).ok:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.1)
-    process.kill()
-    pytest.fail(f"The SAML identity provider did not answer at {url} within {seconds} s.")
-
-
 @pytest.fixture(scope="session")
 def saml_idp(live_server, tmp_path_factory) -> SamlIdp:
-    node = shutil.which("node")
-    if node is None or not (IDP_DIR / "node_modules" / "samlify").is_dir():
-        pytest.fail(
-            "The single sign-on tests start a local SAML identity provider (tests/idp): "
-            "run `make install` (it needs Node.js 20+ and npm)."
-        )
+    node = node_for("samlify", "SAML identity provider")
     directory = tmp_path_factory.mktemp("saml")
     key_file, cert_file, pem = key_and_certificate(directory)
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     sp_base = f"{live_server.url}/accounts/saml/{SAML_SLUG}"
     sp = {"entity_id": f"{sp_base}/metadata/", "acs_url": f"{sp_base}/acs/"}
@@ -190,15 +160,8 @@ def saml_idp(live_server, tmp_path_factory) -> SamlIdp:
             }
         )
     )
-    process = subprocess.Popen(
-        [node, str(IDP_DIR / "saml.mjs"), str(config)],
-        cwd=IDP_DIR,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        _wait_for_metadata(f"{base}/metadata", process)
+    command = [node, str(IDP_DIR / "saml.mjs"), str(config)]
+    with running(command, ready_url=f"{base}/metadata", what="SAML identity provider"):
         yield SamlIdp(
             base_url=base,
             entity_id=f"{base}/metadata",
@@ -208,12 +171,6 @@ def saml_idp(live_server, tmp_path_factory) -> SamlIdp:
             sp_entity_id=sp["entity_id"],
             acs_url=sp["acs_url"],
         )
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 @pytest.fixture
