@@ -1,0 +1,293 @@
+"""The outcome report (``/programs/<slug>/outcomes/``): what changed for the
+protégés of a program and of its cohort (the programs cloned from one another),
+as aggregates only: never a pair's names, notes or goal text.
+
+Every figure is counted by the database, a fixed number of queries for any
+number of programs, goals and ratings: a goal's first and latest rating are
+two index lookups (``progressrating_goal_time_idx``), summed by category.
+
+Survey scores and NPS are not here yet: they join ``ProgramOutcome`` with the
+surveys, under their five-answer floor."""
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, Count, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.utils.translation import gettext
+
+from goals.models import Category, Goal, ProgressRating
+from partnerships.models import Partnership
+from programs.models import PairStatus, Program
+from sessions_log.models import CallFeedback, Homework
+
+from .charts import share
+from .models import HealthNumbers
+
+# The distribution of a goal's change from its first to its latest rating, in bands.
+BANDS = [
+    ("fell", Q(change__lt=0)),
+    ("same", Q(change=0)),
+    ("up_1_2", Q(change__gte=1, change__lte=2)),
+    ("up_3_4", Q(change__gte=3, change__lte=4)),
+    ("up_5", Q(change__gte=5)),
+]
+REASONS_SHOWN = 10  # the most frequent reasons for ending early, per program
+
+
+def band_labels() -> dict[str, str]:
+    return {
+        "fell": gettext("Fell"),
+        "same": gettext("Same"),
+        "up_1_2": gettext("+1 to 2"),
+        "up_3_4": gettext("+3 to 4"),
+        "up_5": gettext("+5 or more"),
+    }
+
+
+@dataclass(frozen=True)
+class Band:
+    key: str
+    label: str
+    count: int
+    share: int | None  # per cent of the goals rated
+
+
+@dataclass(frozen=True)
+class CategoryOutcome:
+    """One Kumar category's goals in one program."""
+
+    category: str
+    label: str
+    goals: int
+    rated: int  # goals with at least one rating; one rating is its first and its latest
+    first_mean: float | None
+    latest_mean: float | None
+    change_mean: float | None
+    bands: list[Band]
+    achieved: int
+    achieved_share: int | None  # per cent of the goals
+    advanced: int  # goals that are a more advanced version of another
+
+
+@dataclass(frozen=True)
+class ProgramOutcome:
+    program: Program
+    categories: list[CategoryOutcome]
+    calls_held: int
+    calls_expected: int
+    calls_share: int | None
+    homework_recapped: int
+    homework_done: int
+    homework_partly: int
+    homework_not_done: int
+    call_value: float | None  # mean of the protégés' 1–5 call feedback
+    call_ratings: int
+    completed: int
+    ended_early: int
+    reasons: list[tuple[str, int]] = field(default_factory=list)  # (reason, pairs), most frequent first
+    # Survey scores and NPS come with the surveys.
+
+    def homework_share(self, count: int) -> int | None:
+        return share(count, self.homework_recapped)
+
+    @property
+    def done_share(self) -> int | None:
+        return self.homework_share(self.homework_done)
+
+    @property
+    def partly_share(self) -> int | None:
+        return self.homework_share(self.homework_partly)
+
+    @property
+    def not_done_share(self) -> int | None:
+        return self.homework_share(self.homework_not_done)
+
+
+def cohort_of(program: Program, user) -> list[Program]:
+    """``program`` and the programs cloned from one another with it (its
+    original, that one's other clones, its own clones) that ``user`` runs too,
+    oldest first. One query."""
+    root = program.cloned_from_id or program.pk
+    members = Q(pk=root) | Q(cloned_from=root) | Q(pk=program.pk) | Q(cloned_from=program.pk)
+    return list(Program.objects.run_by(user).filter(members).distinct().order_by("starts_on", "pk"))
+
+
+def _goal_rows(ids: list[int]) -> dict[tuple[int, str], dict]:
+    ratings = ProgressRating.objects.filter(goal=OuterRef("pk"))
+    first = Subquery(ratings.order_by("created_at", "pk").values("value")[:1], output_field=IntegerField())
+    latest = Subquery(ratings.order_by("-created_at", "-pk").values("value")[:1], output_field=IntegerField())
+    rows = (
+        Goal.objects.filter(partnership__program__in=ids)
+        .annotate(first=first, latest=latest)
+        .annotate(change=F("latest") - F("first"))
+        .order_by()
+        .values("partnership__program", "category")
+        .annotate(
+            goals=Count("pk"),
+            rated=Count("pk", filter=Q(first__isnull=False)),
+            first_mean=Avg("first"),
+            latest_mean=Avg("latest"),
+            change_mean=Avg("change"),
+            achieved=Count("pk", filter=Q(status=Goal.Status.ACHIEVED)),
+            advanced=Count("pk", filter=Q(advances__isnull=False)),
+            **{f"band_{key}": Count("pk", filter=condition) for key, condition in BANDS},
+        )
+    )
+    return {(row["partnership__program"], row["category"]): row for row in rows}
+
+
+def _category(row: dict | None, category: Category) -> CategoryOutcome:
+    row = row or {}
+    rated = row.get("rated", 0)
+    goals = row.get("goals", 0)
+    labels = band_labels()
+
+    def mean(name: str) -> float | None:
+        value = row.get(name)
+        return None if value is None else round(float(value), 2)
+
+    return CategoryOutcome(
+        category=category.value,
+        label=str(category.label),
+        goals=goals,
+        rated=rated,
+        first_mean=mean("first_mean"),
+        latest_mean=mean("latest_mean"),
+        change_mean=mean("change_mean"),
+        bands=[
+            Band(key, labels[key], row.get(f"band_{key}", 0), share(row.get(f"band_{key}", 0), rated))
+            for key, _ in BANDS
+        ],
+        achieved=row.get("achieved", 0),
+        achieved_share=share(row.get("achieved", 0), goals),
+        advanced=row.get("advanced", 0),
+    )
+
+
+def _by_program(queryset, *aggregates: str, **annotations) -> dict[int, dict]:
+    rows = queryset.order_by().values(*aggregates).annotate(**annotations)
+    return {row[aggregates[0]]: row for row in rows}
+
+
+def program_outcomes(programs: list[Program]) -> list[ProgramOutcome]:
+    """Each of ``programs``' outcome figures, in their order. Six queries whatever their size."""
+    ids = [p.pk for p in programs]
+    if not ids:
+        return []
+    goals = _goal_rows(ids)
+    calls = _by_program(
+        HealthNumbers.objects.filter(partnership__program__in=ids),
+        "partnership__program",
+        held=Sum("calls_held"),
+        expected=Sum("calls_expected"),
+    )
+    homework = _by_program(
+        Homework.objects.filter(partnership__program__in=ids, recapped_in__isnull=False),
+        "partnership__program",
+        recapped=Count("pk"),
+        done=Count("pk", filter=Q(status=Homework.Status.DONE)),
+        partly=Count("pk", filter=Q(status=Homework.Status.PARTLY)),
+        not_done=Count("pk", filter=Q(status=Homework.Status.NOT_DONE)),
+    )
+    value = _by_program(
+        CallFeedback.objects.filter(session__partnership__program__in=ids),
+        "session__partnership__program",
+        mean=Avg("rating"),
+        count=Count("pk"),
+    )
+    pairs = _by_program(
+        Partnership.objects.filter(program__in=ids),
+        "program",
+        completed=Count("pk", filter=Q(status=PairStatus.COMPLETED)),
+        ended=Count("pk", filter=Q(status=PairStatus.ENDED)),
+    )
+    reasons: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    ended = (
+        Partnership.objects.filter(program__in=ids, status=PairStatus.ENDED)
+        .order_by()
+        .values("program", "ended_reason")
+        .annotate(n=Count("pk"))
+        .order_by("program", "-n", "ended_reason")
+    )
+    for row in ended:
+        shown = reasons[row["program"]]
+        if len(shown) < REASONS_SHOWN:
+            shown.append((row["ended_reason"].strip() or gettext("No reason given"), row["n"]))
+    outcomes = []
+    for program in programs:
+        c, h, v, p = (d.get(program.pk, {}) for d in (calls, homework, value, pairs))
+        held, expected = c.get("held") or 0, c.get("expected") or 0
+        outcomes.append(
+            ProgramOutcome(
+                program=program,
+                categories=[_category(goals.get((program.pk, cat.value)), cat) for cat in Category],
+                calls_held=held,
+                calls_expected=expected,
+                calls_share=share(held, expected),
+                homework_recapped=h.get("recapped", 0),
+                homework_done=h.get("done", 0),
+                homework_partly=h.get("partly", 0),
+                homework_not_done=h.get("not_done", 0),
+                call_value=None if v.get("mean") is None else round(float(v["mean"]), 2),
+                call_ratings=v.get("count", 0),
+                completed=p.get("completed", 0),
+                ended_early=p.get("ended", 0),
+                reasons=reasons[program.pk],
+            )
+        )
+    return outcomes
+
+
+@dataclass(frozen=True)
+class CategoryRow:
+    """One Kumar category across the cohort: its programs' figures side by side."""
+
+    category: str
+    label: str
+    programs: list[CategoryOutcome]
+
+
+def category_rows(cohort: list[ProgramOutcome]) -> list[CategoryRow]:
+    """``cohort``'s figures by category, each with one entry per program in the cohort's order."""
+    return [
+        CategoryRow(cat.value, str(cat.label), [outcome.categories[index] for outcome in cohort])
+        for index, cat in enumerate(Category)
+    ]
+
+
+def measure_rows(cohort: list[ProgramOutcome]) -> Iterator[tuple]:
+    """The CSV's rows: (program, category, measure, value, reason), one per
+    program, category and measure; the reason only on the rows that count one."""
+    for outcome in cohort:
+        name = outcome.program.name
+        for cat in outcome.categories:
+            measures = [
+                (gettext("goals"), cat.goals),
+                (gettext("goals rated"), cat.rated),
+                (gettext("mean first rating"), cat.first_mean),
+                (gettext("mean latest rating"), cat.latest_mean),
+                (gettext("mean change"), cat.change_mean),
+                *[(gettext("change: %(band)s") % {"band": band.label}, band.count) for band in cat.bands],
+                (gettext("goals achieved"), cat.achieved),
+                (gettext("goals achieved (%)"), cat.achieved_share),
+                (gettext("advanced versions"), cat.advanced),
+            ]
+            for measure, value in measures:
+                yield (name, cat.label, measure, value, "")
+        for measure, value in [
+            (gettext("calls held"), outcome.calls_held),
+            (gettext("calls agreed"), outcome.calls_expected),
+            (gettext("calls held of agreed (%)"), outcome.calls_share),
+            (gettext("homework recapped"), outcome.homework_recapped),
+            (gettext("homework done"), outcome.homework_done),
+            (gettext("homework partly done"), outcome.homework_partly),
+            (gettext("homework not done"), outcome.homework_not_done),
+            (gettext("call value (mean, 1 to 5)"), outcome.call_value),
+            (gettext("call value ratings"), outcome.call_ratings),
+            (gettext("pairs completed"), outcome.completed),
+            (gettext("pairs ended early"), outcome.ended_early),
+        ]:
+            yield (name, "", measure, value, "")
+        for reason, count in outcome.reasons:
+            yield (name, "", gettext("pairs ended early for this reason"), count, reason)
