@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Avg, Count, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext
 
@@ -24,14 +25,8 @@ from sessions_log.models import CallFeedback, Homework
 from .charts import share
 from .models import HealthNumbers
 
-# The distribution of a goal's change from its first to its latest rating, in bands.
-BANDS = [
-    ("fell", Q(change__lt=0)),
-    ("same", Q(change=0)),
-    ("up_1_2", Q(change__gte=1, change__lte=2)),
-    ("up_3_4", Q(change__gte=3, change__lte=4)),
-    ("up_5", Q(change__gte=5)),
-]
+# The distribution of a goal's change from its first to its latest rating, in bands (``_GOAL_FIGURES``).
+BANDS = ["fell", "same", "up_1_2", "up_3_4", "up_5"]
 REASONS_SHOWN = 10  # the most frequent reasons for ending early, per program
 
 
@@ -113,28 +108,53 @@ def cohort_of(program: Program, user) -> list[Program]:
     return list(Program.objects.run_by(user).filter(members).distinct().order_by("starts_on", "pk"))
 
 
+# Summed around the query of each goal's first and latest rating, so that each
+# goal's two index lookups are made once, not once for each figure.
+_GOAL_FIGURES = [
+    ("goals", "COUNT(*)"),
+    ("rated", "COUNT(r_first)"),
+    ("first_mean", "AVG(r_first)"),
+    ("latest_mean", "AVG(r_latest)"),
+    ("change_mean", "AVG(r_latest - r_first)"),
+    ("achieved", "COUNT(*) FILTER (WHERE goal_status = %s)"),
+    ("advanced", "COUNT(advanced_from)"),
+    ("band_fell", "COUNT(*) FILTER (WHERE r_latest - r_first < 0)"),
+    ("band_same", "COUNT(*) FILTER (WHERE r_latest - r_first = 0)"),
+    ("band_up_1_2", "COUNT(*) FILTER (WHERE r_latest - r_first BETWEEN 1 AND 2)"),
+    ("band_up_3_4", "COUNT(*) FILTER (WHERE r_latest - r_first BETWEEN 3 AND 4)"),
+    ("band_up_5", "COUNT(*) FILTER (WHERE r_latest - r_first >= 5)"),
+]
+
+
 def _goal_rows(ids: list[int]) -> dict[tuple[int, str], dict]:
+    """Each program's and category's goal figures (``_GOAL_FIGURES``), by (program id, category). One query."""
     ratings = ProgressRating.objects.filter(goal=OuterRef("pk"))
     first = Subquery(ratings.order_by("created_at", "pk").values("value")[:1], output_field=IntegerField())
     latest = Subquery(ratings.order_by("-created_at", "-pk").values("value")[:1], output_field=IntegerField())
-    rows = (
+    goals = (
         Goal.objects.filter(partnership__program__in=ids)
-        .annotate(first=first, latest=latest)
-        .annotate(change=F("latest") - F("first"))
         .order_by()
-        .values("partnership__program", "category")
-        .annotate(
-            goals=Count("pk"),
-            rated=Count("pk", filter=Q(first__isnull=False)),
-            first_mean=Avg("first"),
-            latest_mean=Avg("latest"),
-            change_mean=Avg("change"),
-            achieved=Count("pk", filter=Q(status=Goal.Status.ACHIEVED)),
-            advanced=Count("pk", filter=Q(advances__isnull=False)),
-            **{f"band_{key}": Count("pk", filter=condition) for key, condition in BANDS},
+        .values(
+            program_id=F("partnership__program"),
+            kind=F("category"),
+            goal_status=F("status"),
+            advanced_from=F("advances"),
+            r_first=first,
+            r_latest=latest,
         )
     )
-    return {(row["partnership__program"], row["category"]): row for row in rows}
+    sql, params = goals.query.sql_with_params()
+    figures = ", ".join(figure for _, figure in _GOAL_FIGURES)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT program_id, kind, {figures} FROM ({sql}) AS goals GROUP BY program_id, kind",
+            [Goal.Status.ACHIEVED, *params],
+        )
+        names = [name for name, _ in _GOAL_FIGURES]
+        return {
+            (program_id, kind): dict(zip(names, values, strict=True))
+            for program_id, kind, *values in cursor.fetchall()
+        }
 
 
 def _category(row: dict | None, category: Category) -> CategoryOutcome:
@@ -157,7 +177,7 @@ def _category(row: dict | None, category: Category) -> CategoryOutcome:
         change_mean=mean("change_mean"),
         bands=[
             Band(key, labels[key], row.get(f"band_{key}", 0), share(row.get(f"band_{key}", 0), rated))
-            for key, _ in BANDS
+            for key in BANDS
         ],
         achieved=row.get("achieved", 0),
         achieved_share=share(row.get("achieved", 0), goals),
@@ -245,13 +265,15 @@ class CategoryRow:
 
     category: str
     label: str
-    programs: list[CategoryOutcome]
+    programs: list[tuple[Program, CategoryOutcome]]
 
 
 def category_rows(cohort: list[ProgramOutcome]) -> list[CategoryRow]:
     """``cohort``'s figures by category, each with one entry per program in the cohort's order."""
     return [
-        CategoryRow(cat.value, str(cat.label), [outcome.categories[index] for outcome in cohort])
+        CategoryRow(
+            cat.value, str(cat.label), [(outcome.program, outcome.categories[index]) for outcome in cohort]
+        )
         for index, cat in enumerate(Category)
     ]
 

@@ -1,14 +1,19 @@
-"""A program's partnerships as a CSV report, for its admins."""
+"""A program's partnerships as a CSV report, and its outcome report (page and
+CSV), for its admins."""
+
+from collections.abc import Iterator
 
 from django.contrib.auth.decorators import login_required
 from django.http import StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from mentoring.http import HtmxHttpRequest
 from mentoring.spreadsheets import csv_response
 from programs.access import get_program_for_admin
 
-from . import selectors, services
+from . import outcomes, selectors, services
 
 
 @login_required
@@ -19,3 +24,36 @@ def program_report(request: HtmxHttpRequest, slug: str) -> StreamingHttpResponse
     program = get_program_for_admin(request.user, slug)
     services.refresh_stale_numbers(program)
     return csv_response(selectors.program_report_rows(program), filename=f"{program.slug}-partnerships.csv")
+
+
+@login_required
+@require_GET
+def program_outcomes(request: HtmxHttpRequest, slug: str) -> TemplateResponse:
+    """What changed for the protégés, by Kumar's categories: the program and
+    its cohort side by side, aggregates only."""
+    program = get_program_for_admin(request.user, slug)
+    cohort = outcomes.program_outcomes(outcomes.cohort_of(program, request.user))
+    return TemplateResponse(
+        request,
+        "health/outcomes.html",
+        {
+            "program": program,
+            "cohort": cohort,
+            "categories": outcomes.category_rows(cohort),
+            "band_labels": outcomes.band_labels(),
+        },
+    )
+
+
+def _outcome_rows(cohort: list[outcomes.ProgramOutcome]) -> Iterator[list]:
+    yield [gettext("program"), gettext("category"), gettext("measure"), gettext("value"), gettext("reason")]
+    yield from (list(row) for row in outcomes.measure_rows(cohort))
+
+
+@login_required
+@require_GET
+def program_outcomes_csv(request: HtmxHttpRequest, slug: str) -> StreamingHttpResponse:
+    """The outcome report as a CSV: one row per program, category and measure."""
+    program = get_program_for_admin(request.user, slug)
+    cohort = outcomes.program_outcomes(outcomes.cohort_of(program, request.user))
+    return csv_response(_outcome_rows(cohort), filename=f"{program.slug}-outcomes.csv")
