@@ -108,8 +108,9 @@ def cohort_of(program: Program, user) -> list[Program]:
     return list(Program.objects.run_by(user).filter(members).distinct().order_by("starts_on", "pk"))
 
 
-# Summed around the query of each goal's first and latest rating, so that each
-# goal's two index lookups are made once, not once for each figure.
+# Summed around the query of each goal's first and latest rating, kept apart
+# (MATERIALIZED) so that each goal's two index lookups are made once, not once
+# for each figure that reads them.
 _GOAL_FIGURES = [
     ("goals", "COUNT(*)"),
     ("rated", "COUNT(r_first)"),
@@ -147,8 +148,9 @@ def _goal_rows(ids: list[int]) -> dict[tuple[int, str], dict]:
     figures = ", ".join(figure for _, figure in _GOAL_FIGURES)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT program_id, kind, {figures} FROM ({sql}) AS goals GROUP BY program_id, kind",
-            [Goal.Status.ACHIEVED, *params],
+            f"WITH goals AS MATERIALIZED ({sql}) "
+            f"SELECT program_id, kind, {figures} FROM goals GROUP BY program_id, kind",
+            [*params, Goal.Status.ACHIEVED],
         )
         names = [name for name, _ in _GOAL_FIGURES]
         return {
