@@ -66,6 +66,8 @@ PAGES = [
     # Issue 19: a person's availability and the pair's offered times.
     ("availability", "mentor", "/me/availability/", "/me/availability/", "pair"),
     ("schedule", "mentor", "/partnerships/{pair}/schedule/", "/partnerships/{pair}/schedule/", "pair"),
+    # Issue 21: the outcome report (the big program: 10,000 pairs, 1,000,000 ratings at full scale).
+    ("outcomes", "admin", "/programs/big/outcomes/", "/programs/small/outcomes/", "admin"),
 ]
 # Issue 16: p50 against the floor's p50, p95 against the page's own p50, CPU per request.
 GOALS = {
