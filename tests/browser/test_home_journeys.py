@@ -8,6 +8,7 @@ at 1280 and 375 px."""
 import datetime
 import io
 import re
+import zoneinfo
 
 import pytest
 from django.core.management import call_command
@@ -52,7 +53,10 @@ def journeys_pair() -> Partnership:
         program=program,
         mentor=MentorFactory(program=program, user=User.objects.get(email="mentor@example.com")),
         protege=ParticipantFactory(program=program, user=User.objects.get(email="protege@example.com")),
-        started_on=today_plus(-70),
+        # Ten weeks ago on the protégé's own calendar (New York), so her card reads
+        # "Week 11" whatever the hour; in London it is a day more, still week 11.
+        started_on=timezone.localdate(timezone=zoneinfo.ZoneInfo("America/New_York"))
+        - datetime.timedelta(days=70),
         planned_end_on=today_plus(110),
     )
     agree(pair)
