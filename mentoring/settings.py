@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "partnerships",
     "goals",
     "sessions_log",
+    "surveys",
     "health",
     "reminders",
     "home",

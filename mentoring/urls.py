@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("reminders.urls")),
     path("", include("sessions_log.urls")),
     path("", include("health.urls")),
+    path("", include("surveys.urls")),
     path("admin/", admin.site.urls),
 ]
 

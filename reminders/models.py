@@ -27,6 +27,7 @@ class Kind(models.TextChoices):
     RATING = "rating", _("Prompts to rate your goals")
     STALL = "stall", _("Stalled partnerships in programs you run")
     HOMEWORK = "homework", _("Homework coming due, and overdue")
+    SURVEY = "survey", _("Surveys from your program, and one reminder to answer")
 
 
 class ReminderQuerySet(models.QuerySet["Reminder"]):

@@ -90,7 +90,7 @@ def program_reminder_health(program: Program) -> ReminderHealth:
 
 # Who each kind can reach (reminders.rules, by kind): check-ins, agreements waiting and
 # nudges go to both sides of a pair, homework and rating prompts to the
-# protégé, stall flags to the program's admins.
+# protégé, stall flags to the program's admins, surveys to either side (as each sets it).
 REACHES: dict[str, set[str]] = {
     Kind.CHECK_IN: {"mentor", "protege"},
     Kind.AGREEMENT_PENDING: {"mentor", "protege"},
@@ -98,6 +98,7 @@ REACHES: dict[str, set[str]] = {
     Kind.RATING: {"protege"},
     Kind.HOMEWORK: {"protege"},
     Kind.STALL: {"admin"},
+    Kind.SURVEY: {"mentor", "protege"},
 }
 
 

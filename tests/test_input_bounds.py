@@ -419,6 +419,7 @@ WRITTEN_BY_THE_PRODUCT = {
     "partnerships.Partnership.next_call_uid",
     "partnerships.CalendarFeed.token",
     "programs.Invitation.token_hash",
+    "surveys.SurveyResponse.round",
 }
 
 

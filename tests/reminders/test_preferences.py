@@ -28,8 +28,8 @@ def test_a_protege_is_not_offered_stall_flags_of_programs_they_do_not_run(client
 @pytest.mark.parametrize(
     "persona, kinds",
     [
-        ("protege", {"check_in", "agreement_pending", "nudge", "rating", "homework"}),
-        ("mentor", {"check_in", "agreement_pending", "nudge"}),
+        ("protege", {"check_in", "agreement_pending", "nudge", "rating", "homework", "survey"}),
+        ("mentor", {"check_in", "agreement_pending", "nudge", "survey"}),
         ("admin", {"stall"}),
         ("outsider", set()),
     ],
