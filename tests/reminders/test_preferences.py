@@ -46,7 +46,7 @@ def test_every_kind_says_whom_it_reaches():
 
 def test_an_admin_who_mentors_is_offered_both(world):
     world.program.admins.add(world.mentor)
-    assert set(reachable_kinds(world.mentor)) == {"check_in", "agreement_pending", "nudge", "stall"}
+    assert set(reachable_kinds(world.mentor)) == {"check_in", "agreement_pending", "nudge", "stall", "survey"}
 
 
 def test_saving_keeps_a_kind_not_offered_as_it_was(client, world):
