@@ -60,6 +60,7 @@ def test_saving_keeps_a_kind_not_offered_as_it_was(client, world):
         Kind.AGREEMENT_PENDING,
         Kind.NUDGE,
         Kind.HOMEWORK,
+        Kind.SURVEY,
     }
 
 
