@@ -2,27 +2,21 @@
 transactions: the offer's row lock lets one win; the other is told the times
 were already picked, and the pair has one next call."""
 
-import datetime
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from partnerships import scheduling
 from partnerships.models import Partnership, TimeOffer
 from tests.factories import PartnershipFactory
-from tests.partnerships.agreement_helpers import agree
+from tests.partnerships.scheduling_fixtures import due_in_four_days, offered
 from tests.partnerships.test_concurrency import race
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_two_picks_at_once_one_wins_and_the_other_is_told():
-    pair = PartnershipFactory()
-    agree(pair)
-    Partnership.objects.filter(pk=pair.pk).update(last_call_at=timezone.now() - datetime.timedelta(days=10))
-    pair = Partnership.objects.with_people().get(pk=pair.pk)
-    offer = scheduling.time_offer_create(partnership=pair, by=pair.mentor.user)
+    pair = due_in_four_days(PartnershipFactory())
+    offer = offered(pair, pair.mentor.user)
     first, second = offer.times.all()[:2]
 
     def pick(time):

@@ -14,22 +14,12 @@ from django.utils import timezone
 from partnerships import scheduling
 from partnerships.models import Partnership, TimeOffer
 from partnerships.models.scheduling import OFFER_LINK_VALID
-from tests.partnerships.agreement_helpers import agree
+from tests.partnerships.scheduling_fixtures import (
+    offered,
+    scheduling_pair,  # noqa: F401 (the pair fixture)
+)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def pair(world) -> Partnership:
-    agree(world.partnership)
-    Partnership.objects.filter(pk=world.partnership.pk).update(
-        last_call_at=timezone.now() - datetime.timedelta(days=10)
-    )
-    return Partnership.objects.with_people().get(pk=world.partnership.pk)
-
-
-def offered(pair, world) -> TimeOffer:
-    return scheduling.time_offer_create(partnership=pair, by=world.mentor)
 
 
 def link_for(offer, world, n: int = 0) -> str:
@@ -38,7 +28,7 @@ def link_for(offer, world, n: int = 0) -> str:
 
 
 def test_opening_the_link_signed_out_shows_the_time_and_never_picks(client, world, pair):
-    offer = offered(pair, world)
+    offer = offered(pair, world.mentor)
     response = client.get(link_for(offer, world))
     assert response.status_code == 200
     assert "Confirm your next call" in response.text
@@ -49,7 +39,7 @@ def test_opening_the_link_signed_out_shows_the_time_and_never_picks(client, worl
 
 
 def test_confirming_from_the_link_signed_out_sets_the_call(client, world, pair):
-    offer = offered(pair, world)
+    offer = offered(pair, world.mentor)
     url = link_for(offer, world, 1)
     response = client.post(url)
     assert response.status_code == 200
@@ -60,7 +50,7 @@ def test_confirming_from_the_link_signed_out_sets_the_call(client, world, pair):
 
 
 def test_a_used_link_says_so(client, world, pair):
-    offer = offered(pair, world)
+    offer = offered(pair, world.mentor)
     client.post(link_for(offer, world, 0))
     for response in (client.get(link_for(offer, world, 1)), client.post(link_for(offer, world, 1))):
         assert response.status_code == 200
@@ -71,7 +61,7 @@ def test_a_used_link_says_so(client, world, pair):
 
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_a_forged_link_is_a_page_saying_it_is_not_valid(client, world, pair, method):
-    offer = offered(pair, world)
+    offer = offered(pair, world.mentor)
     url = link_for(offer, world)[:-4] + "xyz/"
     response = getattr(client, method)(url)
     assert response.status_code == 404
@@ -79,7 +69,7 @@ def test_a_forged_link_is_a_page_saying_it_is_not_valid(client, world, pair, met
 
 
 def test_an_expired_link_says_so_and_how_to_ask_again(client, world, pair, monkeypatch):
-    offer = offered(pair, world)
+    offer = offered(pair, world.mentor)
     long_ago = wall_clock.time() - OFFER_LINK_VALID.total_seconds() - 60
     monkeypatch.setattr(signing.time, "time", lambda: long_ago)
     url = link_for(offer, world)
@@ -94,7 +84,7 @@ def test_an_expired_link_says_so_and_how_to_ask_again(client, world, pair, monke
 
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_a_link_to_times_that_expired_says_so(client, world, pair, method):
-    offer = offered(pair, world)
+    offer = offered(pair, world.mentor)
     TimeOffer.objects.filter(pk=offer.pk).update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
     response = getattr(client, method)(link_for(offer, world))
     assert response.status_code == 410
@@ -107,7 +97,7 @@ def test_a_link_to_times_that_expired_says_so(client, world, pair, method):
 def test_the_link_shows_the_time_in_the_zone_of_the_one_it_was_sent_to(client, world, pair):
     world.protege.time_zone = "America/New_York"
     world.protege.save()
-    offer = offered(pair, world)
+    offer = offered(pair, world.mentor)
     time = offer.times.first()
     page = client.get(link_for(offer, world)).text  # signed out: no zone of the viewer's own
     new_york = time.starts_at.astimezone(zoneinfo.ZoneInfo("America/New_York"))
@@ -126,7 +116,7 @@ NOT_YOURS = "This link is for Sam Protégé. Sign out to use it, or open your ow
 def test_a_link_opened_signed_in_as_someone_else_is_refused_and_picks_nothing(
     client, world, pair, who, method
 ):
-    offer = offered(pair, world)
+    offer = offered(pair, world.mentor)
     client.force_login(getattr(world, who))
     response = getattr(client, method)(link_for(offer, world))
     assert response.status_code == 403
@@ -140,7 +130,7 @@ def test_a_link_opened_signed_in_as_someone_else_is_refused_and_picks_nothing(
 
 
 def test_the_one_the_link_is_for_may_confirm_it_signed_in(client, world, pair):
-    offer = offered(pair, world)
+    offer = offered(pair, world.mentor)
     client.force_login(world.protege)
     response = client.post(link_for(offer, world, 1))
     assert "Your next call is set" in response.text
@@ -177,7 +167,7 @@ def _end(pair, world, offer):
 )
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_a_link_to_answered_times_says_what_happened(client, world, pair, happened, says, method):
-    offer = offered(pair, world)
+    offer = offered(pair, world.mentor)
     happened(pair, world, offer)
     response = getattr(client, method)(link_for(offer, world))
     assert response.status_code == 200
@@ -187,7 +177,7 @@ def test_a_link_to_answered_times_says_what_happened(client, world, pair, happen
 
 
 def test_confirming_from_the_link_says_a_call_set_ahead_moves(client, world, pair):
-    offer = offered(pair, world)
+    offer = offered(pair, world.mentor)
     page = client.get(link_for(offer, world)).text
     assert "picking a time moves it" not in page
     Partnership.objects.filter(pk=pair.pk).update(next_call_at=timezone.now() + datetime.timedelta(days=2))

@@ -13,22 +13,14 @@ from django.utils import timezone
 from partnerships import scheduling
 from partnerships.models import Partnership, TimeOffer
 from tests.factories import PartnershipFactory
-from tests.partnerships.agreement_helpers import agree
+from tests.partnerships.scheduling_fixtures import (
+    a_day_in_the_window,
+    fresh,
+    offered,
+    scheduling_pair,  # noqa: F401 (the pair fixture)
+)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def pair(world) -> Partnership:
-    agree(world.partnership)
-    Partnership.objects.filter(pk=world.partnership.pk).update(
-        last_call_at=timezone.now() - datetime.timedelta(days=10)
-    )
-    return Partnership.objects.with_people().get(pk=world.partnership.pk)
-
-
-def offered(pair, world) -> TimeOffer:
-    return scheduling.time_offer_create(partnership=pair, by=world.mentor)
 
 
 WHO = {"outsider": 404, "admin": 404, "other_admin": 404, "mentor": 200, "protege": 200}
@@ -54,7 +46,7 @@ def test_a_signed_out_visitor_is_sent_to_sign_in(client, world, pair):
 
 @pytest.mark.parametrize("who", ["outsider", "admin", "other_admin"])
 def test_no_one_outside_the_pair_can_offer_pick_or_withdraw(client, world, pair, who):
-    offer = offered(pair, world)
+    offer = offered(pair, world.mentor)
     time = offer.times.first()
     client.force_login(getattr(world, who))
     for name, args in (
@@ -87,7 +79,7 @@ def test_the_mentor_offers_in_one_click_and_the_protege_picks_in_one(client, wor
 
 
 def test_the_mentor_cannot_pick_from_their_own_offer(client, world, pair):
-    offer = offered(pair, world)
+    offer = offered(pair, world.mentor)
     client.force_login(world.mentor)
     response = client.post(reverse("partnerships:schedule_pick", args=[pair.pk, offer.times.first().pk]))
     assert response.status_code == 200
@@ -97,7 +89,7 @@ def test_the_mentor_cannot_pick_from_their_own_offer(client, world, pair):
 
 
 def test_the_mentor_withdraws_their_times(client, world, pair):
-    offer = offered(pair, world)
+    offer = offered(pair, world.mentor)
     client.force_login(world.mentor)
     response = client.post(reverse("partnerships:schedule_withdraw", args=[pair.pk]), follow=True)
     assert "Your times are withdrawn" in response.text
@@ -137,14 +129,14 @@ def test_the_schedule_page_runs_the_same_queries_however_long_the_history(
 ):
     client.force_login(world.protege)
     url = reverse("partnerships:schedule", args=[pair.pk])
-    offered(pair, world)
+    offered(pair, world.mentor)
     client.get(url)
     with django_assert_num_queries(10) as first:
         client.get(url)
     for _ in range(6):
-        offered(pair, world)  # each withdraws the one before
+        offered(pair, world.mentor)  # each withdraws the one before
     scheduling.time_offer_create(partnership=pair, by=world.protege)
-    offered(pair, world)
+    offered(pair, world.mentor)
     mentor = pair.mentor
     mentor.capacity = 5
     mentor.save()
@@ -163,7 +155,7 @@ def test_when_no_time_fits_both_each_side_is_told_and_the_notes_say_whose_hours(
     )
     world.mentor.availability_set_at = timezone.now()
     world.mentor.save()
-    offer = offered(pair, world)
+    offer = offered(pair, world.mentor)
     assert not offer.fits_both
     n = offer.times.count()
     client.force_login(world.protege)
@@ -176,18 +168,6 @@ def test_when_no_time_fits_both_each_side_is_told_and_the_notes_say_whose_hours(
     assert "Not every time fits both of your weekly hours: the notes beside each say which." in page
     assert page.count('<span class="badge badge--time-note">Outside your hours</span>') == n
     assert "Outside Sam Protégé's hours" not in page
-
-
-def fresh(pair) -> Partnership:
-    return Partnership.objects.with_people().get(pk=pair.pk)
-
-
-def a_day_in_the_window(pair, tz, now):
-    window = scheduling.window_of(pair, in_force=pair.agreements.get(status="in_force"), now=now).window
-    day = window.starts_at.astimezone(tz).date() + datetime.timedelta(days=1)
-    while day.weekday() >= 5:
-        day += datetime.timedelta(days=1)
-    return day
 
 
 def test_typed_times_outside_the_pickers_hours_say_whose_apart_from_the_time(client, world, pair):
@@ -255,7 +235,7 @@ def test_the_partnership_home_leads_to_a_time_and_says_when_times_wait(client, w
     client.force_login(world.protege)
     page = client.get(home).text
     assert "Find a time" in page and schedule in page
-    offered(pair, world)
+    offered(pair, world.mentor)
     page = client.get(home).text  # the offer changes the pair's page version: not the kept page
     assert "Morgan Mentor offered times for your next call: pick one" in page
     client.force_login(world.mentor)
@@ -289,7 +269,7 @@ def offered_on(offer) -> str:
 
 
 def test_expired_times_read_as_expired_and_nothing_else(client, world, pair):
-    offer = offered(pair, world)
+    offer = offered(pair, world.mentor)
     TimeOffer.objects.filter(pk=offer.pk).update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
     for who in (world.mentor, world.protege):
         client.force_login(who)
@@ -318,7 +298,7 @@ def test_expired_times_read_as_expired_and_nothing_else(client, world, pair):
 def test_answered_times_read_as_what_happened_to_them(
     client, world, pair, happened, mentor_reads, protege_reads
 ):
-    offer = offered(pair, world)
+    offer = offered(pair, world.mentor)
     happened(pair, world, offer)
     for who, reads in ((world.mentor, mentor_reads), (world.protege, protege_reads)):
         client.force_login(who)
@@ -334,7 +314,7 @@ def test_an_overdue_pair_reads_that_the_times_are_in_the_coming_week(client, wor
 
 
 def test_the_pick_panel_says_a_call_set_ahead_moves(client, world, pair):
-    offered(pair, world)
+    offered(pair, world.mentor)
     client.force_login(world.protege)
     url = reverse("partnerships:schedule", args=[pair.pk])
     assert "picking a time moves it" not in client.get(url).text
