@@ -1,0 +1,197 @@
+"""A survey's results for its program's admins: aggregates only, pooled over
+all rounds, each held back below ``scores.FLOOR`` answers so no one can be
+singled out (DESIGN.md, "Surveys and proof of impact").
+
+Four queries whatever the number of answers: the questions, the responses
+counted by round, the answers counted by question, round and value (SQL
+``GROUP BY``), and the shared text answers. No figure is ever built from one
+person's answers one by one; a text answer is read only when its author
+ticked ``SurveyResponse.shared``."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext
+
+from .. import scores
+from ..models import SCALE_MAX, SCALE_MIN, QuestionKind, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+from .setup import questions_of, share
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of a chart: ``label``, ``count`` answers and ``share`` of all (per cent)."""
+
+    label: str
+    count: int
+    share: int
+
+
+@dataclass
+class QuestionResult:
+    """One question's figures. ``shown`` is False below the floor, and then
+    only ``answers`` (the count) is filled. ``mean`` (scale, one decimal),
+    ``bars`` (scale 1–5, choices, NPS bands), ``nps`` (NPS), ``texts`` (the
+    shared text answers, alphabetical) and ``unshared`` (text answers not shared)."""
+
+    question: SurveyQuestion
+    answers: int
+    shown: bool
+    mean: float | None = None
+    bars: list[Bar] = field(default_factory=list)
+    nps: scores.NetPromoter | None = None
+    texts: list[str] = field(default_factory=list)
+    unshared: int = 0
+
+
+@dataclass(frozen=True)
+class RoundCell:
+    """A scale mean or NPS score in one round; ``value`` None below the floor."""
+
+    answers: int
+    value: float | int | None
+
+
+@dataclass(frozen=True)
+class RoundRow:
+    round: str
+    asked: int
+    answered: int
+    cells: list[RoundCell]
+
+
+@dataclass
+class SurveyResults:
+    asked: int
+    answered: int
+    questions: list[QuestionResult]
+    # Per-round table of a pulse with several rounds: the questions it shows
+    # (scale and NPS) and a row per round; empty otherwise.
+    round_questions: list[SurveyQuestion]
+    rounds: list[RoundRow]
+
+    @property
+    def rate(self) -> int | None:
+        return share(self.answered, self.asked)
+
+
+def _mean(counts: Counter) -> float | None:
+    total = sum(counts.values())
+    if not total:
+        return None
+    return round(sum(value * n for value, n in counts.items()) / total, 1)
+
+
+def _nps(counts: Counter) -> scores.NetPromoter:
+    bands = Counter()
+    for value, n in counts.items():
+        bands[scores.band_of(value)] += n
+    return scores.NetPromoter(
+        promoters=bands["promoter"], passives=bands["passive"], detractors=bands["detractor"]
+    )
+
+
+def _round_order(key: str) -> tuple[int, str]:
+    return (int(key), "") if key.isdigit() else (10**9, key)
+
+
+def _figures(result: QuestionResult, numbers: Counter, choices: Counter) -> None:
+    question, total = result.question, result.answers
+    if question.kind == QuestionKind.SCALE:
+        result.mean = _mean(numbers)
+        result.bars = [
+            Bar(str(v), numbers[v], share(numbers[v], total) or 0) for v in range(SCALE_MIN, SCALE_MAX + 1)
+        ]
+    elif question.kind == QuestionKind.CHOICE:
+        labels = question.choice_list + sorted(set(choices) - set(question.choice_list))
+        result.bars = [Bar(label, choices[label], share(choices[label], total) or 0) for label in labels]
+    elif question.kind == QuestionKind.NPS:
+        result.nps = nps = _nps(numbers)
+        result.bars = [
+            Bar(label, n, share(n, total) or 0)
+            for label, n in (
+                (gettext("Promoters (9–10)"), nps.promoters),
+                (gettext("Passives (7–8)"), nps.passives),
+                (gettext("Detractors (0–6)"), nps.detractors),
+            )
+        ]
+
+
+def survey_results(survey: Survey) -> SurveyResults:
+    """The results of ``survey`` pooled over all its rounds (see the module's
+    docstring): four queries."""
+    questions = questions_of(survey)
+    by_round = (
+        SurveyResponse.objects.filter(survey=survey)
+        .values_list("round")
+        .annotate(asked=Count("pk"), answered=Count("pk", filter=Q(submitted_at__isnull=False)))
+        .order_by()
+    )
+    rounds = {key: (asked, answered) for key, asked, answered in by_round}
+    # Each question's answers counted by round and value; an empty answer (a
+    # question skipped) does not count.
+    groups = (
+        SurveyAnswer.objects.filter(response__survey=survey, response__submitted_at__isnull=False)
+        .filter(Q(number__isnull=False) | ~Q(choice="") | ~Q(text=""))
+        .values_list("question_id", "response__round", "number", "choice")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    numbers: dict[int, Counter] = defaultdict(Counter)
+    round_numbers: dict[tuple[int, str], Counter] = defaultdict(Counter)
+    choices: dict[int, Counter] = defaultdict(Counter)
+    answers: Counter = Counter()
+    for question_id, round_key, number, choice, n in groups:
+        answers[question_id] += n
+        if number is not None:
+            numbers[question_id][number] += n
+            round_numbers[question_id, round_key][number] += n
+        elif choice:
+            choices[question_id][choice] += n
+    text_ids = [q.pk for q in questions if q.kind == QuestionKind.TEXT and scores.shown(answers[q.pk])]
+    shared: dict[int, list[str]] = defaultdict(list)
+    if text_ids:
+        for question_id, text in (
+            SurveyAnswer.objects.filter(
+                question_id__in=text_ids,
+                response__survey=survey,
+                response__submitted_at__isnull=False,
+                response__shared=True,
+            )
+            .exclude(text="")
+            .order_by("text", "pk")
+            .values_list("question_id", "text")
+        ):
+            shared[question_id].append(text)
+    results = []
+    for question in questions:
+        result = QuestionResult(question=question, answers=answers[question.pk], shown=False)
+        if scores.shown(result.answers):
+            result.shown = True
+            _figures(result, numbers[question.pk], choices[question.pk])
+            if question.kind == QuestionKind.TEXT:
+                result.texts = sorted(shared[question.pk], key=str.casefold)
+                result.unshared = result.answers - len(result.texts)
+        results.append(result)
+    round_questions: list[SurveyQuestion] = []
+    round_rows: list[RoundRow] = []
+    if survey.is_pulse and len(rounds) > 1:
+        round_questions = [q for q in questions if q.kind in (QuestionKind.SCALE, QuestionKind.NPS)]
+        for key in sorted(rounds, key=_round_order):
+            cells = []
+            for question in round_questions:
+                counts = round_numbers[question.pk, key]
+                total = sum(counts.values())
+                value: float | int | None = None
+                if scores.shown(total):
+                    value = _mean(counts) if question.kind == QuestionKind.SCALE else _nps(counts).score
+                cells.append(RoundCell(answers=total, value=value))
+            round_rows.append(RoundRow(round=key, asked=rounds[key][0], answered=rounds[key][1], cells=cells))
+    return SurveyResults(
+        asked=sum(a for a, _ in rounds.values()),
+        answered=sum(b for _, b in rounds.values()),
+        questions=results,
+        round_questions=round_questions,
+        rounds=round_rows,
+    )
