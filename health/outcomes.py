@@ -6,8 +6,8 @@ Every figure is counted by the database, a fixed number of queries for any
 number of programs, goals and ratings: a goal's first and latest rating are
 two index lookups (``progressrating_goal_time_idx``), summed by category.
 
-Survey scores and NPS are not here yet: they join ``ProgramOutcome`` with the
-surveys, under their five-answer floor."""
+Survey scores and NPS come from ``surveys.selectors.outcomes``, under the
+surveys' five-answer floor: below it a figure is empty, never a number."""
 
 from collections import defaultdict
 from collections.abc import Iterator
@@ -15,12 +15,15 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Avg, Count, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
 
 from goals.models import Category, Goal, ProgressRating
 from partnerships.models import Partnership
 from programs.models import PairStatus, Program
 from sessions_log.models import CallFeedback, Homework
+from surveys.scores import FLOOR
+from surveys.selectors.outcomes import ScaleRow, SurveyScores, scale_rows, survey_scores
 
 from .charts import share
 from .models import HealthNumbers
@@ -81,7 +84,7 @@ class ProgramOutcome:
     completed: int
     ended_early: int
     reasons: list[tuple[str, int]] = field(default_factory=list)  # (reason, pairs), most frequent first
-    # Survey scores and NPS come with the surveys.
+    surveys: SurveyScores | None = None
 
     def homework_share(self, count: int) -> int | None:
         return share(count, self.homework_recapped)
@@ -193,7 +196,8 @@ def _by_program(queryset, *aggregates: str, **annotations) -> dict[int, dict]:
 
 
 def program_outcomes(programs: list[Program]) -> list[ProgramOutcome]:
-    """Each of ``programs``' outcome figures, in their order. Six queries whatever their size."""
+    """Each of ``programs``' outcome figures, in their order. Nine queries whatever
+    their size: six here, three for the survey scores (``survey_scores``)."""
     ids = [p.pk for p in programs]
     if not ids:
         return []
@@ -236,6 +240,7 @@ def program_outcomes(programs: list[Program]) -> list[ProgramOutcome]:
         shown = reasons[row["program"]]
         if len(shown) < REASONS_SHOWN:
             shown.append((row["ended_reason"].strip() or gettext("No reason given"), row["n"]))
+    surveys = survey_scores(ids)
     outcomes = []
     for program in programs:
         c, h, v, p = (d.get(program.pk, {}) for d in (calls, homework, value, pairs))
@@ -256,6 +261,7 @@ def program_outcomes(programs: list[Program]) -> list[ProgramOutcome]:
                 completed=p.get("completed", 0),
                 ended_early=p.get("ended", 0),
                 reasons=reasons[program.pk],
+                surveys=surveys[program.pk],
             )
         )
     return outcomes
@@ -280,9 +286,47 @@ def category_rows(cohort: list[ProgramOutcome]) -> list[CategoryRow]:
     ]
 
 
+def survey_rows(cohort: list[ProgramOutcome]) -> list[ScaleRow]:
+    """``cohort``'s scale questions side by side, one row per question text."""
+    return scale_rows([outcome.surveys for outcome in cohort if outcome.surveys is not None])
+
+
+def surveys_page(program: Program) -> str:
+    """The address of ``program``'s surveys page (``/programs/<slug>/surveys/``, DESIGN.md's URL map)."""
+    try:
+        return reverse("surveys:program_surveys", args=[program.slug])
+    except NoReverseMatch:  # the page's view is not routed yet: its address is stable
+        return f"/programs/{program.slug}/surveys/"
+
+
+def below_floor() -> str:
+    """What a figure says when fewer than ``FLOOR`` people answered."""
+    return gettext("fewer than %(floor)s answers") % {"floor": FLOOR}
+
+
+def _survey_measures(scores: SurveyScores) -> Iterator[tuple[str, int | float | None, bool]]:
+    """(measure, value, shown) of a program's survey figures; a value not shown is left empty."""
+    yield (gettext("surveys set"), scores.surveys, True)
+    if not scores.surveys:
+        return
+    yield (gettext("survey answer rate (%)"), scores.answer_rate, scores.answer_rate is not None)
+    nps = scores.nps
+    yield (gettext("NPS (-100 to 100)"), nps.score, scores.nps_shown)
+    yield (gettext("NPS answers"), nps.answers, scores.nps_shown)
+    yield (gettext("NPS promoters (9 to 10)"), nps.promoters, scores.nps_shown)
+    yield (gettext("NPS passives (7 to 8)"), nps.passives, scores.nps_shown)
+    yield (gettext("NPS detractors (0 to 6)"), nps.detractors, scores.nps_shown)
+    for scale in scores.scales.values():
+        shown = scale.mean is not None
+        yield (gettext("%(question)s (mean, 1 to 5)") % {"question": scale.question}, scale.mean, shown)
+        yield (gettext("%(question)s (answers)") % {"question": scale.question}, scale.answers, shown)
+
+
 def measure_rows(cohort: list[ProgramOutcome]) -> Iterator[tuple]:
     """The CSV's rows: (program, category, measure, value, reason), one per
-    program, category and measure; the reason only on the rows that count one."""
+    program, category and measure; the reason only on the rows that count one,
+    and on a survey figure left empty below the floor ("fewer than 5 answers").
+    No free-text answer is ever among them."""
     for outcome in cohort:
         name = outcome.program.name
         for cat in outcome.categories:
@@ -315,3 +359,11 @@ def measure_rows(cohort: list[ProgramOutcome]) -> Iterator[tuple]:
             yield (name, "", measure, value, "")
         for reason, count in outcome.reasons:
             yield (name, "", gettext("pairs ended early for this reason"), count, reason)
+        if outcome.surveys is not None:
+            surveys = gettext("surveys")
+            for measure, value, shown in _survey_measures(outcome.surveys):
+                yield (
+                    (name, surveys, measure, value, "")
+                    if shown
+                    else (name, surveys, measure, None, below_floor())
+                )

@@ -41,6 +41,9 @@ def program_outcomes(request: HtmxHttpRequest, slug: str) -> TemplateResponse:
             "cohort": cohort,
             "categories": outcomes.category_rows(cohort),
             "band_labels": outcomes.band_labels(),
+            "survey_columns": [(outcome, outcomes.surveys_page(outcome.program)) for outcome in cohort],
+            "scale_rows": outcomes.survey_rows(cohort),
+            "below_floor": outcomes.below_floor(),
         },
     )
 

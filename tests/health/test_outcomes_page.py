@@ -72,10 +72,9 @@ def test_a_cohort_with_a_clone_shows_both_programs_side_by_side(client, world):
     client.force_login(world.admin)
     for program in (world.program, clone):
         page = client.get(reverse("health:program_outcomes", args=[program.slug])).text
-        assert (
-            page.count(f'<th scope="col">{world.program.name}</th>') == 5
-        )  # the categories', calls' and endings' tables
-        assert page.count('<th scope="col">Spring cohort</th>') == 5
+        # the categories', calls', surveys' and endings' tables
+        assert page.count(f'<th scope="col">{world.program.name}</th>') == 6
+        assert page.count('<th scope="col">Spring cohort</th>') == 6
     rows = list(
         csv.reader(
             io.StringIO(

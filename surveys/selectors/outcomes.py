@@ -1,0 +1,165 @@
+"""Survey scores for the outcome report (``health.outcomes``): per program,
+the answer rate, the net promoter score and each scale question's mean, as
+aggregates counted by the database, never one person's answer.
+
+Every figure follows the privacy floor (``scores.FLOOR``, DESIGN.md "Surveys
+and proof of impact"): below it the figure is None and the page says "fewer
+than 5 answers". Free text is never read here: only numbers are selected.
+
+Scale questions are keyed by their text, so that the same question in a
+cloned program (the clone copies its surveys' questions) lines up in the same
+row of the cohort."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, Count, F, Q
+
+from surveys.models import QuestionKind, Survey, SurveyAnswer, SurveyQuestion
+from surveys.scores import PASSIVE_FROM, PROMOTER_FROM, NetPromoter, shown
+
+
+@dataclass(frozen=True)
+class ScaleScore:
+    """One scale question (1–5) of a program: its mean, one decimal, or None below the floor."""
+
+    question: str
+    answers: int
+    mean: float | None
+
+
+@dataclass(frozen=True)
+class SurveyScores:
+    """A program's survey figures; every figure None below the floor.
+
+    ``asked`` and ``submitted`` count responses (one person, one round);
+    ``answer_rate`` is submitted of asked in whole per cent. ``nps`` pools every
+    submitted answer to the NPS questions of the program's surveys; its score
+    is None, and the page shows no band either, below the floor."""
+
+    surveys: int
+    asked: int
+    submitted: int
+    answer_rate: int | None
+    nps: NetPromoter
+    scales: dict[str, ScaleScore] = field(default_factory=dict)  # by question text, in survey order
+
+    @property
+    def nps_shown(self) -> bool:
+        return shown(self.nps.answers)
+
+    def band_share(self, count: int) -> int | None:
+        """``count`` of the NPS answers in whole per cent; None below the floor."""
+        return round(100 * count / self.nps.answers) if self.nps_shown else None
+
+    @property
+    def promoter_share(self) -> int | None:
+        return self.band_share(self.nps.promoters)
+
+    @property
+    def passive_share(self) -> int | None:
+        return self.band_share(self.nps.passives)
+
+    @property
+    def detractor_share(self) -> int | None:
+        return self.band_share(self.nps.detractors)
+
+
+def _rate(submitted: int, asked: int) -> int | None:
+    if not asked or not shown(submitted):
+        return None
+    return min(100, round(100 * submitted / asked))
+
+
+def survey_scores(program_ids: list[int]) -> dict[int, SurveyScores]:
+    """Each program's ``SurveyScores``, by program id (a program without
+    surveys gets zeros). Three queries whatever the number of programs,
+    surveys, responses and answers: SQL aggregates, not rows per answer."""
+    if not program_ids:
+        return {}
+    responses: dict[int, dict] = {
+        row["program"]: dict(row)
+        for row in Survey.objects.filter(program__in=program_ids)
+        .order_by()
+        .values("program")
+        .annotate(
+            surveys=Count("pk", distinct=True),
+            asked=Count("responses"),
+            submitted=Count("responses", filter=Q(responses__submitted_at__isnull=False)),
+        )
+    }
+    # Every scale question asked, answered or not, in the order the programs set them.
+    texts: dict[int, list[str]] = defaultdict(list)
+    questions = (
+        SurveyQuestion.objects.filter(survey__program__in=program_ids, kind=QuestionKind.SCALE)
+        .order_by("survey__created_at", "survey_id", "position", "pk")
+        .values_list("survey__program", "text")
+    )
+    for program_id, text in questions:
+        if text not in texts[program_id]:
+            texts[program_id].append(text)
+    numbers = (
+        SurveyAnswer.objects.filter(
+            response__survey__program__in=program_ids,
+            response__submitted_at__isnull=False,
+            question__kind__in=[QuestionKind.SCALE, QuestionKind.NPS],
+            number__isnull=False,
+        )
+        .order_by()
+        .values(
+            program=F("response__survey__program"),
+            kind=F("question__kind"),
+            question_text=F("question__text"),
+        )
+        .annotate(
+            answers=Count("pk"),
+            mean=Avg("number"),
+            promoters=Count("pk", filter=Q(number__gte=PROMOTER_FROM)),
+            passives=Count("pk", filter=Q(number__gte=PASSIVE_FROM, number__lt=PROMOTER_FROM)),
+        )
+    )
+    nps: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])  # promoters, passives, detractors
+    scale: dict[tuple[int, str], dict] = {}
+    for row in numbers:
+        if row["kind"] == QuestionKind.NPS:
+            counts = nps[row["program"]]
+            counts[0] += row["promoters"]
+            counts[1] += row["passives"]
+            counts[2] += row["answers"] - row["promoters"] - row["passives"]
+        else:
+            scale[(row["program"], row["question_text"])] = dict(row)
+    result: dict[int, SurveyScores] = {}
+    for program_id in program_ids:
+        r = responses.get(program_id, {})
+        asked, submitted = r.get("asked", 0), r.get("submitted", 0)
+        scales = {}
+        for text in texts[program_id]:
+            figures = scale.get((program_id, text), {})
+            answers = figures.get("answers", 0)
+            mean = round(float(figures["mean"]), 1) if shown(answers) else None
+            scales[text] = ScaleScore(question=text, answers=answers, mean=mean)
+        result[program_id] = SurveyScores(
+            surveys=r.get("surveys", 0),
+            asked=asked,
+            submitted=submitted,
+            answer_rate=_rate(submitted, asked),
+            nps=NetPromoter(*nps[program_id]),
+            scales=scales,
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class ScaleRow:
+    """One scale question across the cohort: each program's score, None where it was not asked."""
+
+    question: str
+    scores: list[ScaleScore | None]
+
+
+def scale_rows(cohort: list[SurveyScores]) -> list[ScaleRow]:
+    """The cohort's scale questions, one row per question text, in the order they first appear."""
+    order: list[str] = []
+    for scores in cohort:
+        order.extend(text for text in scores.scales if text not in order)
+    return [ScaleRow(text, [scores.scales.get(text) for scores in cohort]) for text in order]
