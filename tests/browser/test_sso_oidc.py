@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import User
 from tests.factories import PASSWORD, UserFactory
+from tests.sso.sign_in_steps import ProviderPage, sign_in_through
 
 from .conftest import assert_accessible
 from .test_page_width import WIDER_THAN_THE_PAGE
@@ -17,28 +18,20 @@ from .test_sign_in import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in_with_the_organisation(page: Page, login: str | None) -> None:
-    """Presses "Sign in with Example Org" and, when the provider asks (no
-    session there yet), types ``login`` on its page."""
-    page.goto("/accounts/login/")
-    expect(page.get_by_role("heading", name="Sign in", exact=True)).to_be_visible()
-    page.get_by_role("button", name="Sign in with Example Org").click()
-    if login is not None:
-        page.get_by_label("Login").fill(login)
-        page.get_by_role("button", name="Continue").click()
+EXAMPLE_ORG = ProviderPage(button="Sign in with Example Org", field="Login", submit="Continue")
 
 
 def test_the_sign_in_page_offers_the_organisation_and_fits_a_phone(page: Page, oidc_app):
     page.set_viewport_size({"width": 375, "height": 812})
     page.goto("/accounts/login/")
-    expect(page.get_by_role("button", name="Sign in with Example Org")).to_be_visible()
+    expect(page.get_by_role("button", name=EXAMPLE_ORG.button)).to_be_visible()
     expect(page.get_by_role("button", name="Sign in", exact=True)).to_be_visible()  # passwords stay
     assert page.evaluate(WIDER_THAN_THE_PAGE) == []
     assert_accessible(page)
 
 
 def test_the_first_sign_in_makes_the_account_and_the_second_reuses_it(page: Page, oidc_app):
-    sign_in_with_the_organisation(page, "ada.lovelace@example.org")
+    sign_in_through(page, EXAMPLE_ORG, "ada.lovelace@example.org")
     expect(page.get_by_role("heading", name="Welcome, Ada Lovelace")).to_be_visible()
     assert_accessible(page)
     ada = User.objects.get(email="ada.lovelace@example.org")
@@ -48,7 +41,7 @@ def test_the_first_sign_in_makes_the_account_and_the_second_reuses_it(page: Page
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
     # Still signed in at the provider: it sends the browser straight back.
-    sign_in_with_the_organisation(page, login=None)
+    sign_in_through(page, EXAMPLE_ORG, None)
     expect(page.get_by_role("heading", name="Welcome, Ada Lovelace")).to_be_visible()
     assert User.objects.filter(email="ada.lovelace@example.org").count() == 1
     assert SocialAccount.objects.filter(user=ada).count() == 1
@@ -56,7 +49,7 @@ def test_the_first_sign_in_makes_the_account_and_the_second_reuses_it(page: Page
 
 def test_an_unverified_address_cannot_take_over_an_account(page: Page, oidc_app):
     owner = UserFactory(email="taken@example.org", display_name="Tess Owner")
-    sign_in_with_the_organisation(page, "mallory")
+    sign_in_through(page, EXAMPLE_ORG, "mallory")
     expect(page.get_by_role("heading", name="You are not signed in")).to_be_visible()
     expect(page.get_by_role("alert")).to_contain_text("did not confirm your email address")
     assert_accessible(page)
@@ -69,14 +62,14 @@ def test_an_unverified_address_cannot_take_over_an_account(page: Page, oidc_app)
 
 
 def test_a_person_the_provider_refuses_is_told_and_not_signed_in(page: Page, oidc_app):
-    sign_in_with_the_organisation(page, "lee.leaver@example.org")
+    sign_in_through(page, EXAMPLE_ORG, "lee.leaver@example.org")
     expect(page.get_by_role("heading", name="You are not signed in")).to_be_visible()
     assert_accessible(page)
     assert not User.objects.filter(email="lee.leaver@example.org").exists()
 
 
 def test_an_sso_account_is_not_offered_app_mfa(page: Page, oidc_app):
-    sign_in_with_the_organisation(page, "grace.hopper@example.org")
+    sign_in_through(page, EXAMPLE_ORG, "grace.hopper@example.org")
     expect(page.get_by_role("heading", name="Welcome, Grace Hopper")).to_be_visible()
     page.goto("/accounts/2fa/")
     expect(page.get_by_role("heading", name="Handled by your organisation")).to_be_visible()

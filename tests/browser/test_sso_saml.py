@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import User
 from tests.factories import PASSWORD, UserFactory
+from tests.sso.sign_in_steps import ProviderPage, sign_in_through
 
 from .conftest import assert_accessible
 from .test_page_width import WIDER_THAN_THE_PAGE
@@ -17,24 +18,16 @@ from .test_sign_in import sign_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ADA = "ada.byron@acme.example"
-
-
-def sign_in_with_acme(page: Page, email: str) -> None:
-    """Presses "Sign in with Acme" and types ``email`` on the identity
-    provider's page, which posts its signed answer back to us."""
-    page.goto("/accounts/login/")
-    expect(page.get_by_role("heading", name="Sign in", exact=True)).to_be_visible()
-    page.get_by_role("button", name="Sign in with Acme").click()
-    expect(page.get_by_role("heading", name="Test identity provider")).to_be_visible()
-    assert_accessible(page)
-    page.get_by_label("Email").fill(email)
-    page.get_by_role("button", name="Sign in").click()
+# Every page is checked with axe: the identity provider's too, before anything is typed on it.
+ACME = ProviderPage(
+    button="Sign in with Acme", field="Email", submit="Sign in", heading="Test identity provider"
+)
 
 
 def test_the_sign_in_page_offers_the_organisation_and_fits_a_phone(page: Page, saml_app):
     page.set_viewport_size({"width": 375, "height": 812})
     page.goto("/accounts/login/")
-    expect(page.get_by_role("button", name="Sign in with Acme")).to_be_visible()
+    expect(page.get_by_role("button", name=ACME.button)).to_be_visible()
     expect(page.get_by_role("button", name="Sign in", exact=True)).to_be_visible()  # passwords stay
     assert page.evaluate(WIDER_THAN_THE_PAGE) == []
     assert_accessible(page)
@@ -42,7 +35,7 @@ def test_the_sign_in_page_offers_the_organisation_and_fits_a_phone(page: Page, s
 
 def test_the_first_sign_in_makes_the_account_and_the_second_reuses_it(page: Page, saml_app):
     page.set_viewport_size({"width": 375, "height": 812})
-    sign_in_with_acme(page, ADA)
+    sign_in_through(page, ACME, ADA, check=assert_accessible)
     expect(page.get_by_role("heading", name="Welcome, Ada Byron")).to_be_visible()
     assert page.evaluate(WIDER_THAN_THE_PAGE) == []
     assert_accessible(page)
@@ -53,7 +46,7 @@ def test_the_first_sign_in_makes_the_account_and_the_second_reuses_it(page: Page
     page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
-    sign_in_with_acme(page, ADA)
+    sign_in_through(page, ACME, ADA, check=assert_accessible)
     expect(page.get_by_role("heading", name="Welcome, Ada Byron")).to_be_visible()
     assert User.objects.filter(email=ADA).count() == 1
     assert SocialAccount.objects.filter(user=ada, provider="acme").count() == 1
@@ -61,7 +54,7 @@ def test_the_first_sign_in_makes_the_account_and_the_second_reuses_it(page: Page
 
 def test_an_unverified_address_cannot_take_over_an_account(page: Page, saml_app):
     owner = UserFactory(email="morgan.mentor@example.com", display_name="Morgan Mentor")
-    sign_in_with_acme(page, "morgan.mentor@example.com")
+    sign_in_through(page, ACME, "morgan.mentor@example.com", check=assert_accessible)
     expect(page.get_by_role("heading", name="You are not signed in")).to_be_visible()
     expect(page.get_by_role("alert")).to_contain_text("did not confirm your email address")
     assert_accessible(page)
@@ -74,7 +67,7 @@ def test_an_unverified_address_cannot_take_over_an_account(page: Page, saml_app)
 
 
 def test_a_person_the_identity_provider_refuses_is_told_and_not_signed_in(page: Page, saml_app):
-    sign_in_with_acme(page, "lee.left@acme.example")
+    sign_in_through(page, ACME, "lee.left@acme.example", check=assert_accessible)
     expect(page.get_by_role("heading", name="You are not signed in")).to_be_visible()
     assert_accessible(page)
     assert not User.objects.filter(email="lee.left@acme.example").exists()
