@@ -17,7 +17,7 @@ from django.core import signing
 from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from goals.models import Goal, RatingRound
 from mentoring import mail
@@ -26,11 +26,15 @@ from mentoring.site import absolute_url
 from mentoring.time_zones import zone_of
 from partnerships.models import Agreement, Partnership
 from sessions_log.models import AgendaItem, Homework
+from surveys.models import CLOSING_ROUND, SurveyResponse
+from surveys.selectors.asks import AskKey, SurveyFacts, answer_token, closes_on, responses_of, survey_facts
+from surveys.services.answers import Ask, survey_responses_ask
 
 from .leavers import leaver_id
 from .models import Kind, Reminder
 from .rules.checkins import expected_call
 from .rules.homework import homework_id_of
+from .rules.surveys import parse_round_key
 
 if TYPE_CHECKING:  # django-stubs' helper, a development dependency
     from django_stubs_ext import WithAnnotations
@@ -103,13 +107,17 @@ class Snapshot:
     agenda: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))  # next call's, by pair
     # open homework of finished logs, soonest due first, by partnership id
     homework_due: dict[int, list[Homework]] = field(default_factory=lambda: defaultdict(list))
+    surveys: dict[int, SurveyFacts] = field(default_factory=dict)  # by survey id
+    # each person's response to the round a survey reminder is about
+    responses: dict[AskKey, SurveyResponse] = field(default_factory=dict)
 
 
-def snapshot(reminders: Sequence[Reminder]) -> Snapshot:
+def snapshot(reminders: Sequence[Reminder], *, now: datetime.datetime | None = None) -> Snapshot:
     """Reads what ``still_due`` and ``build`` need for these reminders (loaded
     with their partnership, its program and both people): one query per kind
-    of fact and only for the kinds of reminder present, so seven at most
-    whatever the number of reminders."""
+    of fact and only for the kinds of reminder present, so ten at most
+    whatever the number of reminders. For a round's first survey email it also
+    makes the person's ``SurveyResponse`` (asked at ``now``) when missing."""
     facts = Snapshot()
     of_kind: dict[str, list[Reminder]] = defaultdict(list)
     for reminder in reminders:
@@ -155,7 +163,49 @@ def snapshot(reminders: Sequence[Reminder]) -> Snapshot:
             due_on__lte=last_call_day,
         ).order_by("due_on", "pk"):
             facts.homework_due[item.partnership_id].append(item)
+    if of_kind[Kind.SURVEY]:
+        _survey_snapshot(of_kind[Kind.SURVEY], facts, now or timezone.now())
     return facts
+
+
+def _ask_key(reminder: Reminder) -> tuple[AskKey, bool] | None:
+    """The response a survey reminder is about, and whether it is the reminder to answer."""
+    parsed = parse_round_key(reminder.object_key)
+    if parsed is None:
+        return None
+    survey_id, round_name, again = parsed
+    return (survey_id, reminder.partnership_id, reminder.recipient_id, round_name), again
+
+
+def _survey_snapshot(reminders: list[Reminder], facts: Snapshot, now: datetime.datetime) -> None:
+    """The surveys of these reminders, and each person's response to its round:
+    made first (one INSERT skipping those that exist) for the first emails
+    that can go: the survey still exists and is not paused, the person is
+    active, and a pulse's pair is still active. Three queries."""
+    keyed = [(reminder, key) for reminder in reminders if (key := _ask_key(reminder)) is not None]
+    facts.surveys = survey_facts(key[0] for _, (key, _again) in keyed)
+    asks = []
+    for reminder, ((survey_id, pair, person, round_name), again) in keyed:
+        survey = facts.surveys.get(survey_id)
+        partnership = reminder.partnership
+        if again or survey is None or survey.paused or not reminder.recipient.is_active:
+            continue
+        if survey.is_pulse and partnership.status != Partnership.Status.ACTIVE:
+            continue
+        role = (
+            SurveyResponse.Role.MENTOR
+            if partnership.mentor.user_id == person
+            else SurveyResponse.Role.PROTEGE
+        )
+        asks.append(Ask(survey_id, pair, person, round_name, role))
+    if asks:
+        survey_responses_ask(asks=asks, now=now)
+    facts.responses = responses_of(key for _, (key, _again) in keyed if key[0] in facts.surveys)
+
+
+def _survey_response(reminder: Reminder, facts: Snapshot) -> SurveyResponse | None:
+    keyed = _ask_key(reminder)
+    return facts.responses.get(keyed[0]) if keyed else None
 
 
 def _call_day(reminder: Reminder) -> datetime.date:
@@ -218,12 +268,31 @@ def still_due(reminder: ClaimedReminder, now: datetime.datetime, facts: Snapshot
         if proposal is None:
             return False
         return proposal.waiting_for_role == partnership.side_of(reminder.recipient)
+    if reminder.kind == Kind.SURVEY:
+        return _survey_still_due(reminder, now, facts)
     if reminder.kind == Kind.NUDGE:
         held = reminder.call_held_at
         return partnership.status == Partnership.Status.ACTIVE and (
             held is None or held < reminder.created_at
         )
     return partnership.status in (Partnership.Status.PROPOSED, Partnership.Status.ACTIVE)
+
+
+def _survey_still_due(reminder: Reminder, now: datetime.datetime, facts: Snapshot) -> bool:
+    """A survey email goes while its survey exists and is not paused, the
+    person's response is unanswered and its round open, and, for a pulse's
+    first ask, the pair is still active."""
+    keyed = _ask_key(reminder)
+    if keyed is None:
+        return False
+    (survey_id, *_), again = keyed
+    survey = facts.surveys.get(survey_id)
+    response = facts.responses.get(keyed[0])
+    if survey is None or survey.paused or response is None:
+        return False
+    if response.submitted_at is not None or now >= response.closes_at:
+        return False
+    return again or not survey.is_pulse or reminder.partnership.status == Partnership.Status.ACTIVE
 
 
 def _call_when(call: datetime.datetime, now: datetime.datetime) -> str:
@@ -275,7 +344,33 @@ def _kind_context(reminder: Reminder, facts: Snapshot, now: datetime.datetime) -
             "point_label": points(reminder.object_key).label if reminder.object_key in points.values else "",
             "since": reminder.due_at.date(),
         }
+    elif reminder.kind == Kind.SURVEY:
+        context |= _survey_context(reminder, facts)
     return context
+
+
+def _survey_context(reminder: Reminder, facts: Snapshot) -> dict[str, Any]:
+    """A survey email's words (templates/email/reminder_survey/), in the active zone."""
+    keyed = _ask_key(reminder)
+    response = _survey_response(reminder, facts)
+    survey = facts.surveys.get(keyed[0][0]) if keyed else None
+    minutes = survey.minutes if survey else 1
+    return {
+        "program": reminder.partnership.program.name,
+        "again": bool(keyed and keyed[1]),
+        "closing": bool(keyed and keyed[0][3] == CLOSING_ROUND),
+        "questions": survey.questions if survey else 0,
+        "duration": ngettext("about %(minutes)d minute", "about %(minutes)d minutes", minutes)
+        % {"minutes": minutes},
+        "closes_on": closes_on(response, timezone.get_current_timezone()) if response else None,
+    }
+
+
+def _link(reminder: Reminder, facts: Snapshot) -> str:
+    """Where the email's link goes: a survey's signed answer link, else ``target_path``."""
+    if reminder.kind == Kind.SURVEY and (response := _survey_response(reminder, facts)) is not None:
+        return absolute_url(reverse("surveys:answer_link", args=[response.pk, answer_token(response)]))
+    return absolute_url(target_path(reminder))
 
 
 def build(reminder: Reminder, facts: Snapshot, now: datetime.datetime | None = None) -> mail.Email:
@@ -292,7 +387,7 @@ def build(reminder: Reminder, facts: Snapshot, now: datetime.datetime | None = N
     link = stop_link(reminder)
     context |= {
         "name": reminder.recipient.name,
-        "link": absolute_url(target_path(reminder)),
+        "link": _link(reminder, facts),
         "stop_link": link,
         "kind_label": reminder.get_kind_display(),
     }

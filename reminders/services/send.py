@@ -95,7 +95,7 @@ def reminders_send(*, reminder_ids: list[int], now: datetime.datetime | None = N
             kind__in={reminder.kind for reminder in reminders},
         ).values_list("user_id", "kind")
     )
-    facts = emails.snapshot(reminders)
+    facts = emails.snapshot(reminders, now=now)
     to_send: list[ClaimedReminder] = []
     cancelled: list[ClaimedReminder] = []
     postponed: dict[datetime.datetime, list[ClaimedReminder]] = defaultdict(list)
