@@ -235,20 +235,40 @@ def invitation_accept(
             f"You are already in {program.name} as {role_phrase(participant.role)}.",
             code="already_participant",
         )
-    if participant is None:
-        try:
-            with transaction.atomic():
-                participant = Participant.objects.create(
-                    program=program, user=user, role=invitation.role, status=Participant.Status.ACTIVE
-                )
-        except IntegrityError as exc:  # joined through another invitation at this very moment
-            raise ValidationError(f"You are already in {program.name}.", code="already_participant") from exc
-    else:
-        participant.role = invitation.role
-        participant.status = Participant.Status.ACTIVE
-        participant.save(update_fields=["role", "status", "updated_at"])
+    participant = participant_activate(
+        program=program, user=user, role=invitation.role, participant=participant
+    )
+    if participant is None:  # joined through another invitation at this very moment
+        raise ValidationError(f"You are already in {program.name}.", code="already_participant")
     _used_up(invitation, user, now)
     return participant
+
+
+def participant_activate(
+    *, program: Program, user: User, role: str, participant: Participant | None
+) -> Participant | None:
+    """``user`` made an active participant of ``program`` as ``role``
+    (``Participant.Role``): ``participant``, their row in it that the caller
+    locked (``select_for_update``), active again in that role, or a new row
+    when they have none (``participant`` None). Returns the participant, or
+    None when another transaction created their row at this very moment (the
+    one-row-per-person constraint, ``participant_once_per_program``): the
+    caller decides what that means (joining by domain answers with that row;
+    accepting an invitation refuses). Sends nothing; call it inside the
+    caller's transaction, after the caller's own checks (who may join, and as
+    what)."""
+    if participant is not None:
+        participant.role = role
+        participant.status = Participant.Status.ACTIVE
+        participant.save(update_fields=["role", "status", "updated_at"])
+        return participant
+    try:
+        with transaction.atomic():  # a savepoint, so the caller's transaction goes on after a refusal
+            return Participant.objects.create(
+                program=program, user=user, role=role, status=Participant.Status.ACTIVE
+            )
+    except IntegrityError:
+        return None
 
 
 def _used_up(invitation: Invitation, user: User, now) -> None:

@@ -11,7 +11,7 @@ import logging
 import re
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext
 
 from accounts.models import User
@@ -19,7 +19,7 @@ from accounts.models import User
 from ..models import Participant, Program
 from ..models.programs import JoinRole, ProgramDomain
 from ..selectors.join import program_to_join
-from .invitations import role_phrase
+from .invitations import participant_activate, role_phrase
 
 logger = logging.getLogger(__name__)
 
@@ -135,18 +135,9 @@ def program_join(*, slug: str, user: User, role: str | None = None) -> Participa
         raise ValidationError(
             {"role": gettext("Choose whether you join as a mentor or as a protégé.")}, code="role"
         )
-    if participant is None:
-        try:
-            with transaction.atomic():  # a savepoint: a second click may be joining at this moment
-                participant = Participant.objects.create(
-                    program=program, user=user, role=role, status=Participant.Status.ACTIVE
-                )
-        except IntegrityError:  # joined by the other click: theirs is ours
-            return Participant.objects.select_related("program").get(program=program, user=user)
-    else:
-        participant.role = role
-        participant.status = Participant.Status.ACTIVE
-        participant.save(update_fields=["role", "status", "updated_at"])
+    participant = participant_activate(program=program, user=user, role=role, participant=participant)
+    if participant is None:  # a second click joined at this very moment: theirs is ours
+        return Participant.objects.select_related("program").get(program=program, user=user)
     logger.info("User %s joined program %s by domain as %s", user.pk, program.pk, role)
     return participant
 
