@@ -1,7 +1,7 @@
 """The whole demo, in order (``seed_demo`` runs it): the program and its
 people, the demo pair's goals and calls, the mentor's other protégés, the
-pairs with a health history, the reminders they were sent, and the health
-numbers of every pair. Every date counts from ``story.today``
+pairs with a health history, the reminders they were sent, the surveys and
+their answers, and the health numbers of every pair. Every date counts from ``story.today``
 (``demo.story``); what exists already is left as it is."""
 
 import random
@@ -22,6 +22,7 @@ from .questions import seed_questions
 from .quiet_pair import seed_quiet_pair
 from .requests import seed_requests
 from .story import Story
+from .surveys import seed_surveys
 
 
 @transaction.atomic
@@ -42,6 +43,7 @@ def seed(*, story: Story) -> Program:
     seed_questions(program=program, rng=random.Random(18))
     seed_requests(program=program, story=story)
     seed_availability(story=story)
+    seed_surveys(program=program, story=story)
     # The history above is written directly, not through the services that count it.
     health.refresh(program.partnerships.values_list("pk", flat=True))
     return program
