@@ -122,7 +122,7 @@ class QuestionRowForm(InOurWords, forms.Form):
     text = SingleLineField(
         label=_("Question"),
         max_length=SurveyQuestion._meta.get_field("text").max_length,
-        required=False,
+        error_messages={"required": _("Write the question, or clear this row.")},
     )
     choices = MultiLineField(
         label=_("Choices, one per line"),
@@ -164,8 +164,6 @@ class QuestionRowForm(InOurWords, forms.Form):
         cleaned = super().clean() or {}
         if cleaned.get("DELETE"):
             return cleaned
-        if not cleaned.get("text") and "text" not in self.errors:
-            self.add_error("text", _("Write the question, or clear this row."))
         kind, labels = cleaned.get("kind"), cleaned.get("choices")
         if kind == QuestionKind.CHOICE and labels is not None and len(labels) < CHOICES_MIN:
             self.add_error("choices", _("Give at least 2 choices, one a line."))
