@@ -83,7 +83,7 @@ def survey_new(request: HtmxHttpRequest, slug: str):
                 program=program, by=request.user, fields=form.survey_data(), questions=formset.rows()
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            form.add_error(None, error.messages)
         else:
             messages.success(request, _("Survey saved: %(title)s") % {"title": survey.title})
             return _to_list(program)
@@ -112,7 +112,7 @@ def survey_edit(request: HtmxHttpRequest, slug: str, survey_id: int):
                 survey=survey, fields=form.survey_data(), questions=formset.rows() if formset else None
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            form.add_error(None, error.messages)
             if getattr(error, "code", None) == "locked":
                 survey.locked, formset = True, None
         else:

@@ -84,7 +84,7 @@ def _mean(counts: Counter) -> float | None:
 
 
 def _nps(counts: Counter) -> scores.NetPromoter:
-    bands = Counter()
+    bands: Counter[str] = Counter()
     for value, n in counts.items():
         bands[scores.band_of(value)] += n
     return scores.NetPromoter(

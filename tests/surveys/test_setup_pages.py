@@ -314,3 +314,33 @@ def test_the_pages_run_the_same_queries_at_any_size(
     )
     with django_assert_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        {"questions-TOTAL_FORMS": "x"},
+        {"questions-TOTAL_FORMS": "9999"},
+        {"first_after_days": "1e9", "every_days": "-3"},
+        {"title": "A\x00B", "kind": "weekly", "audience": "everyone"},
+        {"questions-0-kind": "nps\n", "questions-0-choices": "\x00\n" * 3},
+        {"questions-0-DELETE": "on", "questions-1-DELETE": "on"},
+    ],
+)
+def test_an_odd_post_is_answered_with_the_form_never_a_500(client, world, odd):
+    survey = make_survey(world.program)
+    client.force_login(world.admin)
+    for url in (
+        reverse("surveys:survey_new", args=[world.program.slug]),
+        reverse("surveys:survey_edit", args=[world.program.slug, survey.pk]),
+    ):
+        response = client.post(url, post_data(**odd))
+        assert response.status_code == 200, url
+        assert "There is a problem" in response.text
+    assert Survey.objects.count() == 1
+
+
+def test_a_survey_id_beyond_any_row_is_not_found(client, world):
+    client.force_login(world.admin)
+    url = reverse("surveys:survey_results", args=[world.program.slug, 99999999999999999999])
+    assert client.get(url).status_code == 404
