@@ -278,8 +278,8 @@ def test_the_demo_people_were_sent_reminders_of_each_kind_that_reaches_them(demo
         for email in ("protege@example.com", "mentor@example.com", "admin@example.com")
     }
     assert kinds == {
-        "protege@example.com": {"check_in", "homework", "rating", "agreement_pending"},
-        "mentor@example.com": {"check_in", "nudge", "agreement_pending"},
+        "protege@example.com": {"check_in", "homework", "rating", "agreement_pending", "survey"},
+        "mentor@example.com": {"check_in", "nudge", "agreement_pending", "survey"},
         "admin@example.com": {"stall"},
     }
     for email in kinds:
