@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Avg, Count, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Trim
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
 
@@ -31,6 +33,7 @@ from .models import HealthNumbers
 # The distribution of a goal's change from its first to its latest rating, in bands (``_GOAL_FIGURES``).
 BANDS = ["fell", "same", "up_1_2", "up_3_4", "up_5"]
 REASONS_SHOWN = 10  # the most frequent reasons for ending early, per program
+CALLS_WINDOW_DAYS = 90  # the stored health numbers' window (``numbers.measured``)
 
 
 def band_labels() -> dict[str, str]:
@@ -48,7 +51,7 @@ class Band:
     key: str
     label: str
     count: int
-    share: int | None  # per cent of the goals rated
+    share: int | None  # per cent of the goals rated at least twice
 
 
 @dataclass(frozen=True)
@@ -58,32 +61,36 @@ class CategoryOutcome:
     category: str
     label: str
     goals: int
-    rated: int  # goals with at least one rating; one rating is its first and its latest
-    first_mean: float | None
+    rated: int  # goals rated at least twice: only they have a change from first to latest
+    rated_once: int  # goals rated once so far: no change yet, left out of the means and bands
+    first_mean: float | None  # of the goals rated at least twice, one decimal
     latest_mean: float | None
     change_mean: float | None
     bands: list[Band]
     achieved: int
-    achieved_share: int | None  # per cent of the goals
+    achieved_share: int | None  # per cent of the goals, dropped ones included (shown as their own row)
+    dropped: int
     advanced: int  # goals that are a more advanced version of another
 
 
 @dataclass(frozen=True)
 class ProgramOutcome:
     program: Program
+    pairs: int  # partnerships that started: with none, the report has nothing to show
     categories: list[CategoryOutcome]
-    calls_held: int
+    calls_held: int  # in each pair's last ``CALLS_WINDOW_DAYS`` days (the stored health numbers)
     calls_expected: int
     calls_share: int | None
     homework_recapped: int
     homework_done: int
     homework_partly: int
     homework_not_done: int
-    call_value: float | None  # mean of the protégés' 1–5 call feedback
+    call_value: float | None  # mean of the protégés' 1–5 call feedback, one decimal
     call_ratings: int
-    completed: int
+    completed: int  # of the pairs that started
     ended_early: int
     reasons: list[tuple[str, int]] = field(default_factory=list)  # (reason, pairs), most frequent first
+    more_reasons: int = 0  # reasons beyond the first ``REASONS_SHOWN``
     surveys: SurveyScores | None = None
 
     def homework_share(self, count: int) -> int | None:
@@ -103,30 +110,42 @@ class ProgramOutcome:
 
 
 def cohort_of(program: Program, user) -> list[Program]:
-    """``program`` and the programs cloned from one another with it (its
-    original, that one's other clones, its own clones) that ``user`` runs too,
-    oldest first. One query."""
-    root = program.cloned_from_id or program.pk
-    members = Q(pk=root) | Q(cloned_from=root) | Q(pk=program.pk) | Q(cloned_from=program.pk)
-    return list(Program.objects.run_by(user).filter(members).distinct().order_by("starts_on", "pk"))
+    """``program``'s clone family that ``user`` runs, oldest start first: every
+    program linked to it by cloning, in either direction and through any
+    number of clones (its originals, their clones, its clones' clones), walked
+    through programs ``user`` does not run too. One query: a recursive walk
+    whose UNION drops programs already reached, so a loop of clones ends."""
+    table = Program._meta.db_table
+    family = RawSQL(
+        f"WITH RECURSIVE family(id) AS (SELECT id FROM {table} WHERE id = %s UNION "
+        f"SELECT p.id FROM {table} p, {table} q, family f WHERE q.id = f.id "
+        f"AND (p.cloned_from_id = f.id OR p.id = q.cloned_from_id)) SELECT id FROM family",
+        [program.pk],
+    )
+    return list(Program.objects.run_by(user).filter(pk__in=family).distinct().order_by("starts_on", "pk"))
 
 
 # Summed around the query of each goal's first and latest rating, kept apart
 # (MATERIALIZED) so that each goal's two index lookups are made once, not once
 # for each figure that reads them.
+# A goal's change counts only once it was rated twice (``r_second``): a single
+# rating is no change, and would count as "Same".
+_TWICE = "r_second IS NOT NULL"
 _GOAL_FIGURES = [
     ("goals", "COUNT(*)"),
-    ("rated", "COUNT(r_first)"),
-    ("first_mean", "AVG(r_first)"),
-    ("latest_mean", "AVG(r_latest)"),
-    ("change_mean", "AVG(r_latest - r_first)"),
+    ("rated", "COUNT(r_second)"),
+    ("rated_once", "COUNT(r_first) FILTER (WHERE r_second IS NULL)"),
+    ("first_mean", f"AVG(r_first) FILTER (WHERE {_TWICE})"),
+    ("latest_mean", f"AVG(r_latest) FILTER (WHERE {_TWICE})"),
+    ("change_mean", f"AVG(r_latest - r_first) FILTER (WHERE {_TWICE})"),
     ("achieved", "COUNT(*) FILTER (WHERE goal_status = %s)"),
+    ("dropped", "COUNT(*) FILTER (WHERE goal_status = %s)"),
     ("advanced", "COUNT(advanced_from)"),
-    ("band_fell", "COUNT(*) FILTER (WHERE r_latest - r_first < 0)"),
-    ("band_same", "COUNT(*) FILTER (WHERE r_latest - r_first = 0)"),
-    ("band_up_1_2", "COUNT(*) FILTER (WHERE r_latest - r_first BETWEEN 1 AND 2)"),
-    ("band_up_3_4", "COUNT(*) FILTER (WHERE r_latest - r_first BETWEEN 3 AND 4)"),
-    ("band_up_5", "COUNT(*) FILTER (WHERE r_latest - r_first >= 5)"),
+    ("band_fell", f"COUNT(*) FILTER (WHERE {_TWICE} AND r_latest - r_first < 0)"),
+    ("band_same", f"COUNT(*) FILTER (WHERE {_TWICE} AND r_latest - r_first = 0)"),
+    ("band_up_1_2", f"COUNT(*) FILTER (WHERE {_TWICE} AND r_latest - r_first BETWEEN 1 AND 2)"),
+    ("band_up_3_4", f"COUNT(*) FILTER (WHERE {_TWICE} AND r_latest - r_first BETWEEN 3 AND 4)"),
+    ("band_up_5", f"COUNT(*) FILTER (WHERE {_TWICE} AND r_latest - r_first >= 5)"),
 ]
 
 
@@ -134,6 +153,7 @@ def _goal_rows(ids: list[int]) -> dict[tuple[int, str], dict]:
     """Each program's and category's goal figures (``_GOAL_FIGURES``), by (program id, category). One query."""
     ratings = ProgressRating.objects.filter(goal=OuterRef("pk"))
     first = Subquery(ratings.order_by("created_at", "pk").values("value")[:1], output_field=IntegerField())
+    second = Subquery(ratings.order_by("created_at", "pk").values("value")[1:2], output_field=IntegerField())
     latest = Subquery(ratings.order_by("-created_at", "-pk").values("value")[:1], output_field=IntegerField())
     goals = (
         Goal.objects.filter(partnership__program__in=ids)
@@ -144,6 +164,7 @@ def _goal_rows(ids: list[int]) -> dict[tuple[int, str], dict]:
             goal_status=F("status"),
             advanced_from=F("advances"),
             r_first=first,
+            r_second=second,
             r_latest=latest,
         )
     )
@@ -153,7 +174,7 @@ def _goal_rows(ids: list[int]) -> dict[tuple[int, str], dict]:
         cursor.execute(
             f"WITH goals AS MATERIALIZED ({sql}) "
             f"SELECT program_id, kind, {figures} FROM goals GROUP BY program_id, kind",
-            [*params, Goal.Status.ACHIEVED],
+            [*params, Goal.Status.ACHIEVED, Goal.Status.DROPPED],
         )
         names = [name for name, _ in _GOAL_FIGURES]
         return {
@@ -169,14 +190,14 @@ def _category(row: dict | None, category: Category) -> CategoryOutcome:
     labels = band_labels()
 
     def mean(name: str) -> float | None:
-        value = row.get(name)
-        return None if value is None else round(float(value), 2)
+        return one_decimal(row.get(name))
 
     return CategoryOutcome(
         category=category.value,
         label=str(category.label),
         goals=goals,
         rated=rated,
+        rated_once=row.get("rated_once", 0),
         first_mean=mean("first_mean"),
         latest_mean=mean("latest_mean"),
         change_mean=mean("change_mean"),
@@ -186,8 +207,42 @@ def _category(row: dict | None, category: Category) -> CategoryOutcome:
         ],
         achieved=row.get("achieved", 0),
         achieved_share=share(row.get("achieved", 0), goals),
+        dropped=row.get("dropped", 0),
         advanced=row.get("advanced", 0),
     )
+
+
+def one_decimal(value) -> float | None:
+    """A mean as shown everywhere on the report: one decimal (4.0, 2.5), None when there is none."""
+    return None if value is None else round(float(value), 1)
+
+
+def _reasons(ids: list[int]) -> dict[int, tuple[list[tuple[str, int]], int]]:
+    """Each program's reasons for ending early, by program id: ((reason, pairs)
+    for the ``REASONS_SHOWN`` most frequent, the number of reasons beyond them).
+    A reason is grouped ignoring case and surrounding spaces, and shown in its
+    most common spelling; a blank one is "No reason given". One query, one row
+    per program and spelling."""
+    spellings = (
+        Partnership.objects.filter(program__in=ids, status=PairStatus.ENDED, started_on__isnull=False)
+        .order_by()
+        .values("program", reason=Trim("ended_reason"))
+        .annotate(n=Count("pk"))
+    )
+    groups: dict[int, dict[str, list]] = defaultdict(dict)  # program → key → [pairs, {spelling: pairs}]
+    for row in spellings:
+        group = groups[row["program"]].setdefault(row["reason"].casefold(), [0, {}])
+        group[0] += row["n"]
+        group[1][row["reason"]] = group[1].get(row["reason"], 0) + row["n"]
+    result = {}
+    for program_id, by_key in groups.items():
+        named = []
+        for total, spelled in by_key.values():
+            spelling = min(spelled, key=lambda s: (-spelled[s], s))
+            named.append((spelling or gettext("No reason given"), total))
+        named.sort(key=lambda reason: (-reason[1], reason[0].casefold()))
+        result[program_id] = (named[:REASONS_SHOWN], max(0, len(named) - REASONS_SHOWN))
+    return result
 
 
 def _by_program(queryset, *aggregates: str, **annotations) -> dict[int, dict]:
@@ -197,7 +252,9 @@ def _by_program(queryset, *aggregates: str, **annotations) -> dict[int, dict]:
 
 def program_outcomes(programs: list[Program]) -> list[ProgramOutcome]:
     """Each of ``programs``' outcome figures, in their order. Nine queries whatever
-    their size: six here, three for the survey scores (``survey_scores``)."""
+    their size: six here, three for the survey scores (``survey_scores``).
+    Calls are those of the stored health numbers, each pair's last
+    ``CALLS_WINDOW_DAYS`` days: the view refreshes stale ones first."""
     ids = [p.pk for p in programs]
     if not ids:
         return []
@@ -222,24 +279,15 @@ def program_outcomes(programs: list[Program]) -> list[ProgramOutcome]:
         mean=Avg("rating"),
         count=Count("pk"),
     )
+    # A proposal left unmatched on the matching board never started: not a pair that ended.
     pairs = _by_program(
-        Partnership.objects.filter(program__in=ids),
+        Partnership.objects.filter(program__in=ids, started_on__isnull=False),
         "program",
+        started=Count("pk"),
         completed=Count("pk", filter=Q(status=PairStatus.COMPLETED)),
         ended=Count("pk", filter=Q(status=PairStatus.ENDED)),
     )
-    reasons: dict[int, list[tuple[str, int]]] = defaultdict(list)
-    ended = (
-        Partnership.objects.filter(program__in=ids, status=PairStatus.ENDED)
-        .order_by()
-        .values("program", "ended_reason")
-        .annotate(n=Count("pk"))
-        .order_by("program", "-n", "ended_reason")
-    )
-    for row in ended:
-        shown = reasons[row["program"]]
-        if len(shown) < REASONS_SHOWN:
-            shown.append((row["ended_reason"].strip() or gettext("No reason given"), row["n"]))
+    reasons = _reasons(ids)
     surveys = survey_scores(ids)
     outcomes = []
     for program in programs:
@@ -248,6 +296,7 @@ def program_outcomes(programs: list[Program]) -> list[ProgramOutcome]:
         outcomes.append(
             ProgramOutcome(
                 program=program,
+                pairs=p.get("started", 0),
                 categories=[_category(goals.get((program.pk, cat.value)), cat) for cat in Category],
                 calls_held=held,
                 calls_expected=expected,
@@ -256,11 +305,12 @@ def program_outcomes(programs: list[Program]) -> list[ProgramOutcome]:
                 homework_done=h.get("done", 0),
                 homework_partly=h.get("partly", 0),
                 homework_not_done=h.get("not_done", 0),
-                call_value=None if v.get("mean") is None else round(float(v["mean"]), 2),
+                call_value=one_decimal(v.get("mean")),
                 call_ratings=v.get("count", 0),
                 completed=p.get("completed", 0),
                 ended_early=p.get("ended", 0),
-                reasons=reasons[program.pk],
+                reasons=reasons.get(program.pk, ([], 0))[0],
+                more_reasons=reasons.get(program.pk, ([], 0))[1],
                 surveys=surveys[program.pk],
             )
         )
@@ -327,26 +377,29 @@ def measure_rows(cohort: list[ProgramOutcome]) -> Iterator[tuple]:
     program, category and measure; the reason only on the rows that count one,
     and on a survey figure left empty below the floor ("fewer than 5 answers").
     No free-text answer is ever among them."""
+    window = {"days": CALLS_WINDOW_DAYS}
     for outcome in cohort:
         name = outcome.program.name
         for cat in outcome.categories:
             measures = [
                 (gettext("goals"), cat.goals),
-                (gettext("goals rated"), cat.rated),
+                (gettext("goals rated at least twice"), cat.rated),
+                (gettext("goals rated once so far"), cat.rated_once),
                 (gettext("mean first rating"), cat.first_mean),
                 (gettext("mean latest rating"), cat.latest_mean),
                 (gettext("mean change"), cat.change_mean),
                 *[(gettext("change: %(band)s") % {"band": band.label}, band.count) for band in cat.bands],
                 (gettext("goals achieved"), cat.achieved),
                 (gettext("goals achieved (%)"), cat.achieved_share),
+                (gettext("goals dropped"), cat.dropped),
                 (gettext("advanced versions"), cat.advanced),
             ]
             for measure, value in measures:
                 yield (name, cat.label, measure, value, "")
         for measure, value in [
-            (gettext("calls held"), outcome.calls_held),
-            (gettext("calls agreed"), outcome.calls_expected),
-            (gettext("calls held of agreed (%)"), outcome.calls_share),
+            (gettext("calls held in the last %(days)s days") % window, outcome.calls_held),
+            (gettext("calls agreed in the last %(days)s days") % window, outcome.calls_expected),
+            (gettext("calls held of agreed in the last %(days)s days (%%)") % window, outcome.calls_share),
             (gettext("homework recapped"), outcome.homework_recapped),
             (gettext("homework done"), outcome.homework_done),
             (gettext("homework partly done"), outcome.homework_partly),
@@ -359,6 +412,8 @@ def measure_rows(cohort: list[ProgramOutcome]) -> Iterator[tuple]:
             yield (name, "", measure, value, "")
         for reason, count in outcome.reasons:
             yield (name, "", gettext("pairs ended early for this reason"), count, reason)
+        if outcome.more_reasons:
+            yield (name, "", gettext("other reasons for ending early"), outcome.more_reasons, "")
         if outcome.surveys is not None:
             surveys = gettext("surveys")
             for measure, value, shown in _survey_measures(outcome.surveys):

@@ -34,7 +34,8 @@ def rate(partnership, values_by_goal: dict[Goal, list[int | None]]) -> None:
 
 def hand_built(pair: Partnership) -> None:
     """SMART: 2→5, 6→4, 3→9 (achieved). Competency: 4→4→5 (achieved), one rating
-    of 7, none, and 5→7 for an advanced version of the first. No situation goal."""
+    of 7 (rated once: no change yet), none, and 5→7 for an advanced version of
+    the first. No situation goal."""
     g = {
         "s1": SmartGoalFactory(partnership=pair),
         "s2": SmartGoalFactory(partnership=pair),
@@ -85,19 +86,21 @@ def test_category_figures_equal_those_counted_by_hand(world):
     smart, competency, situation = outcome.categories
     assert (smart.category, competency.category, situation.category) == ("smart", "competency", "situation")
 
-    assert (smart.goals, smart.rated) == (3, 3)
-    assert smart.first_mean == 3.67  # (2 + 6 + 3) / 3
+    assert (smart.goals, smart.rated, smart.rated_once) == (3, 3, 0)
+    assert smart.first_mean == 3.7  # (2 + 6 + 3) / 3, one decimal
     assert smart.latest_mean == 6.0  # (5 + 4 + 9) / 3
-    assert smart.change_mean == 2.33  # (3 - 2 + 6) / 3
+    assert smart.change_mean == 2.3  # (3 - 2 + 6) / 3
     assert [b.count for b in smart.bands] == [1, 0, 0, 1, 1]
     assert [b.share for b in smart.bands] == [33, 0, 0, 33, 33]
     assert (smart.achieved, smart.achieved_share, smart.advanced) == (1, 33, 0)
 
-    assert (competency.goals, competency.rated) == (4, 3)
-    assert competency.first_mean == 5.33  # (4 + 7 + 5) / 3
-    assert competency.latest_mean == 6.33  # (5 + 7 + 7) / 3
-    assert competency.change_mean == 1.0  # (1 + 0 + 2) / 3
-    assert [b.count for b in competency.bands] == [0, 1, 2, 0, 0]
+    # The goal rated once (7) is no change: it is left out of the means and the bands.
+    assert (competency.goals, competency.rated, competency.rated_once) == (4, 2, 1)
+    assert competency.first_mean == 4.5  # (4 + 5) / 2
+    assert competency.latest_mean == 6.0  # (5 + 7) / 2
+    assert competency.change_mean == 1.5  # (1 + 2) / 2
+    assert [b.count for b in competency.bands] == [0, 0, 2, 0, 0]
+    assert [b.share for b in competency.bands] == [0, 0, 100, 0, 0]
     assert (competency.achieved, competency.achieved_share, competency.advanced) == (1, 25, 1)
 
     assert (situation.goals, situation.rated, situation.first_mean, situation.achieved_share) == (
@@ -111,7 +114,7 @@ def test_category_figures_equal_those_counted_by_hand(world):
     assert (outcome.homework_recapped, outcome.homework_done) == (4, 2)
     assert (outcome.done_share, outcome.partly_share, outcome.not_done_share) == (50, 25, 25)
     assert (outcome.call_value, outcome.call_ratings) == (4.5, 2)
-    assert (outcome.completed, outcome.ended_early) == (1, 3)
+    assert (outcome.pairs, outcome.completed, outcome.ended_early) == (5, 1, 3)
     assert outcome.reasons == [("Moved abroad", 2), ("=HYPERLINK(1)", 1)]
 
 

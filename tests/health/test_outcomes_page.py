@@ -6,6 +6,7 @@ import datetime
 import io
 
 import pytest
+from django.db import reset_queries
 from django.urls import reverse
 
 from mentoring.spreadsheets import BOM
@@ -40,9 +41,9 @@ def test_the_page_shows_each_category_with_its_figures_and_no_names_or_goal_text
     hand_built(world.partnership)
     client.force_login(world.admin)
     page = client.get(reverse("health:program_outcomes", args=[world.program.slug])).text
-    for words in ["SMART", "Competency / job skill", "Real-time situation", "3.67", "6.33", "+5 or more"]:
+    for words in ["SMART", "Competency / job skill", "Real-time situation", "3.7", "4.5", "+5 or more"]:
         assert words in page, words
-    assert "3 of 4" in page  # calls held of agreed
+    assert "Calls held of agreed, in the last 90 days" in page
     assert "Moved abroad" in page
     for private in ["Sam Protégé", "Morgan Mentor", "Goal 0", "Because it matters to me."]:
         assert private not in page, private
@@ -97,7 +98,8 @@ def test_the_csv_starts_with_a_bom_and_neutralises_a_reason_read_as_a_formula(cl
     assert text.startswith(BOM)
     rows = list(csv.reader(io.StringIO(text.lstrip(BOM))))
     assert rows[0] == ["program", "category", "measure", "value", "reason"]
-    assert [world.program.name, "SMART", "mean change", "2.33", ""] in rows
+    assert [world.program.name, "SMART", "mean change", "2.3", ""] in rows
+    assert [world.program.name, "Competency / job skill", "goals rated once so far", "1", ""] in rows
     assert [world.program.name, "", "pairs ended early for this reason", "1", "'=HYPERLINK(1)"] in rows
     assert not any(cell.startswith("=") for row in rows for cell in row)
 
@@ -121,12 +123,17 @@ def test_the_outcomes_run_the_same_queries_at_any_size(
     client.force_login(world.admin)
     url = reverse(name, args=[world.program.slug])
     _grow(world, 1)
+    client.get(url)  # brings the new pairs' stored numbers up to date, as a first visit of the day does
+    reset_queries()  # the log keeps the last 9,000 queries only: the data built above must not fill it
     with django_assert_max_num_queries(20) as small:
         response = client.get(url)
         if name.endswith("_csv"):
             b"".join(response.streaming_content)
+    queries = len(small.captured_queries)
     _grow(world, 12)
-    with django_assert_num_queries(len(small.captured_queries)):
+    client.get(url)
+    reset_queries()
+    with django_assert_num_queries(queries):
         response = client.get(url)
         if name.endswith("_csv"):
             b"".join(response.streaming_content)
