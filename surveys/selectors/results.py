@@ -67,8 +67,9 @@ class SurveyResults:
     answered: int
     questions: list[QuestionResult]
     # Per-round table of a pulse with several rounds: the questions it shows
-    # (scale and NPS) and a row per round; empty otherwise.
-    round_questions: list[SurveyQuestion]
+    # (scale and NPS), each with its number in the survey (from 1), and a row
+    # per round; empty otherwise.
+    round_questions: list[tuple[int, SurveyQuestion]]
     rounds: list[RoundRow]
 
     @property
@@ -174,13 +175,17 @@ def survey_results(survey: Survey) -> SurveyResults:
                 result.texts = sorted(shared[question.pk], key=str.casefold)
                 result.unshared = result.answers - len(result.texts)
         results.append(result)
-    round_questions: list[SurveyQuestion] = []
+    round_questions: list[tuple[int, SurveyQuestion]] = []
     round_rows: list[RoundRow] = []
     if survey.is_pulse and len(rounds) > 1:
-        round_questions = [q for q in questions if q.kind in (QuestionKind.SCALE, QuestionKind.NPS)]
+        round_questions = [
+            (number, q)
+            for number, q in enumerate(questions, start=1)
+            if q.kind in (QuestionKind.SCALE, QuestionKind.NPS)
+        ]
         for key in sorted(rounds, key=_round_order):
             cells = []
-            for question in round_questions:
+            for _number, question in round_questions:
                 counts = round_numbers[question.pk, key]
                 total = sum(counts.values())
                 value: float | int | None = None
