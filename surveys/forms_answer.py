@@ -50,7 +50,16 @@ class AnswerForm(forms.Form):
 
     @staticmethod
     def _field(question: SurveyQuestion) -> forms.Field:
-        common = {"label": question.text, "required": question.required}
+        common = {
+            "label": question.text,
+            "required": question.required,
+            "error_messages": {
+                "required": _("Answer this question.")
+                if question.kind == QuestionKind.TEXT
+                else _("Choose an answer to this question."),
+                "invalid_choice": _("Choose one of the answers offered."),
+            },
+        }
         if question.kind == QuestionKind.SCALE:
             return forms.TypedChoiceField(
                 choices=SCALE_LABELS, coerce=int, widget=forms.RadioSelect, **common

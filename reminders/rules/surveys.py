@@ -92,10 +92,11 @@ def _tables() -> dict[str, str]:
 def pulse_rounds(now: datetime.datetime) -> Iterator[Decision]:
     """Each open (not paused) pulse survey's latest round due for each active
     pair of its program, to the people of its audience, once: due on
-    ``Survey.round_day``, sent only while that day is within the last
-    ``CATCH_UP_DAYS`` on the latest calendar (UTC−12's) and not before the survey's ``opened_on``. One query for
-    every survey and pair: the round's number and day are worked out in SQL,
-    and only the pairs whose latest round is in the window and not yet in the
+    ``Survey.round_day`` (from when UTC+14 reaches that day), sent only while
+    that day is within the last ``CATCH_UP_DAYS`` on the latest calendar
+    (UTC−12's) and not before the survey's ``opened_on``. One query for every
+    survey and pair: the round's number and day are worked out in SQL, and
+    only the pairs whose latest round is in the window and not yet in the
     ledger come back."""
     latest_today = (now + LATEST_OFFSET).date()
     since = _days("%(today)s", "p.started_on")
