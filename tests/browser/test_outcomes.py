@@ -29,6 +29,14 @@ def test_the_demo_admin_reads_and_prints_the_outcomes(page: Page, live_server):
     expect(page.get_by_role("button", name="Download the outcomes (CSV)")).to_be_visible()
     assert_accessible(page)
     screenshot(page, "program-outcomes")
+    # The bars of each chart end at the same place; the calls' label holds on one line.
+    ends = page.evaluate(
+        """() => [...document.querySelectorAll('.outcome-chart')].map(chart =>
+            new Set([...chart.querySelectorAll('.outcome-bar svg')].map(s => Math.round(s.getBoundingClientRect().right))).size)"""
+    )
+    assert all(size <= 1 for size in ends), ends
+    calls = page.locator(".outcome-chart p.small", has_text="Calls held of agreed").first
+    assert calls.evaluate("e => e.getClientRects().length === 1 && e.offsetHeight < 30")
 
     page.set_viewport_size({"width": 375, "height": 800})
     page.reload()
@@ -46,6 +54,13 @@ def test_the_demo_admin_reads_and_prints_the_outcomes(page: Page, live_server):
     expect(page.locator(".site-footer")).to_be_hidden()
     expect(page.get_by_role("button", name="Download the outcomes (CSV)")).to_be_hidden()
     expect(page.get_by_role("heading", name="SMART", exact=True)).to_be_visible()
+    expect(page.get_by_text("Figures as of")).to_be_visible()
+    # A table or a chart never splits across pages; a section may, so the title is not alone on page one.
+    styles = page.evaluate(
+        """() => ['.outcome-table', '.chart-card', '.outcome-section'].map(s =>
+            getComputedStyle(document.querySelector(s)).breakInside)"""
+    )
+    assert styles == ["avoid", "avoid", "auto"], styles
     widths = page.evaluate(
         "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
