@@ -36,6 +36,8 @@ from programs.models import DraftMatch, Invitation, Program
 from programs.services.questions import question_create
 from reminders.emails import stop_token
 from reminders.models import Kind, Reminder, ReminderOptOut
+from surveys.models import Survey, SurveyQuestion, SurveyResponse
+from surveys.selectors.asks import answer_token
 from tests.goals.factories import (
     GoalFactory,
     GoalSuggestionFactory,
@@ -128,6 +130,13 @@ def seeded(world):
     )
     # Times the mentor offered the protégé for their next call: a time to pick and its link.
     offered = time_offer_create(partnership=p, by=world.mentor).times.first()
+    # A pulse survey of the program, asked of the protégé and not yet answered.
+    survey = Survey.objects.create(program=world.program, title="Pulse", kind="pulse", first_after_days=30)
+    SurveyQuestion.objects.create(survey=survey, kind="scale", text="Our calls are worth it")
+    SurveyQuestion.objects.create(survey=survey, kind="choice", text="Again?", choices="Yes\nNo")
+    asked = SurveyResponse.objects.create(
+        survey=survey, partnership=p, respondent=world.protege, role="protege", round="1"
+    )
     # The organisation's identity providers, configured as from the environment, at a
     # loopback address where none answers: every sign-in page must still answer calmly.
     from allauth.socialaccount.models import SocialApp
@@ -183,6 +192,8 @@ def seeded(world):
             "mentor_id": asked_mentor.pk,
             "request_id": mentor_request.pk,
             "time_id": offered.pk,
+            "survey_id": survey.pk,
+            "response_id": asked.pk,
             "user_id": co_admin.pk,
             "organization_slug": "org",
             "provider_id": "org",
@@ -195,6 +206,7 @@ def seeded(world):
             ("programs:invitation_accept", "token"): invitation_token,
             ("reminders:stop", "token"): stop_token(world.mentor.pk, Kind.NUDGE),
             ("partnerships:schedule_link", "token"): pick_token(offered, world.protege),
+            ("surveys:answer_link", "token"): answer_token(asked),
             ("account_confirm_email", "key"): EmailConfirmationHMAC(email).key,
             ("account_reset_password_from_key", "uidb36"): user_pk_to_url_str(world.mentor),
             ("account_reset_password_from_key", "key"): default_token_generator.make_token(world.mentor),
