@@ -36,6 +36,7 @@ class Kind(enum.StrEnum):
     PICK_TIME = "pick_time"  # the other side offered times for the next call
     SET_CALL = "set_call"  # the next call's time is not set
     HOMEWORK_DUE = "homework_due"  # due in the coming days
+    SURVEY = "survey"  # a round of a program survey asked of this person, unanswered
     REFLECT = "reflect"  # the closing reflection
 
 
@@ -64,6 +65,7 @@ class PairFacts:
     rating: RatingDue | None  # the protégé's next rating
     reflected: bool  # this person's closing reflection is written
     times_offered_by: str | None = None  # the side whose offered times wait to be picked
+    survey_id: int | None = None  # this person's oldest survey round waiting for an answer (a SurveyResponse)
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,7 @@ class ToDo:
     count: int = 1
     detail: str = ""  # the one homework's description
     rating: RatingDue | None = None
+    survey_id: int | None = None  # the SurveyResponse to answer
 
     @property
     def partnership(self):
@@ -108,6 +111,13 @@ def _ended(pair: PairView, facts: PairFacts) -> list[ToDo]:
         return []
     ended = _local_day(p.ended_at) if p.ended_at else _local_day(p.updated_at)
     return [ToDo(Kind.REFLECT, Urgency.NOW, ended, pair)]
+
+
+def _survey(pair: PairView, facts: PairFacts, today: datetime.date) -> list[ToDo]:
+    """A survey round the program asked of this person about this pair, open and unanswered."""
+    if facts.survey_id is None:
+        return []
+    return [ToDo(Kind.SURVEY, Urgency.NOW, today, pair, survey_id=facts.survey_id)]
 
 
 def _agreement(pair: PairView, today: datetime.date) -> list[ToDo]:
@@ -180,9 +190,10 @@ def to_do_for(pair: PairView, facts: PairFacts, *, today: datetime.date) -> list
     propose, times the other side offered for the next call to pick, a call
     that is late against the agreed rhythm or whose time is not set (not
     while this person's own offered times wait), and for the protégé, their goal rating (or goals to write),
-    overdue homework and homework due soon, and goal suggestions to answer."""
+    overdue homework and homework due soon, and goal suggestions to answer;
+    and, ended or not, a program survey waiting for their answer."""
     if not pair.partnership.is_current:
-        return _ended(pair, facts)
+        return most_urgent_first([*_ended(pair, facts), *_survey(pair, facts, today)])
     items = [*_agreement(pair, today), *_next_call(pair, facts, today)]
     if pair.my_role == Participant.Role.MENTOR:
         if facts.draft_at is not None:
@@ -190,6 +201,7 @@ def to_do_for(pair: PairView, facts: PairFacts, *, today: datetime.date) -> list
             items.append(ToDo(Kind.DRAFT_LOG, Urgency.NOW, drafted, pair))
     else:
         items.extend(_protege(pair, facts, today))
+    items.extend(_survey(pair, facts, today))
     return most_urgent_first(items)
 
 

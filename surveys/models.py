@@ -199,6 +199,10 @@ class SurveyResponse(models.Model):
             models.Index(
                 fields=["survey"], condition=Q(submitted_at__isnull=False), name="survey_answered_idx"
             ),
+            # The home's to-do list (home.selectors.facts): a pair's rounds waiting for an answer.
+            models.Index(
+                fields=["partnership", "role"], condition=Q(submitted_at__isnull=True), name="survey_waiting_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -70,7 +70,6 @@ NOT_ON_PAIR_PAGES = {
     "programs_mentorrequest": "requests pages and the matching board, never kept (programs:mentors, /me/requests/)",
     "surveys_survey": "a program's surveys: their setup and results pages, and the survey emails",
     "surveys_surveyquestion": "a survey's questions: its setup, answer and results pages",
-    "surveys_surveyresponse": "who was asked and who answered: the answer page, the results' counts, never a pair page",
     "surveys_surveyanswer": "private answers: aggregates on the results and outcome pages only",
     "reminders_reminder": "reminder emails and notifications, never a pair page",
     "reminders_reminderoptout": "the profile",

@@ -7,7 +7,7 @@ import datetime
 import functools
 from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import DateTimeField, Exists, ExpressionWrapper, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Now
 from django.utils import timezone
 
@@ -19,6 +19,7 @@ from partnerships.selectors.pairs import PairView
 from programs.models import Participant
 from programs.rhythms import Rhythm
 from sessions_log.models import Homework, Session
+from surveys.models import ANSWER_DAYS, SurveyResponse
 
 from ..stages import Progress, StageFacts, progress_of
 from ..to_do import DUE_SOON, PairFacts
@@ -49,6 +50,8 @@ class Facts(TypedDict):
     mentor_reflected: bool
     protege_reflected: bool
     times_offered_by: str | None
+    mentor_survey_id: int | None
+    protege_survey_id: int | None
 
 
 #: A partnership as ``with_facts`` returns it.
@@ -59,6 +62,22 @@ def _first(queryset: QuerySet, field: str) -> Subquery:
     return Subquery(queryset.order_by("due_on", "pk").values(field)[:1])
 
 
+def _survey_waiting(role: str) -> Subquery:
+    """The oldest survey round asked of the pair's ``role`` and still open (asked
+    less than ``surveys.models.ANSWER_DAYS`` ago, by the database's clock),
+    unanswered: index survey_waiting_idx."""
+    opened_since = ExpressionWrapper(
+        Now() - Value(datetime.timedelta(days=ANSWER_DAYS)), output_field=DateTimeField()
+    )
+    return Subquery(
+        SurveyResponse.objects.filter(
+            partnership=OuterRef("pk"), role=role, submitted_at__isnull=True, asked_at__gt=opened_since
+        )
+        .order_by("asked_at", "pk")
+        .values("pk")[:1]
+    )
+
+
 def with_facts(partnerships: QuerySet[Partnership], *, today: datetime.date) -> QuerySet[WithFacts]:
     """Adds ``Facts`` to each partnership: the mentor's unfinished log, the
     open homework overdue and due within ``to_do.DUE_SOON`` of ``today`` (how
@@ -67,7 +86,7 @@ def with_facts(partnerships: QuerySet[Partnership], *, today: datetime.date) -> 
     the latest check-in or end, whether the end rating was given) and each
     side's closing reflection, and which side offered the times for the next
     call that wait to be picked (open and not expired, by the database's
-    clock), if any. Index lookups per pair: time_offer_one_open_per_pair, session_one_draft_per_pair,
+    clock), if any, and each side's oldest open survey round waiting for an answer. Index lookups per pair: time_offer_one_open_per_pair, session_one_draft_per_pair,
     homework_pair_by_due, session_pair_newest, ratinground_latest_idx."""
     pair = OuterRef("pk")
     homework = Homework.objects.filter(partnership=pair, session__is_draft=False, status=Homework.Status.OPEN)
@@ -102,6 +121,8 @@ def with_facts(partnerships: QuerySet[Partnership], *, today: datetime.date) -> 
             .filter(partnership=pair, expires_at__gt=Now())
             .values("offered_by_role")[:1]
         ),
+        mentor_survey_id=_survey_waiting(Participant.Role.MENTOR),
+        protege_survey_id=_survey_waiting(Participant.Role.PROTEGE),
     )
 
 
@@ -116,7 +137,8 @@ def _rhythm(pair: PairView) -> Rhythm | None:
 
 def pair_facts(row: "WithFacts", pair: PairView, *, today: datetime.date) -> PairFacts:
     """What ``to_do.to_do_for`` reads of one pair, from its ``with_facts`` row. No query."""
-    reflected = row.mentor_reflected if pair.my_role == Participant.Role.MENTOR else row.protege_reflected
+    mentor = pair.my_role == Participant.Role.MENTOR
+    reflected = row.mentor_reflected if mentor else row.protege_reflected
     rating = next_rating_point(
         pair.partnership,
         rhythm=_rhythm(pair),
@@ -138,6 +160,7 @@ def pair_facts(row: "WithFacts", pair: PairView, *, today: datetime.date) -> Pai
         rating=rating,
         reflected=reflected,
         times_offered_by=row.times_offered_by,
+        survey_id=row.mentor_survey_id if mentor else row.protege_survey_id,
     )
 
 
