@@ -68,6 +68,15 @@ PAGES = [
     ("schedule", "mentor", "/partnerships/{pair}/schedule/", "/partnerships/{pair}/schedule/", "pair"),
     # Issue 21: the outcome report (the big program: 10,000 pairs, 1,000,000 ratings at full scale).
     ("outcomes", "admin", "/programs/big/outcomes/", "/programs/small/outcomes/", "admin"),
+    # Its surveys (bench.seed: the big program's pulse is survey 1, 60,000 asked; the small one's survey 2).
+    ("surveys", "admin", "/programs/big/surveys/", "/programs/small/surveys/", "admin"),
+    (
+        "survey_results",
+        "admin",
+        "/programs/big/surveys/1/results/",
+        "/programs/small/surveys/2/results/",
+        "admin",
+    ),
 ]
 # Issue 16: p50 against the floor's p50, p95 against the page's own p50, CPU per request.
 GOALS = {

@@ -128,6 +128,7 @@ def _program(*, name: str, slug: str, pairs: int, rng: random.Random, password: 
     partnerships = _bulk(Partnership, partnerships, f"{slug} pairs")
     _agreements(partnerships, rng=rng, slug=slug)
     _history(partnerships, rng=rng, slug=slug)
+    _surveys(program, partnerships, rng=rng, slug=slug)
 
     # Some protégés waiting for a mentor, so the board has work to show.
     waiting_users = _bulk(
@@ -233,6 +234,56 @@ def _history(partnerships: list, *, rng: random.Random, slug: str) -> None:
             batch_size=BATCH,
         )  # fmt: skip
         progress.advance(len(chunk))
+
+
+SURVEY_ROUNDS = 3  # pulse rounds asked of each side: 60,000 asked at full scale
+SURVEY_ANSWERED = 0.7  # the share of asked rounds answered
+
+
+def _surveys(program: Program, partnerships: list, *, rng: random.Random, slug: str) -> None:
+    """A monthly pulse (two scale questions, the 0–10 recommendation and a
+    written answer) asked of both sides of every pair ``SURVEY_ROUNDS`` times,
+    most of it answered, a few written answers shared: what the outcome
+    report aggregates."""
+    from surveys.models import Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+
+    survey = Survey.objects.create(
+        program=program, title="Monthly pulse", kind="pulse", first_after_days=30, every_days=30,
+        opened_on=program.starts_on,
+    )  # fmt: skip
+    questions = SurveyQuestion.objects.bulk_create([
+        SurveyQuestion(survey=survey, position=0, kind="scale", text="Our calls are worth the time we give them"),
+        SurveyQuestion(survey=survey, position=1, kind="scale", text="I am making progress on what I came for"),
+        SurveyQuestion(survey=survey, position=2, kind="nps", text="How likely are you to recommend this program?"),
+        SurveyQuestion(survey=survey, position=3, kind="text", text="Anything the program team should know?",
+                       required=False),
+    ])  # fmt: skip
+    responses = []
+    for pair in partnerships:
+        for n in range(1, SURVEY_ROUNDS + 1):
+            asked = datetime.datetime.combine(
+                pair.started_on + datetime.timedelta(days=30 * n), datetime.time(10), tzinfo=datetime.UTC
+            )
+            for role, side in (("mentor", pair.mentor), ("protege", pair.protege)):
+                answered = rng.random() < SURVEY_ANSWERED
+                responses.append(SurveyResponse(
+                    survey=survey, partnership=pair, respondent_id=side.user_id, role=role, round=str(n),
+                    asked_at=asked, submitted_at=asked + datetime.timedelta(days=2) if answered else None,
+                    shared=answered and rng.random() < 0.2,
+                ))  # fmt: skip
+    responses = _bulk(SurveyResponse, responses, f"{slug} surveys")
+    scale, progress, nps, text = questions
+    answers = []
+    for response in responses:
+        if response.submitted_at is None:
+            continue
+        answers += [
+            SurveyAnswer(response=response, question=scale, number=rng.randint(2, 5)),
+            SurveyAnswer(response=response, question=progress, number=rng.randint(1, 5)),
+            SurveyAnswer(response=response, question=nps, number=rng.randint(4, 10)),
+            SurveyAnswer(response=response, question=text, text="More time for the deeper topic."),
+        ]
+    _bulk(SurveyAnswer, answers, f"{slug} answers")
 
 
 @transaction.atomic
