@@ -28,13 +28,16 @@ from django.utils import timezone
 from accounts.models import User
 from partnerships.models import Agreement, Partnership
 from programs.models import Participant, Program
+from surveys.models import Survey, SurveyKind, SurveyResponse
 
 from .models import Kind, Reminder
 from .services import scan, send
 
 BATCH = 5_000
 TAG = "bench-reminders"
-SEEDED_TABLES = [Reminder, Agreement, Partnership, Participant, User, Program]
+SEEDED_TABLES = [Reminder, SurveyResponse, Survey, Agreement, Partnership, Participant, User, Program]
+# The program's pulse survey: 30 days after the match, then every 60.
+PULSE_FIRST, PULSE_EVERY = 30, 60
 
 
 class _Rollback(Exception):
@@ -44,9 +47,14 @@ class _Rollback(Exception):
 def _seed(
     n: int, due_share: float, now: datetime.datetime, *, zone: str = "Europe/London", due_in: int = 20
 ) -> list[Partnership]:
-    """``n`` active pairs with an agreement in force, both people in ``zone``;
-    ``due_share`` of them have their next call in ``due_in`` hours (so check-in
-    reminders each), the others in four days."""
+    """``n`` pairs with an agreement in force, both people in ``zone``, in a
+    program with a pulse and a closing survey; ``due_share`` of them have
+    their next call in ``due_in`` hours (so check-in reminders each), the
+    others in four days. Of the rest, one in ``PULSE_EVERY`` reach their first
+    pulse round today (a day's rounds: the scan decides them all in the one
+    scan after UTC+14 reaches the day) and a fifth of that share ended
+    yesterday (so a closing survey each); the others are 50 days in, between
+    two rounds."""
     tag = f"{TAG}-{time.time_ns()}"
     program = Program.objects.create(name=tag, slug=tag, starts_on=now.date() - datetime.timedelta(days=60))
     password = make_password(None)
@@ -75,13 +83,23 @@ def _seed(
         batch_size=BATCH,
     )
     due_every = max(1, round(1 / due_share)) if due_share else 0
+    Survey.objects.bulk_create([
+        Survey(program=program, title="Pulse", kind=SurveyKind.PULSE, first_after_days=PULSE_FIRST,
+               every_days=PULSE_EVERY, opened_on=now.date() - datetime.timedelta(days=60)),
+        Survey(program=program, title="Closing", kind=SurveyKind.CLOSING, opened_on=now.date() - datetime.timedelta(days=60)),
+    ])  # fmt: skip
     pairs = []
     for i in range(n):
         due = due_every and i % due_every == 0
+        surveyed = due_every > 2 and i % PULSE_EVERY == 1
+        ended = due_every > 2 and i % (5 * PULSE_EVERY) == 2
         pairs.append(
             Partnership(
-                program=program, protege=people[2 * i], mentor=people[2 * i + 1], status=Partnership.Status.ACTIVE,
-                started_on=now.date() - datetime.timedelta(days=50), last_call_at=now - datetime.timedelta(days=3),
+                program=program, protege=people[2 * i], mentor=people[2 * i + 1],
+                status=Partnership.Status.ENDED if ended else Partnership.Status.ACTIVE,
+                ended_at=now - datetime.timedelta(days=1) if ended else None,
+                started_on=now.date() - datetime.timedelta(days=PULSE_FIRST if surveyed else 50),
+                last_call_at=now - datetime.timedelta(days=3),
                 next_call_at=now + datetime.timedelta(hours=due_in if due else 96), next_call_time_zone=zone,
             )
         )  # fmt: skip
@@ -225,6 +243,8 @@ def _delete_seeded() -> None:
         programs = Program.objects.filter(slug__startswith=f"{TAG}-")
         pairs = Partnership.objects.filter(program__in=programs)
         Reminder.objects.filter(partnership__in=pairs).delete()
+        SurveyResponse.objects.filter(partnership__in=pairs).delete()
+        Survey.objects.filter(program__in=programs).delete()
         Agreement.objects.filter(partnership__in=pairs).delete()
         pairs.delete()
         Participant.objects.filter(program__in=programs).delete()
@@ -235,8 +255,9 @@ def _delete_seeded() -> None:
 def benchmark(
     *, partnerships: int = 100_000, due_share: float = 0.05, sends: int = 1_000, smtp_port: int = 0
 ) -> dict:
-    """Seeds ``partnerships`` active pairs (``due_share`` of them with a call
-    within a day) and times one ``reminders_scan`` over them; then times one
+    """Seeds ``partnerships`` pairs (``due_share`` of them with a call
+    within a day, one in 60 with a pulse survey round due today, a fifth of
+    that ended yesterday) and times one ``reminders_scan`` over them; then times one
     worker sending ``sends`` check-in reminders to an aiosmtpd sink on
     127.0.0.1 (``smtp_port`` 0 picks a free port).
 
