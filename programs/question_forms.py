@@ -18,6 +18,32 @@ from .models.questions import CHOICE_KINDS, CHOICES_MAX, QUESTION_WEIGHT_MAX, SC
 from .selectors.questions import answers_of
 
 CHOICE_MAX_LENGTH = Choice._meta.get_field("label").max_length
+
+
+def choice_labels(text: str, *, most: int, longest: int = CHOICE_MAX_LENGTH) -> list[str]:
+    """The choices typed one per line, blank lines dropped: each one line of at
+    most ``longest`` characters, none twice (ignoring case), at most ``most``.
+    Raises ``ValidationError`` naming the first that is not. For a profile
+    question's choices and a survey question's."""
+    labels = [line.strip() for line in text.split("\n") if line.strip()]
+    seen: set[str] = set()
+    for label in labels:
+        if len(label) > longest:
+            raise ValidationError(
+                _("Keep each choice to %(max)s characters; “%(start)s…” is longer.")
+                % {"max": longest, "start": label[:30]}
+            )
+        validate_single_line(label)
+        if label.casefold() in seen:
+            raise ValidationError(_("“%(label)s” is there twice: keep each choice once.") % {"label": label})
+        seen.add(label.casefold())
+    if len(labels) > most:
+        raise ValidationError(
+            _("Keep it to %(max)s choices; this has %(count)s.") % {"max": most, "count": len(labels)}
+        )
+    return labels
+
+
 ANSWER_TEXT_MAX_LENGTH = Answer._meta.get_field("text").max_length
 ANSWER_FIELD_PREFIX = "question_"
 
@@ -91,27 +117,7 @@ class QuestionForm(InOurWords, forms.Form):
         return cls(data, initial=initial)
 
     def clean_choices(self) -> list[str]:
-        lines = [line.strip() for line in self.cleaned_data.get("choices", "").split("\n")]
-        labels = [line for line in lines if line]
-        seen: set[str] = set()
-        for label in labels:
-            if len(label) > CHOICE_MAX_LENGTH:
-                raise ValidationError(
-                    _("Keep each choice to %(max)s characters; “%(start)s…” is longer.")
-                    % {"max": CHOICE_MAX_LENGTH, "start": label[:30]}
-                )
-            validate_single_line(label)
-            if label.casefold() in seen:
-                raise ValidationError(
-                    _("“%(label)s” is there twice: keep each choice once.") % {"label": label}
-                )
-            seen.add(label.casefold())
-        if len(labels) > CHOICES_MAX:
-            raise ValidationError(
-                _("Keep it to %(max)s choices; this has %(count)s.")
-                % {"max": CHOICES_MAX, "count": len(labels)}
-            )
-        return labels
+        return choice_labels(self.cleaned_data.get("choices", ""), most=CHOICES_MAX)
 
     def clean_weight(self) -> int:
         return self.cleaned_data.get("weight") or 0

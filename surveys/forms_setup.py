@@ -7,9 +7,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.bounds.text import MultiLineField, SingleLineField, validate_single_line
+from mentoring.bounds.text import MultiLineField, SingleLineField
 from mentoring.form_words import InOurWords
 from programs.models.questions import Audience
+from programs.question_forms import choice_labels
 
 from .models import (
     CHOICES_MAX,
@@ -139,26 +140,9 @@ class QuestionRowForm(InOurWords, forms.Form):
         return any((self[name].value() or "").strip() for name in ("text", "choices"))
 
     def clean_choices(self) -> list[str]:
-        labels = [line.strip() for line in self.cleaned_data.get("choices", "").split("\n") if line.strip()]
-        seen: set[str] = set()
-        for label in labels:
-            if len(label) > CHOICE_MAX_LENGTH:
-                raise ValidationError(
-                    _("Keep each choice to %(max)s characters; “%(start)s…” is longer.")
-                    % {"max": CHOICE_MAX_LENGTH, "start": label[:30]}
-                )
-            validate_single_line(label)
-            if label.casefold() in seen:
-                raise ValidationError(
-                    _("“%(label)s” is there twice: keep each choice once.") % {"label": label}
-                )
-            seen.add(label.casefold())
-        if len(labels) > CHOICES_MAX:
-            raise ValidationError(
-                _("Keep it to %(max)s choices; this has %(count)s.")
-                % {"max": CHOICES_MAX, "count": len(labels)}
-            )
-        return labels
+        return choice_labels(
+            self.cleaned_data.get("choices", ""), most=CHOICES_MAX, longest=CHOICE_MAX_LENGTH
+        )
 
     def clean(self):
         cleaned = super().clean() or {}
