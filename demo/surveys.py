@@ -156,7 +156,28 @@ def _rounds(survey: Survey, pair: Partnership, story: Story) -> list[tuple[str, 
     return rounds
 
 
-def _ledger(pair, survey, key: str, due: datetime.date, person, send_at) -> Reminder:
+def _ledger(
+    pair,
+    survey,
+    key: str,
+    due: datetime.date,
+    person,
+    send_at,
+    *,
+    decided_at: datetime.datetime | None = None,
+) -> Reminder:
+    """A survey email of the ledger: sent at ``send_at``, or, given the moment
+    the scan ``decided_at`` it, waiting for ``send_at`` later today."""
+    if decided_at is not None:
+        return Reminder(
+            kind=Kind.SURVEY,
+            partnership=pair,
+            object_key=f"survey-{survey.pk}-{key}",
+            due_at=day_key(due),
+            recipient=person,
+            send_at=send_at,
+            created_at=decided_at,
+        )
     return Reminder(
         kind=Kind.SURVEY,
         partnership=pair,
@@ -227,11 +248,17 @@ def _answer_rounds(surveys: list[Survey], pairs: list[Partnership], story: Story
                             if q.kind != QuestionKind.TEXT or text
                         )
                         continue
-                    # One reminder five days on, while the round is open, if its time has come.
+                    # One reminder five days on, while the round is open, once the scan has
+                    # decided it (reminders.rules.surveys.survey_again: from four days after
+                    # the ask); sent if its 10:00 has passed, else waiting for it.
                     remind_day = asked.astimezone(tz).date() + datetime.timedelta(days=REMIND_AFTER_DAYS)
                     again = at_local(remind_day, ASK_AT, tz)
-                    if again < asked + datetime.timedelta(days=ANSWER_DAYS) and again < midnight:
-                        ledger.append(_ledger(pair, survey, f"{round_}-again", remind_day, person, again))
+                    decided = asked + datetime.timedelta(days=REMIND_AFTER_DAYS - 1)
+                    if again < asked + datetime.timedelta(days=ANSWER_DAYS) and decided <= midnight:
+                        waiting = {} if again < midnight else {"decided_at": decided}
+                        ledger.append(
+                            _ledger(pair, survey, f"{round_}-again", remind_day, person, again, **waiting)
+                        )
     Reminder.objects.bulk_create(ledger, ignore_conflicts=True)
 
 

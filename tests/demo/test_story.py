@@ -201,6 +201,12 @@ def contradictions(story: Story) -> list[str]:
             suggestion,
         )
     for reminder in Reminder.objects.filter(partnership__program=program).select_related("partnership"):
+        if reminder.state == Reminder.State.PENDING:  # decided before today, for later today
+            check(reminder.created_at <= now <= reminder.send_at, "waiting but due before today", reminder)
+            check(
+                day(reminder.send_at) <= day(now) + datetime.timedelta(days=1), "waiting for days", reminder
+            )
+            continue
         check(reminder.state == Reminder.State.SENT, "not delivered", reminder)
         check(reminder.created_at <= reminder.send_at <= reminder.sent_at < now, "sent after today", reminder)
         check(
