@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Avg, Count, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Trim
 from django.urls import NoReverseMatch, reverse
@@ -128,13 +128,13 @@ def cohort_of(program: Program, user) -> list[Program]:
 # Summed around the query of each goal's first and latest rating, kept apart
 # (MATERIALIZED) so that each goal's two index lookups are made once, not once
 # for each figure that reads them.
-# A goal's change counts only once it was rated twice (``r_second``): a single
+# A goal's change counts only once it was rated twice (``r_twice``): a single
 # rating is no change, and would count as "Same".
-_TWICE = "r_second IS NOT NULL"
+_TWICE = "r_twice"
 _GOAL_FIGURES = [
     ("goals", "COUNT(*)"),
-    ("rated", "COUNT(r_second)"),
-    ("rated_once", "COUNT(r_first) FILTER (WHERE r_second IS NULL)"),
+    ("rated", f"COUNT(*) FILTER (WHERE {_TWICE})"),
+    ("rated_once", f"COUNT(r_first) FILTER (WHERE NOT {_TWICE})"),
     ("first_mean", f"AVG(r_first) FILTER (WHERE {_TWICE})"),
     ("latest_mean", f"AVG(r_latest) FILTER (WHERE {_TWICE})"),
     ("change_mean", f"AVG(r_latest - r_first) FILTER (WHERE {_TWICE})"),
@@ -153,7 +153,8 @@ def _goal_rows(ids: list[int]) -> dict[tuple[int, str], dict]:
     """Each program's and category's goal figures (``_GOAL_FIGURES``), by (program id, category). One query."""
     ratings = ProgressRating.objects.filter(goal=OuterRef("pk"))
     first = Subquery(ratings.order_by("created_at", "pk").values("value")[:1], output_field=IntegerField())
-    second = Subquery(ratings.order_by("created_at", "pk").values("value")[1:2], output_field=IntegerField())
+    # A second rating exists: the goal's index alone answers it, no rating row is read.
+    twice = Exists(ratings.order_by().values("pk")[1:2])
     latest = Subquery(ratings.order_by("-created_at", "-pk").values("value")[:1], output_field=IntegerField())
     goals = (
         Goal.objects.filter(partnership__program__in=ids)
@@ -164,7 +165,7 @@ def _goal_rows(ids: list[int]) -> dict[tuple[int, str], dict]:
             goal_status=F("status"),
             advanced_from=F("advances"),
             r_first=first,
-            r_second=second,
+            r_twice=twice,
             r_latest=latest,
         )
     )
