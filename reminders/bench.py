@@ -248,7 +248,10 @@ def _delete_seeded() -> None:
         Agreement.objects.filter(partnership__in=pairs).delete()
         pairs.delete()
         Participant.objects.filter(program__in=programs).delete()
-        User.objects.filter(email__startswith=f"{TAG}-").delete()
+        # In slices: one delete of 200,000 people would bind more parameters than PostgreSQL takes.
+        people = list(User.objects.filter(email__startswith=f"{TAG}-").values_list("pk", flat=True))
+        for start in range(0, len(people), 5_000):
+            User.objects.filter(pk__in=people[start : start + 5_000]).delete()
         programs.delete()
 
 

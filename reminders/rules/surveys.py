@@ -117,7 +117,7 @@ def pulse_rounds(now: datetime.datetime) -> Iterator[Decision]:
           AND {_days("s.opened_on", "p.started_on")} <= {offset}
           AND {_decided_sql(f"'survey-' || s.id || '-' || {number}")}
     """
-    params = {
+    params: dict[str, str | int | datetime.date] = {
         "today": latest_today,
         "earliest": (now - EARLIEST_OFFSET).date(),
         "pulse": SurveyKind.PULSE.value,
