@@ -4,7 +4,11 @@ aggregates counted by the database, never one person's answer.
 
 Every figure follows the privacy floor (``scores.FLOOR``, DESIGN.md "Surveys
 and proof of impact"): below it the figure is None and the page says "fewer
-than 5 answers". Free text is never read here: only numbers are selected.
+than 5 answers". Above it every figure moves in steps of ``FLOOR``: the NPS
+and each scale mean count only the published answers of their set
+(``selectors.published``), and the answer rate is from ``scores.published`` of
+the responses submitted, so one more answer changes nothing until ``FLOOR``
+more came in. Free text is never read here: only numbers are selected.
 
 Scale questions are keyed by their text, so that the same question in a
 cloned program (the clone copies its surveys' questions) lines up in the same
@@ -13,10 +17,12 @@ row of the cohort."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Avg, Case, CharField, Count, F, Q, Value, When
 
-from surveys.models import QuestionKind, Survey, SurveyAnswer, SurveyQuestion
-from surveys.scores import PASSIVE_FROM, PROMOTER_FROM, NetPromoter, shown
+from surveys.models import QuestionKind, Survey, SurveyQuestion
+from surveys.scores import PASSIVE_FROM, PROMOTER_FROM, NetPromoter, published, shown
+
+from .published import published_answers, submitted_answers
 
 
 @dataclass(frozen=True)
@@ -32,10 +38,12 @@ class ScaleScore:
 class SurveyScores:
     """A program's survey figures; every figure None below the floor.
 
-    ``asked`` and ``submitted`` count responses (one person, one round);
-    ``answer_rate`` is submitted of asked in whole per cent. ``nps`` pools every
-    submitted answer to the NPS questions of the program's surveys; its score
-    is None, and the page shows no band either, below the floor."""
+    ``asked`` counts responses (one person, one round), ``submitted`` those
+    answered, in steps of ``FLOOR`` (``scores.published``); ``answer_rate`` is
+    submitted of asked in whole per cent. ``nps`` pools the published answers
+    to the NPS questions of the program's surveys (a multiple of ``FLOOR``);
+    its score is None, and the page shows no band either, below the floor.
+    Each scale score's ``answers`` is likewise a multiple of ``FLOOR``."""
 
     surveys: int
     asked: int
@@ -98,13 +106,20 @@ def survey_scores(program_ids: list[int]) -> dict[int, SurveyScores]:
     for program_id, text in questions:
         if text not in texts[program_id]:
             texts[program_id].append(text)
+    given = submitted_answers().filter(
+        response__survey__program__in=program_ids,
+        question__kind__in=[QuestionKind.SCALE, QuestionKind.NPS],
+        number__isnull=False,
+    )
+    # The sets the figures describe: a program's NPS answers, pooled over its
+    # NPS questions; a program's answers to one scale question, by its text.
+    one_set = Case(
+        When(question__kind=QuestionKind.NPS, then=Value("")),
+        default=F("question__text"),
+        output_field=CharField(),
+    )
     numbers = (
-        SurveyAnswer.objects.filter(
-            response__survey__program__in=program_ids,
-            response__submitted_at__isnull=False,
-            question__kind__in=[QuestionKind.SCALE, QuestionKind.NPS],
-            number__isnull=False,
-        )
+        published_answers(given, "response__survey__program", "question__kind", one_set)
         .order_by()
         .values(
             program=F("response__survey__program"),
@@ -131,7 +146,7 @@ def survey_scores(program_ids: list[int]) -> dict[int, SurveyScores]:
     result: dict[int, SurveyScores] = {}
     for program_id in program_ids:
         r = responses.get(program_id, {})
-        asked, submitted = r.get("asked", 0), r.get("submitted", 0)
+        asked, submitted = r.get("asked", 0), published(r.get("submitted", 0))
         scales = {}
         for text in texts[program_id]:
             figures = scale.get((program_id, text), {})

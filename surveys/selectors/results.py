@@ -2,11 +2,18 @@
 all rounds, each held back below ``scores.FLOOR`` answers so no one can be
 singled out (DESIGN.md, "Surveys and proof of impact").
 
-Four queries whatever the number of answers: the questions, the responses
-counted by round, the answers counted by question, round and value (SQL
-``GROUP BY``), and the shared text answers. No figure is ever built from one
-person's answers one by one; a text answer is read only when its author
-ticked ``SurveyResponse.shared``."""
+Every figure and every count of answers moves in steps of ``FLOOR``: it counts
+only the published answers of its set (``selectors.published``: the earliest
+``scores.published(n)`` of a question's ``n``, or of a question's in one
+round), and "answered" is ``scores.published`` of the responses submitted. So
+one more answer changes nothing on the page until ``FLOOR`` more came in.
+
+Four queries whatever the number of answers (five for a pulse with several
+rounds): the questions, the responses counted by round, the published answers
+counted by question and value (SQL ``GROUP BY``), the shared text answers among
+the published ones, and the published answers counted by question, round and
+value. No figure is ever built from one person's answers one by one; a text
+answer is read only when its author ticked ``SurveyResponse.shared``."""
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -15,7 +22,8 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext
 
 from .. import scores
-from ..models import SCALE_MAX, SCALE_MIN, QuestionKind, Survey, SurveyAnswer, SurveyQuestion, SurveyResponse
+from ..models import SCALE_MAX, SCALE_MIN, QuestionKind, Survey, SurveyQuestion, SurveyResponse
+from .published import published_answers, submitted_answers
 from .setup import questions_of, share
 
 
@@ -30,8 +38,9 @@ class Bar:
 
 @dataclass
 class QuestionResult:
-    """One question's figures. ``shown`` is False below the floor, and then
-    only ``answers`` (the count) is filled. ``mean`` (scale, one decimal),
+    """One question's figures, from its published answers (``answers``, a
+    multiple of ``FLOOR``). ``shown`` is False below the floor, and then
+    ``answers`` is 0. ``mean`` (scale, one decimal),
     ``bars`` (scale 1–5, choices, NPS bands), ``nps`` (NPS), ``texts`` (the
     shared text answers, alphabetical) and ``unshared`` (text answers not shared)."""
 
@@ -47,7 +56,8 @@ class QuestionResult:
 
 @dataclass(frozen=True)
 class RoundCell:
-    """A scale mean or NPS score in one round; ``value`` None below the floor."""
+    """A scale mean or NPS score in one round from ``answers`` published
+    answers (a multiple of ``FLOOR``); ``value`` None below the floor."""
 
     answers: int
     value: float | int | None
@@ -55,6 +65,8 @@ class RoundCell:
 
 @dataclass(frozen=True)
 class RoundRow:
+    """One round: ``asked`` people, ``answered`` in steps of ``FLOOR`` (0 below it)."""
+
     round: str
     asked: int
     answered: int
@@ -63,6 +75,8 @@ class RoundRow:
 
 @dataclass
 class SurveyResults:
+    """``asked`` people-rounds, ``answered`` of them in steps of ``FLOOR`` (0 below it)."""
+
     asked: int
     answered: int
     questions: list[QuestionResult]
@@ -74,7 +88,8 @@ class SurveyResults:
 
     @property
     def rate(self) -> int | None:
-        return share(self.answered, self.asked)
+        """``answered`` (stepped) of ``asked`` in whole per cent; None below the floor."""
+        return share(self.answered, self.asked) if scores.shown(self.answered) else None
 
 
 def _mean(counts: Counter) -> float | None:
@@ -119,9 +134,62 @@ def _figures(result: QuestionResult, numbers: Counter, choices: Counter) -> None
         ]
 
 
+def _counts(rows) -> tuple[Counter, dict[int, Counter], dict[int, Counter]]:
+    """Answers, numbers and choices by question from ``(question_id, number, choice, n)`` rows."""
+    answers: Counter = Counter()
+    numbers: dict[int, Counter] = defaultdict(Counter)
+    choices: dict[int, Counter] = defaultdict(Counter)
+    for question_id, number, choice, n in rows:
+        answers[question_id] += n
+        if number is not None:
+            numbers[question_id][number] += n
+        elif choice:
+            choices[question_id][choice] += n
+    return answers, numbers, choices
+
+
+def _round_rows(
+    survey: Survey, questions: list[SurveyQuestion], rounds: dict[str, tuple[int, int]]
+) -> tuple[list[tuple[int, SurveyQuestion]], list[RoundRow]]:
+    """The per-round table of a pulse with several rounds (one query), each
+    cell from the published answers of its question in its round."""
+    if not survey.is_pulse or len(rounds) < 2:
+        return [], []
+    round_questions = [
+        (number, q)
+        for number, q in enumerate(questions, start=1)
+        if q.kind in (QuestionKind.SCALE, QuestionKind.NPS)
+    ]
+    numbers: dict[tuple[int, str], Counter] = defaultdict(Counter)
+    if round_questions:
+        given = submitted_answers().filter(
+            response__survey=survey, question_id__in=[q.pk for _, q in round_questions]
+        )
+        for question_id, round_key, number, n in (
+            published_answers(given, "question_id", "response__round")
+            .values_list("question_id", "response__round", "number")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            numbers[question_id, round_key][number] += n
+    rows = []
+    for key in sorted(rounds, key=_round_order):
+        cells = []
+        for _number, question in round_questions:
+            counts = numbers[question.pk, key]
+            total = sum(counts.values())
+            value: float | int | None = None
+            if scores.shown(total):
+                value = _mean(counts) if question.kind == QuestionKind.SCALE else _nps(counts).score
+            cells.append(RoundCell(answers=total, value=value))
+        asked, answered = rounds[key]
+        rows.append(RoundRow(round=key, asked=asked, answered=scores.published(answered), cells=cells))
+    return round_questions, rows
+
+
 def survey_results(survey: Survey) -> SurveyResults:
     """The results of ``survey`` pooled over all its rounds (see the module's
-    docstring): four queries."""
+    docstring): four queries, five for a pulse with several rounds."""
     questions = questions_of(survey)
     by_round = (
         SurveyResponse.objects.filter(survey=survey)
@@ -130,36 +198,20 @@ def survey_results(survey: Survey) -> SurveyResults:
         .order_by()
     )
     rounds = {key: (asked, answered) for key, asked, answered in by_round}
-    # Each question's answers counted by round and value; an empty answer (a
-    # question skipped) does not count.
-    groups = (
-        SurveyAnswer.objects.filter(response__survey=survey, response__submitted_at__isnull=False)
-        .filter(Q(number__isnull=False) | ~Q(choice="") | ~Q(text=""))
-        .values_list("question_id", "response__round", "number", "choice")
+    # Each question's published answers counted by value (SQL GROUP BY).
+    given = submitted_answers().filter(response__survey=survey)
+    answers, numbers, choices = _counts(
+        published_answers(given, "question_id")
+        .values_list("question_id", "number", "choice")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    numbers: dict[int, Counter] = defaultdict(Counter)
-    round_numbers: dict[tuple[int, str], Counter] = defaultdict(Counter)
-    choices: dict[int, Counter] = defaultdict(Counter)
-    answers: Counter = Counter()
-    for question_id, round_key, number, choice, n in groups:
-        answers[question_id] += n
-        if number is not None:
-            numbers[question_id][number] += n
-            round_numbers[question_id, round_key][number] += n
-        elif choice:
-            choices[question_id][choice] += n
     text_ids = [q.pk for q in questions if q.kind == QuestionKind.TEXT and scores.shown(answers[q.pk])]
     shared: dict[int, list[str]] = defaultdict(list)
     if text_ids:
         for question_id, text in (
-            SurveyAnswer.objects.filter(
-                question_id__in=text_ids,
-                response__survey=survey,
-                response__submitted_at__isnull=False,
-                response__shared=True,
-            )
+            published_answers(given.filter(question_id__in=text_ids), "question_id")
+            .filter(response__shared=True)
             .exclude(text="")
             .order_by("text", "pk")
             .values_list("question_id", "text")
@@ -175,27 +227,10 @@ def survey_results(survey: Survey) -> SurveyResults:
                 result.texts = sorted(shared[question.pk], key=str.casefold)
                 result.unshared = result.answers - len(result.texts)
         results.append(result)
-    round_questions: list[tuple[int, SurveyQuestion]] = []
-    round_rows: list[RoundRow] = []
-    if survey.is_pulse and len(rounds) > 1:
-        round_questions = [
-            (number, q)
-            for number, q in enumerate(questions, start=1)
-            if q.kind in (QuestionKind.SCALE, QuestionKind.NPS)
-        ]
-        for key in sorted(rounds, key=_round_order):
-            cells = []
-            for _number, question in round_questions:
-                counts = round_numbers[question.pk, key]
-                total = sum(counts.values())
-                value: float | int | None = None
-                if scores.shown(total):
-                    value = _mean(counts) if question.kind == QuestionKind.SCALE else _nps(counts).score
-                cells.append(RoundCell(answers=total, value=value))
-            round_rows.append(RoundRow(round=key, asked=rounds[key][0], answered=rounds[key][1], cells=cells))
+    round_questions, round_rows = _round_rows(survey, questions, rounds)
     return SurveyResults(
         asked=sum(a for a, _ in rounds.values()),
-        answered=sum(b for _, b in rounds.values()),
+        answered=scores.published(sum(b for _, b in rounds.values())),
         questions=results,
         round_questions=round_questions,
         rounds=round_rows,

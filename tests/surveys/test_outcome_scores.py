@@ -61,9 +61,10 @@ def answer(s: Survey, answers: dict[SurveyQuestion, int | str], *, submitted=Tru
 def hand_built(program) -> dict[str, SurveyQuestion]:
     """Pulse: "worth the time" 5, 4, 4, 3, 5 (mean 4.2, n 5) with a text answer;
     two asked who did not answer, one of them with a draft answer of 1.
-    Closing: NPS 10, 9, 9, 8, 3, 6 (3 promoters, 1 passive, 2 detractors: 17);
+    Closing: NPS 10, 9, 9, 8, 3, 6, of which the earliest five count (3
+    promoters, 1 passive, 1 detractor: +40; the sixth waits for four more);
     "met my expectations" 4, 5, 3, 5 on four of them (below the floor).
-    Answer rate: 11 submitted of 13 asked, 85%."""
+    Answer rate: 11 submitted of 13 asked, counted as 10 (steps of five): 77%."""
     pulse, (worth, note) = survey(
         program, SurveyKind.PULSE, [(QuestionKind.SCALE, WORTH), (QuestionKind.TEXT, "Anything?")]
     )
@@ -86,13 +87,13 @@ def hand_built(program) -> dict[str, SurveyQuestion]:
 def test_scores_equal_those_counted_by_hand(world):
     hand_built(world.program)
     scores = survey_scores([world.program.pk])[world.program.pk]
-    assert (scores.surveys, scores.asked, scores.submitted, scores.answer_rate) == (2, 13, 11, 85)
-    assert (scores.nps.promoters, scores.nps.passives, scores.nps.detractors) == (3, 1, 2)
-    assert scores.nps.score == 17  # (3 - 2) / 6 = 16.7%
-    assert (scores.promoter_share, scores.passive_share, scores.detractor_share) == (50, 17, 33)
+    assert (scores.surveys, scores.asked, scores.submitted, scores.answer_rate) == (2, 13, 10, 77)
+    assert (scores.nps.promoters, scores.nps.passives, scores.nps.detractors) == (3, 1, 1)
+    assert scores.nps.score == 40  # (3 - 1) / 5; the sixth answer (6) waits for four more
+    assert (scores.promoter_share, scores.passive_share, scores.detractor_share) == (60, 20, 20)
     assert list(scores.scales) == [WORTH, MET]
     assert (scores.scales[WORTH].mean, scores.scales[WORTH].answers) == (4.2, 5)
-    assert (scores.scales[MET].mean, scores.scales[MET].answers) == (None, 4)
+    assert (scores.scales[MET].mean, scores.scales[MET].answers) == (None, 0)  # 4: below the floor
 
 
 def test_a_program_without_surveys_has_no_figures(world):
@@ -157,10 +158,11 @@ def test_the_page_shows_scores_and_says_fewer_than_five_below_the_floor(client, 
     page = client.get(reverse("health:program_outcomes", args=[world.program.slug])).text
     assert 'id="surveys-title">Surveys<' in page
     table = page[page.index("Survey scores, by program") :]
-    for words in ["<td>17</td>", "<td>3 (50%)</td>", "<td>1 (17%)</td>", "<td>2 (33%)</td>"]:
+    for words in ["<td>40</td>", "<td>3 (60%)</td>", "<td>1 (20%)</td>", "<td>1 (20%)</td>"]:
         assert words in table, words
     assert "4.2 (n = 5)" in page
-    assert "85%" in page
+    assert "77%" in page
+    assert "move in steps of 5" in page
     assert "fewer than 5 answers" in page  # "met my expectations": four answers
     assert "(n = 4)" not in page
 
@@ -184,10 +186,11 @@ def test_the_csv_has_the_survey_measures_and_leaves_figures_below_the_floor_empt
     name = world.program.name
     for row in [
         [name, "surveys", "surveys set", "2", ""],
-        [name, "surveys", "survey answer rate (%)", "85", ""],
-        [name, "surveys", "NPS (-100 to 100)", "17", ""],
+        [name, "surveys", "survey answer rate (%)", "77", ""],
+        [name, "surveys", "NPS (-100 to 100)", "40", ""],
+        [name, "surveys", "NPS answers", "5", ""],
         [name, "surveys", "NPS promoters (9 to 10)", "3", ""],
-        [name, "surveys", "NPS detractors (0 to 6)", "2", ""],
+        [name, "surveys", "NPS detractors (0 to 6)", "1", ""],
         [name, "surveys", f"{WORTH} (mean, 1 to 5)", "4.2", ""],
         [name, "surveys", f"{WORTH} (answers)", "5", ""],
         [name, "surveys", f"{MET} (mean, 1 to 5)", "", "fewer than 5 answers"],

@@ -1,5 +1,5 @@
 """A survey's results for its program's admins (issue 21): aggregates only,
-nothing under five answers, net promoter score as computed by hand, text
+nothing under five answers (the steps of five are in test_published), net promoter score as computed by hand, text
 answers only when shared and never in the order they came, and the same
 queries at any size."""
 
@@ -78,7 +78,9 @@ def test_four_answers_show_nothing_but_the_note(client, world, closing):
     answer(closing, {}, submitted=False)
     page = results_page(client, world, closing)
     assert page.count(FLOOR_NOTE) == 4
-    assert "Asked" in page and "80%" in page  # 4 of 5 answered
+    # 4 of 5 answered: the count and the rate wait for five, like every figure.
+    assert "Asked" in page and "80%" not in page and "<dd>4</dd>" not in page
+    assert "<dd>fewer than 5</dd>" in page
     for figure in ["Promoters", "Not now", "Open 0", "4.0", "(25%)"]:
         assert figure not in page, figure
 
@@ -145,7 +147,11 @@ def test_a_pulse_shows_each_round_with_cells_under_five_held_back(client, world)
     assert "Round by round" in page
     assert ">4.0<" in page  # round 1: 20 / 5
     assert "fewer than 5" in page  # round 2: two answers
-    assert ">3.9<" in page  # pooled: 27 / 7
+    # Round 2: asked 2, answered "fewer than 5", never "2 of 2".
+    assert "2 of 2" not in page
+    assert '<td>2</td>\n        <td><span class="muted">fewer than 5</span></td>' in page
+    # Pooled: the earliest five of seven answers (round 1's), so 4.0, not 27 / 7 = 3.9.
+    assert ">3.9<" not in page and "5 answers" in page
 
 
 def _grow(survey, count: int) -> None:
