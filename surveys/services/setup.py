@@ -19,11 +19,18 @@ from programs.models import Program
 from ..models import QUESTIONS_MAX, QuestionKind, Survey, SurveyKind, SurveyQuestion, SurveyResponse
 
 SURVEY_FIELDS = ("title", "kind", "audience", "first_after_days", "every_days", "intro")
+# What says when a survey's rounds fall: changing one of them renumbers the rounds.
+TIMING_FIELDS = ("kind", "first_after_days", "every_days")
 
 
 def has_answers(survey: Survey) -> bool:
     """Whether any response to ``survey`` was submitted (its questions are locked)."""
     return SurveyResponse.objects.filter(survey=survey, submitted_at__isnull=False).exists()
+
+
+def has_asked(survey: Survey) -> bool:
+    """Whether any round of ``survey`` was sent to anyone (a response exists, answered or not)."""
+    return SurveyResponse.objects.filter(survey=survey).exists()
 
 
 def _check(fields: dict, questions: Sequence[dict] | None) -> None:
@@ -98,12 +105,26 @@ def survey_create(
 
 
 @transaction.atomic
-def survey_update(*, survey: Survey, fields: dict, questions: Sequence[dict] | None = None) -> Survey:
+def survey_update(
+    *,
+    survey: Survey,
+    fields: dict,
+    questions: Sequence[dict] | None = None,
+    today: datetime.date | None = None,
+) -> Survey:
     """Saves ``fields`` (as ``survey_create``) and, when given, ``questions``
     over the survey's own. Once an answer was submitted the questions and the
     kind are locked: giving ``questions`` or another kind raises
     ``ValidationError`` (code ``locked``) and nothing is saved. The survey's
-    row is locked for the check, so an answer submitted meanwhile waits."""
+    row is locked for the check, so an answer submitted meanwhile waits.
+
+    New timing (kind, first_after_days or every_days) of a survey that has
+    asked anyone starts from ``today`` (default: today in the site's active
+    zone): ``opened_on`` moves to it, as ``survey_resume`` does, so no round
+    the new timing dates before the change is sent. Without it, "30 days, then
+    every 30" changed to "31, then every 14" the day round 4 went would send
+    round 7 (dated five days earlier, inside the reminder rule's
+    ``CATCH_UP_DAYS``) that same day. Rounds already sent stay as they are."""
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
     data = _clean_fields(fields)
     _check(data, questions)
@@ -115,8 +136,12 @@ def survey_update(*, survey: Survey, fields: dict, questions: Sequence[dict] | N
             ),
             code="locked",
         )
+    retimed = any(data[name] != getattr(survey, name) for name in TIMING_FIELDS)
     for name, value in data.items():
         setattr(survey, name, value)
+    if retimed and has_asked(survey):
+        survey.opened_on = max(survey.opened_on, today or timezone.localdate())
+        data["opened_on"] = survey.opened_on
     survey.full_clean(exclude=["program", "created_by"])
     survey.save(update_fields=list(data))
     if questions is not None:
