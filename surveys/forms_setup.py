@@ -32,21 +32,42 @@ FIRST_AFTER_MESSAGE = _("Give a number of days from 1 to 365.")
 EVERY_MESSAGE = _("Give a number of days from 14 to 365, or leave it empty to send it once.")
 
 
-def _days_field(label, low_high: tuple[int, int], message, help_text) -> forms.IntegerField:
-    return forms.IntegerField(
+class DaysInput(forms.NumberInput):
+    """A number of days, without the browser's ``required``: a closing survey leaves it empty."""
+
+    def use_required_attribute(self, initial) -> bool:
+        return False
+
+
+class PulseDaysField(forms.IntegerField):
+    """Days a pulse needs (the days after the match): ``required``, so its
+    label is not marked "(optional)", yet left empty it passes its own check,
+    since a closing survey leaves it empty; ``SurveyForm.clean`` asks for it
+    for a pulse and clears it for a closing survey."""
+
+    def validate(self, value) -> None:
+        """Nothing beyond ``IntegerField``'s range checks: ``Field.validate`` checks only ``required``."""
+
+
+def _days_field(
+    label, low_high: tuple[int, int], message, help_text, *, field_class=forms.IntegerField
+) -> forms.IntegerField:
+    return field_class(
         label=label,
         min_value=low_high[0],
         max_value=low_high[1],
-        required=False,
+        required=field_class is PulseDaysField,
         help_text=help_text,
         error_messages={"min_value": message, "max_value": message, "invalid": message},
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        widget=DaysInput(attrs={"inputmode": "numeric"}),
     )
 
 
 class SurveyForm(InOurWords, forms.Form):
-    """A survey's own fields. A closing survey takes no days; a pulse needs
-    the days after the match (1–365) and may repeat every 14–365 days. With
+    """A survey's own fields. A pulse needs the days after the match (1–365)
+    and may repeat every 14–365 days; a closing survey takes no days, and any
+    filled in (the blank start fills in 30) are cleared without a word rather
+    than refused, since they say nothing about a closing survey. With
     ``locked`` (answers were given) its kind no longer changes."""
 
     title = SingleLineField(label=_("Title"), max_length=Survey._meta.get_field("title").max_length)
@@ -58,7 +79,10 @@ class SurveyForm(InOurWords, forms.Form):
         _("Days after the match"),
         FIRST_AFTER_DAYS,
         FIRST_AFTER_MESSAGE,
-        _("Pulse only: the first round goes this many days after a pair is matched."),
+        _(
+            "A pulse's first round goes this many days after a pair is matched. A closing survey leaves it empty."
+        ),
+        field_class=PulseDaysField,
     )
     every_days = _days_field(
         _("Then every (days)"),
@@ -90,10 +114,9 @@ class SurveyForm(InOurWords, forms.Form):
         cleaned = super().clean() or {}
         kind = cleaned.get("kind")
         if kind == SurveyKind.CLOSING:
-            message = _("A closing survey goes when a partnership ends: leave the days empty.")
             for name in ("first_after_days", "every_days"):
-                if cleaned.get(name) is not None and name not in self.errors:
-                    self.add_error(name, message)
+                cleaned[name] = None
+                self.errors.pop(name, None)
         elif (
             kind == SurveyKind.PULSE
             and "first_after_days" not in self.errors

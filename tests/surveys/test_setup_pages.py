@@ -189,7 +189,6 @@ def test_a_new_survey_is_saved_with_its_questions_in_order_and_opened_today(clie
 @pytest.mark.parametrize(
     ("change", "field", "words"),
     [
-        ({"kind": "closing"}, "first_after_days", "A closing survey goes when a partnership ends"),
         ({"first_after_days": "0"}, "first_after_days", "from 1 to 365"),
         ({"every_days": "7"}, "every_days", "from 14 to 365"),
         ({"title": "x" * 101}, "title", "Keep it to 100 characters"),
