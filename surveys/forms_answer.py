@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from mentoring.bounds.text import MultiLineField
+from mentoring.form_words import InOurWords
 
 from .models import NPS_MAX, NPS_MIN, QuestionKind, SurveyQuestion
 
@@ -27,11 +28,12 @@ def field_name(question: SurveyQuestion) -> str:
     return f"q{question.pk}"
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(InOurWords, forms.Form):
     """Built from the survey's questions (``questions``, in order): a scale as
     five labelled radios, an NPS question as 0–10 radios, a choice as its
     choices, text up to 1,000 characters. Each is required when its question
-    says so. ``answers()`` gives what the service saves, by question id."""
+    says so; text past its length is refused in the product's words
+    (``InOurWords``). ``answers()`` gives what the service saves, by question id."""
 
     shared = forms.BooleanField(
         label=_("Share my written answers with the program team (without my name)"), required=False

@@ -91,7 +91,8 @@ def test_the_link_opens_signed_out_or_for_the_respondent_and_refuses_anyone_else
     response = client.get(link(asked))
     assert response.status_code == status
     if status == 403:
-        assert "This link is for Sam Protégé" in response.text
+        assert "This link was sent to someone else." in response.text
+        assert "Sam Protégé" not in response.text
 
 
 def test_a_forged_link_or_one_for_another_response_is_not_found(client, world, asked):
