@@ -1,5 +1,6 @@
-"""The demo program's surveys for ``seed_demo``: a monthly pulse (30 days
-after a pair starts, then every 30) and a closing survey with a net promoter
+"""The demo program's surveys for ``seed_demo``: a monthly pulse (28 days
+after a pair starts, then every 30: the demo pair's latest round was asked
+yesterday, so it waits on their homes) and a closing survey with a net promoter
 question, with the rounds the reminder worker would have sent up to yesterday,
 as if it had been running all along.
 
@@ -40,7 +41,10 @@ from surveys.models import (
 from .pairs import match_pair
 from .story import ENGAGEMENT, Story, at
 
-ASK_AT = datetime.time(10)  # when a round reaches each person, on their clock
+ASK_AT = datetime.time(10)
+EARLIEST_ZONE = datetime.timezone(
+    datetime.timedelta(hours=14)
+)  # where a day begins first  # when a round reaches each person, on their clock
 SENT_AFTER = datetime.timedelta(seconds=3)
 DEMO_EMAILS = {"mentor@example.com", "protege@example.com"}
 
@@ -49,7 +53,7 @@ SURVEYS = [
     (
         "Monthly pulse",
         SurveyKind.PULSE,
-        30,
+        28,
         30,
         "Two minutes, once a month: how your partnership is going.",
         [
@@ -143,12 +147,14 @@ def _survey(program: Program, spec, opened_on: datetime.date) -> Survey:
 
 
 def _rounds(survey: Survey, pair: Partnership, story: Story) -> list[tuple[str, datetime.date]]:
-    """(round, day) of each round the worker sent this pair before today."""
+    """(round, day) of each round the worker sent this pair before today, or decided for today."""
     if not survey.is_pulse:
         if pair.ended_at is None:
             return []
         return [(CLOSING_ROUND, pair.ended_at.astimezone(datetime.UTC).date() + datetime.timedelta(days=1))]
-    last = story.today if pair.ended_at is None else pair.ended_at.date()
+    # An ongoing pair's round of today is decided already (reminders.rules.surveys:
+    # once the day has begun in the earliest zone), and sent at 10:00 on each clock.
+    last = story.today + datetime.timedelta(days=1) if pair.ended_at is None else pair.ended_at.date()
     rounds, number = [], 1
     while (day := survey.round_day(pair.started_on, str(number))) is not None and day < last:
         rounds.append((str(number), day))
@@ -218,8 +224,13 @@ def _answer_rounds(surveys: list[Survey], pairs: list[Partnership], story: Story
                     ):  # the day after, on their calendar
                         local_day = pair.ended_at.astimezone(tz).date() + datetime.timedelta(days=1)
                     asked = at_local(local_day, ASK_AT, tz)
-                    if asked >= midnight:
-                        continue  # left to the worker
+                    if asked >= midnight:  # decided at 00:00 in UTC+14, waiting for 10:00 on their clock
+                        if round_ != CLOSING_ROUND and day == story.today:
+                            decided = datetime.datetime.combine(day, datetime.time(0), tzinfo=EARLIEST_ZONE)
+                            ledger.append(
+                                _ledger(pair, survey, round_, day, person, asked, decided_at=decided)
+                            )
+                        continue
                     ledger.append(_ledger(pair, survey, round_, day, person, asked))
                     submitted = asked + datetime.timedelta(days=1, hours=7)
                     answers = not demo and person.display_name not in SILENT and submitted < midnight

@@ -2,8 +2,11 @@
 and both pulse questions' means, the demo pair's rounds wait for them, one
 written answer is shared and one is not, and seeding again changes nothing."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from demo.seed import seed
 from demo.story import the_story
@@ -35,6 +38,9 @@ def test_the_demo_pairs_rounds_wait_for_them_and_one_written_answer_is_shared(pr
         partnership__protege__user__email="protege@example.com",
     )
     assert theirs.exists() and not theirs.filter(submitted_at__isnull=False).exists()
+    # The latest was asked yesterday: it waits on both their homes.
+    latest = theirs.order_by("-asked_at").first()
+    assert timezone.now() - latest.asked_at < datetime.timedelta(days=2)
     written = SurveyAnswer.objects.filter(response__survey__program=program).exclude(text="")
     assert sorted(written.values_list("response__shared", flat=True)) == [False, True]
 
