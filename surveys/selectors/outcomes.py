@@ -17,12 +17,12 @@ row of the cohort."""
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Avg, Case, CharField, Count, F, Q, Value, When
+from django.db.models import BigIntegerField, Case, Count, F, Q, Value, When
 
 from surveys.models import QuestionKind, Survey, SurveyQuestion
 from surveys.scores import PASSIVE_FROM, PROMOTER_FROM, NetPromoter, published, shown
 
-from .published import published_answers, submitted_answers
+from .published import published_counts, submitted_answers
 
 
 @dataclass(frozen=True)
@@ -98,12 +98,14 @@ def survey_scores(program_ids: list[int]) -> dict[int, SurveyScores]:
     }
     # Every scale question asked, answered or not, in the order the programs set them.
     texts: dict[int, list[str]] = defaultdict(list)
+    text_of: dict[int, str] = {}
     questions = (
         SurveyQuestion.objects.filter(survey__program__in=program_ids, kind=QuestionKind.SCALE)
         .order_by("survey__created_at", "survey_id", "position", "pk")
-        .values_list("survey__program", "text")
+        .values_list("survey__program", "pk", "text")
     )
-    for program_id, text in questions:
+    for program_id, question_id, text in questions:
+        text_of[question_id] = text
         if text not in texts[program_id]:
             texts[program_id].append(text)
     given = submitted_answers().filter(
@@ -112,46 +114,36 @@ def survey_scores(program_ids: list[int]) -> dict[int, SurveyScores]:
         number__isnull=False,
     )
     # The sets the figures describe: a program's NPS answers, pooled over its
-    # NPS questions; a program's answers to one scale question, by its text.
+    # NPS questions (question 0 here); each scale question's answers, which the
+    # loop below pools by text (each question counted in its own steps).
     one_set = Case(
-        When(question__kind=QuestionKind.NPS, then=Value("")),
-        default=F("question__text"),
-        output_field=CharField(),
+        When(question__kind=QuestionKind.NPS, then=Value(0)),
+        default=F("question_id"),
+        output_field=BigIntegerField(),
     )
-    numbers = (
-        published_answers(given, "response__survey__program", "question__kind", one_set)
-        .order_by()
-        .values(
-            program=F("response__survey__program"),
-            kind=F("question__kind"),
-            question_text=F("question__text"),
-        )
-        .annotate(
-            answers=Count("pk"),
-            mean=Avg("number"),
-            promoters=Count("pk", filter=Q(number__gte=PROMOTER_FROM)),
-            passives=Count("pk", filter=Q(number__gte=PASSIVE_FROM, number__lt=PROMOTER_FROM)),
-        )
+    counted = published_counts(
+        given,
+        "response__survey__program",
+        one_set,
+        by={"program": "response__survey__program", "question_id": "question_id", "number": "number"},
     )
     nps: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])  # promoters, passives, detractors
-    scale: dict[tuple[int, str], dict] = {}
-    for row in numbers:
-        if row["kind"] == QuestionKind.NPS:
-            counts = nps[row["program"]]
-            counts[0] += row["promoters"]
-            counts[1] += row["passives"]
-            counts[2] += row["answers"] - row["promoters"] - row["passives"]
+    scale: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])  # answers, their sum
+    for program_id, question_id, number, n in counted:
+        if question_id in text_of:
+            figures = scale[program_id, text_of[question_id]]
+            figures[0] += n
+            figures[1] += number * n
         else:
-            scale[(row["program"], row["question_text"])] = dict(row)
+            nps[program_id][0 if number >= PROMOTER_FROM else 1 if number >= PASSIVE_FROM else 2] += n
     result: dict[int, SurveyScores] = {}
     for program_id in program_ids:
         r = responses.get(program_id, {})
         asked, submitted = r.get("asked", 0), published(r.get("submitted", 0))
         scales = {}
         for text in texts[program_id]:
-            figures = scale.get((program_id, text), {})
-            answers = figures.get("answers", 0)
-            mean = round(float(figures["mean"]), 1) if shown(answers) else None
+            answers, total = scale.get((program_id, text), (0, 0))
+            mean = round(total / answers, 1) if shown(answers) else None
             scales[text] = ScaleScore(question=text, answers=answers, mean=mean)
         result[program_id] = SurveyScores(
             surveys=r.get("surveys", 0),

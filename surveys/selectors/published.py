@@ -12,8 +12,17 @@ their size:
 
     ROW_NUMBER() OVER (PARTITION BY <set> ORDER BY submitted_at, response_id, id)
         <= COUNT(*) OVER (PARTITION BY <set>) / FLOOR * FLOOR
+
+``published_counts`` counts the published answers by value straight from that
+subquery (one query, no second pass over the answers); ``published_answers``
+gives them as a queryset, for reading rows (the shared written answers).
+A set is best keyed by integers (question id, program id, round): sorting by
+a question's text costs twice as much at 100,000 answers.
 """
 
+from collections.abc import Mapping
+
+from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.expressions import BaseExpression
 from django.db.models.functions import RowNumber
@@ -32,6 +41,21 @@ def submitted_answers() -> QuerySet[SurveyAnswer]:
     return SurveyAnswer.objects.filter(GIVEN, response__submitted_at__isnull=False)
 
 
+def _ranked(
+    answers: QuerySet[SurveyAnswer], sets: tuple[str | BaseExpression, ...]
+) -> QuerySet[SurveyAnswer]:
+    """``answers`` with only the published rows of each set left (SQL: the window subquery)."""
+    partition: list[BaseExpression | F] = [F(s) if isinstance(s, str) else s for s in sets]
+    return (
+        answers.order_by()
+        .annotate(
+            place=Window(RowNumber(), partition_by=partition, order_by=EARLIEST_FIRST),
+            counted=Window(Count("pk"), partition_by=partition) / FLOOR * FLOOR,
+        )
+        .filter(place__lte=F("counted"))
+    )
+
+
 def published_answers(answers: QuerySet[SurveyAnswer], *sets: str | BaseExpression) -> QuerySet[SurveyAnswer]:
     """The rows of ``answers`` that figures may count, each set being the
     answers sharing the values of ``sets`` (field names or expressions, e.g.
@@ -41,14 +65,23 @@ def published_answers(answers: QuerySet[SurveyAnswer], *sets: str | BaseExpressi
     (usually ``submitted_answers()`` narrowed to a survey or programs).
 
     Returns a plain ``SurveyAnswer`` queryset (``pk__in`` the ranked subquery),
-    so callers may filter, group and count it as any other."""
-    partition: list[BaseExpression | F] = [F(s) if isinstance(s, str) else s for s in sets]
-    ranked = (
-        answers.order_by()
-        .annotate(
-            place=Window(RowNumber(), partition_by=partition, order_by=EARLIEST_FIRST),
-            counted=Window(Count("pk"), partition_by=partition) / FLOOR * FLOOR,
-        )
-        .filter(place__lte=F("counted"))
-    )
-    return SurveyAnswer.objects.filter(pk__in=ranked.values("pk"))
+    so callers may filter and order it as any other."""
+    return SurveyAnswer.objects.filter(pk__in=_ranked(answers, sets).values("pk"))
+
+
+def published_counts(
+    answers: QuerySet[SurveyAnswer], *sets: str | BaseExpression, by: Mapping[str, str | BaseExpression]
+) -> list[tuple]:
+    """The published answers of ``answers`` (sets as in ``published_answers``)
+    counted by the values of ``by`` (name: field or expression): one tuple per
+    group, its ``by`` values in order then the count. One query; the count is
+    made over the window subquery itself, since SQL cannot group by a window."""
+    plain = [name for name, field in by.items() if field == name]
+    named = {
+        name: F(field) if isinstance(field, str) else field for name, field in by.items() if field != name
+    }
+    sql, params = _ranked(answers, sets).values(*plain, **named).query.sql_with_params()
+    names = ", ".join(connection.ops.quote_name(name) for name in by)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {names}, COUNT(*) FROM ({sql}) published GROUP BY {names}", params)
+        return cursor.fetchall()

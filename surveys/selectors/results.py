@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 
 from .. import scores
 from ..models import SCALE_MAX, SCALE_MIN, QuestionKind, Survey, SurveyQuestion, SurveyResponse
-from .published import published_answers, submitted_answers
+from .published import published_answers, published_counts, submitted_answers
 from .setup import questions_of, share
 
 
@@ -165,11 +165,11 @@ def _round_rows(
         given = submitted_answers().filter(
             response__survey=survey, question_id__in=[q.pk for _, q in round_questions]
         )
-        for question_id, round_key, number, n in (
-            published_answers(given, "question_id", "response__round")
-            .values_list("question_id", "response__round", "number")
-            .annotate(n=Count("pk"))
-            .order_by()
+        for question_id, round_key, number, n in published_counts(
+            given,
+            "question_id",
+            "response__round",
+            by={"question_id": "question_id", "round": "response__round", "number": "number"},
         ):
             numbers[question_id, round_key][number] += n
     rows = []
@@ -201,10 +201,9 @@ def survey_results(survey: Survey) -> SurveyResults:
     # Each question's published answers counted by value (SQL GROUP BY).
     given = submitted_answers().filter(response__survey=survey)
     answers, numbers, choices = _counts(
-        published_answers(given, "question_id")
-        .values_list("question_id", "number", "choice")
-        .annotate(n=Count("pk"))
-        .order_by()
+        published_counts(
+            given, "question_id", by={"question_id": "question_id", "number": "number", "choice": "choice"}
+        )
     )
     text_ids = [q.pk for q in questions if q.kind == QuestionKind.TEXT and scores.shown(answers[q.pk])]
     shared: dict[int, list[str]] = defaultdict(list)
