@@ -2,12 +2,13 @@
 without the site's header, the program's tabs, buttons or a link to edit."""
 
 import io
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.browser.conftest import browser, page, screenshot  # noqa: F401 - the browser fixtures
+from tests.browser.conftest import CHROMIUM_ARGS, _chromium, screenshot
 from tests.browser.test_sign_in import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,8 +16,34 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PROGRAM = "Leadership Mentoring 2026"
 
 
-def test_a_surveys_results_print_without_navigation_buttons_or_edit_links(page: Page, live_server):  # noqa: F811
+def in_a_browser(base_url: str, journey) -> None:
+    """Runs ``journey(page)`` in a Chromium of its own, on a thread of its own:
+    the browser tests' session-wide Playwright (tests/browser/conftest.py) may
+    be running on this thread, and Playwright's sync API runs one a thread."""
+
+    def run() -> None:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=_chromium(), args=CHROMIUM_ARGS, headless=True
+            )
+            context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            page.set_default_timeout(10_000)
+            try:
+                journey(page)
+            finally:
+                browser.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(run).result()
+
+
+def test_a_surveys_results_print_without_navigation_buttons_or_edit_links(live_server):
     call_command("seed_demo", stdout=io.StringIO())
+    in_a_browser(live_server.url, print_the_results)
+
+
+def print_the_results(page: Page) -> None:
     page.goto("/accounts/login/")
     sign_in(page, "admin@example.com", "mentoring-demo")
     page.get_by_role("link", name="Programs", exact=True).click()
