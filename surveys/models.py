@@ -201,7 +201,9 @@ class SurveyResponse(models.Model):
             ),
             # The home's to-do list (home.selectors.facts): a pair's rounds waiting for an answer.
             models.Index(
-                fields=["partnership", "role"], condition=Q(submitted_at__isnull=True), name="survey_waiting_idx"
+                fields=["partnership", "role"],
+                condition=Q(submitted_at__isnull=True),
+                name="survey_waiting_idx",
             ),
         ]
 
