@@ -10,6 +10,7 @@ from django.utils.translation import gettext, ngettext
 from programs.models import Program
 
 from ..models import Survey, SurveyKind, SurveyQuestion, SurveyResponse
+from ..scores import published
 
 
 def share(part: int, whole: int) -> int | None:
@@ -35,7 +36,8 @@ def when_text(survey: Survey) -> str:
 @dataclass(frozen=True)
 class SurveyListing:
     """One survey on the program's list: ``asked`` people-rounds, ``answered``
-    of them, ``rate`` the answered share in per cent (None before anyone is asked)."""
+    of them in the published steps of five (``scores.published``: 0 while fewer
+    than five have answered), ``rate`` that share in per cent (None below five)."""
 
     survey: Survey
     when: str
@@ -44,17 +46,19 @@ class SurveyListing:
 
     @property
     def rate(self) -> int | None:
-        return share(self.answered, self.asked)
+        return share(self.answered, self.asked) if self.answered else None
 
 
 def surveys_of(program: Program) -> list[SurveyListing]:
-    """The program's surveys, oldest first, with their counts: one query."""
+    """The program's surveys, oldest first, with their counts: one query. The
+    answered count moves in steps of ``FLOOR``, as every survey figure does, so
+    the list never tells when one more person answered."""
     surveys = Survey.objects.filter(program=program).annotate(
         asked_count=Count("responses"),
         answered_count=Count("responses", filter=Q(responses__submitted_at__isnull=False)),
     )
     return [
-        SurveyListing(survey=s, when=when_text(s), asked=s.asked_count, answered=s.answered_count)
+        SurveyListing(survey=s, when=when_text(s), asked=s.asked_count, answered=published(s.answered_count))
         for s in surveys
     ]
 

@@ -3,6 +3,7 @@ list, starting from a template, the form's errors, locked questions, pause
 and resume, and the same queries at any size."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -114,8 +115,26 @@ def test_the_list_shows_when_to_whom_state_and_answer_rate(client, world):
     assert "When a partnership ends" in page
     assert "sent to: Mentors" in page
     assert "Paused" in page and "Sending" in page
-    assert "50%" in page
+    assert "fewer than 5" in page and "50%" not in page  # one of two answered: no count, no rate
     assert reverse("surveys:survey_results", args=[world.program.slug, pulse.pk]) in page
+
+
+def answered_and_rate(page: str) -> list[str]:
+    """The list's "Answered" and "Answer rate" figures, as shown."""
+    return re.findall(r"<dt>Answer(?:ed| rate)</dt><dd>([^<]*)</dd>", page)
+
+
+def test_the_lists_answered_count_moves_in_steps_of_five_so_one_answer_never_shows(client, world):
+    pulse = make_survey(world.program)
+    for round_key in range(1, 11):
+        respond(pulse, world.partnership, round_key=str(round_key), submitted=round_key <= 5)
+    client.force_login(world.admin)
+    url = reverse("surveys:program_surveys", args=[world.program.slug])
+    assert answered_and_rate(client.get(url).text) == ["5", "50%"]
+    SurveyResponse.objects.filter(survey=pulse, round="6").update(submitted_at=NOW)  # one more answers
+    assert answered_and_rate(client.get(url).text) == ["5", "50%"]
+    SurveyResponse.objects.filter(survey=pulse).update(submitted_at=NOW)
+    assert answered_and_rate(client.get(url).text) == ["10", "100%"]
 
 
 def test_the_programs_navigation_links_the_surveys(client, world):
