@@ -17,11 +17,6 @@ LEFT, RIGHT, TOP, BOTTOM = 22, 10, 8, 20  # room for the scale and the months
 RATING_MAX = 10
 
 
-def share(part: int, whole: int) -> int | None:
-    """``part`` of ``whole`` in whole per cent, at most 100; None when there is no whole."""
-    return min(100, round(100 * part / whole)) if whole else None
-
-
 @dataclass(frozen=True)
 class MonthMark:
     x: float

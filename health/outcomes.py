@@ -21,13 +21,13 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
 
 from goals.models import Category, Goal, ProgressRating
+from mentoring.percent import share
 from partnerships.models import Partnership
 from programs.models import PairStatus, Program
 from sessions_log.models import CallFeedback, Homework
 from surveys.scores import FLOOR
 from surveys.selectors.outcomes import ScaleRow, SurveyScores, scale_rows, survey_scores
 
-from .charts import share
 from .models import HealthNumbers
 
 # The distribution of a goal's change from its first to its latest rating, in bands (``_GOAL_FIGURES``).

@@ -33,6 +33,7 @@ from health import services as health_services
 from health.forms import HealthFilterForm
 from mentoring.forms import ListQueryForm
 from mentoring.http import HtmxHttpRequest
+from mentoring.percent import share
 from partnerships import services
 from partnerships.forms import ClosePartnershipForm, NudgeForm, UnmatchForm
 from partnerships.models import Partnership
@@ -272,7 +273,7 @@ def _overview(
                 overview["rating_months"], today=timezone.localdate(timezone=datetime.UTC)
             ),
             "matched": overview["proteges"] - overview["waiting"],
-            "calls_share": health_charts.share(overview["calls_held"], overview["calls_expected"]),
+            "calls_share": share(overview["calls_held"], overview["calls_expected"]),
             "sort": filters.get("sort") or health_selectors.DEFAULT_HEALTH_SORT,
             "rule": health.RULE,
             **program_reminder_health(program),

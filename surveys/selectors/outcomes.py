@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import BigIntegerField, Case, Count, F, Q, Value, When
 
+from mentoring.percent import share
 from surveys.models import QuestionKind, Survey, SurveyQuestion
 from surveys.scores import PASSIVE_FROM, PROMOTER_FROM, NetPromoter, published, shown
 
@@ -58,7 +59,7 @@ class SurveyScores:
 
     def band_share(self, count: int) -> int | None:
         """``count`` of the NPS answers in whole per cent; None below the floor."""
-        return round(100 * count / self.nps.answers) if self.nps_shown else None
+        return share(count, self.nps.answers) if self.nps_shown else None
 
     @property
     def promoter_share(self) -> int | None:
@@ -74,9 +75,7 @@ class SurveyScores:
 
 
 def _rate(submitted: int, asked: int) -> int | None:
-    if not asked or not shown(submitted):
-        return None
-    return min(100, round(100 * submitted / asked))
+    return share(submitted, asked) if shown(submitted) else None
 
 
 def survey_scores(program_ids: list[int]) -> dict[int, SurveyScores]:

@@ -21,10 +21,12 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils.translation import gettext
 
+from mentoring.percent import share
+
 from .. import scores
 from ..models import SCALE_MAX, SCALE_MIN, QuestionKind, Survey, SurveyQuestion, SurveyResponse
 from .published import published_answers, published_counts, submitted_answers
-from .setup import questions_of, share
+from .setup import questions_of
 
 
 @dataclass(frozen=True)

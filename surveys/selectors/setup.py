@@ -7,15 +7,11 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext, ngettext
 
+from mentoring.percent import share
 from programs.models import Program
 
 from ..models import Survey, SurveyKind, SurveyQuestion, SurveyResponse
 from ..scores import published
-
-
-def share(part: int, whole: int) -> int | None:
-    """``part`` of ``whole`` in whole per cent (0–100), or None when ``whole`` is 0."""
-    return min(100, round(100 * part / whole)) if whole else None
 
 
 def when_text(survey: Survey) -> str:

@@ -20,12 +20,10 @@ from playwright.sync_api import Browser, Page, expect
 
 from mentoring.time_zones import zone_of
 from partnerships.models import Partnership
-from reminders.models import Kind, Reminder
-from reminders.services.scan import reminders_scan
-from reminders.services.send import reminders_send
 from reminders.timing import at_local
 from surveys.models import Survey, SurveyResponse
 from surveys.services.answers import Ask, survey_answer, survey_responses_ask
+from tests.reminders.surveys import scan_and_send
 
 from .conftest import assert_accessible, screenshot
 from .test_requests import fits_a_phone
@@ -76,15 +74,6 @@ def morning(day: datetime.date, pair: Partnership) -> datetime.datetime:
     for tz in zones:
         assert 8 <= now.astimezone(tz).hour < 21, (tz, now)
     return now
-
-
-def scan_and_send(now: datetime.datetime) -> None:
-    """What beat and the workers do at ``now``: a scan, and sending the survey emails it made due."""
-    reminders_scan(now=now)
-    due = Reminder.objects.filter(kind=Kind.SURVEY, state=Reminder.State.PENDING, send_at__lte=now)
-    ids = list(due.values_list("pk", flat=True))
-    if ids:
-        reminders_send(reminder_ids=ids, now=now)
 
 
 def survey_emails(mailoutbox, response: SurveyResponse) -> list:

@@ -13,6 +13,7 @@ from health import charts, services
 from health.models import RatingMonth
 from health.numbers import months_back
 from health.selectors import RatingPoint, rating_months
+from mentoring.percent import share
 from tests.goals.factories import GoalFactory, rate_rounds
 
 from .test_overview_and_report import a_pair, overview, three_pairs  # noqa: F401 (a fixture)
@@ -91,9 +92,9 @@ def test_the_rating_chart_places_every_month_and_says_each_in_words():
 
 
 def test_shares_are_whole_per_cents_of_at_most_100():
-    assert charts.share(13, 24) == 54
-    assert charts.share(7, 6) == 100
-    assert charts.share(0, 0) is None
+    assert share(13, 24) == 54
+    assert share(7, 6) == 100
+    assert share(0, 0) is None
 
 
 # --- The page -------------------------------------------------------------------

@@ -1,8 +1,12 @@
 """What the survey tests share: a survey of the world's program with a question
-of each kind, and the reminders of a round as the ledger holds them."""
+of each kind, the reminders of a round as the ledger holds them, and a scan
+with the sending of what it made due."""
 
 import datetime
 
+from reminders.models import Kind, Reminder
+from reminders.services.scan import reminders_scan
+from reminders.services.send import reminders_send
 from surveys.models import QuestionKind, Survey, SurveyKind, SurveyQuestion
 
 
@@ -41,3 +45,12 @@ def a_survey(world, *, kind=SurveyKind.PULSE, **fields) -> Survey:
         ]
     )
     return survey
+
+
+def scan_and_send(now: datetime.datetime) -> None:
+    """What beat and the workers do at ``now``: a scan, and sending the survey emails it made due."""
+    reminders_scan(now=now)
+    due = Reminder.objects.filter(kind=Kind.SURVEY, state=Reminder.State.PENDING, send_at__lte=now)
+    ids = list(due.values_list("pk", flat=True))
+    if ids:
+        reminders_send(reminder_ids=ids, now=now)

@@ -15,22 +15,12 @@ from programs.models.questions import Audience
 from reminders.models import Kind, Reminder, ReminderOptOut
 from reminders.rules import surveys as rule
 from reminders.services.scan import reminders_scan
-from reminders.services.send import reminders_send
 from surveys.models import Survey, SurveyKind, SurveyResponse
 from tests.factories import PartnershipFactory
 from tests.reminders.conftest import at, rows
-from tests.reminders.surveys import a_survey
+from tests.reminders.surveys import a_survey, scan_and_send
 
 pytestmark = pytest.mark.django_db
-
-
-def scan_and_send(now: datetime.datetime) -> None:
-    """What beat and the workers do at ``now``: a scan, and sending what it enqueued."""
-    reminders_scan(now=now)
-    due = Reminder.objects.filter(kind=Kind.SURVEY, state=Reminder.State.PENDING, send_at__lte=now)
-    ids = list(due.values_list("pk", flat=True))
-    if ids:
-        reminders_send(reminder_ids=ids, now=now)
 
 
 def emails_to(user) -> list:
