@@ -101,6 +101,14 @@ class Goal(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The goal's ratings summed, kept by the database itself (a trigger on
+    # goals_progressrating, migration 0004), so that whoever writes a rating
+    # keeps them right: the first and the latest value (0–10, by time, then
+    # id) and how many there are. The outcome report reads these instead of
+    # each goal's ratings.
+    first_rating = models.PositiveSmallIntegerField(null=True, editable=False)
+    latest_rating = models.PositiveSmallIntegerField(null=True, editable=False)
+    rating_count = models.PositiveIntegerField(default=0, editable=False)
 
     objects = GoalQuerySet.as_manager()
 

@@ -14,13 +14,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Avg, Count, Q, Sum
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Trim
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
 
-from goals.models import Category, Goal, ProgressRating
+from goals.models import Category, Goal
 from mentoring.percent import share
 from partnerships.models import Partnership
 from programs.models import PairStatus, Program
@@ -125,57 +125,43 @@ def cohort_of(program: Program, user) -> list[Program]:
     return list(Program.objects.run_by(user).filter(pk__in=family).distinct().order_by("starts_on", "pk"))
 
 
-# Summed around the query of each goal's first and latest rating, kept apart
-# (MATERIALIZED) so that each goal's two index lookups are made once, not once
-# for each figure that reads them.
+# Summed over the goals themselves: each goal's first and latest rating and
+# its number of ratings are stored on it (``Goal.first_rating``…, kept by the
+# database), so no rating row is read.
 # A goal's change counts only once it was rated twice (``r_twice``): a single
 # rating is no change, and would count as "Same".
-_TWICE = "r_twice"
+_TWICE = "rating_count >= 2"
+_CHANGE = "latest_rating - first_rating"
 _GOAL_FIGURES = [
     ("goals", "COUNT(*)"),
     ("rated", f"COUNT(*) FILTER (WHERE {_TWICE})"),
-    ("rated_once", f"COUNT(r_first) FILTER (WHERE NOT {_TWICE})"),
-    ("first_mean", f"AVG(r_first) FILTER (WHERE {_TWICE})"),
-    ("latest_mean", f"AVG(r_latest) FILTER (WHERE {_TWICE})"),
-    ("change_mean", f"AVG(r_latest - r_first) FILTER (WHERE {_TWICE})"),
-    ("achieved", "COUNT(*) FILTER (WHERE goal_status = %s)"),
-    ("dropped", "COUNT(*) FILTER (WHERE goal_status = %s)"),
-    ("advanced", "COUNT(advanced_from)"),
-    ("band_fell", f"COUNT(*) FILTER (WHERE {_TWICE} AND r_latest - r_first < 0)"),
-    ("band_same", f"COUNT(*) FILTER (WHERE {_TWICE} AND r_latest - r_first = 0)"),
-    ("band_up_1_2", f"COUNT(*) FILTER (WHERE {_TWICE} AND r_latest - r_first BETWEEN 1 AND 2)"),
-    ("band_up_3_4", f"COUNT(*) FILTER (WHERE {_TWICE} AND r_latest - r_first BETWEEN 3 AND 4)"),
-    ("band_up_5", f"COUNT(*) FILTER (WHERE {_TWICE} AND r_latest - r_first >= 5)"),
+    ("rated_once", "COUNT(*) FILTER (WHERE rating_count = 1)"),
+    ("first_mean", f"AVG(first_rating) FILTER (WHERE {_TWICE})"),
+    ("latest_mean", f"AVG(latest_rating) FILTER (WHERE {_TWICE})"),
+    ("change_mean", f"AVG({_CHANGE}) FILTER (WHERE {_TWICE})"),
+    ("achieved", "COUNT(*) FILTER (WHERE g.status = %s)"),
+    ("dropped", "COUNT(*) FILTER (WHERE g.status = %s)"),
+    ("advanced", "COUNT(advances_id)"),
+    ("band_fell", f"COUNT(*) FILTER (WHERE {_TWICE} AND {_CHANGE} < 0)"),
+    ("band_same", f"COUNT(*) FILTER (WHERE {_TWICE} AND {_CHANGE} = 0)"),
+    ("band_up_1_2", f"COUNT(*) FILTER (WHERE {_TWICE} AND {_CHANGE} BETWEEN 1 AND 2)"),
+    ("band_up_3_4", f"COUNT(*) FILTER (WHERE {_TWICE} AND {_CHANGE} BETWEEN 3 AND 4)"),
+    ("band_up_5", f"COUNT(*) FILTER (WHERE {_TWICE} AND {_CHANGE} >= 5)"),
 ]
 
 
 def _goal_rows(ids: list[int]) -> dict[tuple[int, str], dict]:
     """Each program's and category's goal figures (``_GOAL_FIGURES``), by (program id, category). One query."""
-    ratings = ProgressRating.objects.filter(goal=OuterRef("pk"))
-    first = Subquery(ratings.order_by("created_at", "pk").values("value")[:1], output_field=IntegerField())
-    # A second rating exists: the goal's index alone answers it, no rating row is read.
-    twice = Exists(ratings.order_by().values("pk")[1:2])
-    latest = Subquery(ratings.order_by("-created_at", "-pk").values("value")[:1], output_field=IntegerField())
-    goals = (
-        Goal.objects.filter(partnership__program__in=ids)
-        .order_by()
-        .values(
-            program_id=F("partnership__program"),
-            kind=F("category"),
-            goal_status=F("status"),
-            advanced_from=F("advances"),
-            r_first=first,
-            r_twice=twice,
-            r_latest=latest,
-        )
-    )
-    sql, params = goals.query.sql_with_params()
     figures = ", ".join(figure for _, figure in _GOAL_FIGURES)
+    goal, pair = (
+        connection.ops.quote_name(Goal._meta.db_table),
+        connection.ops.quote_name(Partnership._meta.db_table),
+    )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH goals AS MATERIALIZED ({sql}) "
-            f"SELECT program_id, kind, {figures} FROM goals GROUP BY program_id, kind",
-            [*params, Goal.Status.ACHIEVED, Goal.Status.DROPPED],
+            f"SELECT p.program_id, g.category, {figures} FROM {goal} g JOIN {pair} p ON p.id = g.partnership_id "
+            "WHERE p.program_id = ANY(%s) GROUP BY p.program_id, g.category",
+            [Goal.Status.ACHIEVED, Goal.Status.DROPPED, list(ids)],
         )
         names = [name for name, _ in _GOAL_FIGURES]
         return {
