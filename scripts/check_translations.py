@@ -134,9 +134,7 @@ def template_problems(path: Path) -> list[tuple[int, str]]:
             continue
         if name == "block" and raw.split()[-1].endswith(("class", "classes")):
             hidden = "endblock"  # a class name for the page's layout, not words
-        elif name in ("blocktranslate", "blocktrans"):
-            hidden = "end" + name
-        elif name in ("comment", "verbatim"):
+        elif name in ("blocktranslate", "blocktrans", "comment", "verbatim"):
             hidden = "end" + name
         else:
             problems += _literal_problems(raw, token.lineno, kind == TokenType.BLOCK)
