@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.bounds.dates import stored_in_range
@@ -41,24 +42,26 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person. Email is the login; the display name is what others see; every
     time shown to this person is in their time zone."""
 
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField(_("email address"), unique=True)
     display_name = SingleLineCharField(
-        max_length=120, blank=True, help_text="How you are shown to the people in your programs."
+        max_length=120, blank=True, help_text=_("How you are shown to the people in your programs.")
     )
     time_zone = models.CharField(
         max_length=64,
         default="UTC",
         choices=time_zone_choices,
-        help_text="Reminders and call times are shown in this time zone.",
+        help_text=_("Reminders and call times are shown in this time zone."),
     )
     # The person's language as a BCP 47 tag ("en-GB"), when known: from the
     # identity provider's ``locale`` at their first single sign-on.
-    language = SingleLineCharField(max_length=16, blank=True, help_text="The language you read the site in.")
+    language = SingleLineCharField(
+        max_length=16, blank=True, help_text=_("The language you read the site in.")
+    )
     # When the person last saved their weekly hours (``WeeklyHours``); until
     # then they count as available on weekdays from 09:00 to 17:00.
     availability_set_at = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
-    is_staff = models.BooleanField(default=False, help_text="Can sign in to the site administration.")
+    is_staff = models.BooleanField(default=False, help_text=_("Can sign in to the site administration."))
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()
@@ -181,4 +184,7 @@ class DayAway(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Away {self.first_day} to {self.last_day}"
+        return gettext("Away %(first_day)s to %(last_day)s") % {
+            "first_day": self.first_day,
+            "last_day": self.last_day,
+        }

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MentoringConfig(AppConfig):
@@ -6,4 +7,4 @@ class MentoringConfig(AppConfig):
     mail with its ledger (``mentoring.mail``, ``mentoring.models.SentEmail``)."""
 
     name = "mentoring"
-    verbose_name = "Mentoring"
+    verbose_name = _("Mentoring")

@@ -45,8 +45,9 @@ def _key(request) -> str:
 def _destination(response: HttpResponse) -> str | None:
     if saved_to := getattr(response, "saved_to", None):
         return saved_to
-    if response.status_code in (302, 303) and response.has_header("Location"):
-        return response["Location"]
+    header = "Location"  # i18n: not shown (an HTTP header's name)
+    if response.status_code in (302, 303) and response.has_header(header):
+        return response[header]
     return None
 
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 #: What an OpenID Connect provider must send (scopes asked for): ``sub``,
 #: ``email`` with ``email_verified``, ``name``; ``zoneinfo`` and ``locale``
@@ -54,6 +55,10 @@ SAML_ATTRIBUTE_MAPPING = {
     "locale": ["locale", "preferredLanguage", "urn:oid:2.16.840.1.113730.3.1.39"],
 }
 
+#: The name on the sign-in button ("Sign in with your organisation") when the
+#: environment gives none; read in the language of the page that shows it.
+YOUR_ORGANISATION = _("your organisation")
+
 OIDC_REQUIRED = ("SSO_OIDC_ISSUER", "SSO_OIDC_CLIENT_ID", "SSO_OIDC_CLIENT_SECRET")
 SAML_REQUIRED = ("SSO_SAML_ORGANISATION", "SSO_SAML_IDP_ENTITY_ID")
 
@@ -87,7 +92,7 @@ def oidc_app(environ: Mapping[str, str]) -> dict[str, Any] | None:
         return None
     return {
         "provider_id": _value(environ, "SSO_OIDC_PROVIDER_ID", "org"),
-        "name": _value(environ, "SSO_OIDC_NAME", "your organisation"),
+        "name": _value(environ, "SSO_OIDC_NAME") or YOUR_ORGANISATION,
         "client_id": _value(environ, "SSO_OIDC_CLIENT_ID"),
         "secret": _value(environ, "SSO_OIDC_CLIENT_SECRET"),
         "settings": {
@@ -134,7 +139,7 @@ def saml_app(environ: Mapping[str, str]) -> dict[str, Any] | None:
         settings["sp"] = {"entity_id": sp_entity_id}
     return {
         "provider_id": entity_id,
-        "name": _value(environ, "SSO_SAML_NAME", "your organisation"),
+        "name": _value(environ, "SSO_SAML_NAME") or YOUR_ORGANISATION,
         # allauth's SAML URLs are /accounts/saml/<organisation>/…
         "client_id": _value(environ, "SSO_SAML_ORGANISATION"),
         "settings": settings,

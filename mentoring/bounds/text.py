@@ -19,7 +19,9 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 # Line and paragraph separators end a line in email headers and in many readers.
 _LINE_SEPARATORS = {"\u2028", "\u2029"}
@@ -153,6 +155,12 @@ class MultiLineTextField(models.TextField):
         return super().formfield(**kwargs)
 
 
+def _keep_it_to(max_length: int) -> str:
+    return ngettext("Keep it to %(max)s character.", "Keep it to %(max)s characters.", max_length) % {
+        "max": max_length
+    }
+
+
 def text_within(field: str, max_length: int, *, name: str) -> models.CheckConstraint:
     """A check constraint holding the text of ``field`` to ``max_length``
     characters, so no writer (a service, the admin, an import) stores more than
@@ -160,7 +168,8 @@ def text_within(field: str, max_length: int, *, name: str) -> models.CheckConstr
     return models.CheckConstraint(
         condition=LessThanOrEqual(Length(field), max_length),
         name=name,
-        violation_error_message=_("Keep it to %(max)s characters.") % {"max": max_length},
+        # Lazy: worded in the language of the page that shows it.
+        violation_error_message=lazy(_keep_it_to, str)(max_length),
     )
 
 
