@@ -94,7 +94,7 @@ def _locked(partnership: Partnership) -> Partnership:
     """The partnership row, locked: agreement changes of one pair happen one at a time."""
     locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
     if locked.status not in CURRENT_PAIR_STATUSES:
-        raise ValidationError("This partnership has ended; its agreement can no longer change.")
+        raise ValidationError(gettext("This partnership has ended; its agreement can no longer change."))
     return locked
 
 
@@ -115,7 +115,9 @@ def agreement_propose(*, partnership: Partnership, by, terms: dict, change_note:
     if terms["cadence"] != Cadence.EVERY_N_WEEKS:
         terms["every_weeks"] = None
     if in_force is not None and terms_of(in_force) == terms:
-        raise ValidationError("Nothing changed from the agreement in force. Change a term to propose it.")
+        raise ValidationError(
+            gettext("Nothing changed from the agreement in force. Change a term to propose it.")
+        )
     pending = next((v for v in versions if v.status == Agreement.Status.PROPOSED), None)
     if pending is not None and terms_of(pending) == terms:
         raise ValidationError(
@@ -156,14 +158,16 @@ def agreement_accept(*, agreement: Agreement, by) -> Agreement:
     locked = _locked(partnership)
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     if agreement.status != Agreement.Status.PROPOSED:
-        newer = (
-            "It was set aside for a newer proposal; look at that one instead."
-            if agreement.status == Agreement.Status.SET_ASIDE
-            else "It has already been accepted."
-        )
-        raise ValidationError(f"Version {agreement.version} can no longer be accepted. {newer}")
+        if agreement.status == Agreement.Status.SET_ASIDE:
+            message = gettext(
+                "Version %(version)d can no longer be accepted. "
+                "It was set aside for a newer proposal; look at that one instead."
+            )
+        else:
+            message = gettext("Version %(version)d can no longer be accepted. It has already been accepted.")
+        raise ValidationError(message % {"version": agreement.version})
     if agreement.waiting_for_role != role:
-        raise ValidationError("You proposed this version; it waits for the other side to accept it.")
+        raise ValidationError(gettext("You proposed this version; it waits for the other side to accept it."))
 
     now = timezone.now()
     Agreement.objects.filter(partnership=partnership, status=Agreement.Status.IN_FORCE).update(

@@ -29,6 +29,7 @@ import icalendar
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext, pgettext
 
 from mentoring.site import absolute_url, site_host
 from mentoring.time_zones import zone_of
@@ -80,24 +81,48 @@ class FeedPair:
     logged_calls: list[LoggedCall]  # those of the last PAST_CALLS_KEPT (and a day), cancelled ones left out
 
 
+def _method_word(method: str) -> str:
+    """How the pair meets, as the event's description names it ("30 minutes, video:")."""
+    # Translators: completes "30 minutes, %(method)s:" in a calendar event's description.
+    return {
+        "phone": pgettext("how a call is held", "phone"),
+        "video": pgettext("how a call is held", "video"),
+        "in_person": pgettext("how a call is held", "in person"),
+        "chat": pgettext("how a call is held", "chat"),
+    }.get(method, "")
+
+
 def _description(agreement: Agreement | None, call: "_Call", *, link: str) -> str:
     """What the event says: a logged call its own length (held) or that it was
     missed; a set or expected call the structure of the agreement in force."""
     lines = []
     if call.kind == HELD:
-        lines.append(f"Held: {call.minutes} minutes.")
+        lines.append(
+            ngettext("Held: %(count)d minute.", "Held: %(count)d minutes.", call.minutes)
+            % {"count": call.minutes}
+        )
     elif call.kind == MISSED:
-        lines.append("Missed: this call did not take place.")
+        lines.append(gettext("Missed: this call did not take place."))
     elif call.kind == EXPECTED:
         lines.append(
-            "Expected from your agreement; the time is not set yet. Set it on your partnership page."
+            gettext("Expected from your agreement; the time is not set yet. Set it on your partnership page.")
         )
     if agreement is not None and call.kind in (SET, EXPECTED):
-        lines.append(f"{agreement.call_minutes} minutes, {agreement.get_method_display().lower()}:")
-        lines += [f"- {minutes} min: {label}" for label, minutes in agreement.time_boxes]
-        owner = "the protégé" if agreement.agenda_owner == "protege" else "the mentor"
-        lines.append(f"The agenda is owned by {owner}.")
-    lines.append(f"Partnership page: {link}")
+        lines.append(
+            ngettext(
+                "%(count)d minute, %(method)s:", "%(count)d minutes, %(method)s:", agreement.call_minutes
+            )
+            % {"count": agreement.call_minutes, "method": _method_word(agreement.method)}
+        )
+        lines += [
+            gettext("- %(minutes)d min: %(part)s") % {"minutes": minutes, "part": label}
+            for label, minutes in agreement.time_boxes
+        ]
+        if agreement.agenda_owner == "protege":
+            lines.append(gettext("The agenda is owned by the protégé."))
+        else:
+            lines.append(gettext("The agenda is owned by the mentor."))
+    lines.append(gettext("Partnership page: %(link)s") % {"link": link})
     return "\n".join(lines)
 
 
@@ -107,7 +132,15 @@ HELD, MISSED, SET, EXPECTED = "held", "missed", "set", "expected"
 # CONFIRMED); it stays in the feed under its UID, so a calendar that showed it
 # as set marks it off instead of keeping a call that never happened.
 STATUS = {HELD: "CONFIRMED", SET: "CONFIRMED", MISSED: "CANCELLED", EXPECTED: "TENTATIVE"}
-SUMMARY_SUFFIX = {HELD: "", SET: "", MISSED: " (missed)", EXPECTED: " (expected)"}
+
+
+def _summary(kind: str, name: str) -> str:
+    """The event's title: the call with the other person, and whether it was missed or is expected."""
+    if kind == MISSED:
+        return gettext("Mentoring call with %(name)s (missed)") % {"name": name}
+    if kind == EXPECTED:
+        return gettext("Mentoring call with %(name)s (expected)") % {"name": name}
+    return gettext("Mentoring call with %(name)s") % {"name": name}
 
 
 def _event(*, uid, start, minutes, summary, description, url, kind, stamp, tz) -> icalendar.Event:
@@ -189,14 +222,13 @@ def calendar_for(user, pairs: list[FeedPair], *, now: datetime.datetime | None =
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", "Mentoring calls")
+    cal.add("x-wr-calname", gettext("Mentoring calls"))
     cal.add("x-wr-timezone", tz.key)
     starts, ends = [now - PAST_CALLS_KEPT], [now + HORIZON]
     for pair in pairs:
         partnership = pair.partnership
         other = partnership.other_side(user)
         link = absolute_url(reverse("home:partnership", args=[partnership.pk]))
-        summary = f"Mentoring call with {other.user.name}"
         for call in _calls(pair, now=now):
             starts.append(call.start)
             ends.append(call.end)
@@ -205,7 +237,7 @@ def calendar_for(user, pairs: list[FeedPair], *, now: datetime.datetime | None =
                     uid=_uid(partnership, call.start),
                     start=call.start,
                     minutes=call.minutes,
-                    summary=summary + SUMMARY_SUFFIX[call.kind],
+                    summary=_summary(call.kind, other.user.name),
                     description=_description(pair.in_force, call, link=link),
                     url=link,
                     kind=call.kind,

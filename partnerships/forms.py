@@ -6,7 +6,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, URLValidator
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.bounds.calls import CALL_MINUTES
@@ -18,8 +20,8 @@ from programs.models import Cadence, Method, Participant
 
 
 class MatchForm(forms.Form):
-    protege = forms.ModelChoiceField(queryset=Participant.objects.none(), label="Protégé")
-    mentor = forms.ModelChoiceField(queryset=Participant.objects.none(), label="Mentor")
+    protege = forms.ModelChoiceField(queryset=Participant.objects.none(), label=_("Protégé"))
+    mentor = forms.ModelChoiceField(queryset=Participant.objects.none(), label=_("Mentor"))
 
     def __init__(self, *args, program, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,7 +44,7 @@ class UnmatchForm(forms.Form):
 
 
 class DraftChangeForm(forms.Form):
-    mentor = forms.ModelChoiceField(queryset=Participant.objects.none(), label="Mentor")
+    mentor = forms.ModelChoiceField(queryset=Participant.objects.none(), label=_("Mentor"))
 
     def __init__(self, *args, program, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,39 +80,43 @@ class AgreementForm(forms.ModelForm):
                   "first_review_on", "ends_on", "success", "change_note"]  # fmt: skip
         field_classes = {"first_review_on": BoundedDateField, "ends_on": BoundedDateField}
         labels = {
-            "cadence": "How often you meet",
-            "every_weeks": "Every how many weeks",
-            "call_minutes": "Call length in minutes",
-            "checkin_minutes": "Check-in and homework recap",
-            "topic_minutes": "The deeper topic",
-            "prepare_minutes": "Preparing the next call",
-            "method": "How you meet",
+            "cadence": _("How often you meet"),
+            "every_weeks": _("Every how many weeks"),
+            "call_minutes": _("Call length in minutes"),
+            "checkin_minutes": _("Check-in and homework recap"),
+            "topic_minutes": _("The deeper topic"),
+            "prepare_minutes": _("Preparing the next call"),
+            "method": _("How you meet"),
             "location": _("Where you meet"),
-            "async_welcome": "Messages between calls are welcome",
-            "agenda_owner": "Who owns the agenda",
-            "ground_rules": "Ground rules",
-            "first_review_on": "First review of the goals",
-            "ends_on": "End of the partnership",
-            "success": "What success means to the protégé, in their words",
-            "change_note": "What changes and why",
+            "async_welcome": _("Messages between calls are welcome"),
+            "agenda_owner": _("Who owns the agenda"),
+            "ground_rules": _("Ground rules"),
+            "first_review_on": _("First review of the goals"),
+            "ends_on": _("End of the partnership"),
+            "success": _("What success means to the protégé, in their words"),
+            "change_note": _("What changes and why"),
         }
         help_texts = {
-            "cadence": "Mentors meet anywhere from weekly to every four to six weeks. "
-            "The rhythm you agree is what keeps a partnership alive past the first months.",
-            "every_weeks": "Only for “every N weeks”: from 1 to 8.",
-            "call_minutes": "From 15 to 120 minutes. 30 minutes is typical.",
+            "cadence": _(
+                "Mentors meet anywhere from weekly to every four to six weeks. "
+                "The rhythm you agree is what keeps a partnership alive past the first months."
+            ),
+            "every_weeks": _("Only for “every N weeks”: from 1 to 8."),
+            "call_minutes": _("From 15 to 120 minutes. 30 minutes is typical."),
             "location": _(
                 "A video call link (starting with https://), a phone number or a place. "
                 "It goes into your calendar invitations; only the two of you see it."
             ),
-            "async_welcome": "A short message or question between calls, by email or chat.",
-            "agenda_owner": "Usually the protégé: they bring the topics, the mentor supports.",
-            "ground_rules": "One a line. Honesty, feedback on whether calls are useful, confidentiality.",
-            "first_review_on": "When you look together at how the goals are going.",
-            "ends_on": "When you plan to close the partnership.",
-            "success": "Write it together: what would make the protégé say this was worth it? "
-            "Only the two of you see this.",
-            "change_note": "So the other side sees at a glance what you are proposing to change.",
+            "async_welcome": _("A short message or question between calls, by email or chat."),
+            "agenda_owner": _("Usually the protégé: they bring the topics, the mentor supports."),
+            "ground_rules": _("One a line. Honesty, feedback on whether calls are useful, confidentiality."),
+            "first_review_on": _("When you look together at how the goals are going."),
+            "ends_on": _("When you plan to close the partnership."),
+            "success": _(
+                "Write it together: what would make the protégé say this was worth it? "
+                "Only the two of you see this."
+            ),
+            "change_note": _("So the other side sees at a glance what you are proposing to change."),
         }
         widgets = {
             "cadence": forms.RadioSelect,
@@ -126,18 +132,19 @@ class AgreementForm(forms.ModelForm):
             "change_note": forms.TextInput,
         }
         error_messages = {
-            "success": {"required": "Write what success means to the protégé, even in one sentence."},
+            "success": {"required": _("Write what success means to the protégé, even in one sentence.")},
             "first_review_on": {
-                "required": "Enter the date of the first review.",
+                "required": _("Enter the date of the first review."),
             },
             "ends_on": {
-                "required": "Enter the date the partnership ends.",
-                "too_early": "Choose an end date in the future.",
-                "too_late": "Choose an end date within three years, by %(limit)s: "
-                "programs run for at most 36 months.",
+                "required": _("Enter the date the partnership ends."),
+                "too_early": _("Choose an end date in the future."),
+                "too_late": _(
+                    "Choose an end date within three years, by %(limit)s: programs run for at most 36 months."
+                ),
             },
-            "cadence": {"required": "Choose how often you meet."},
-            "method": {"required": "Choose how you meet."},
+            "cadence": {"required": _("Choose how often you meet.")},
+            "method": {"required": _("Choose how you meet.")},
         }
 
     def __init__(self, *args, revising: bool = False, partnership: Partnership | None = None, **kwargs):
@@ -145,19 +152,23 @@ class AgreementForm(forms.ModelForm):
         # Radio buttons without the blank "select an option" of a model field's choices.
         self.fields["cadence"].choices = Cadence.choices
         self.fields["method"].choices = Method.choices
-        self.fields["agenda_owner"].choices = [("protege", "The protégé"), ("mentor", "The mentor")]
+        self.fields["agenda_owner"].choices = [("protege", _("The protégé")), ("mentor", _("The mentor"))]
         self.fields["every_weeks"].required = False
         # A time box is a part of the call: from 0 to the longest call.
         for name in ("checkin_minutes", "topic_minutes", "prepare_minutes"):
             box = self.fields[name]
+            out_of_range = gettext("Enter from 0 to %(most)d minutes for “%(part)s”.") % {
+                "most": CALL_MINUTES[1],
+                "part": box.label,
+            }
             box.max_value = CALL_MINUTES[1]
             box.validators.append(MaxValueValidator(CALL_MINUTES[1]))
             box.widget.attrs.update(min=0, max=CALL_MINUTES[1])
             box.error_messages = {
                 **box.error_messages,
-                "required": f"Enter the minutes for {box.label.lower()}, or 0.",
-                "min_value": f"Enter from 0 to {CALL_MINUTES[1]} minutes for {box.label.lower()}.",
-                "max_value": f"Enter from 0 to {CALL_MINUTES[1]} minutes for {box.label.lower()}.",
+                "required": gettext("Enter the minutes for “%(part)s”, or 0.") % {"part": box.label},
+                "min_value": out_of_range,
+                "max_value": out_of_range,
             }
         # A revision may keep a first review that has passed, never one from before the
         # partnership began; the end comes within a program's longest engagement (36 months).
@@ -170,7 +181,7 @@ class AgreementForm(forms.ModelForm):
             )
             review.error_messages = {
                 **review.error_messages,
-                "too_early": "The partnership began on %(limit)s: choose a first review from then on.",
+                "too_early": _("The partnership began on %(limit)s: choose a first review from then on."),
             }
         self.fields["ends_on"].earliest = datetime.timedelta(days=1)
         self.fields["ends_on"].latest = datetime.timedelta(days=3 * 366)
@@ -184,10 +195,13 @@ class AgreementForm(forms.ModelForm):
         if self.cleaned_data.get("cadence") != Cadence.EVERY_N_WEEKS:
             return None
         if weeks is None:
-            raise forms.ValidationError("Enter every how many weeks you meet, from 1 to 8.")
+            raise forms.ValidationError(_("Enter every how many weeks you meet, from 1 to 8."))
         if not 1 <= weeks <= 8:
             raise forms.ValidationError(
-                f"Choose from 1 to 8 weeks, not {weeks}; beyond two months a partnership loses its thread."
+                gettext(
+                    "Choose from 1 to 8 weeks, not %(weeks)d; beyond two months a partnership loses its thread."
+                )
+                % {"weeks": weeks}
             )
         return weeks
 
@@ -223,23 +237,36 @@ class AgreementForm(forms.ModelForm):
         if call is not None and None not in boxes and sum(boxes) != call:
             total = sum(boxes)
             gap = abs(call - total)
-            minutes = f"{gap} minute{'s' if gap != 1 else ''}"
+            numbers = {"total": total, "gap": gap, "call": call}
             if total < call:
                 message = (
-                    f"The time boxes add up to {total} minutes, {minutes} short of the {call}-minute call. "
-                    f"Add {minutes} to a box, or shorten the call."
+                    ngettext(
+                        "The time boxes add up to %(total)d minutes, %(gap)d minute short of the "
+                        "%(call)d-minute call. Add %(gap)d minute to a box, or shorten the call.",
+                        "The time boxes add up to %(total)d minutes, %(gap)d minutes short of the "
+                        "%(call)d-minute call. Add %(gap)d minutes to a box, or shorten the call.",
+                        gap,
+                    )
+                    % numbers
                 )
             else:
                 message = (
-                    f"The time boxes add up to {total} minutes, {minutes} over the {call}-minute call. "
-                    f"Take {minutes} off a box, or lengthen the call."
+                    ngettext(
+                        "The time boxes add up to %(total)d minutes, %(gap)d minute over the "
+                        "%(call)d-minute call. Take %(gap)d minute off a box, or lengthen the call.",
+                        "The time boxes add up to %(total)d minutes, %(gap)d minutes over the "
+                        "%(call)d-minute call. Take %(gap)d minutes off a box, or lengthen the call.",
+                        gap,
+                    )
+                    % numbers
                 )
             self.add_error("call_minutes", forms.ValidationError(message, code="time_boxes"))
         review, ends = cleaned.get("first_review_on"), cleaned.get("ends_on")
         if review and ends and review >= ends:
             self.add_error(
                 "first_review_on",
-                f"The first review must come before the end of the partnership ({ends:%-d %B %Y}).",
+                gettext("The first review must come before the end of the partnership (%(end)s).")
+                % {"end": date_format(ends, "j F Y")},
             )
         return cleaned
 
@@ -256,13 +283,13 @@ class NextCallForm(forms.Form):
     # In the future and within a year: a pair that cannot say when it meets within a
     # year has no next call.
     at = BoundedDateTimeField(
-        label="Date and time of the next call",
+        label=_("Date and time of the next call"),
         earliest=datetime.timedelta(0),
         latest=datetime.timedelta(days=366),
         error_messages={
-            "required": "Enter the date and time of the next call.",
-            "too_early": "Choose a date and time in the future.",
-            "too_late": "Choose a time within the next year, before %(limit)s.",
+            "required": _("Enter the date and time of the next call."),
+            "too_early": _("Choose a date and time in the future."),
+            "too_late": _("Choose a time within the next year, before %(limit)s."),
         },
     )
 
@@ -270,9 +297,9 @@ class NextCallForm(forms.Form):
         super().__init__(*args, **kwargs)
         if zone_name:
             self.fields["at"].help_text = format_html(
-                'In your time zone, {}. <a href="{}">Change it on your profile</a>.',
-                zone_name,
-                reverse("home:profile"),
+                gettext('In your time zone, {zone}. <a href="{link}">Change it on your profile</a>.'),
+                zone=zone_name,
+                link=reverse("home:profile"),
             )
 
 
@@ -365,11 +392,11 @@ class ClosePartnershipForm(forms.Form):
 
 class ReflectionForm(forms.Form):
     text = MultiLineField(
-        label="Your closing reflection",
+        label=_("Your closing reflection"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="What you take away from this partnership. Only the two of you see it.",
-        error_messages={"required": "Write a sentence or two: what you take away from this partnership."},
+        help_text=_("What you take away from this partnership. Only the two of you see it."),
+        error_messages={"required": _("Write a sentence or two: what you take away from this partnership.")},
     )
 
 

@@ -100,6 +100,7 @@ def call_invitations_enqueue(call: dict | None) -> None:
 
 
 def _method_words(method: str) -> str:
+    # Translators: completes "30 minutes, %(method)s:" in a calendar invitation.
     return {
         "phone": gettext("by phone"),
         "video": gettext("by video"),
@@ -113,20 +114,16 @@ def _description(agreement: Agreement | None, *, minutes: int, link: str, cancel
     lines = []
     if cancelled:
         lines.append(gettext("This call is cancelled."))
-    lines.append(
-        ngettext("%(minutes)d minute", "%(minutes)d minutes", minutes) % {"minutes": minutes}
-        + (f", {_method_words(agreement.method)}" if agreement else "")
-        + (":" if agreement else ".")
-    )
-    if agreement is not None:
-        boxes = [
-            (gettext("Check-in and homework recap"), agreement.checkin_minutes),
-            (gettext("Deeper topic"), agreement.topic_minutes),
-            (gettext("Preparing the next call"), agreement.prepare_minutes),
-        ]
+    if agreement is None:
+        lines.append(ngettext("%(minutes)d minute.", "%(minutes)d minutes.", minutes) % {"minutes": minutes})
+    else:
+        lines.append(
+            ngettext("%(minutes)d minute, %(method)s:", "%(minutes)d minutes, %(method)s:", minutes)
+            % {"minutes": minutes, "method": _method_words(agreement.method)}
+        )
         lines += [
             gettext("- %(minutes)d min: %(part)s") % {"minutes": box, "part": label}
-            for label, box in boxes
+            for label, box in agreement.time_boxes
             if box
         ]
         if agreement.location:

@@ -28,10 +28,13 @@ def _refused_by(exc: IntegrityError, *, mentor: Participant, protege: Participan
     """Turns the constraint that refused a match into words an admin can act on."""
     text = str(exc)
     if "participant_within_capacity" in text:
-        return ValidationError(f"{mentor.user.name} has no free place left.", code="mentor_full")
+        return ValidationError(
+            gettext("%(name)s has no free place left.") % {"name": mentor.user.name}, code="mentor_full"
+        )
     if "partnership_one_current_per_protege" in text:
         return ValidationError(
-            f"{protege.user.name} already has a mentor in this program.", code="protege_taken"
+            gettext("%(name)s already has a mentor in this program.") % {"name": protege.user.name},
+            code="protege_taken",
         )
     raise exc
 
@@ -56,11 +59,13 @@ def partnership_match(
     already has a mentor: checked here and guarded by the database, so two
     admins matching at once cannot overfill a mentor."""
     if protege.program_id != program.pk or mentor.program_id != program.pk:
-        raise ValidationError("Both people must belong to this program.")
+        raise ValidationError(gettext("Both people must belong to this program."))
     if protege.role != Participant.Role.PROTEGE or mentor.role != Participant.Role.MENTOR:
-        raise ValidationError("A partnership pairs a mentor with a protégé.")
+        raise ValidationError(gettext("A partnership pairs a mentor with a protégé."))
     if protege.status != Participant.Status.ACTIVE or mentor.status != Participant.Status.ACTIVE:
-        raise ValidationError("Only people who have joined the program and not withdrawn can be matched.")
+        raise ValidationError(
+            gettext("Only people who have joined the program and not withdrawn can be matched.")
+        )
 
     if draft is not None:
         score, reasons = draft.score, draft.reasons
@@ -120,7 +125,7 @@ def _end(partnership: Partnership, *, status: str, reason: str, by) -> Partnersh
         status=status, ended_reason=reason, ended_at=now, ended_by=by
     )
     if not updated:
-        raise ValidationError("This partnership has already ended.")
+        raise ValidationError(gettext("This partnership has already ended."))
     # The row is ours until commit (the update above locked it).
     ended = Partnership.objects.only("next_call_at", "next_call_uid", "next_call_sequence").get(
         pk=partnership.pk
@@ -148,7 +153,7 @@ def partnership_unmatch(*, partnership: Partnership, reason: str, by) -> Partner
     _refuse_if_ended(partnership)
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "Say briefly why, so the next match can be better."})
+        raise ValidationError({"reason": gettext("Say briefly why, so the next match can be better.")})
     return _end(partnership, status=Partnership.Status.ENDED, reason=reason, by=by)
 
 
@@ -190,12 +195,20 @@ def partnership_close(
     _refuse_if_ended(partnership)
     reason = reason.strip()
     if outcome not in (Partnership.Status.COMPLETED, Partnership.Status.ENDED):
-        raise ValidationError({"outcome": "Choose whether the partnership is complete or ends early."})
+        raise ValidationError(
+            {"outcome": gettext("Choose whether the partnership is complete or ends early.")}
+        )
     if outcome == Partnership.Status.ENDED and not reason:
-        raise ValidationError({"reason": "Say in a sentence what changed, so the program can learn from it."})
+        raise ValidationError(
+            {"reason": gettext("Say in a sentence what changed, so the program can learn from it.")}
+        )
     if outcome == Partnership.Status.COMPLETED and partnership.status != Partnership.Status.ACTIVE:
         raise ValidationError(
-            {"outcome": "A partnership that has not started cannot be complete; end it early instead."}
+            {
+                "outcome": gettext(
+                    "A partnership that has not started cannot be complete; end it early instead."
+                )
+            }
         )
     # The pair know when they reached the end they agreed; a program admin
     # completes a pair only at or near its planned end.
@@ -227,18 +240,22 @@ def reflection_add(*, partnership: Partnership, by, text: str) -> ClosingReflect
     side writes one. Only the mentor or the protégé may (the program admin
     never sees it)."""
     if by.pk not in (partnership.mentor.user_id, partnership.protege.user_id):
-        raise ValidationError("Only the mentor or the protégé of this partnership can reflect on it.")
+        raise ValidationError(
+            gettext("Only the mentor or the protégé of this partnership can reflect on it.")
+        )
     if partnership.status in CURRENT_PAIR_STATUSES:
-        raise ValidationError("A closing reflection is written when the partnership ends.")
+        raise ValidationError(gettext("A closing reflection is written when the partnership ends."))
     text = text.strip()
     if not text:
-        raise ValidationError({"text": "Write a sentence or two: what you take away from this partnership."})
+        raise ValidationError(
+            {"text": gettext("Write a sentence or two: what you take away from this partnership.")}
+        )
     role = partnership.side_of(by)
     try:
         with transaction.atomic():
             return ClosingReflection.objects.create(partnership=partnership, role=role, author=by, text=text)
     except IntegrityError as exc:
-        raise ValidationError("You have already written your closing reflection.") from exc
+        raise ValidationError(gettext("You have already written your closing reflection.")) from exc
 
 
 @transaction.atomic
@@ -246,7 +263,7 @@ def proposal_publish(*, program: Program, by) -> list[Partnership]:
     """Publishes every pair of the draft proposal at once, or none of them."""
     drafts = list(program.draft_matches.select_related("protege__user", "mentor__user").order_by("pk"))
     if not drafts:
-        raise ValidationError("There is no proposal to publish.")
+        raise ValidationError(gettext("There is no proposal to publish."))
     errors: list[str] = []
     made: list[Partnership] = []
     for draft in drafts:
@@ -262,9 +279,12 @@ def proposal_publish(*, program: Program, by) -> list[Partnership]:
                     )
                 )
         except ValidationError as exc:
-            errors.extend(f"{draft.protege.user.name}: {message}" for message in exc.messages)
+            errors.extend(
+                gettext("%(name)s: %(message)s") % {"name": draft.protege.user.name, "message": message}
+                for message in exc.messages
+            )
     if errors:
-        raise ValidationError(["Nothing was published.", *errors])
+        raise ValidationError([gettext("Nothing was published."), *errors])
     return made
 
 
@@ -303,7 +323,7 @@ def partnership_nudge(*, partnership: Partnership, by, message: str) -> None:
     _refuse_if_ended(partnership)
     message = message.strip()
     if not message:
-        raise ValidationError({"message": "Write a short message: it is what they will read."})
+        raise ValidationError({"message": gettext("Write a short message: it is what they will read.")})
     from .tasks import send_nudge_emails
 
     send_nudge_emails.delay_on_commit(partnership.pk, message, by.pk, uuid.uuid4().hex)

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from mentoring.bounds.calls import CallMinutesField, call_minutes_in_range
 from mentoring.bounds.dates import stored_in_range
@@ -47,7 +47,9 @@ class Partnership(models.Model):
     status = models.CharField(max_length=10, choices=Status, default=Status.PROPOSED)
     started_on = models.DateField(null=True, blank=True)
     planned_end_on = models.DateField(null=True, blank=True)
-    ended_reason = MultiLineTextField(max_length=500, blank=True, help_text="Why it ended early; no blame.")
+    ended_reason = MultiLineTextField(
+        max_length=500, blank=True, help_text=gettext_lazy("Why it ended early; no blame.")
+    )
     ended_at = models.DateTimeField(null=True, blank=True)
     matched_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -138,11 +140,14 @@ class Partnership(models.Model):
 
 # --- The agreement: how a pair works together (issue 5) ---
 
-DEFAULT_GROUND_RULES = """\
-Be honest with each other, even when it is uncomfortable.
-Say after each call whether it was useful, and what would make the next one better.
-What we talk about stays between us, unless we both agree to share it.
-If one of us needs to move a call, we say so at least a day before."""
+# In the language of the person who proposes the first version (a lazy text: the
+# form shows it, and the model's default saves it, in the active language).
+DEFAULT_GROUND_RULES = gettext_lazy(
+    "Be honest with each other, even when it is uncomfortable.\n"
+    "Say after each call whether it was useful, and what would make the next one better.\n"
+    "What we talk about stays between us, unless we both agree to share it.\n"
+    "If one of us needs to move a call, we say so at least a day before."
+)
 
 
 class AgreementQuerySet(models.QuerySet["Agreement"]):
@@ -163,10 +168,10 @@ class Agreement(models.Model):
     by proposing; a version is in force only once the other side accepts it too."""
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Waiting for acceptance"
-        IN_FORCE = "in_force", "In force"
-        SUPERSEDED = "superseded", "Replaced by a later version"
-        SET_ASIDE = "set_aside", "Set aside for a newer proposal"
+        PROPOSED = "proposed", gettext_lazy("Waiting for acceptance")
+        IN_FORCE = "in_force", gettext_lazy("In force")
+        SUPERSEDED = "superseded", gettext_lazy("Replaced by a later version")
+        SET_ASIDE = "set_aside", gettext_lazy("Set aside for a newer proposal")
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="agreements")
     version = models.PositiveSmallIntegerField()
@@ -175,31 +180,38 @@ class Agreement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     proposed_by_role = models.CharField(max_length=10, choices=Participant.Role)
-    change_note = SingleLineCharField("what changes and why", max_length=300, blank=True)
+    change_note = SingleLineCharField(gettext_lazy("what changes and why"), max_length=300, blank=True)
 
-    cadence = models.CharField("how often you meet", max_length=20, choices=Cadence)
-    every_weeks = models.PositiveSmallIntegerField("every how many weeks", null=True, blank=True)
-    call_minutes = CallMinutesField("call length (minutes)")
-    checkin_minutes = models.PositiveSmallIntegerField("check-in and homework recap")
-    topic_minutes = models.PositiveSmallIntegerField("the deeper topic")
-    prepare_minutes = models.PositiveSmallIntegerField("preparing the next call")
-    method = models.CharField("how you meet", max_length=10, choices=Method)
+    cadence = models.CharField(gettext_lazy("how often you meet"), max_length=20, choices=Cadence)
+    every_weeks = models.PositiveSmallIntegerField(
+        gettext_lazy("every how many weeks"), null=True, blank=True
+    )
+    call_minutes = CallMinutesField(gettext_lazy("call length (minutes)"))
+    checkin_minutes = models.PositiveSmallIntegerField(gettext_lazy("check-in and homework recap"))
+    topic_minutes = models.PositiveSmallIntegerField(gettext_lazy("the deeper topic"))
+    prepare_minutes = models.PositiveSmallIntegerField(gettext_lazy("preparing the next call"))
+    method = models.CharField(gettext_lazy("how you meet"), max_length=10, choices=Method)
     # RFC 5545 LOCATION of the pair's call invitations: a video link, a phone
     # number or a place. Between the pair: an admin's view of the terms leaves it out.
     location = SingleLineCharField(
-        "where you meet",
+        gettext_lazy("where you meet"),
         max_length=300,
         blank=True,
-        help_text="A video call link, a phone number or a place. It goes into your calendar invitations.",
+        help_text=gettext_lazy(
+            "A video call link, a phone number or a place. It goes into your calendar invitations."
+        ),
     )
-    async_welcome = models.BooleanField("contact between calls is welcome", default=True)
+    async_welcome = models.BooleanField(gettext_lazy("contact between calls is welcome"), default=True)
     agenda_owner = models.CharField(
-        "who owns the agenda", max_length=10, choices=Participant.Role, default=Participant.Role.PROTEGE
+        gettext_lazy("who owns the agenda"),
+        max_length=10,
+        choices=Participant.Role,
+        default=Participant.Role.PROTEGE,
     )
     ground_rules = MultiLineTextField(max_length=2000, default=DEFAULT_GROUND_RULES)
-    first_review_on = models.DateField("first review of goals")
-    ends_on = models.DateField("end of the partnership")
-    success = MultiLineTextField("what success means to the protégé", max_length=2000)
+    first_review_on = models.DateField(gettext_lazy("first review of goals"))
+    ends_on = models.DateField(gettext_lazy("end of the partnership"))
+    success = MultiLineTextField(gettext_lazy("what success means to the protégé"), max_length=2000)
 
     mentor_accepted_at = models.DateTimeField(null=True, blank=True)
     protege_accepted_at = models.DateTimeField(null=True, blank=True)
@@ -246,7 +258,7 @@ class Agreement(models.Model):
                     + models.F("prepare_minutes")
                 ),
                 name="agreement_time_boxes_fill_the_call",
-                violation_error_message="The call's time boxes must add up to the call length.",
+                violation_error_message=gettext_lazy("The call's time boxes must add up to the call length."),
             ),
             models.CheckConstraint(
                 # isnull=False too: in SQL, a NULL N would make the check unknown, which passes.
@@ -255,12 +267,16 @@ class Agreement(models.Model):
                 )
                 | (~Q(cadence="every_n_weeks") & Q(every_weeks__isnull=True)),
                 name="agreement_every_n_weeks_range",
-                violation_error_message="“Every N weeks” needs N from 1 to 8, and other cadences none.",
+                violation_error_message=gettext_lazy(
+                    "“Every N weeks” needs N from 1 to 8, and other cadences none."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(ends_on__gt=models.F("first_review_on")),
                 name="agreement_review_before_end",
-                violation_error_message="The first review must come before the end of the partnership.",
+                violation_error_message=gettext_lazy(
+                    "The first review must come before the end of the partnership."
+                ),
             ),
             stored_in_range("first_review_on", name="agreement_first_review_on_in_range"),
             stored_in_range("ends_on", name="agreement_ends_on_in_range"),
@@ -270,7 +286,10 @@ class Agreement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Agreement v{self.version} of partnership {self.partnership_id}"
+        return gettext("Agreement v%(version)d of partnership %(id)s") % {
+            "version": self.version,
+            "id": self.partnership_id,
+        }
 
     def accepted_at(self, role: str):
         return self.mentor_accepted_at if role == Participant.Role.MENTOR else self.protege_accepted_at
@@ -286,9 +305,9 @@ class Agreement(models.Model):
     def time_boxes(self) -> list[tuple[str, int]]:
         """The call's structure, in order."""
         return [
-            ("Check-in and homework recap", self.checkin_minutes),
-            ("Deeper topic", self.topic_minutes),
-            ("Preparing the next call", self.prepare_minutes),
+            (gettext("Check-in and homework recap"), self.checkin_minutes),
+            (gettext("Deeper topic"), self.topic_minutes),
+            (gettext("Preparing the next call"), self.prepare_minutes),
         ]
 
     @property
@@ -316,7 +335,9 @@ class ClosingReflection(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Reflection of the {self.role} of partnership {self.partnership_id}"
+        if self.role == Participant.Role.MENTOR:
+            return gettext("The mentor's reflection on partnership %(id)s") % {"id": self.partnership_id}
+        return gettext("The protégé's reflection on partnership %(id)s") % {"id": self.partnership_id}
 
 
 class CalendarFeed(models.Model):
@@ -331,7 +352,7 @@ class CalendarFeed(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
-        return f"Calendar feed of {self.user}"
+        return gettext("Calendar feed of %(user)s") % {"user": self.user}
 
     @staticmethod
     def new_token() -> str:

@@ -68,7 +68,7 @@ class TimeOffer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Times offered to partnership {self.partnership_id}"
+        return _("Times offered to partnership %(id)s") % {"id": self.partnership_id}
 
 
 class OfferedTime(models.Model):

@@ -78,7 +78,7 @@ def term_changes(before: Agreement, after: Agreement) -> list[TermChange]:
     compare(gettext("How often"), before.cadence_text, after.cadence_text)
     compare(gettext("Call length"), _minutes(before.call_minutes), _minutes(after.call_minutes))
     for (label, old), (_label, new) in zip(before.time_boxes, after.time_boxes, strict=True):
-        compare(gettext(label), _minutes(old), _minutes(new))
+        compare(label, _minutes(old), _minutes(new))
     compare(gettext("How you meet"), before.get_method_display(), after.get_method_display())
     compare(gettext("Where you meet"), before.location or "", after.location or "")
     compare(gettext("Between calls"), _messages(before.async_welcome), _messages(after.async_welcome))

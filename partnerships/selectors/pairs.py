@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Literal, TypedDict
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from partnerships import schedule
 from partnerships.agreements import TERMS, schedule_zone
@@ -157,20 +158,20 @@ def agreement_page(partnership: Partnership, user) -> AgreementPage:
 
 # How a change of each term is named in a version's history.
 CHANGE_LABELS = {
-    "cadence": "how often",
-    "every_weeks": "every how many weeks",
-    "call_minutes": "call length",
-    "checkin_minutes": "check-in time",
-    "topic_minutes": "deeper-topic time",
-    "prepare_minutes": "preparation time",
-    "method": "how you meet",
-    "location": "where you meet",
-    "async_welcome": "messages between calls",
-    "agenda_owner": "who owns the agenda",
-    "ground_rules": "ground rules",
-    "first_review_on": "first review date",
-    "ends_on": "end date",
-    "success": "what success means",
+    "cadence": _("how often"),
+    "every_weeks": _("every how many weeks"),
+    "call_minutes": _("call length"),
+    "checkin_minutes": _("check-in time"),
+    "topic_minutes": _("deeper-topic time"),
+    "prepare_minutes": _("preparation time"),
+    "method": _("how you meet"),
+    "location": _("where you meet"),
+    "async_welcome": _("messages between calls"),
+    "agenda_owner": _("who owns the agenda"),
+    "ground_rules": _("ground rules"),
+    "first_review_on": _("first review date"),
+    "ends_on": _("end date"),
+    "success": _("what success means"),
 }
 
 
