@@ -8,6 +8,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.bounds.calls import CallMinutesField, call_minutes_in_range
@@ -95,7 +96,11 @@ class Session(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_status_display()} call of partnership {self.partnership_id} on {self.starts_at:%Y-%m-%d}"
+        return gettext("Call of partnership %(id)s on %(day)s: %(status)s") % {
+            "id": self.partnership_id,
+            "day": f"{self.starts_at:%Y-%m-%d}",
+            "status": self.get_status_display(),
+        }
 
 
 class AgendaItem(models.Model):
@@ -231,7 +236,7 @@ class CallFeedback(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.rating}/5 for session {self.session_id}"
+        return gettext("%(rating)d/5 for call %(id)s") % {"rating": self.rating, "id": self.session_id}
 
 
 class PartnershipCheck(models.Model):
@@ -244,7 +249,9 @@ class PartnershipCheck(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    after_calls = models.PositiveSmallIntegerField(help_text="How many calls were held when this was asked.")
+    after_calls = models.PositiveSmallIntegerField(
+        help_text=_("How many calls were held when this was asked.")
+    )
     working = models.PositiveSmallIntegerField(_("is the partnership working?"))
     valuable = models.PositiveSmallIntegerField(_("are the conversations valuable?"))
     comment = MultiLineTextField(max_length=1000, blank=True)
@@ -264,4 +271,21 @@ class PartnershipCheck(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Check of the {self.role} of partnership {self.partnership_id} after {self.after_calls} calls"
+        numbers = {"id": self.partnership_id, "count": self.after_calls}
+        if self.role == Participant.Role.MENTOR:
+            return (
+                ngettext(
+                    "The mentor's check of partnership %(id)s after %(count)d call",
+                    "The mentor's check of partnership %(id)s after %(count)d calls",
+                    self.after_calls,
+                )
+                % numbers
+            )
+        return (
+            ngettext(
+                "The protégé's check of partnership %(id)s after %(count)d call",
+                "The protégé's check of partnership %(id)s after %(count)d calls",
+                self.after_calls,
+            )
+            % numbers
+        )
