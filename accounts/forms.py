@@ -11,9 +11,11 @@ from allauth.account.forms import (
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.bounds.text import validate_single_line
+from mentoring.languages import supported
 
 from .models import User
 
@@ -35,12 +37,20 @@ def offer_browser_time_zone(field: forms.Field) -> None:
 
 
 class ProfileForm(forms.ModelForm):
+    # Each language named in itself, as a person looking for theirs reads it.
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        help_text=_("Pages, emails and reminders are in this language."),
+    )
+
     class Meta:
         model = User
-        fields = ["display_name", "time_zone"]
+        fields = ["display_name", "time_zone", "language"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.initial["language"] = supported(self.initial.get("language")) or get_language()
         # Nobody picks UTC on purpose: it is the zone of someone who never chose.
         # (The zone shown may be one typed and not saved yet: home.views.profile.)
         if not self.is_bound and self.initial.get("time_zone") == settings.TIME_ZONE:

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mentoring.languages import supported
 from mentoring.time_zones import zone_of
 
 from .models import DayAway, User, WeeklyHours
@@ -19,13 +20,24 @@ DAYS_AWAY_MAX = 60
 
 
 @transaction.atomic
-def user_update_profile(*, user: User, display_name: str, time_zone: str) -> User:
-    """Saves how the person is shown and which time zone their times use."""
+def user_update_profile(*, user: User, display_name: str, time_zone: str, language: str) -> User:
+    """Saves how the person is shown, which time zone their times use and
+    which language (a code of ``settings.LANGUAGES``) they read and are written to in."""
     user.display_name = display_name.strip()
     user.time_zone = time_zone
+    user.language = language
     user.full_clean()
-    user.save(update_fields=["display_name", "time_zone"])
+    user.save(update_fields=["display_name", "time_zone", "language"])
     return user
+
+
+def user_language_set(*, user: User, language: str) -> None:
+    """Sets the person's language (a code of ``settings.LANGUAGES``; anything
+    else is ignored): pages, emails and reminders follow it. One query."""
+    code = supported(language)
+    if code is not None and code != user.language:
+        user.language = code
+        User.objects.filter(pk=user.pk).update(language=code)
 
 
 @transaction.atomic

@@ -85,7 +85,7 @@ def _program(*, name: str, slug: str, pairs: int, rng: random.Random, password: 
             email = f"{role}@example.com"
         name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} {i}"
         users.append(User(email=email, display_name=name, password=password,
-                          time_zone=rng.choice(TIME_ZONES)))  # fmt: skip
+                          time_zone=rng.choice(TIME_ZONES), language="en-gb"))  # fmt: skip
     users = _bulk(User, users, f"{slug} people")
 
     participants = []
@@ -133,7 +133,7 @@ def _program(*, name: str, slug: str, pairs: int, rng: random.Random, password: 
     # Some protégés waiting for a mentor, so the board has work to show.
     waiting_users = _bulk(
         User,
-        [User(email=f"waiting{i}@{slug}.bench", display_name=f"Waiting {i}", password=password)
+        [User(email=f"waiting{i}@{slug}.bench", display_name=f"Waiting {i}", password=password, language="en-gb")
          for i in range(max(pairs // 20, 3))],
         f"{slug} waiting",
     )  # fmt: skip

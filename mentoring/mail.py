@@ -11,9 +11,10 @@ an iTIP message, RFC 5546): it goes beside text and HTML as a
 ``text/calendar; method=<its METHOD>`` alternative, which Google Calendar and
 Outlook read as an invitation, and as an ``invite.ics`` attachment for the
 clients that only offer to open a file.
-Every word in them is marked for translation. They render in ``language`` and
-``time_zone`` when given (the active ones otherwise), with ``language_tag``
-(e.g. ``en-GB``, for ``<html lang>``) added to the context.
+Every word in them is marked for translation. They render in ``language`` when
+given, else in the recipient's (``recipient_language``: their profile's,
+whoever sent it), else in the active one; and in ``time_zone`` when given,
+with ``language_tag`` (e.g. ``en-GB``, for ``<html lang>``) added to the context.
 
 - ``build()``: the message, for a caller that sends it over a connection of its
   own (the reminders: one SMTP connection per batch, their own ledger);
@@ -40,6 +41,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone, translation
 
+from .languages import supported
 from .models import SentEmail
 from .site import site_host
 
@@ -129,6 +131,19 @@ def _language_tag() -> str:
     return translation.to_locale(translation.get_language() or settings.LANGUAGE_CODE).replace("_", "-")
 
 
+def recipient_language(addresses: Sequence[str]) -> str | None:
+    """The language an email to ``addresses`` is written in: the profile
+    language (``User.language``) of the account of the first address, None
+    when it has no account or no language yet (the email is then in the
+    language active where it was sent from: an invitation in the inviter's).
+    One query."""
+    if not addresses:
+        return None
+    address = parseaddr(addresses[0])[1]
+    tag = get_user_model().objects.filter(email__iexact=address).values_list("language", flat=True).first()
+    return supported(tag)
+
+
 def _attach_calendar(message: Email, calendar: str) -> None:
     """Adds the invitation ``calendar`` (an iCalendar text with a METHOD) as the
     last alternative, ``text/calendar; method=…; charset="utf-8"`` (Django
@@ -159,6 +174,7 @@ def build(
     module's docstring). Sends nothing, writes nothing; raises
     ``TemplateDoesNotExist`` when the kind has no subject or text."""
     folder = f"email/{kind}"
+    language = language or recipient_language(_addresses(to))
     with (
         translation.override(language) if language else contextlib.nullcontext(),
         timezone.override(time_zone) if time_zone else contextlib.nullcontext(),

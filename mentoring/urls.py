@@ -12,6 +12,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("", include("accounts.urls_language")),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     # programs/ first: /programs/new/ is not a program's overview (home's /programs/<slug>/).

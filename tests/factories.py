@@ -19,6 +19,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"person{n}@example.org")
     display_name = factory.Faker("name")
     time_zone = "Europe/London"
+    language = "en-gb"
     password = factory.django.Password(PASSWORD)
 
     @factory.post_generation

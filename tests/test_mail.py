@@ -19,6 +19,10 @@ from django.utils import translation
 
 from mentoring import mail as mailing
 from mentoring.models import SentEmail
+from tests.factories import UserFactory
+
+# Every email looks its recipient up, for their language.
+pytestmark = pytest.mark.django_db
 
 KIND_TEMPLATES = {
     "greeting/subject.txt": (
@@ -122,6 +126,17 @@ def test_it_renders_in_the_language_and_time_zone_given_and_leaves_the_active_on
     assert message.alternatives[0][0].startswith('<html lang="fr">')
     assert translation.get_language() == before
     assert mailing.build("greeting", to="ann@example.org", context=CONTEXT).body.endswith("15:00 (en-GB).\n")
+
+
+def test_an_email_to_a_person_is_in_their_language_whoever_sends_it():
+    spanish = UserFactory(language="es")
+    with translation.override("de"):
+        message = mailing.build("greeting", to=f"Ana <{spanish.email.upper()}>", context=CONTEXT)
+    assert message.body.endswith("(es).\n")
+    assert "lunes" in message.subject
+    assert mailing.build("greeting", to="nobody@example.org", context=CONTEXT, language="de").body.endswith(
+        "(de).\n"
+    )
 
 
 def test_every_plain_text_email_template_of_ours_switches_escaping_off():

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.forms import ProfileForm
@@ -91,6 +92,9 @@ def profile(request: HtmxHttpRequest) -> HttpResponse:
             form = account(data)
             if form.is_valid():
                 user_update_profile(user=user, **form.cleaned_data)
+                # The page that says so is in the language just chosen.
+                translation.activate(user.language)
+                request.LANGUAGE_CODE = user.language
                 saved = "account"
                 _saved_message(request, saved, _("Your profile is saved."))
             else:

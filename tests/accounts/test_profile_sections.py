@@ -16,7 +16,7 @@ def test_a_saved_section_says_so_in_the_section_not_at_the_top(client, world):
     client.force_login(world.protege)
     response = client.post(
         reverse("home:profile"),
-        {"form": "account", "display_name": "Sam P.", "time_zone": "Asia/Tokyo"},
+        {"form": "account", "display_name": "Sam P.", "time_zone": "Asia/Tokyo", "language": "en-gb"},
         follow=True,
     )
     assert response.redirect_chain[-1][0] == f"{reverse('home:profile')}#account"
@@ -81,7 +81,7 @@ def test_saving_reminders_keeps_a_name_and_intro_typed_in_other_sections_unsaved
     program = f"program-{world.program.slug}"
     client.force_login(world.mentor)
     page = client.get(reverse("home:profile")).text
-    assert page.count("<form") == 2  # the profile's, and the header's sign-out
+    assert page.count("<form") == 3  # the profile's, the header's sign-out, the footer's language switcher
     response = client.post(
         reverse("home:profile"),
         {
@@ -89,6 +89,7 @@ def test_saving_reminders_keeps_a_name_and_intro_typed_in_other_sections_unsaved
             "section": ["account", program, "reminders"],
             "display_name": "A new name",
             "time_zone": world.mentor.time_zone,
+            "language": world.mentor.language,
             f"{prefix}-intro": "A new intro",
             f"{prefix}-capacity": str(mentor.capacity),
             f"{prefix}-preferred_cadence": mentor.preferred_cadence,
@@ -118,6 +119,7 @@ def test_sections_posted_unchanged_are_not_called_unsaved_and_the_save_redirects
             "section": ["account", "reminders"],
             "display_name": "Sam P.",
             "time_zone": "Asia/Tokyo",
+            "language": "en-gb",
             # what the page ticks: the kinds offered to a protégé that they want
             "reminders-kinds": [
                 k for k in wanted_kinds(world.protege) if k in reachable_kinds(world.protege)

@@ -59,7 +59,7 @@ def test_a_protege_changes_their_name_and_time_zone(page: Page, world):
     assert_accessible(page)
     page.get_by_label("Display name").fill("Sam the Protégé")
     page.get_by_label("Time zone", exact=True).select_option("Asia/Tokyo")
-    page.get_by_role("button", name="Save name and time zone").click()
+    page.get_by_role("button", name="Save name, time zone and language").click()
     expect(page.locator("#account").get_by_role("status")).to_contain_text("Your profile is saved.")
     expect(page.get_by_label("Display name")).to_have_value("Sam the Protégé")
     assert_accessible(page)

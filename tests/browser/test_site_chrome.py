@@ -113,7 +113,7 @@ def test_the_profile_saves_each_section_on_its_own(page: Page, world):
     account = page.locator("#account")
     program = page.locator(f"#program-{world.program.slug}")
     account.get_by_label("Display name").fill("Morgan M.")
-    account.get_by_role("button", name="Save name and time zone").click()
+    account.get_by_role("button", name="Save name, time zone and language").click()
     expect(account.get_by_role("status")).to_have_text("Your profile is saved.")
     expect(page.locator("#messages")).to_be_empty()  # said in the section, not at the top
 

@@ -25,7 +25,7 @@ def test_saving_the_profile_changes_name_and_time_zone(client, world):
     client.force_login(world.protege)
     response = client.post(
         reverse("home:profile"),
-        {"form": "account", "display_name": "  Sam P.  ", "time_zone": "Asia/Tokyo"},
+        {"form": "account", "display_name": "  Sam P.  ", "time_zone": "Asia/Tokyo", "language": "en-gb"},
         follow=True,
     )
     assert "Your profile is saved." in response.text
