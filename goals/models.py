@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mentoring.bounds.dates import stored_in_range
 from mentoring.bounds.text import MultiLineTextField, SingleLineCharField, text_within
@@ -72,16 +73,18 @@ class Goal(models.Model):
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="goals")
     category = models.CharField(max_length=12, choices=Category)
-    title = SingleLineCharField("your goal", max_length=200)
-    why = MultiLineTextField("why it matters to you", max_length=1000)
+    title = SingleLineCharField(_("your goal"), max_length=200)
+    why = MultiLineTextField(_("why it matters to you"), max_length=1000)
     # SMART goals only (the constraint below holds it): what is measured and where to.
-    metric = SingleLineCharField("what you will measure", max_length=120, blank=True)
-    baseline = models.DecimalField("where it is now", max_digits=12, decimal_places=2, null=True, blank=True)
+    metric = SingleLineCharField(_("what you will measure"), max_length=120, blank=True)
+    baseline = models.DecimalField(
+        _("where it is now"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     target = models.DecimalField(
-        "where you want it to be", max_digits=12, decimal_places=2, null=True, blank=True
+        _("where you want it to be"), max_digits=12, decimal_places=2, null=True, blank=True
     )
     unit = SingleLineCharField(max_length=30, blank=True)
-    deadline = models.DateField("by when", null=True, blank=True)
+    deadline = models.DateField(_("by when"), null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.ACTIVE)
     # Which of the category's three places an active goal holds; empty once it
     # is achieved or dropped. The unique constraint on it caps active goals per
@@ -93,10 +96,14 @@ class Goal(models.Model):
         null=True,
         blank=True,
         related_name="advanced_versions",
-        help_text="The goal this one is a more advanced version of.",
+        help_text=_("The goal this one is a more advanced version of."),
     )
     suggestion = models.OneToOneField(
-        "GoalSuggestion", on_delete=models.SET_NULL, null=True, blank=True, related_name="goal"
+        "GoalSuggestion",  # i18n: not shown (a model reference)
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="goal",
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -189,7 +196,7 @@ class GoalRevision(models.Model):
     target = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     unit = SingleLineCharField(max_length=30, blank=True)
     deadline = models.DateField(null=True, blank=True)
-    reason = MultiLineTextField("what changed, and why", max_length=500, blank=True)
+    reason = MultiLineTextField(_("what changed, and why"), max_length=500, blank=True)
     # When this wording was replaced by the next one.
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -202,15 +209,15 @@ class GoalRevision(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Earlier wording of goal {self.goal_id}: {self.title}"
+        return f"Earlier wording of goal {self.goal_id}: {self.title}"  # i18n: not shown (goals are not in the admin)
 
 
 class Milestone(models.Model):
     """A short-term step towards a goal, moving daily or weekly."""
 
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="milestones")
-    title = SingleLineCharField("next step", max_length=200)
-    due_on = models.DateField("due")
+    title = SingleLineCharField(_("next step"), max_length=200)
+    due_on = models.DateField(pgettext_lazy("a step's due date", "due"))
     done_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -242,8 +249,8 @@ class GoalSuggestion(models.Model):
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="goal_suggestions")
     category = models.CharField(max_length=12, choices=Category)
-    title = SingleLineCharField("suggested goal", max_length=200)
-    note = MultiLineTextField("why you suggest it", max_length=1000, blank=True)
+    title = SingleLineCharField(_("suggested goal"), max_length=200)
+    note = MultiLineTextField(_("why you suggest it"), max_length=1000, blank=True)
     advances = models.ForeignKey(
         Goal, on_delete=models.SET_NULL, null=True, blank=True, related_name="suggested_next"
     )

@@ -188,7 +188,7 @@ def goal_set_status(*, goal: Goal, by, status: str) -> Goal:
     elif status in (Goal.Status.ACHIEVED, Goal.Status.DROPPED):
         goal.slot, goal.closed_at = None, timezone.now()
     else:
-        raise ValidationError(f"Unknown status {status!r}.")
+        raise ValidationError(gettext("Choose achieved, dropped or active."), code="unknown_status")
     goal.status = status
     goal.save(update_fields=["status", "slot", "closed_at", "updated_at"])
     return goal

@@ -3,6 +3,7 @@
 import datetime
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.bounds.dates import BoundedDateField
@@ -45,6 +46,6 @@ class MilestoneForm(InOurWords, forms.Form):
             raise forms.ValidationError(
                 _("The goal’s deadline is %(deadline)s: choose a due date on or before it."),
                 code="after_deadline",
-                params={"deadline": f"{self.deadline:%-d %B %Y}"},
+                params={"deadline": date_format(self.deadline, "j F Y")},
             )
         return due_on

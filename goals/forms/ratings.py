@@ -69,10 +69,14 @@ class RatingForm(InOurWords, forms.Form):
         for goal in goals:
             self.fields[f"g{goal.pk}-value"] = RatingValueField(label=gettext_lazy("Your rating, 0 to 10"))
             if goal.is_smart:
-                unit = f" ({goal.unit})" if goal.unit else ""
+                metric = f"{goal.metric[:1].upper()}{goal.metric[1:]}"
+                label = (
+                    gettext("%(metric)s, now (%(unit)s)") % {"metric": metric, "unit": goal.unit}
+                    if goal.unit
+                    else gettext("%(metric)s, now") % {"metric": metric}
+                )
                 self.fields[f"g{goal.pk}-metric_value"] = forms.DecimalField(
-                    label=gettext("%(metric)s, now%(unit)s")
-                    % {"metric": f"{goal.metric[:1].upper()}{goal.metric[1:]}", "unit": unit},
+                    label=label,
                     required=False,
                     max_digits=12,
                     decimal_places=2,

@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, F, IntegerField, OuterRef, Subquery,
 from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from partnerships.models import Partnership
 from programs.models import CURRENT_PAIR_STATUSES, Participant
@@ -59,6 +60,15 @@ class RatingDue:
     @property
     def label(self) -> str:
         return str(RatingRound.Point(self.point).label)
+
+    @property
+    def in_sentence(self) -> str:
+        """The label as it reads inside a sentence: "Next: check-in rating"."""
+        return {
+            RatingRound.Point.BASELINE: pgettext("inside a sentence", "baseline rating"),
+            RatingRound.Point.CHECK_IN: pgettext("inside a sentence", "check-in rating"),
+            RatingRound.Point.END: pgettext("inside a sentence", "end-of-partnership rating"),
+        }[RatingRound.Point(self.point)]
 
     @property
     def is_baseline(self) -> bool:
@@ -184,7 +194,7 @@ class LastRating(TypedDict):
     and the latest metric value given (SMART goals)."""
 
     last_value: int | None
-    last_metric_value: "Decimal | None"
+    last_metric_value: "Decimal | None"  # i18n: not shown (a type annotation)
 
 
 #: An active goal of the rating form, with its ``last_value`` and ``last_metric_value``.
