@@ -57,6 +57,8 @@ SAML_ATTRIBUTE_MAPPING = {
 
 #: The name on the sign-in button ("Sign in with your organisation") when the
 #: environment gives none; read in the language of the page that shows it.
+# Translators: it follows "with" and "of" in "Sign in with %(organisation)s" and
+# "%(organisation)s's sign-in page"; word it to fit both.
 YOUR_ORGANISATION = _("your organisation")
 
 OIDC_REQUIRED = ("SSO_OIDC_ISSUER", "SSO_OIDC_CLIENT_ID", "SSO_OIDC_CLIENT_SECRET")
