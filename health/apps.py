@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class HealthConfig(AppConfig):
     name = "health"
-    verbose_name = "Program health"
+    verbose_name = _("Program health")
 
     def ready(self) -> None:
         from partnerships.signals import pair_changed

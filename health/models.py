@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_lazy
 
 from partnerships.models import Partnership
 from programs.models import Program
@@ -38,7 +39,7 @@ class HealthNumbers(models.Model):
 
     class Meta:
         db_table = "partnerships_healthnumbers"  # kept from when it lived in partnerships
-        verbose_name_plural = "health numbers"
+        verbose_name_plural = gettext_lazy("health numbers")
         constraints = [
             models.CheckConstraint(
                 condition=Q(homework_done__lte=models.F("homework_due"))
@@ -61,7 +62,10 @@ class HealthNumbers(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Health numbers of partnership {self.partnership_id} as of {self.as_of}"
+        return gettext("Health numbers of partnership %(partnership)s as of %(day)s") % {
+            "partnership": self.partnership_id,
+            "day": self.as_of.isoformat(),
+        }
 
 
 class RatingMonth(models.Model):
@@ -87,7 +91,10 @@ class RatingMonth(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Goal ratings of program {self.program_id} in {self.month:%Y-%m}"
+        return gettext("Goal ratings of program %(program)s in %(month)s") % {
+            "program": self.program_id,
+            "month": f"{self.month:%Y-%m}",
+        }
 
     @property
     def average(self) -> float | None:

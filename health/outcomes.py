@@ -18,7 +18,7 @@ from django.db.models import Avg, Count, Q, Sum
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Trim
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from goals.models import Category, Goal
 from mentoring.percent import share
@@ -38,8 +38,8 @@ CALLS_WINDOW_DAYS = 90  # the stored health numbers' window (``numbers.measured`
 
 def band_labels() -> dict[str, str]:
     return {
-        "fell": gettext("Fell"),
-        "same": gettext("Same"),
+        "fell": pgettext("change of a goal's rating", "Fell"),
+        "same": pgettext("change of a goal's rating", "Same"),
         "up_1_2": gettext("+1 to 2"),
         "up_3_4": gettext("+3 to 4"),
         "up_5": gettext("+5 or more"),

@@ -7,10 +7,21 @@ their admins")."""
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils.translation import pgettext
+
 from programs.models import Participant, Program, Question
 from programs.selectors.questions import answers_of
 
 SEPARATOR = "; "
+
+
+def _header(question: Question, role: str) -> str:
+    """The header of the column of one side's answers to ``question``."""
+    if role == Participant.Role.MENTOR:
+        # Translators: a header of the partnerships report (CSV), its English a machine-style name.
+        return pgettext("report column", "mentor: %(question)s") % {"question": question.text}
+    # Translators: a header of the partnerships report (CSV), its English a machine-style name.
+    return pgettext("report column", "protege: %(question)s") % {"question": question.text}
 
 
 @dataclass(frozen=True)
@@ -22,7 +33,7 @@ class AnswerColumns:
 
     @property
     def headers(self) -> list[str]:
-        return [f"{role}: {question.text}" for question, role in self.columns]
+        return [_header(question, role) for question, role in self.columns]
 
     def cells(self, partnerships: Iterable) -> dict[int, list[str]]:
         """By partnership id, the answer cells of each of ``partnerships`` (with

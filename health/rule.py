@@ -19,6 +19,7 @@ overview can sort and filter by it over every partnership; the words
 numbers and thresholds."""
 
 import datetime
+import decimal
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
@@ -35,6 +36,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import formats
 from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext, pgettext_lazy
 
@@ -279,7 +281,8 @@ def _lt(part: float, whole: float, fraction: tuple[int, int]) -> bool:
 
 
 def _one_decimal(number: float) -> str:
-    return f"{abs(number):.1f}"
+    """The size of a change, one decimal, written as the reader's language writes numbers."""
+    return formats.number_format(decimal.Decimal(f"{abs(number):.1f}"), 1)
 
 
 def reason(label: str, numbers: Numbers) -> str:

@@ -22,6 +22,7 @@ from django.db.models import (
     QuerySet,
 )
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from partnerships import schedule
 from partnerships.agreements import schedule_zone
@@ -165,8 +166,18 @@ class OverviewRow:
 
     @property
     def method_text(self) -> str:
+        """How the pair meets, as it reads within the agreed terms ("weekly, 60 min, video")."""
         method = self.partnership.method
-        return Method(method).label.lower() if method else ""
+        if not method:
+            return ""
+        # Lower case in English; the translation decides (German keeps its nouns capitalised).
+        words = {
+            Method.PHONE: pgettext("call method, within the agreed terms", "phone"),
+            Method.VIDEO: pgettext("call method, within the agreed terms", "video"),
+            Method.IN_PERSON: pgettext("call method, within the agreed terms", "in person"),
+            Method.CHAT: pgettext("call method, within the agreed terms", "chat"),
+        }
+        return words.get(method) or str(Method(method).label).lower()
 
 
 def _overview_row(partnership: rule.WithHealth, *, has_proposal: bool, now: datetime.datetime) -> OverviewRow:
@@ -392,6 +403,34 @@ class ReportRow(NamedTuple):
 REPORT_COLUMNS = list(ReportRow._fields)
 
 
+def report_headers() -> list[str]:
+    """The report's column headers (``REPORT_COLUMNS``), in the reader's language:
+    the English keeps the columns' machine-style names."""
+    # Translators: the headers of the partnerships report (CSV), their English machine-style names.
+    headers = {
+        "partnership_id": pgettext("report column", "partnership_id"),
+        "protege": pgettext("report column", "protege"),
+        "mentor": pgettext("report column", "mentor"),
+        "status": pgettext("report column", "status"),
+        "started_on": pgettext("report column", "started_on"),
+        "agreement_accepted_at": pgettext("report column", "agreement_accepted_at"),
+        "cadence": pgettext("report column", "cadence"),
+        "last_call_at": pgettext("report column", "last_call_at"),
+        "next_call_at": pgettext("report column", "next_call_at"),
+        "calls_held_90d": pgettext("report column", "calls_held_90d"),
+        "calls_expected_90d": pgettext("report column", "calls_expected_90d"),
+        "homework_done": pgettext("report column", "homework_done"),
+        "homework_due": pgettext("report column", "homework_due"),
+        "homework_assigned": pgettext("report column", "homework_assigned"),
+        "rating_latest": pgettext("report column", "rating_latest"),
+        "rating_change": pgettext("report column", "rating_change"),
+        "is_it_working": pgettext("report column", "is_it_working"),
+        "health": pgettext("report column", "health"),
+        "health_reason": pgettext("report column", "health_reason"),
+    }
+    return [headers[column] for column in REPORT_COLUMNS]
+
+
 def _iso(value: datetime.date | None) -> str:
     if value is None:
         return ""
@@ -414,7 +453,7 @@ def program_report_rows(program: Program, *, chunk_size: int = 1000) -> Iterator
     now = timezone.now()
     partnerships = _health_filtered(_with_health(program, now=now), {"status": "all"}).only(*_SHOWN)
     answers = answer_columns(program)
-    yield REPORT_COLUMNS + answers.headers
+    yield report_headers() + answers.headers
     for batch in itertools.batched(partnerships.iterator(chunk_size=chunk_size), chunk_size):
         cells = answers.cells(batch)
         yield from (_report_row(p, now, cells[p.pk]) for p in batch)
