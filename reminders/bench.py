@@ -62,7 +62,7 @@ def _seed(
         [
             User(
                 email=f"{tag}-{i}@example.org",
-                display_name=f"Person {i}",
+                display_name=f"Person {i}",  # i18n: not shown (benchmark seed data)
                 password=password,
                 time_zone=zone,
             )
@@ -84,9 +84,9 @@ def _seed(
     )
     due_every = max(1, round(1 / due_share)) if due_share else 0
     Survey.objects.bulk_create([
-        Survey(program=program, title="Pulse", kind=SurveyKind.PULSE, first_after_days=PULSE_FIRST,
+        Survey(program=program, title="Pulse", kind=SurveyKind.PULSE, first_after_days=PULSE_FIRST,  # i18n: not shown (benchmark seed data)
                every_days=PULSE_EVERY, opened_on=now.date() - datetime.timedelta(days=60)),
-        Survey(program=program, title="Closing", kind=SurveyKind.CLOSING, opened_on=now.date() - datetime.timedelta(days=60)),
+        Survey(program=program, title="Closing", kind=SurveyKind.CLOSING, opened_on=now.date() - datetime.timedelta(days=60)),  # i18n: not shown (benchmark seed data)
     ])  # fmt: skip
     pairs = []
     for i in range(n):

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.models import Partnership
@@ -40,13 +41,13 @@ class ReminderQuerySet(models.QuerySet["Reminder"]):
 
 class Reminder(models.Model):
     class State(models.TextChoices):
-        PENDING = "pending", "Waiting to be sent"
-        SENDING = "sending", "Being sent"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed after the last try"
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed after the last try")
         # Not resent by itself: a second copy is worse than a question to an admin.
-        UNKNOWN = "unknown", "Perhaps sent: the server did not answer"
-        CANCELLED = "cancelled", "Not sent: no longer due, or opted out"
+        UNKNOWN = "unknown", _("Perhaps sent: the server did not answer")
+        CANCELLED = "cancelled", _("Not sent: no longer due, or opted out")
 
     Kind = Kind
 
@@ -110,7 +111,13 @@ class Reminder(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} for {self.recipient_id} ({self.object_key}, {self.due_at:%Y-%m-%d %H:%M})"
+        # Translators: a reminder in the site administration; recipient is a user id.
+        return gettext("%(kind)s for %(recipient)s (%(key)s, %(due)s)") % {
+            "kind": self.get_kind_display(),
+            "recipient": self.recipient_id,
+            "key": self.object_key,
+            "due": f"{self.due_at:%Y-%m-%d %H:%M}",
+        }
 
 
 class ReminderOptOut(models.Model):
@@ -126,4 +133,5 @@ class ReminderOptOut(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "kind"], name="reminder_opt_out_once")]
 
     def __str__(self) -> str:
-        return f"{self.user_id} stopped {self.kind}"
+        # Translators: an opt-out in the site administration; user is a user id, kind a kind of reminder.
+        return gettext("%(user)s stopped %(kind)s") % {"user": self.user_id, "kind": self.get_kind_display()}

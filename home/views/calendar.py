@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.http import HtmxHttpRequest
@@ -40,10 +41,11 @@ def calendar_link(request: HtmxHttpRequest) -> HttpResponseRedirect:
     calendar_feed_reset(user=request.user)
     if had_one:
         messages.success(
-            request, "Your calendar link is new. The old link no longer works: subscribe with this one."
+            request,
+            gettext("Your calendar link is new. The old link no longer works: subscribe with this one."),
         )
     else:
         messages.success(
-            request, "Your calendar link is ready. Add it to your calendar app as a subscription."
+            request, gettext("Your calendar link is ready. Add it to your calendar app as a subscription.")
         )
     return HttpResponseRedirect(reverse("home:profile") + "#calendar", status=303)

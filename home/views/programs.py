@@ -136,7 +136,11 @@ def _pair_actions(
     for pair in pairs:
         if pair.status not in CURRENT_PAIR_STATUSES:
             continue
-        names = f"{pair.protege.user.name} and {pair.mentor.user.name}"
+        # Translators: the two people of a pair, in its Actions menu.
+        names = gettext("%(protege)s and %(mentor)s") % {
+            "protege": pair.protege.user.name,
+            "mentor": pair.mentor.user.name,
+        }
         if failed and failed[0].pk == pair.pk:
             refused = {action: _pair_form(action, pair) for action in PAIR_ACTIONS} | {failed[1]: failed[2]}
             pair.actions = render(pair.pk, names, refused, failed[1])
@@ -227,11 +231,13 @@ def _active_filters(form: HealthFilterForm, shown: QueryDict, overview_url: str)
         kept = shown.copy()
         for dropped in (name, "page"):
             kept.pop(dropped, None)
+        # Translators: a typed filter's value in quotation marks, on its chip.
+        quoted = gettext("“%(value)s”") % {"value": value}
         chips.append(
             {
                 "name": name,
                 "label": str(field.label),
-                "value": str(choices.get(value, value)) if choices else f"“{value}”",
+                "value": str(choices.get(value, value)) if choices else quoted,
                 "remove": f"{overview_url}?{kept.urlencode()}" if kept else overview_url,
             }
         )

@@ -155,7 +155,7 @@ def _enqueue_due(now: datetime.datetime) -> list[int]:
     Reminder.objects.filter(stale, attempts__gte=MAX_ATTEMPTS).update(
         state=Reminder.State.FAILED,
         claimed_at=None,
-        last_error=f"Claimed {MAX_ATTEMPTS} times by workers that stopped before recording it sent.",
+        last_error=f"Claimed {MAX_ATTEMPTS} times by workers that stopped before recording it sent.",  # i18n: not shown (stored error log)
     )
     due = Reminder.objects.filter(
         Q(state=Reminder.State.PENDING, send_at__lte=now)
