@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from django.core import signing
 from django.db.models import Count, Max, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from goals.models import Goal, RatingRound
@@ -373,32 +373,47 @@ def _link(reminder: Reminder, facts: Snapshot) -> str:
     return absolute_url(target_path(reminder))
 
 
+def _language_of(user) -> str:
+    """The code of the site's language that serves ``user``'s profile language
+    (a BCP 47 tag: "de-AT" is served by "de"), else the active one."""
+    tag = (user.language or "").strip().lower().replace("_", "-")
+    try:
+        return translation.get_supported_language_variant(tag) if tag else translation.get_language()
+    except LookupError:
+        return translation.get_language()
+
+
 def build(reminder: Reminder, facts: Snapshot, now: datetime.datetime | None = None) -> mail.Email:
     """The reminder's email (``mentoring.mail``, the kind ``reminder_<kind>``):
     plain text and HTML, the person's name, the exact thing due, a direct link
     to it and a one-click link to stop this kind. Its Message-ID is the
     reminder's own, so a copy resent after a crash is recognisably the same
     message. ``facts`` is the ``snapshot`` of its batch; ``now`` (by default the
-    present) is when it is written, for "today" and "tomorrow". No query; sends
-    nothing (``services.send.reminders_send`` sends it over its batch's connection)."""
+    present) is when it is written, for "today" and "tomorrow". Written in the
+    recipient's profile language when the site speaks it, else the active one,
+    every word of it (the texts made here too). No query; sends nothing
+    (``services.send.reminders_send`` sends it over its batch's connection)."""
     zone = zone_of(reminder.recipient)
-    with timezone.override(zone):
+    language = _language_of(reminder.recipient)
+    with timezone.override(zone), translation.override(language):
         context = _kind_context(reminder, facts, now or timezone.now())
+        kind_label = reminder.get_kind_display()
     link = stop_link(reminder)
     context |= {
         "name": reminder.recipient.name,
         "link": _link(reminder, facts),
         "stop_link": link,
-        "kind_label": reminder.get_kind_display(),
+        "kind_label": kind_label,
     }
     return mail.build(
         f"reminder_{reminder.kind}",
         to=reminder.recipient.email,
         context=context,
+        language=language,
         time_zone=zone,
         headers={
-            "Message-ID": mail.message_id(f"reminder-{reminder.pk}"),
-            "List-Unsubscribe": f"<{link}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Message-ID": mail.message_id(f"reminder-{reminder.pk}"),  # i18n: not shown (email header)
+            "List-Unsubscribe": f"<{link}>",  # i18n: not shown (email header)
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",  # i18n: not shown (email header, RFC 8058)
         },
     )
