@@ -4,6 +4,7 @@ from typing import cast
 
 from django import forms
 from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from mentoring.bounds.text import SingleLineField
 
@@ -13,11 +14,11 @@ from .rhythms import cadence_choices
 from .services.invitations import normalise_email
 
 CRITERIA = {
-    "topics": "Topics offered vs. sought",
-    "methods": "Shared communication method",
-    "cadence": "Compatible cadence",
-    "time_zone": "Working-day overlap",
-    "load": "Mentor's free places",
+    "topics": _("Topics offered vs. sought"),
+    "methods": _("Shared communication method"),
+    "cadence": _("Compatible cadence"),
+    "time_zone": _("Working-day overlap"),
+    "load": _("Mentor's free places"),
 }
 
 
@@ -28,10 +29,10 @@ class MatchingSettingsForm(forms.Form):
     """The weight of each criterion and the minimum score of a match."""
 
     min_score = forms.IntegerField(
-        label="Minimum score of a match",
+        label=_("Minimum score of a match"),
         min_value=0,
         max_value=100,
-        help_text="Below this a protégé stays unmatched rather than badly matched.",
+        help_text=_("Below this a protégé stays unmatched rather than badly matched."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -42,7 +43,7 @@ class MatchingSettingsForm(forms.Form):
     def clean(self):
         cleaned = super().clean() or {}
         if not any(cleaned.get(f"weight_{name}") for name in CRITERIA):
-            raise forms.ValidationError("At least one criterion must count for something.")
+            raise forms.ValidationError(gettext("At least one criterion must count for something."))
         return cleaned
 
     def weights(self) -> dict[str, int]:
@@ -89,7 +90,7 @@ class ParticipantProfileForm(forms.ModelForm):
     capacity; protégés their challenges; both their topics and preferences."""
 
     methods = forms.MultipleChoiceField(
-        label="Preferred ways to meet",
+        label=_("Preferred ways to meet"),
         choices=Method.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -100,13 +101,13 @@ class ParticipantProfileForm(forms.ModelForm):
         fields = ["intro", "strengths", "challenges", "topics_offered", "topics_sought", "methods",
                   "preferred_cadence", "capacity"]  # fmt: skip
         labels = {
-            "intro": "About you",
-            "strengths": "Strengths you offer, in your words",
-            "challenges": "Challenges you want help with, in your words",
-            "topics_offered": "Topics you can mentor on",
-            "topics_sought": "Topics you want to work on",
-            "preferred_cadence": "How often you would like to meet",
-            "capacity": "How many protégés you can mentor at once",
+            "intro": _("About you"),
+            "strengths": _("Strengths you offer, in your words"),
+            "challenges": _("Challenges you want help with, in your words"),
+            "topics_offered": _("Topics you can mentor on"),
+            "topics_sought": _("Topics you want to work on"),
+            "preferred_cadence": _("How often you would like to meet"),
+            "capacity": _("How many protégés you can mentor at once"),
         }
         widgets = {
             "intro": forms.Textarea(attrs={"rows": 5}),
@@ -124,7 +125,7 @@ class ParticipantProfileForm(forms.ModelForm):
             for name in ["challenges", "topics_sought"]:
                 del self.fields[name]
             cast(forms.ModelMultipleChoiceField, self.fields["topics_offered"]).queryset = topics
-            self.fields["intro"].help_text = (
+            self.fields["intro"].help_text = gettext(
                 "Your work experience, why you mentor, earlier partnerships. Protégés read this first: "
                 "sharing it is how trust starts."
             )
@@ -135,7 +136,7 @@ class ParticipantProfileForm(forms.ModelForm):
             for name in ["strengths", "topics_offered", "capacity"]:
                 del self.fields[name]
             cast(forms.ModelMultipleChoiceField, self.fields["topics_sought"]).queryset = topics
-            self.fields["intro"].help_text = "A few lines about you and your work, for your mentor."
+            self.fields["intro"].help_text = gettext("A few lines about you and your work, for your mentor.")
         self.fields["preferred_cadence"].required = False
         # The same words as the program's default cadence in its settings (``rhythms.cadence_choices``).
         blank = list(Participant._meta.get_field("preferred_cadence").get_choices(include_blank=True))[:1]
@@ -157,24 +158,24 @@ class ParticipantProfileForm(forms.ModelForm):
 
 class InvitationForm(forms.Form):
     name = SingleLineField(
-        label="Name",
+        label=_("Name"),
         max_length=120,
-        help_text="As they like to be called; used in the email.",
-        error_messages={"required": "Enter the person’s name."},
+        help_text=_("As they like to be called; used in the email."),
+        error_messages={"required": _("Enter the person’s name.")},
     )
     email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         max_length=254,
         error_messages={
-            "required": "Enter the email address to send the invitation to.",
-            "invalid": "Enter an email address like name@example.org.",
+            "required": _("Enter the email address to send the invitation to."),
+            "invalid": _("Enter an email address like name@example.org."),
         },
     )
     role = forms.ChoiceField(
-        label="Role",
+        label=_("Role"),
         choices=Participant.Role.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether they join as a mentor or a protégé."},
+        error_messages={"required": _("Choose whether they join as a mentor or a protégé.")},
     )
 
     def clean_email(self) -> str:
@@ -183,18 +184,19 @@ class InvitationForm(forms.Form):
 
 class InvitationsUploadForm(forms.Form):
     file = forms.FileField(
-        label="CSV file",
-        help_text="One person a line under the column names name,email,role. Role is mentor or protégé.",
+        label=_("CSV file"),
+        # Translators: name,email,role, mentor and protégé are what the file says: keep them in English.
+        help_text=_("One person a line under the column names name,email,role. Role is mentor or protégé."),
         widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
         template_name="partnerships/forms/file_field.html",  # type: ignore[call-arg]  # Field takes it; the stubs miss it
         error_messages={
-            "required": "Choose a CSV file to upload.",
-            "empty": "The file is empty: add the column names and one line per person.",
+            "required": _("Choose a CSV file to upload."),
+            "empty": _("The file is empty: add the column names and one line per person."),
         },
     )
 
     def clean_file(self):
         file = self.cleaned_data["file"]
         if file.size > CSV_MAX_BYTES:
-            raise forms.ValidationError("The file is larger than 1 MB. Split it into smaller files.")
+            raise forms.ValidationError(gettext("The file is larger than 1 MB. Split it into smaller files."))
         return file

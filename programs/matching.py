@@ -365,7 +365,7 @@ def random_profiles(
         methods = [m for m in METHOD_WORDS if rng.random() < 0.4]
         return dict(
             id=i + 1,
-            name=f"{kind} {i + 1}",
+            name=f"{kind} {i + 1}",  # i18n: not shown (benchmark data)
             topics=frozenset(rng.choice(n_topics, n_topics_each, replace=False).tolist()),
             methods=frozenset(methods),
             cadence=str(cadences[rng.integers(len(cadences))]),
@@ -375,7 +375,7 @@ def random_profiles(
     proteges = [ProtegeProfile(**person("Protégé", i, int(rng.integers(1, 5)))) for i in range(n_proteges)]
     mentors = []
     for i in range(n_mentors):
-        fields_ = person("Mentor", i, int(rng.integers(2, 7)))
+        fields_ = person("Mentor", i, int(rng.integers(2, 7)))  # i18n: not shown (benchmark data)
         capacity = int(rng.integers(1, 6))
         load = int(rng.binomial(capacity, 0.2))
         offered = {t: names[t] for t in fields_["topics"]}

@@ -75,7 +75,10 @@ def _topic_reason(mentor, protege, you: bool) -> str:
         if you:
             return marked(False, gettext("you have not chosen topics to work on"))
         return marked(False, gettext("%(name)s has not chosen topics to work on") % {"name": protege.name})
-    shared = sorted(mentor.topic_names.get(t, f"topic {t}") for t in mentor.topics & protege.topics)
+    shared = sorted(
+        mentor.topic_names.get(t) or gettext("topic %(id)d") % {"id": t}
+        for t in mentor.topics & protege.topics
+    )
     if not shared:
         return marked(False, gettext("no topics in common"))
     missing = len(protege.topics) - len(shared)
@@ -206,7 +209,8 @@ def _question_reason(criterion, mentor, protege, you: bool) -> str:
     """A program question's line: what both chose, or how their answers differ, or,
     unmarked, who has not answered (not compared; it scores 0 all the same, as
     `matching_scores.rule_values`). The question reads as its short label, in quotes."""
-    label = f"“{criterion.label}”"
+    # Translators: a program's question quoted in a matching reason; use your language's quotation marks.
+    label = pgettext("quoted question", "“%(question)s”") % {"question": criterion.label}
     theirs = mentor.answers.get(criterion.question_id, frozenset())
     yours = protege.answers.get(criterion.question_id, frozenset())
     if not theirs or not yours:

@@ -16,11 +16,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from django.utils.translation import gettext_noop
 
 from .models import Cadence, MatchRule
 from .rhythms import Rhythm
 
-METHOD_WORDS = {"phone": "phone", "video": "video", "in_person": "in person", "chat": "chat"}
+# Lower-case, as in a sentence ("both prefer video"); translated where shown (matching_reasons).
+METHOD_WORDS = {
+    "phone": gettext_noop("phone"),
+    "video": gettext_noop("video"),
+    "in_person": gettext_noop("in person"),
+    "chat": gettext_noop("chat"),
+}
 # Meetings a month for each preferred cadence (a preference has no N: programs.rhythms).
 MEETINGS_PER_MONTH = {cadence: Rhythm.of_cadence(cadence).meetings_per_month for cadence in Cadence.values}
 WORKING_DAY_HOURS = 8.0  # 09:00–17:00 local time

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 from django.db.models import Q
 from django.utils.text import capfirst
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from .models import Cadence
 
@@ -25,6 +25,14 @@ NOMINAL_DAYS = {
     Cadence.EVERY_TWO_WEEKS: 14,
     Cadence.TWICE_A_MONTH: 15,
     Cadence.MONTHLY: 30,
+}
+# The cadences with a fixed step in words, lower-case as in a sentence ("meet every two weeks"):
+# words of their own, since lower-casing a translated label would break German nouns.
+_WORDS = {
+    Cadence.WEEKLY: gettext_noop("weekly"),
+    Cadence.EVERY_TWO_WEEKS: gettext_noop("every two weeks"),
+    Cadence.TWICE_A_MONTH: gettext_noop("twice a month"),
+    Cadence.MONTHLY: gettext_noop("monthly"),
 }
 MIN_GRACE_DAYS = 3
 MAX_GRACE_DAYS = 7
@@ -116,7 +124,7 @@ class Rhythm:
         if self.cadence == Cadence.EVERY_N_WEEKS:
             n = self.every_weeks or DEFAULT_EVERY_WEEKS
             return ngettext("every week", "every %(n)d weeks", n) % {"n": n}
-        return gettext(str(Cadence(self.cadence).label)).lower()
+        return gettext(_WORDS[Cadence(self.cadence)])
 
 
 def cadence_choices() -> list[tuple[str, str]]:

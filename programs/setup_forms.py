@@ -10,6 +10,7 @@ import datetime
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -33,9 +34,43 @@ STARTS_AHEAD = datetime.timedelta(days=3 * 366)
 ENDS_AHEAD = datetime.timedelta(days=10 * 366)
 
 
-def _range_words(low: int, high: int, what: str) -> dict[str, str]:
-    message = gettext("Enter %(what)s from %(low)d to %(high)d.") % {"what": what, "low": low, "high": high}
+def _range_words(message: str) -> dict[str, str]:
     return {"required": message, "invalid": message, "min_value": message, "max_value": message}
+
+
+def _range_message(name: str, low: int, high: int) -> str:
+    """What a number field of ``_ProgramFields`` says when its value is missing or out of range."""
+    words = {"low": low, "high": high}
+    if name == "engagement_months":
+        return gettext("Enter the months a partnership lasts from %(low)d to %(high)d.") % words
+    if name == "request_expiry_days":
+        return gettext("Enter the days a request waits from %(low)d to %(high)d.") % words
+    return gettext("Enter how many protégés a mentor takes from %(low)d to %(high)d.") % words
+
+
+def _box_message(name: str, high: int) -> str:
+    """What a time box says when its value is not a number of minutes in range."""
+    words = {"low": 0, "high": high}
+    if name == "default_checkin_minutes":
+        return (
+            gettext(
+                "Enter from %(low)d to %(high)d minutes for check-in and homework recap, or leave it blank."
+            )
+            % words
+        )
+    if name == "default_topic_minutes":
+        return (
+            gettext("Enter from %(low)d to %(high)d minutes for the deeper topic, or leave it blank.") % words
+        )
+    return (
+        gettext("Enter from %(low)d to %(high)d minutes for preparing the next call, or leave it blank.")
+        % words
+    )
+
+
+def _day(day: datetime.date) -> str:
+    """A day as messages write it, e.g. "1 March 2027", in the words of the language shown."""
+    return date_format(day, "j F Y")
 
 
 def suggested_slug(name: str) -> str:
@@ -138,27 +173,23 @@ class _ProgramFields(InOurWords, forms.ModelForm):
         # The same words as a person's preferred cadence on their profile (``rhythms.cadence_choices``).
         self.fields["default_cadence"].choices = cadence_choices()
         self.fields["matching_mode"].choices = MatchingMode.choices
-        for name, low, high, what in (
-            ("engagement_months", 1, 36, gettext("the months a partnership lasts")),
-            ("request_expiry_days", 1, 60, gettext("the days a request waits")),
-            ("default_capacity", 1, 10, gettext("how many protégés a mentor takes")),
+        for name, low, high in (
+            ("engagement_months", 1, 36),
+            ("request_expiry_days", 1, 60),
+            ("default_capacity", 1, 10),
         ):
             field = self.fields[name]
             field.min_value, field.max_value = low, high
             field.widget.attrs.update(min=low, max=high, inputmode="numeric")
             field.validators = [MinValueValidator(low), MaxValueValidator(high)]
-            field.error_messages.update(_range_words(low, high, what))
+            field.error_messages.update(_range_words(_range_message(name, low, high)))
         for name in BOXES:
             box = self.fields[name]
             box.required = False
             box.min_value, box.max_value = 0, CALL_MINUTES[1]
             box.validators = [MinValueValidator(0), MaxValueValidator(CALL_MINUTES[1])]
             box.widget.attrs.update(min=0, max=CALL_MINUTES[1])
-            message = gettext("Enter from %(low)d to %(high)d minutes for %(box)s, or leave it blank.") % {
-                "low": 0,
-                "high": CALL_MINUTES[1],
-                "box": str(box.label).lower(),
-            }
+            message = _box_message(name, CALL_MINUTES[1])
             box.error_messages.update(invalid=message, min_value=message, max_value=message)
 
     def clean(self):
@@ -167,7 +198,7 @@ class _ProgramFields(InOurWords, forms.ModelForm):
         if starts and ends and ends <= starts:
             self.add_error(
                 "ends_on",
-                gettext("The program must end after it starts (%(day)s).") % {"day": f"{starts:%-d %B %Y}"},
+                gettext("The program must end after it starts (%(day)s).") % {"day": _day(starts)},
             )
         boxes = [cleaned.get(name) for name in BOXES]
         call = cleaned.get("default_call_minutes")
@@ -402,7 +433,7 @@ class ProgramCloneForm(InOurWords, forms.Form):
                     "Starting then, the new program would end on %(end)s (it runs as long as this one), "
                     "after the latest end a program can have, %(latest)s: choose an earlier start."
                 )
-                % {"end": f"{ends:%-d %B %Y}", "latest": f"{latest:%-d %B %Y}"},
+                % {"end": _day(ends), "latest": _day(latest)},
                 code="too_late",
             )
         return starts

@@ -29,7 +29,7 @@ from .services.answers import answers_save
 from .services.invitations import invitation_accept, inviter_name, role_phrase
 
 #: What allauth's emails call the site ("Hello from …!", "Thank you for using …!").
-SITE_NAME = "Mentoring"
+SITE_NAME = "Mentoring"  # i18n: not shown (the product's name, the same in every language)
 
 
 class InvitationOnlyAccountAdapter(AccountAdapter):

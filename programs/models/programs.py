@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.bounds.calls import CallMinutesField, call_minutes_in_range
@@ -21,27 +22,27 @@ from mentoring.bounds.text import (
 class Cadence(models.TextChoices):
     """How often a pair meets. Mentors in practice range from weekly to every 4–6 weeks."""
 
-    WEEKLY = "weekly", "Weekly"
-    EVERY_TWO_WEEKS = "every_two_weeks", "Every two weeks"
-    TWICE_A_MONTH = "twice_a_month", "Twice a month"
-    MONTHLY = "monthly", "Monthly"
-    EVERY_N_WEEKS = "every_n_weeks", "Every N weeks"
+    WEEKLY = "weekly", _("Weekly")
+    EVERY_TWO_WEEKS = "every_two_weeks", _("Every two weeks")
+    TWICE_A_MONTH = "twice_a_month", _("Twice a month")
+    MONTHLY = "monthly", _("Monthly")
+    EVERY_N_WEEKS = "every_n_weeks", _("Every N weeks")
 
 
 class Method(models.TextChoices):
-    PHONE = "phone", "Phone"
-    VIDEO = "video", "Video"
-    IN_PERSON = "in_person", "In person"
-    CHAT = "chat", "Chat"
+    PHONE = "phone", _("Phone")
+    VIDEO = "video", _("Video")
+    IN_PERSON = "in_person", _("In person")
+    CHAT = "chat", _("Chat")
 
 
 class PairStatus(models.TextChoices):
     """Where a mentor–protégé partnership is (``partnerships.Partnership.status``)."""
 
-    PROPOSED = "proposed", "Proposed"
-    ACTIVE = "active", "Active"
-    COMPLETED = "completed", "Completed"
-    ENDED = "ended", "Ended early"
+    PROPOSED = "proposed", pgettext_lazy("partnership status", "Proposed")
+    ACTIVE = "active", pgettext_lazy("partnership status", "Active")
+    COMPLETED = "completed", pgettext_lazy("partnership status", "Completed")
+    ENDED = "ended", pgettext_lazy("partnership status", "Ended early")
 
 
 # A partnership is current while it is proposed or active: it takes a mentor's
@@ -77,16 +78,16 @@ class Program(models.Model):
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
     engagement_months = models.PositiveSmallIntegerField(
-        "default engagement length (months)",
+        _("default engagement length (months)"),
         default=6,
         validators=[MinValueValidator(1), MaxValueValidator(36)],
-        help_text="Six months is typical.",
+        help_text=_("Six months is typical."),
     )
     default_cadence = models.CharField(max_length=20, choices=Cadence, default=Cadence.EVERY_TWO_WEEKS)
     default_call_minutes = CallMinutesField(default=30)
     admins = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="programs_run", blank=True)
     match_weights = models.JSONField(
-        default=dict, blank=True, help_text="Weight of each matching criterion; empty means the defaults."
+        default=dict, blank=True, help_text=_("Weight of each matching criterion; empty means the defaults.")
     )
     default_checkin_minutes = models.PositiveSmallIntegerField(
         _("check-in and homework recap (minutes)"), null=True, blank=True
@@ -120,7 +121,7 @@ class Program(models.Model):
     min_match_score = models.PositiveSmallIntegerField(
         default=40,
         validators=[MaxValueValidator(100)],
-        help_text="Below this score a protégé stays unmatched rather than badly matched.",
+        help_text=_("Below this score a protégé stays unmatched rather than badly matched."),
     )
     # What joining by domain (``ProgramDomain``) makes of a person.
     join_role = models.CharField(
@@ -234,13 +235,13 @@ class Participant(models.Model):
     """A person's membership of one program, in one role."""
 
     class Role(models.TextChoices):
-        MENTOR = "mentor", "Mentor"
-        PROTEGE = "protege", "Protégé"
+        MENTOR = "mentor", _("Mentor")
+        PROTEGE = "protege", _("Protégé")
 
     class Status(models.TextChoices):
-        INVITED = "invited", "Invited"
-        ACTIVE = "active", "Active"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        INVITED = "invited", pgettext_lazy("participant status", "Invited")
+        ACTIVE = "active", pgettext_lazy("participant status", "Active")
+        WITHDRAWN = "withdrawn", pgettext_lazy("participant status", "Withdrawn")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="participants")
     user = models.ForeignKey(
@@ -251,19 +252,21 @@ class Participant(models.Model):
     intro = MultiLineTextField(
         max_length=2000,
         blank=True,
-        help_text="Mentors: your work experience, why you mentor, earlier partnerships. "
-        "Sharing this first is how trust starts.",
+        help_text=_(
+            "Mentors: your work experience, why you mentor, earlier partnerships. "
+            "Sharing this first is how trust starts."
+        ),
     )
-    strengths = MultiLineTextField("strengths offered", max_length=1000, blank=True)
-    challenges = MultiLineTextField("challenges sought", max_length=1000, blank=True)
+    strengths = MultiLineTextField(_("strengths offered"), max_length=1000, blank=True)
+    challenges = MultiLineTextField(_("challenges sought"), max_length=1000, blank=True)
     topics_offered = models.ManyToManyField(Topic, related_name="offered_by", blank=True)
     topics_sought = models.ManyToManyField(Topic, related_name="sought_by", blank=True)
-    methods = models.JSONField("preferred communication methods", default=list, blank=True)
+    methods = models.JSONField(_("preferred communication methods"), default=list, blank=True)
     preferred_cadence = models.CharField(max_length=20, choices=Cadence, blank=True)
     capacity = models.PositiveSmallIntegerField(
         default=1,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
-        help_text="Mentors: how many protégés at once.",
+        help_text=_("Mentors: how many protégés at once."),
     )
     # Mentors: partnerships now proposed or active. Kept by the partnership
     # services in the same transaction as the partnership row, so the check
@@ -315,10 +318,10 @@ class Invitation(models.Model):
     link's token is stored; resending makes a new link and the old one stops working."""
 
     class State(models.TextChoices):
-        PENDING = "pending", "Waiting"
-        EXPIRED = "expired", "Expired"
-        ACCEPTED = "accepted", "Accepted"
-        REVOKED = "revoked", "Revoked"
+        PENDING = "pending", pgettext_lazy("invitation state", "Waiting")
+        EXPIRED = "expired", pgettext_lazy("invitation state", "Expired")
+        ACCEPTED = "accepted", pgettext_lazy("invitation state", "Accepted")
+        REVOKED = "revoked", pgettext_lazy("invitation state", "Revoked")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
@@ -400,4 +403,8 @@ class DraftMatch(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Draft: {self.protege_id} with {self.mentor_id} ({self.score})"
+        return gettext("Draft: %(protege)s with %(mentor)s (%(score)s)") % {
+            "protege": self.protege_id,
+            "mentor": self.mentor_id,
+            "score": self.score,
+        }

@@ -12,6 +12,7 @@ import datetime
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mentoring.bounds.text import MultiLineTextField, SingleLineCharField, text_within
 
@@ -27,11 +28,11 @@ ASK_AGAIN_AFTER_WITHDRAWAL = datetime.timedelta(days=7)
 class RequestStatus(models.TextChoices):
     OPEN = "open", _("Waiting for the mentor")
     ACCEPTED = "accepted", _("Accepted, waiting for the program team")
-    MATCHED = "matched", _("Matched")
-    DECLINED = "declined", _("Declined")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    EXPIRED = "expired", _("Expired")
-    REFUSED = "refused", _("Not approved")
+    MATCHED = "matched", pgettext_lazy("request status", "Matched")
+    DECLINED = "declined", pgettext_lazy("request status", "Declined")
+    WITHDRAWN = "withdrawn", pgettext_lazy("request status", "Withdrawn")
+    EXPIRED = "expired", pgettext_lazy("request status", "Expired")
+    REFUSED = "refused", pgettext_lazy("request status", "Not approved")
 
 
 # A request still in play: it counts against the protégé's open requests and

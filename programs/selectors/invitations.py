@@ -10,6 +10,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Case, CharField, Value, When
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ..models import Invitation, InvitationQuerySet, Program
 
@@ -31,11 +32,13 @@ type InvitationWithState = WithAnnotations[Invitation, InvitationState]
 # Why a link cannot be used, in the invitee's words; the same words on the page
 # shown for the link and in the error of services.invitations.invitation_accept.
 UNUSABLE = {
-    "unknown": "This invitation link does not work. It may have been replaced by a newer invitation, "
-    "or part of the link may be missing.",
-    Invitation.State.EXPIRED: "This invitation has expired.",
-    Invitation.State.REVOKED: "This invitation was withdrawn by the program admin.",
-    Invitation.State.ACCEPTED: "This invitation has already been used.",
+    "unknown": _(
+        "This invitation link does not work. It may have been replaced by a newer invitation, "
+        "or part of the link may be missing."
+    ),
+    Invitation.State.EXPIRED: _("This invitation has expired."),
+    Invitation.State.REVOKED: _("This invitation was withdrawn by the program admin."),
+    Invitation.State.ACCEPTED: _("This invitation has already been used."),
 }
 
 
@@ -51,8 +54,9 @@ def invitation_for_token(token: str) -> Invitation | None:
 def unusable_reason(invitation: Invitation | None, *, now: datetime.datetime) -> str | None:
     """Why this link cannot be used to join, in plain words; None if it can. No query."""
     if invitation is None:
-        return UNUSABLE["unknown"]
-    return UNUSABLE.get(invitation.state_at(now))
+        return str(UNUSABLE["unknown"])
+    reason = UNUSABLE.get(invitation.state_at(now))
+    return None if reason is None else str(reason)
 
 
 def sent_to_addresses_of(user) -> InvitationQuerySet:

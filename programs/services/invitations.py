@@ -38,8 +38,11 @@ def normalise_email(email: str) -> str:
 def role_phrase(role: str) -> str:
     """ "a mentor", "a protégé" or "a program admin" (``InvitationRole``), for sentences."""
     phrases = {
+        # Translators: a role as it follows "as", e.g. "Join Acme mentoring as a mentor".
         InvitationRole.MENTOR: gettext("a mentor"),
+        # Translators: a role as it follows "as", e.g. "Join Acme mentoring as a protégé".
         InvitationRole.PROTEGE: gettext("a protégé"),
+        # Translators: a role as it follows "as", e.g. "Join Acme mentoring as a program admin".
         InvitationRole.ADMIN: gettext("a program admin"),
     }
     return phrases[InvitationRole(role)]
@@ -86,7 +89,9 @@ def invitation_create(
     email = normalise_email(email)
     validate_email(email)
     if role not in InvitationRole.values:
-        raise ValidationError(f"'{role}' is not a role: choose mentor or protégé.", code="role")
+        raise ValidationError(
+            gettext("'%(role)s' is not a role: choose mentor or protégé.") % {"role": role}, code="role"
+        )
     as_admin = role == InvitationRole.ADMIN
     if as_admin and program.admins.filter(email__iexact=email).exists():
         raise ValidationError(
@@ -94,7 +99,9 @@ def invitation_create(
         )
     if not as_admin and (member := _already_in(program, email)):
         raise ValidationError(
-            f"{email} is already in this program as {role_phrase(member.role)}.", code="already_participant"
+            gettext("%(email)s is already in this program as %(role)s.")
+            % {"email": email, "role": role_phrase(member.role)},
+            code="already_participant",
         )
 
     now = timezone.now()
@@ -142,9 +149,14 @@ def _refresh(invitation: Invitation, fields: dict[str, Any]) -> str:
 
 def _refuse_if_closed(invitation: Invitation) -> None:
     if invitation.accepted_at:
-        raise ValidationError(f"{invitation.email} has already accepted this invitation.", code="accepted")
+        raise ValidationError(
+            gettext("%(email)s has already accepted this invitation.") % {"email": invitation.email},
+            code="accepted",
+        )
     if invitation.revoked_at:
-        raise ValidationError(f"The invitation to {invitation.email} was revoked.", code="revoked")
+        raise ValidationError(
+            gettext("The invitation to %(email)s was revoked.") % {"email": invitation.email}, code="revoked"
+        )
 
 
 @transaction.atomic
@@ -232,14 +244,17 @@ def invitation_accept(
     participant = Participant.objects.select_for_update().filter(program=program, user=user).first()
     if participant is not None and participant.status == Participant.Status.ACTIVE:
         raise ValidationError(
-            f"You are already in {program.name} as {role_phrase(participant.role)}.",
+            gettext("You are already in %(program)s as %(role)s.")
+            % {"program": program.name, "role": role_phrase(participant.role)},
             code="already_participant",
         )
     participant = participant_activate(
         program=program, user=user, role=invitation.role, participant=participant
     )
     if participant is None:  # joined through another invitation at this very moment
-        raise ValidationError(f"You are already in {program.name}.", code="already_participant")
+        raise ValidationError(
+            gettext("You are already in %(program)s.") % {"program": program.name}, code="already_participant"
+        )
     _used_up(invitation, user, now)
     return participant
 

@@ -10,7 +10,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
 from django.db import models, transaction
 from django.db.models.functions import Lower
-from django.utils.translation import gettext
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
 from mentoring.bounds.text import validate_single_line
@@ -22,8 +23,8 @@ CSV_COLUMNS = ("name", "email", "role")
 # The example on the people page, and the file it offers to download (views.people.template).
 CSV_EXAMPLE = [
     list(CSV_COLUMNS),
-    ["Ada Lovelace", "ada@example.org", "mentor"],
-    ["Grace Hopper", "grace@example.org", "protégé"],
+    ["Ada Lovelace", "ada@example.org", "mentor"],  # i18n: not shown (sample data)
+    ["Grace Hopper", "grace@example.org", "protégé"],  # i18n: not shown (sample data)
 ]
 CSV_MAX_ROWS = 2000  # a big program at once; beyond this, split the file
 CSV_PROBLEMS_SHOWN = 50  # beside the upload field; the rest are counted
@@ -93,13 +94,15 @@ def _long_cell_message(header: list[str] | None, column: int) -> str:
     """Names the column of a cell over the csv module's limit, and that limit
     (and the column's own, for the name and the email)."""
     name = header[column].strip() if header and column < len(header) and header[column].strip() else ""
-    shown = f"“{_shown(name, 30)}”" if name else gettext("column %(n)s") % {"n": column + 1}
-    message = gettext(
-        "The %(column)s cell is too long: over %(limit)s characters, the most a cell can hold."
-    ) % {
-        "column": shown,
-        "limit": f"{csv.field_size_limit():,}",
-    }
+    limit = number_format(csv.field_size_limit(), force_grouping=True)
+    if name:
+        message = gettext(
+            "The “%(column)s” cell is too long: over %(limit)s characters, the most a cell can hold."
+        ) % {"column": _shown(name, 30), "limit": limit}
+    else:
+        message = gettext(
+            "The column %(n)s cell is too long: over %(limit)s characters, the most a cell can hold."
+        ) % {"n": column + 1, "limit": limit}
     if name.lower() == "name":
         message += " " + gettext("A name can have at most %(own)s characters.") % {"own": _max_length("name")}
     elif name.lower() == "email":
@@ -118,7 +121,12 @@ def _parse_csv(file: UploadedFile) -> tuple[list[tuple[int, InvitedPerson]], lis
         text = file.read().decode("utf-8-sig")  # spreadsheets often start UTF-8 files with a BOM
     except UnicodeDecodeError:
         return [], [
-            (0, "The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8” and try again.")
+            (
+                0,
+                gettext(
+                    "The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8” and try again."
+                ),
+            )
         ]
     reader = csv.reader(io.StringIO(text, newline=""))
     rows: list[tuple[int, InvitedPerson]] = []
@@ -129,8 +137,15 @@ def _parse_csv(file: UploadedFile) -> tuple[list[tuple[int, InvitedPerson]], lis
         header = next(reader, None)
         columns = [column.strip().lower() for column in header or []]
         if not set(CSV_COLUMNS) <= set(columns):  # in any order; other columns are ignored
-            found = f"it says '{_shown(','.join(header))}'" if header else "the file is empty"
-            return [], [(0, f"Line 1 must name the columns: name,email,role ({found}).")]
+            if header:
+                # Translators: name,email,role are the columns the file must have: keep them in English.
+                wrong = gettext("Line 1 must name the columns: name,email,role (it says '%(header)s').") % {
+                    "header": _shown(",".join(header))
+                }
+            else:
+                # Translators: name,email,role are the columns the file must have: keep them in English.
+                wrong = gettext("Line 1 must name the columns: name,email,role (the file is empty).")
+            return [], [(0, wrong)]
         position = {column: columns.index(column) for column in CSV_COLUMNS}
         people = 0
         for values in reader:
@@ -140,7 +155,15 @@ def _parse_csv(file: UploadedFile) -> tuple[list[tuple[int, InvitedPerson]], lis
             if people >= CSV_MAX_ROWS:
                 # A problem of the whole file, so it comes first.
                 errors.append(
-                    (0, f"The file has more than {CSV_MAX_ROWS} people. Split it into smaller files.")
+                    (
+                        0,
+                        ngettext(
+                            "The file has more than %(max)d person. Split it into smaller files.",
+                            "The file has more than %(max)d people. Split it into smaller files.",
+                            CSV_MAX_ROWS,
+                        )
+                        % {"max": CSV_MAX_ROWS},
+                    )
                 )
                 break
             people += 1
@@ -164,7 +187,9 @@ def _parse_csv(file: UploadedFile) -> tuple[list[tuple[int, InvitedPerson]], lis
                 )
             )
     if not rows and not errors:
-        errors.append((0, "The file has no people in it: add one line per person under the column names."))
+        errors.append(
+            (0, gettext("The file has no people in it: add one line per person under the column names."))
+        )
     return rows, errors
 
 
@@ -173,29 +198,37 @@ def _row_problems(cells: dict[str, str], seen: dict[str, int]) -> list[str]:
     email, role = normalise_email(cells["email"]), ROLE_WORDS.get(cells["role"].casefold())
     problems = []
     if not cells["name"]:
-        problems.append("The name is missing")
+        problems.append(gettext("The name is missing"))
     elif len(cells["name"]) > _max_length("name"):
-        problems.append("The name is longer than 120 characters")
+        problems.append(gettext("The name is longer than %(max)d characters") % {"max": _max_length("name")})
     else:
         try:
             validate_single_line(cells["name"])
         except ValidationError:
-            problems.append("The name has a line break, a tab or another control character")
+            problems.append(gettext("The name has a line break, a tab or another control character"))
     if not email:
-        problems.append("The email address is missing")
+        problems.append(gettext("The email address is missing"))
     else:
         try:
             validate_email(email)
         except ValidationError:
-            problems.append(f"'{_shown(cells['email'])}' is not an email address")
+            problems.append(
+                gettext("'%(email)s' is not an email address") % {"email": _shown(cells["email"])}
+            )
     if role is None:
-        problems.append(
-            f"'{_shown(cells['role'])}' is not a role: use mentor or protégé"
-            if cells["role"]
-            else "The role is missing: use mentor or protégé"
-        )
+        if cells["role"]:
+            # Translators: mentor and protégé are the roles the file may give: keep them in English.
+            problem = gettext("'%(role)s' is not a role: use mentor or protégé") % {
+                "role": _shown(cells["role"])
+            }
+        else:
+            # Translators: mentor and protégé are the roles the file may give: keep them in English.
+            problem = gettext("The role is missing: use mentor or protégé")
+        problems.append(problem)
     if email and email in seen:
-        problems.append(f"{_shown(email)} is already on line {seen[email]}")
+        problems.append(
+            gettext("%(email)s is already on line %(line)d") % {"email": _shown(email), "line": seen[email]}
+        )
     return problems
 
 
@@ -218,7 +251,11 @@ def invitations_import_csv(*, program: Program, file: UploadedFile, invited_by: 
         .values_list("email", "role")
     )
     errors += [
-        (line, f"{row['email']} is already in this program as {role_phrase(members[row['email']])}.")
+        (
+            line,
+            gettext("%(email)s is already in this program as %(role)s.")
+            % {"email": row["email"], "role": role_phrase(members[row["email"]])},
+        )
         for line, row in rows
         if row["email"] in members
     ]
@@ -231,14 +268,19 @@ def invitations_import_csv(*, program: Program, file: UploadedFile, invited_by: 
                 errors += [(line, message) for message in error.messages]
     if errors:
         messages = [
-            f"Line {line}: {message}" if line else message
+            gettext("Line %(line)d: %(problem)s") % {"line": line, "problem": message} if line else message
             for line, message in sorted(errors, key=lambda e: e[0])
         ]
         if len(messages) > CSV_PROBLEMS_SHOWN:
             more = len(messages) - CSV_PROBLEMS_SHOWN
             messages = [
                 *messages[:CSV_PROBLEMS_SHOWN],
-                f"…and {more} more problem{'s' if more != 1 else ''}. Fix these and upload the file again.",
+                ngettext(
+                    "…and %(count)d more problem. Fix these and upload the file again.",
+                    "…and %(count)d more problems. Fix these and upload the file again.",
+                    more,
+                )
+                % {"count": more},
             ]
         # Raising out of this atomic block rolls back every row and drops their emails.
         raise ValidationError(messages, code="invalid_csv")

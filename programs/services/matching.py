@@ -3,6 +3,7 @@ program weighs each criterion. Each validates and saves inside one transaction."
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from .. import matching
 from ..models import DraftMatch, Participant, Program
@@ -36,11 +37,16 @@ def draft_match_change(*, draft: DraftMatch, mentor: Participant) -> DraftMatch:
     """Points one pair of the proposal at another mentor, if they have a place
     left after the rest of the proposal."""
     if mentor.program_id != draft.program_id or mentor.role != Participant.Role.MENTOR:
-        raise ValidationError({"mentor": "Choose a mentor of this program."})
+        raise ValidationError({"mentor": gettext("Choose a mentor of this program.")})
     mentor = Participant.objects.select_for_update().get(pk=mentor.pk)
     drafted = DraftMatch.objects.filter(mentor=mentor).exclude(pk=draft.pk).count()
     if mentor.load + drafted >= mentor.capacity:
-        raise ValidationError({"mentor": f"{mentor.user.name} has no free place left in this proposal."})
+        raise ValidationError(
+            {
+                "mentor": gettext("%(name)s has no free place left in this proposal.")
+                % {"name": mentor.user.name}
+            }
+        )
     suggestion = score_pair(program=draft.program, mentor=mentor, protege=draft.protege)
     draft.mentor, draft.score, draft.reasons = mentor, suggestion.score, suggestion.reasons
     draft.save(update_fields=["mentor", "score", "reasons"])

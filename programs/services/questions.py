@@ -11,11 +11,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..models import Choice, Program, Question
 from ..models.questions import CHOICE_KINDS, CHOICES_MAX, Audience
 
-KIND_LOCKED = _(
+KIND_LOCKED = gettext_lazy(
     "People have answered this question, so its kind of answer stays as it is. "
     "To ask it another way, retire it and add a new question."
 )

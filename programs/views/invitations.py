@@ -28,7 +28,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -108,9 +108,15 @@ def _say_joined(request: HtmxHttpRequest, joined: Participant | Program) -> None
             request, gettext("You now help run %(program)s. It is under Programs.") % {"program": joined.name}
         )
         return
+    role = (
+        pgettext("joined as", "mentor")
+        if joined.role == Participant.Role.MENTOR
+        else pgettext("joined as", "protégé")
+    )
     messages.success(
         request,
-        f"Welcome to {joined.program.name}. You joined as {joined.get_role_display().lower()}.",
+        gettext("Welcome to %(program)s. You joined as %(role)s.")
+        % {"program": joined.program.name, "role": role},
     )
 
 

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.forms import ListQueryForm
@@ -136,8 +136,12 @@ def invite(request: HtmxHttpRequest, slug: str):
         else:
             messages.success(
                 request,
-                f"Invitation on its way to {invitation.name} ({invitation.email}) "
-                f"to join as {invitations.role_phrase(invitation.role)}.",
+                gettext("Invitation on its way to %(name)s (%(email)s) to join as %(role)s.")
+                % {
+                    "name": invitation.name,
+                    "email": invitation.email,
+                    "role": invitations.role_phrase(invitation.role),
+                },
             )
             return _back(program)
     return _page(request, program, invite_form=form)
@@ -158,8 +162,12 @@ def upload(request: HtmxHttpRequest, slug: str):
         else:
             messages.success(
                 request,
-                f"Invited {len(made)} {'person' if len(made) == 1 else 'people'}. "
-                "Each gets an email with their own link.",
+                ngettext(
+                    "Invited %(count)d person. Each gets an email with their own link.",
+                    "Invited %(count)d people. Each gets an email with their own link.",
+                    len(made),
+                )
+                % {"count": len(made)},
             )
             return _back(program)
     return _page(request, program, upload_form=form)
@@ -190,7 +198,12 @@ def resend(request: HtmxHttpRequest, slug: str, invitation_id: int):
         request,
         program,
         ok=True,
-        message=f"Sent {invitation.email} a new link, valid for {INVITATION_VALID_FOR.days} days. The old link no longer works.",
+        message=ngettext(
+            "Sent %(email)s a new link, valid for %(days)d day. The old link no longer works.",
+            "Sent %(email)s a new link, valid for %(days)d days. The old link no longer works.",
+            INVITATION_VALID_FOR.days,
+        )
+        % {"email": invitation.email, "days": INVITATION_VALID_FOR.days},
     )
 
 
@@ -207,7 +220,8 @@ def revoke(request: HtmxHttpRequest, slug: str, invitation_id: int):
         request,
         program,
         ok=True,
-        message=f"Revoked the invitation to {invitation.email}. Its link no longer works.",
+        message=gettext("Revoked the invitation to %(email)s. Its link no longer works.")
+        % {"email": invitation.email},
         row_gone=True,
     )
 
@@ -220,11 +234,14 @@ def withdraw(request: HtmxHttpRequest, slug: str, participant_id: int) -> HttpRe
     was = participant.status
     invitations.participant_withdraw(participant=participant, by=request.user)
     if was == Participant.Status.WITHDRAWN:
-        messages.info(request, f"{participant.user.name} had already withdrawn.")
+        messages.info(request, gettext("%(name)s had already withdrawn.") % {"name": participant.user.name})
     else:
         messages.success(
             request,
-            f"{participant.user.name} has withdrawn from {program.name}. "
-            "They will not be offered for matching; you can invite them again later.",
+            gettext(
+                "%(name)s has withdrawn from %(program)s. "
+                "They will not be offered for matching; you can invite them again later."
+            )
+            % {"name": participant.user.name, "program": program.name},
         )
     return _back(program)
