@@ -15,6 +15,7 @@ criteria (`matching.Criterion`); no queries.
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
+from django.utils.formats import get_format
 from django.utils.translation import gettext, gettext_noop, ngettext, pgettext
 
 from .matching_scores import METHOD_WORDS, WORKING_DAY_HOURS, cadence_fit, overlap_hours
@@ -193,7 +194,9 @@ def _time_zone_reason(mentor, protege) -> str:
         "%(hours)s hours of working-day overlap",
         int(hours) if hours == int(hours) else 2,  # plural forms take a whole number
     )
-    return marked(hours >= TIME_ZONE_FITS_HOURS, words % {"hours": f"{hours:g}"})
+    # "5.5" in English, "5,5" where the language writes its decimals with a comma.
+    shown = f"{hours:g}".replace(".", str(get_format("DECIMAL_SEPARATOR")))
+    return marked(hours >= TIME_ZONE_FITS_HOURS, words % {"hours": shown})
 
 
 def _load_reason(mentor) -> str:
