@@ -196,8 +196,12 @@ class SurveyResponse(models.Model):
             models.Index(
                 fields=["asked_at"], condition=Q(submitted_at__isnull=True), name="survey_unanswered_idx"
             ),
+            # A survey's answered responses (its counts), latest first: the last
+            # few answers a published figure leaves out (selectors.published).
             models.Index(
-                fields=["survey"], condition=Q(submitted_at__isnull=False), name="survey_answered_idx"
+                fields=["survey", "submitted_at", "id"],
+                condition=Q(submitted_at__isnull=False),
+                name="survey_submitted_order_idx",
             ),
             # The home's to-do list (home.selectors.facts): a pair's rounds waiting for an answer.
             models.Index(

@@ -7,22 +7,24 @@ before and after it (DESIGN.md, "Surveys and proof of impact").
 
 "Earliest" is by the response's ``submitted_at``, then the response's id,
 then the answer's id: a fixed order, so the set a figure counts never changes
-until the next step. The sets are picked in SQL in one subquery, whatever
-their size:
+until the next step.
+
+``published_counts`` counts the published answers by value without ranking
+them: the published answers of a set are all of them but its latest
+``n % FLOOR``, so it counts every answer by value (one aggregate), then takes
+away the latest few of each set (one query of small ``UNION ALL`` parts, each
+walking one question's submitted responses backwards over the index
+``survey_submitted_order_idx`` for at most ``FLOOR - 1`` rows). Two queries
+whatever the number of answers.
+``published_answers`` gives the published rows as a queryset, for reading
+rows (the shared written answers), ranked in SQL:
 
     ROW_NUMBER() OVER (PARTITION BY <set> ORDER BY submitted_at, response_id, id)
         <= COUNT(*) OVER (PARTITION BY <set>) / FLOOR * FLOOR
-
-``published_counts`` counts the published answers by value straight from that
-subquery (one query, no second pass over the answers); ``published_answers``
-gives them as a queryset, for reading rows (the shared written answers).
-A set is best keyed by integers (question id, program id, round): sorting by
-a question's text costs twice as much at 100,000 answers.
 """
 
 from collections.abc import Mapping
 
-from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Window
 from django.db.models.expressions import BaseExpression
 from django.db.models.functions import RowNumber
@@ -34,6 +36,7 @@ from ..scores import FLOOR
 # counts towards no figure.
 GIVEN = Q(number__isnull=False) | ~Q(choice="") | ~Q(text="")
 EARLIEST_FIRST = [F("response__submitted_at").asc(), F("response_id").asc(), F("pk").asc()]
+LATEST_FIRST = [F("response__submitted_at").desc(), F("response_id").desc(), F("pk").desc()]
 
 
 def submitted_answers() -> QuerySet[SurveyAnswer]:
@@ -74,14 +77,49 @@ def published_counts(
 ) -> list[tuple]:
     """The published answers of ``answers`` (sets as in ``published_answers``)
     counted by the values of ``by`` (name: field or expression): one tuple per
-    group, its ``by`` values in order then the count. One query; the count is
-    made over the window subquery itself, since SQL cannot group by a window."""
-    plain = [name for name, field in by.items() if field == name]
-    named = {
-        name: F(field) if isinstance(field, str) else field for name, field in by.items() if field != name
-    }
-    sql, params = _ranked(answers, sets).values(*plain, **named).query.sql_with_params()
-    names = ", ".join(connection.ops.quote_name(name) for name in by)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {names}, COUNT(*) FROM ({sql}) published GROUP BY {names}", params)
-        return cursor.fetchall()
+    group, its ``by`` values in order then the count (groups counted down to
+    none are left out). Two queries, see the module's docstring."""
+    set_names = [f"_set{i}" for i in range(len(sets))]
+    named = {name: F(s) if isinstance(s, str) else s for name, s in zip(set_names, sets, strict=True)}
+    groups = {name: F(field) if isinstance(field, str) else field for name, field in by.items()}
+    keyed = answers.order_by().annotate(**named, **{f"_by_{name}": value for name, value in groups.items()})
+    by_names = [f"_by_{name}" for name in by]
+    totals: dict[tuple, dict[tuple, int]] = {}  # set → by values → answers
+    questions: dict[tuple, set[tuple[int, int]]] = {}  # set → its (survey id, question id)s
+    rows = keyed.values(*set_names, *by_names, "question_id", "response__survey_id").annotate(n=Count("pk"))
+    for row in rows:
+        key, values = tuple(row[n] for n in set_names), tuple(row[n] for n in by_names)
+        totals.setdefault(key, {})
+        totals[key][values] = totals[key].get(values, 0) + row["n"]
+        questions.setdefault(key, set()).add((row["response__survey_id"], row["question_id"]))
+    left_out = {key: sum(counts.values()) % FLOOR for key, counts in totals.items()}
+    parts = [
+        keyed.filter(
+            response__survey_id=survey_id, question_id=question_id, **dict(zip(set_names, key, strict=True))
+        )
+        .order_by(*LATEST_FIRST)
+        .values_list(*set_names, *by_names, "response__submitted_at", "response_id", "pk")[: left_out[key]]
+        for key, pairs in questions.items()
+        if left_out[key]
+        for survey_id, question_id in sorted(pairs)
+    ]
+    if not parts:
+        # Every set a multiple of FLOOR: nothing is left out, and the query
+        # asks for nothing, so that a page runs the same queries whatever the counts.
+        parts = [
+            keyed.filter(pk__in=[0]).values_list(
+                *set_names, *by_names, "response__submitted_at", "response_id", "pk"
+            )
+        ]
+    latest: dict[tuple, list[tuple]] = {}
+    for row in parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]:
+        latest.setdefault(tuple(row[: len(sets)]), []).append(row[len(sets) :])
+    for key, candidates in latest.items():
+        candidates.sort(key=lambda row: row[-3:], reverse=True)
+        for row in candidates[: left_out[key]]:
+            totals[key][tuple(row[: len(by)])] -= 1
+    counted: dict[tuple, int] = {}
+    for counts in totals.values():
+        for values, n in counts.items():
+            counted[values] = counted.get(values, 0) + n
+    return [(*values, n) for values, n in counted.items() if n]

@@ -10,6 +10,8 @@ hand here."""
 import csv
 import datetime
 import io
+import random
+from collections import Counter
 
 import pytest
 from django.urls import reverse
@@ -17,7 +19,7 @@ from django.urls import reverse
 from mentoring.spreadsheets import BOM
 from surveys import scores
 from surveys.models import QuestionKind, Survey, SurveyKind, SurveyQuestion, SurveyResponse
-from surveys.selectors.published import published_answers, submitted_answers
+from surveys.selectors.published import published_answers, published_counts, submitted_answers
 from surveys.services.answers import survey_answer
 from tests.factories import PartnershipFactory
 
@@ -229,3 +231,27 @@ def test_a_pulse_with_rounds_runs_the_same_queries_at_any_size(
     grow(12)
     with django_assert_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_counts_leave_out_exactly_the_latest_answers_of_each_set_as_ranking_them_does(
+    world, closing, seed
+):
+    """Counting all answers and taking away each set's latest few gives what
+    ranking every answer gives, with skipped questions, two rounds, answers
+    submitted out of the order they were asked in, and ties in time."""
+    rng = random.Random(seed)
+    people = asked(closing, 13) + asked(closing, 8, round_key="mid")
+    for response in people:
+        values = {
+            RECOMMEND: rng.randint(0, 10),
+            MET: rng.randint(1, 5),
+            AGAIN: rng.choice(["Yes", "Not now"]),
+        }
+        submit(response, {k: v for k, v in values.items() if rng.random() < 0.8}, minutes=rng.randint(0, 6))
+    given = submitted_answers().filter(response__survey=closing, number__isnull=False)
+    for sets in (("question_id",), ("question_id", "response__round")):
+        by = {"question_id": "question_id", "number": "number"}
+        ranked = Counter(published_answers(given, *sets).values_list("question_id", "number"))
+        assert Counter({(q, n): c for q, n, c in published_counts(given, *sets, by=by)}) == ranked
+        assert sum(ranked.values()) % scores.FLOOR == 0 or len(sets) == 2
