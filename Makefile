@@ -61,6 +61,8 @@ check: install
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	# Every word shown marked for translation; the Spanish and German catalogues complete (needs gettext).
+	$(BIN)/python scripts/check_translations.py
 	DJANGO_ENV=production DJANGO_SECRET_KEY=check-only-$$(printf '%064d' 0) DJANGO_ALLOWED_HOSTS=example.org \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 	DJANGO_SECRET_KEY=check-only docker-compose config -q

@@ -43,7 +43,7 @@ APPS = [
     "home",
     "mentoring",
 ]
-NOT_SCANNED = ("migrations", "management", "tests", "bounds")
+NOT_SCANNED = ("migrations", "management", "tests", "bounds", "settings.py", "test_settings.py")
 EXEMPT = "i18n: not shown"
 HOLE = "\x00"  # where a template tag or variable stood
 
@@ -280,6 +280,10 @@ class _PythonFinder(ast.NodeVisitor):
     def visit_Subscript(self, node):
         self.visit(node.value)  # a key (response["Content-Type"]) is a name, not words
 
+    def visit_Dict(self, node):
+        for value in node.values:  # a key ({"Message-ID": …}) is a name, not words
+            self.visit(value)
+
     def visit_Compare(self, node):
         return  # compared with, not shown
 
@@ -323,14 +327,16 @@ def _template_files(paths: list[Path]) -> list[Path]:
     return found
 
 
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentoring.settings")
+    import django
+
+    django.setup()
+
+
 def mark_problems(paths: list[Path]) -> list[str]:
     """Every unmarked word under ``paths`` (templates and Python), as "path:line: what"."""
-    import django
-    from django.conf import settings
-
-    if not settings.configured:
-        settings.configure()
-        django.setup()
+    _setup()
     found = []
     for path in _template_files(paths):
         found += [f"{path.relative_to(ROOT)}:{line}: {what}" for line, what in template_problems(path)]
@@ -345,10 +351,7 @@ def mark_problems(paths: list[Path]) -> list[str]:
 def catalogue_problems() -> list[str]:
     """Refreshes the catalogues (makemessages) and names each language with
     untranslated or fuzzy entries; compiles them when complete."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentoring.settings")
-    import django
-
-    django.setup()
+    _setup()
     from django.conf import settings
     from django.core.management import call_command
 
