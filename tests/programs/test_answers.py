@@ -150,6 +150,7 @@ def test_the_profile_has_a_section_of_the_programs_questions_that_saves_on_its_o
         prefix + field(text): "Staff engineer",
         "display_name": world.protege.display_name,
         "time_zone": world.protege.time_zone,
+        "language": world.protege.language,
     }
     response = client.post(PROFILE, data)
     assert response.status_code == 302 and response["Location"].endswith(f"#{section}")
@@ -197,6 +198,7 @@ def test_typing_in_the_questions_survives_saving_another_section(client, world):
             "section": ["account", f"questions-{world.program.slug}"],
             "display_name": "Sam P.",
             "time_zone": "UTC",
+            "language": "en-gb",
             prefix + field(text): "Typed, not saved",
         },
     )
@@ -289,6 +291,7 @@ def test_saved_answers_show_as_saved_when_another_part_comes_back_unsaved(client
             f"q{protege.pk}-{field(single)}": str(office.pk),
             "display_name": "Typed, not saved",
             "time_zone": world.protege.time_zone,
+            "language": world.protege.language,
         },
     )
     assert response.status_code == 200  # the account part is kept as typed

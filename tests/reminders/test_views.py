@@ -115,7 +115,8 @@ def test_the_profile_saves_reminder_settings_and_keeps_the_other_forms(client, w
     page = client.get(reverse("home:profile"))
     assert 'value="nudge"' in page.text and 'value="nudge" checked' not in page.text
     response = client.post(
-        reverse("home:profile"), {"form": "account", "display_name": "Sam P", "time_zone": "Europe/Paris"}
+        reverse("home:profile"),
+        {"form": "account", "display_name": "Sam P", "time_zone": "Europe/Paris", "language": "en-gb"},
     )
     assert response.status_code == 302
     world.protege.refresh_from_db()
