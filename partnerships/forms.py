@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, URLValidator
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from mentoring.bounds.calls import CALL_MINUTES
 from mentoring.bounds.dates import BoundedDateField, BoundedDateTimeField
 from mentoring.bounds.text import MultiLineField
+from mentoring.dates import date_format
 from mentoring.form_words import NOT_AN_OPTION, TOO_LONG
 from partnerships.models import Agreement, Partnership
 from programs.models import Cadence, Method, Participant

@@ -10,10 +10,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from mentoring import mail
+from mentoring.dates import date_format
 from mentoring.site import absolute_url
 from partnerships import invitations
 from partnerships.models import ClosingReflection, Partnership, TimeOffer

@@ -10,7 +10,6 @@ import datetime
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from mentoring.bounds.calls import CALL_MINUTES
 from mentoring.bounds.dates import BoundedDateField
 from mentoring.bounds.text import MultiLineField, SingleLineField, validate_single_line
+from mentoring.dates import date_format
 from mentoring.form_words import InOurWords
 
 from .models import MatchingMode, Program

@@ -20,10 +20,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from mentoring.dates import date_format
 from mentoring.http import HtmxHttpRequest
 from mentoring.time_zones import zone_of
 
@@ -58,7 +59,7 @@ def _late_words(response: SurveyResponse) -> str:
     it was answered, on the respondent's calendar, and that nothing was saved."""
     answered = timezone.localtime(response.submitted_at, zone_of(response.respondent))
     return _("You had already answered this survey on %(day)s; these answers were not saved.") % {
-        "day": dateformat.format(answered, "l j F Y")
+        "day": date_format(answered, "l j F Y")
     }
 
 

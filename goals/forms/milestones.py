@@ -3,11 +3,11 @@
 import datetime
 
 from django import forms
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.bounds.dates import BoundedDateField
 from mentoring.bounds.text import SingleLineField
+from mentoring.dates import date_format
 from mentoring.form_words import InOurWords
 
 from ..models import Goal

@@ -8,8 +8,9 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext, pgettext
+
+from mentoring.dates import date_format
 
 from ..charts import Chart, trend_chart
 from ..models import Goal, ProgressRating

@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from mentoring.dates import date_format
 from mentoring.http import HtmxHttpRequest
 from mentoring.resubmission import saved_once
 

@@ -18,8 +18,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from mentoring.dates import date_format
 
 # Every typed date or time the product stores lies in [STORED_FROM, STORED_UNTIL).
 # Programs run in the present: nothing a mentoring pair plans or logs falls

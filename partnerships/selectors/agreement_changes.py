@@ -5,9 +5,9 @@ weeks → weekly"). Works on versions already read: no query."""
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext, pgettext
 
+from mentoring.dates import date_format
 from partnerships.models import Agreement
 from programs.models import Participant
 

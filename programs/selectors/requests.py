@@ -7,8 +7,9 @@ from typing import Any
 
 from django.db.models import Count, Q, prefetch_related_objects
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
+
+from mentoring.dates import date_format
 
 from .. import matching
 from ..matching import Reason, Suggestion
