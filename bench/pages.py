@@ -67,7 +67,7 @@ PAGES = [
     ("availability", "mentor", "/me/availability/", "/me/availability/", "pair"),
     ("schedule", "mentor", "/partnerships/{pair}/schedule/", "/partnerships/{pair}/schedule/", "pair"),
     # Issue 21: the outcome report (the big program: 10,000 pairs, 1,000,000 ratings at full scale).
-    ("outcomes", "admin", "/programs/big/outcomes/", "/programs/small/outcomes/", "admin"),
+    ("outcomes", "admin", "/programs/big/outcomes/", "/programs/small/outcomes/", "report"),
     # Its surveys (bench.seed: the big program's pulse is survey 1, 60,000 asked; the small one's survey 2).
     ("surveys", "admin", "/programs/big/surveys/", "/programs/small/surveys/", "admin"),
     (
@@ -75,13 +75,15 @@ PAGES = [
         "admin",
         "/programs/big/surveys/1/results/",
         "/programs/small/surveys/2/results/",
-        "admin",
+        "report",
     ),
 ]
 # Issue 16: p50 against the floor's p50, p95 against the page's own p50, CPU per request.
 GOALS = {
     "pair": {"ratio": 6, "p95_to_p50": 3, "cpu_ms": 5},
     "admin": {"ratio": 30, "p95_to_p50": None, "cpu_ms": None},
+    # Issue 21: a report over the whole program (1,000,000 ratings, 60,000 survey answers): p50 < 300 ms.
+    "report": {"ratio": None, "p50_ms": 300, "p95_to_p50": None, "cpu_ms": None},
 }
 THROUGHPUT_PAGES = ["my_home", "partnership_home"]
 
@@ -218,9 +220,14 @@ def page_figures(*, server_pid: int, cookies: dict, paths: dict, emails: dict) -
         key = f"pages.{name}"
         results[f"{key}.p50_ms"] = informational(timing["p50"], "ms")
         results[f"{key}.p95_ms"] = informational(timing["p95"], "ms")
-        results[f"{key}.ratio_to_floor"] = figure(
-            ratio, "×", f"p50 ≤ {goal['ratio']}× floor", ratio <= goal["ratio"]
-        )
+        if goal["ratio"]:
+            results[f"{key}.ratio_to_floor"] = figure(
+                ratio, "×", f"p50 ≤ {goal['ratio']}× floor", ratio <= goal["ratio"]
+            )
+        else:
+            results[f"{key}.p50_ms"] = figure(
+                timing["p50"], "ms", f"p50 < {goal['p50_ms']} ms", timing["p50"] < goal["p50_ms"]
+            )
         if goal["p95_to_p50"]:
             results[f"{key}.p95_to_p50"] = figure(
                 spread, "×", f"p95 ≤ {goal['p95_to_p50']}× own p50", spread <= goal["p95_to_p50"]

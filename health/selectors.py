@@ -171,13 +171,13 @@ class OverviewRow:
         if not method:
             return ""
         # Lower case in English; the translation decides (German keeps its nouns capitalised).
-        words = {
+        words: dict[str, str] = {
             Method.PHONE: pgettext("call method, within the agreed terms", "phone"),
             Method.VIDEO: pgettext("call method, within the agreed terms", "video"),
             Method.IN_PERSON: pgettext("call method, within the agreed terms", "in person"),
             Method.CHAT: pgettext("call method, within the agreed terms", "chat"),
         }
-        return words.get(method) or str(Method(method).label).lower()
+        return words.get(str(method)) or str(Method(method).label).lower()
 
 
 def _overview_row(partnership: rule.WithHealth, *, has_proposal: bool, now: datetime.datetime) -> OverviewRow:

@@ -177,7 +177,7 @@ CHANGE_LABELS = {
 
 def _changes(before: Agreement, after: Agreement) -> list[str]:
     """What changed between two versions, in words."""
-    return [CHANGE_LABELS[name] for name in TERMS if getattr(before, name) != getattr(after, name)]
+    return [str(CHANGE_LABELS[name]) for name in TERMS if getattr(before, name) != getattr(after, name)]
 
 
 # --- The people page and a participant as the admin sees them ---

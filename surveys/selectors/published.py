@@ -17,17 +17,13 @@ walking one question's submitted responses backwards over the index
 ``survey_submitted_order_idx`` for at most ``FLOOR - 1`` rows). Two queries
 whatever the number of answers.
 ``published_answers`` gives the published rows as a queryset, for reading
-rows (the shared written answers), ranked in SQL:
-
-    ROW_NUMBER() OVER (PARTITION BY <set> ORDER BY submitted_at, response_id, id)
-        <= COUNT(*) OVER (PARTITION BY <set>) / FLOOR * FLOOR
+rows (the shared written answers): ``answers`` without those latest few.
 """
 
 from collections.abc import Mapping
 
-from django.db.models import Count, F, Q, QuerySet, Window
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.expressions import BaseExpression
-from django.db.models.functions import RowNumber
 
 from ..models import SurveyAnswer
 from ..scores import FLOOR
@@ -35,28 +31,12 @@ from ..scores import FLOOR
 # An answer that says something: a question skipped leaves an empty row, which
 # counts towards no figure.
 GIVEN = Q(number__isnull=False) | ~Q(choice="") | ~Q(text="")
-EARLIEST_FIRST = [F("response__submitted_at").asc(), F("response_id").asc(), F("pk").asc()]
 LATEST_FIRST = [F("response__submitted_at").desc(), F("response_id").desc(), F("pk").desc()]
 
 
 def submitted_answers() -> QuerySet[SurveyAnswer]:
     """Every answer given in a submitted response (a draft or a skipped question counts for nothing)."""
     return SurveyAnswer.objects.filter(GIVEN, response__submitted_at__isnull=False)
-
-
-def _ranked(
-    answers: QuerySet[SurveyAnswer], sets: tuple[str | BaseExpression, ...]
-) -> QuerySet[SurveyAnswer]:
-    """``answers`` with only the published rows of each set left (SQL: the window subquery)."""
-    partition: list[BaseExpression | F] = [F(s) if isinstance(s, str) else s for s in sets]
-    return (
-        answers.order_by()
-        .annotate(
-            place=Window(RowNumber(), partition_by=partition, order_by=EARLIEST_FIRST),
-            counted=Window(Count("pk"), partition_by=partition) / FLOOR * FLOOR,
-        )
-        .filter(place__lte=F("counted"))
-    )
 
 
 def published_answers(answers: QuerySet[SurveyAnswer], *sets: str | BaseExpression) -> QuerySet[SurveyAnswer]:
@@ -67,9 +47,10 @@ def published_answers(answers: QuerySet[SurveyAnswer], *sets: str | BaseExpressi
     gives none. ``answers`` should already be what the figure describes
     (usually ``submitted_answers()`` narrowed to a survey or programs).
 
-    Returns a plain ``SurveyAnswer`` queryset (``pk__in`` the ranked subquery),
-    so callers may filter and order it as any other."""
-    return SurveyAnswer.objects.filter(pk__in=_ranked(answers, sets).values("pk"))
+    Two queries now (each set's count and latest few, as ``published_counts``);
+    returns ``answers`` without the rows left out, to filter and order as any other."""
+    _totals, left_out = _left_out(answers, sets, {})
+    return answers.exclude(pk__in=[row[-1] for rows in left_out.values() for row in rows])
 
 
 def published_counts(
@@ -79,47 +60,58 @@ def published_counts(
     counted by the values of ``by`` (name: field or expression): one tuple per
     group, its ``by`` values in order then the count (groups counted down to
     none are left out). Two queries, see the module's docstring."""
+    totals, left_out = _left_out(answers, sets, by)
+    counted: dict[tuple, int] = {}
+    for key, counts in totals.items():
+        for values, n in counts.items():
+            counted[values] = counted.get(values, 0) + n
+        for row in left_out.get(key, []):
+            counted[tuple(row[: len(by)])] -= 1
+    return [(*values, n) for values, n in counted.items() if n]
+
+
+def _left_out(
+    answers: QuerySet[SurveyAnswer],
+    sets: tuple[str | BaseExpression, ...],
+    by: Mapping[str, str | BaseExpression],
+) -> tuple[dict[tuple, dict[tuple, int]], dict[tuple, list[tuple]]]:
+    """Each set's answers counted by the values of ``by`` (set values → ``by``
+    values → answers), and each set's latest ``n % FLOOR`` answers, the ones a
+    figure leaves out (set values → rows of ``by`` values, then submitted_at,
+    response id, answer id). Two queries."""
     set_names = [f"_set{i}" for i in range(len(sets))]
     named = {name: F(s) if isinstance(s, str) else s for name, s in zip(set_names, sets, strict=True)}
-    groups = {name: F(field) if isinstance(field, str) else field for name, field in by.items()}
-    keyed = answers.order_by().annotate(**named, **{f"_by_{name}": value for name, value in groups.items()})
-    by_names = [f"_by_{name}" for name in by]
-    totals: dict[tuple, dict[tuple, int]] = {}  # set → by values → answers
+    groups = {f"_by_{name}": F(field) if isinstance(field, str) else field for name, field in by.items()}
+    keyed = answers.order_by().annotate(**named, **groups)
+    totals: dict[tuple, dict[tuple, int]] = {}
     questions: dict[tuple, set[tuple[int, int]]] = {}  # set → its (survey id, question id)s
-    rows = keyed.values(*set_names, *by_names, "question_id", "response__survey_id").annotate(n=Count("pk"))
-    for row in rows:
-        key, values = tuple(row[n] for n in set_names), tuple(row[n] for n in by_names)
+    for row in keyed.values(*set_names, *groups, "question_id", "response__survey_id").annotate(
+        n=Count("pk")
+    ):
+        key, values = tuple(row[n] for n in set_names), tuple(row[n] for n in groups)
         totals.setdefault(key, {})
         totals[key][values] = totals[key].get(values, 0) + row["n"]
         questions.setdefault(key, set()).add((row["response__survey_id"], row["question_id"]))
-    left_out = {key: sum(counts.values()) % FLOOR for key, counts in totals.items()}
+    left = {key: sum(counts.values()) % FLOOR for key, counts in totals.items()}
+    columns = [*set_names, *groups, "response__submitted_at", "response_id", "pk"]
     parts = [
         keyed.filter(
             response__survey_id=survey_id, question_id=question_id, **dict(zip(set_names, key, strict=True))
         )
         .order_by(*LATEST_FIRST)
-        .values_list(*set_names, *by_names, "response__submitted_at", "response_id", "pk")[: left_out[key]]
+        .values_list(*columns)[: left[key]]
         for key, pairs in questions.items()
-        if left_out[key]
+        if left[key]
         for survey_id, question_id in sorted(pairs)
     ]
     if not parts:
         # Every set a multiple of FLOOR: nothing is left out, and the query
         # asks for nothing, so that a page runs the same queries whatever the counts.
-        parts = [
-            keyed.filter(pk__in=[0]).values_list(
-                *set_names, *by_names, "response__submitted_at", "response_id", "pk"
-            )
-        ]
+        parts = [keyed.filter(pk__in=[0]).values_list(*columns)]
     latest: dict[tuple, list[tuple]] = {}
     for row in parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]:
-        latest.setdefault(tuple(row[: len(sets)]), []).append(row[len(sets) :])
-    for key, candidates in latest.items():
-        candidates.sort(key=lambda row: row[-3:], reverse=True)
-        for row in candidates[: left_out[key]]:
-            totals[key][tuple(row[: len(by)])] -= 1
-    counted: dict[tuple, int] = {}
-    for counts in totals.values():
-        for values, n in counts.items():
-            counted[values] = counted.get(values, 0) + n
-    return [(*values, n) for values, n in counted.items() if n]
+        latest.setdefault(tuple(row[: len(sets)]), []).append(tuple(row[len(sets) :]))
+    for key, rows in latest.items():
+        rows.sort(key=lambda row: row[-3:], reverse=True)
+        del rows[left[key] :]
+    return totals, latest
