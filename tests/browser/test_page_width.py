@@ -12,6 +12,7 @@ from django.core.management import call_command
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
+from accounts.models import User
 from partnerships.models import Partnership
 from tests.pages import our_app_labels
 
@@ -210,15 +211,21 @@ def long_words_in_every_text() -> int:
     return fields
 
 
-def walk(page: Page, pages: dict[str, list[str]]) -> tuple[dict, dict, list[str]]:
+def walk(
+    page: Page, pages: dict[str, list[str]], language: str | None = None
+) -> tuple[dict, dict, list[str]]:
     """Opens each page as its person; returns the pages wider than the screen,
     those with a line that starts with a dot, and the pages checked. Every page
     with a <main> counts, whatever its status: a 403, 404 or 405 page must fit
-    too."""
+    too. With ``language``, someone signed out has chosen it with the switcher
+    (the people's own language is their profile's)."""
     too_wide, stray_dots, checked = {}, {}, []
     for email, paths in pages.items():
         page.context.clear_cookies()
         page = page.context.new_page()
+        if email == SIGNED_OUT and language:
+            page.goto("/healthz")
+            page.context.add_cookies([{"name": "django_language", "value": language, "url": page.url}])
         if email != SIGNED_OUT:
             page.goto("/accounts/login/")
             sign_in(page, email, "mentoring-demo")
@@ -243,16 +250,20 @@ def walk(page: Page, pages: dict[str, list[str]]) -> tuple[dict, dict, list[str]
     return too_wide, stray_dots, checked
 
 
-@pytest.mark.parametrize("words", ["demo", "long"])
+@pytest.mark.parametrize("words", ["demo", "long", "de"])
 def test_no_page_is_wider_than_a_phone_for_anyone(page: Page, live_server, words):
     """Every page of the site, as the admin, the mentor, the protégé, the
     outsider and someone signed out, at 375 px: the page's scroll width is at
-    most 375 px, and no line starts with a dot."""
+    most 375 px, and no line starts with a dot. In English, with a 200-letter
+    word in every text people type, and in German (the longest words)."""
     call_command("seed_demo", stdout=io.StringIO())
     if words == "long":
         assert long_words_in_every_text() >= 30  # display names, goals, agenda, homework, call notes…
+    language = "de" if words == "de" else None
+    if language:
+        User.objects.update(language=language)
     page.set_viewport_size({"width": 375, "height": 800})
-    too_wide, stray_dots, checked = walk(page, pages_of_the_demo(everyone=True))
+    too_wide, stray_dots, checked = walk(page, pages_of_the_demo(everyone=True), language=language)
     assert too_wide == {}
     assert stray_dots == {}
     signed_out = [where for where in checked if where.startswith("signed out")]
