@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mentoring.languages import supported
 from mentoring.time_zones import zone_of
@@ -91,7 +92,11 @@ def day_away_add(
     User.objects.select_for_update().filter(pk=user.pk).values_list("pk").get()
     if DayAway.objects.filter(user=user, last_day__gte=today).count() >= DAYS_AWAY_MAX:
         raise ValidationError(
-            _("You have %(count)s days away listed: remove one before adding another."),
+            ngettext(
+                "You have %(count)s day away listed: remove one before adding another.",
+                "You have %(count)s days away listed: remove one before adding another.",
+                DAYS_AWAY_MAX,
+            ),
             code="too_many",
             params={"count": DAYS_AWAY_MAX},
         )

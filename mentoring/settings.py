@@ -118,8 +118,8 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "OPTIONS": {
-            # Dates in the reader's language (mentoring.dates).
-            "builtins": ["mentoring.templatetags.local_dates"],
+            # Dates and labels inside sentences in the reader's language (mentoring.templatetags).
+            "builtins": ["mentoring.templatetags.local_dates", "mentoring.templatetags.in_sentence"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

@@ -30,9 +30,11 @@ import uuid
 
 import icalendar
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
 from mentoring import mail
+from mentoring.languages import supported
 from mentoring.site import absolute_url, site_host
 from mentoring.time_zones import zone_of
 
@@ -223,22 +225,25 @@ def call_invitations_send(
     agreement = partnership.agreements.filter(status=Agreement.Status.IN_FORCE).first()
     minutes = agreement.call_minutes if agreement else partnership.program.default_call_minutes
     start = datetime.datetime.fromisoformat(starts_at)
-    calendar = invitation(
-        partnership,
-        agreement,
-        method=method,
-        uid=uid,
-        sequence=sequence,
-        start=start,
-        minutes=minutes,
-        stamp=datetime.datetime.fromisoformat(stamp),
-    )
     link = absolute_url(reverse("home:partnership", args=[partnership.pk]))
     sides = [(partnership.mentor, partnership.protege), (partnership.protege, partnership.mentor)]
     for me, other in sides:
         if not me.user.is_active:
             continue  # a deactivated account gets no email
         zone = zone_of(me.user)
+        # The invitation's words (its title, description) in the person's language, as the email's.
+        language = supported(me.user.language) or translation.get_language()
+        with translation.override(language):
+            calendar = invitation(
+                partnership,
+                agreement,
+                method=method,
+                uid=uid,
+                sequence=sequence,
+                start=start,
+                minutes=minutes,
+                stamp=datetime.datetime.fromisoformat(stamp),
+            )
         mail.send_once(
             KIND[method],
             key=_key(uid, sequence, me.user_id),
@@ -254,6 +259,7 @@ def call_invitations_send(
                 "zone": zone.key,
                 "link": link,
             },
+            language=language,
             time_zone=zone,
             calendar=calendar,
         )

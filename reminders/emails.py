@@ -22,6 +22,7 @@ from django.utils.translation import gettext, ngettext
 from goals.models import Goal, RatingRound
 from mentoring import mail
 from mentoring.dates import day_shown
+from mentoring.languages import supported
 from mentoring.site import absolute_url
 from mentoring.time_zones import zone_of
 from partnerships.models import Agreement, Partnership
@@ -373,16 +374,6 @@ def _link(reminder: Reminder, facts: Snapshot) -> str:
     return absolute_url(target_path(reminder))
 
 
-def _language_of(user) -> str:
-    """The code of the site's language that serves ``user``'s profile language
-    (a BCP 47 tag: "de-AT" is served by "de"), else the active one."""
-    tag = (user.language or "").strip().lower().replace("_", "-")
-    try:
-        return translation.get_supported_language_variant(tag) if tag else translation.get_language()
-    except LookupError:
-        return translation.get_language()
-
-
 def build(reminder: Reminder, facts: Snapshot, now: datetime.datetime | None = None) -> mail.Email:
     """The reminder's email (``mentoring.mail``, the kind ``reminder_<kind>``):
     plain text and HTML, the person's name, the exact thing due, a direct link
@@ -394,7 +385,7 @@ def build(reminder: Reminder, facts: Snapshot, now: datetime.datetime | None = N
     every word of it (the texts made here too). No query; sends nothing
     (``services.send.reminders_send`` sends it over its batch's connection)."""
     zone = zone_of(reminder.recipient)
-    language = _language_of(reminder.recipient)
+    language = supported(reminder.recipient.language) or translation.get_language()
     with timezone.override(zone), translation.override(language):
         context = _kind_context(reminder, facts, now or timezone.now())
         kind_label = reminder.get_kind_display()

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import template
+from django.utils import formats
 
 from ..selectors.trends import change_words as _change_words
 
@@ -34,10 +35,10 @@ def number(value: Decimal | int | None) -> str:
 
 @register.filter
 def amount(value: Decimal | int | None, unit: str = "") -> str:
-    """A metric's value with its unit: “24%”, “3 days”."""
+    """A metric's value with its unit, with the reader's decimal mark: “24%”, “3 days”, “12,5 km”."""
     if value is None:
         return ""
-    text = number(value)
+    text = formats.number_format(Decimal(number(value)))
     if not unit:
         return text
     return f"{text}{unit}" if unit in {"%", "‰"} else f"{text} {unit}"

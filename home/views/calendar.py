@@ -8,11 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.http import HtmxHttpRequest
+from mentoring.languages import supported
 from partnerships.calendar import calendar_feed_reset, calendar_for
 from partnerships.selectors.calendar import calendar_feed_of
 
@@ -23,9 +24,10 @@ from ..selectors import calendar_of
 def calendar_feed(request: HtmxHttpRequest, token: str) -> HttpResponse:
     now = timezone.now()
     feed = calendar_of(token, now=now)
-    response = HttpResponse(
-        calendar_for(feed.owner, feed.pairs, now=now), content_type="text/calendar; charset=utf-8"
-    )
+    # Fetched by calendar apps, signed out: in the owner's language, not the app's.
+    with translation.override(supported(feed.owner.language) or translation.get_language()):
+        text = calendar_for(feed.owner, feed.pairs, now=now)
+    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="mentoring-calls.ics"'
     # Calendar apps poll; a private feed must not sit in shared caches.
     response["Cache-Control"] = "private, max-age=900"

@@ -89,3 +89,20 @@ def test_the_profile_refuses_a_language_we_do_not_speak_beside_the_field(client,
     assert 'id="id_language_error"' in response.text or "not one of the available choices" in response.text
     world.protege.refresh_from_db()
     assert world.protege.language == "en-gb" and world.protege.display_name != "Sam"
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [("en-gb", "30 minutes, video"), ("es", "30 minutos, videollamada"), ("de", "30 Minuten, Video")],
+)
+def test_a_label_inside_a_sentence_is_lower_case_but_for_german_nouns(language, shown):
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from programs.models import Method
+
+    with translation.override(language):
+        text = Template(
+            "{% load i18n %}{% blocktranslate count minutes=30 with method=method.label|in_sentence %}{{ minutes }} minute, {{ method }}{% plural %}{{ minutes }} minutes, {{ method }}{% endblocktranslate %}"
+        ).render(Context({"method": Method.VIDEO}))
+    assert text == shown

@@ -360,3 +360,11 @@ def test_every_event_of_every_kind_lies_inside_the_time_zone_block(world, weekly
     for event in cal.events:
         for name in ("DTSTART", "DTEND"):
             assert event[name].dt.replace(tzinfo=None).replace(tzinfo=embedded) == event[name].dt
+
+
+def test_the_feed_is_in_its_owners_language_whatever_the_calendar_app_asks_for(client, world, with_next_call):
+    world.protege.language = "de"
+    world.protege.save()
+    feed = client.get(feed_path(calendar_feed_reset(user=world.protege)), headers={"accept-language": "es"})
+    text = feed.content.decode()
+    assert "Mentoring-Gespräch mit" in text and "Mentoring call with" not in text
