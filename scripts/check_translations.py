@@ -31,18 +31,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-APPS = [
-    "accounts",
-    "programs",
-    "partnerships",
-    "goals",
-    "sessions_log",
-    "surveys",
-    "health",
-    "reminders",
-    "home",
-    "mentoring",
-]
 NOT_SCANNED = ("migrations", "management", "tests", "bounds", "settings.py", "test_settings.py")
 EXEMPT = "i18n: not shown"
 HOLE = "\x00"  # where a template tag or variable stood
@@ -334,6 +322,16 @@ def _setup() -> None:
     django.setup()
 
 
+def our_apps() -> list[Path]:
+    """The folders of the product's apps (settings.INSTALLED_APPS in this
+    repository), the demo data and the benchmark aside: they are data."""
+    _setup()
+    from django.apps import apps
+
+    ours = [Path(app.path) for app in apps.get_app_configs() if app.label not in ("demo", "bench")]
+    return [path for path in ours if path.parent == ROOT]
+
+
 def mark_problems(paths: list[Path]) -> list[str]:
     """Every unmarked word under ``paths`` (templates and Python), as "path:line: what"."""
     _setup()
@@ -396,7 +394,7 @@ def main(argv: list[str]) -> int:
     marks_only = "--marks-only" in argv
     paths = [Path(a).resolve() for a in argv if not a.startswith("--")]
     if not paths:
-        paths = [ROOT / "templates", *(ROOT / app for app in APPS)]
+        paths = [ROOT / "templates", *our_apps()]
     problems = mark_problems(paths)
     for problem in problems:
         print(problem)
