@@ -252,3 +252,24 @@ def test_what_people_typed_is_escaped_in_the_html_and_left_as_it_is_in_the_text(
     assert "Morgan" not in message.body
     assert 'from your call with Mo <b>"M"</b> & Co was due' in message.body
     assert "with Mo &lt;b&gt;&quot;M&quot;&lt;/b&gt; &amp; Co was due" in message.alternatives[0][0]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_each_reminder_to_a_german_speaking_person_is_all_in_german(pair, case):
+    """Whoever's request made it (here: an English one), the recipient's
+    language writes it: no English sentence of ours is left, only what people typed."""
+    from django.utils import translation
+
+    (_kind, _key, _due, who), *_ = CASES[case]
+    person = getattr(pair, who)
+    person.language = "de"
+    person.save()
+    with translation.override("en-gb"):
+        _reminder, message = built(pair, case)
+    english = CASES[case][2]
+    assert message.subject != f"[Mentoring] {english}"
+    assert message.body.startswith(f"Hallo {person.name},")
+    for typed in ("How to say no", "Read chapter 3", "Write a plan"):
+        message.body = message.body.replace(typed, "")
+    for sentence in [*CASES[case][3], CASES[case][4], "Stop this kind of reminder"]:
+        assert sentence not in message.body
