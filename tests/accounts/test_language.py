@@ -106,3 +106,24 @@ def test_a_label_inside_a_sentence_is_lower_case_but_for_german_nouns(language, 
             "{% load i18n %}{% blocktranslate count minutes=30 with method=method.label|in_sentence %}{{ minutes }} minute, {{ method }}{% plural %}{{ minutes }} minutes, {{ method }}{% endblocktranslate %}"
         ).render(Context({"method": Method.VIDEO}))
     assert text == shown
+
+
+def test_chart_coordinates_keep_a_decimal_point_in_languages_that_write_a_comma(client, world):
+    """An SVG reads only "75.6": a German page writes its numbers "75,6" but
+    its charts' coordinates as SVG wants them."""
+    import re
+
+    from tests.goals.factories import GoalFactory, ProgressRatingFactory
+
+    goal = GoalFactory(partnership=world.partnership)
+    for value in (3, 6, 8):
+        ProgressRatingFactory(goal=goal, value=value)
+    world.admin.language = "de"
+    world.admin.save()
+    client.force_login(world.admin)
+    page = client.get(reverse("home:program_overview", args=[world.program.slug])).text
+    assert "<svg" in page
+    coordinates = re.findall(r'\s(?:x|y|x1|x2|y1|y2|cx|cy|width|height|r)="([^"]*)"', page)
+    assert coordinates and not [c for c in coordinates if "," in c]
+    for points in re.findall(r'points="([^"]*)"', page):
+        assert re.fullmatch(r"(-?[\d.]+,-?[\d.]+\s*)+", points), points
