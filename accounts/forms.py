@@ -47,6 +47,7 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["display_name", "time_zone", "language"]
+        labels = {"display_name": _("Display name"), "time_zone": _("Time zone")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

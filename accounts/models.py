@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mentoring.bounds.dates import stored_in_range
 from mentoring.bounds.text import SingleLineCharField, single_line_in_database
@@ -128,15 +129,18 @@ DEFAULT_WEEKLY_HOURS = {weekday: (datetime.time(9), datetime.time(17)) for weekd
 
 
 class Weekday(models.IntegerChoices):
-    """Days as ``datetime.date.weekday()`` counts them (ISO 8601 weekday − 1)."""
+    """Days as ``datetime.date.weekday()`` counts them (ISO 8601 weekday − 1).
+    Their labels stand alone (a row of the weekly hours), so they are
+    translated apart from the day names inside dates (Spanish "Lunes" here,
+    "lunes, 1 de …" there)."""
 
-    MONDAY = 0, _("Monday")
-    TUESDAY = 1, _("Tuesday")
-    WEDNESDAY = 2, _("Wednesday")
-    THURSDAY = 3, _("Thursday")
-    FRIDAY = 4, _("Friday")
-    SATURDAY = 5, _("Saturday")
-    SUNDAY = 6, _("Sunday")
+    MONDAY = 0, pgettext_lazy("weekday, as a label", "Monday")
+    TUESDAY = 1, pgettext_lazy("weekday, as a label", "Tuesday")
+    WEDNESDAY = 2, pgettext_lazy("weekday, as a label", "Wednesday")
+    THURSDAY = 3, pgettext_lazy("weekday, as a label", "Thursday")
+    FRIDAY = 4, pgettext_lazy("weekday, as a label", "Friday")
+    SATURDAY = 5, pgettext_lazy("weekday, as a label", "Saturday")
+    SUNDAY = 6, pgettext_lazy("weekday, as a label", "Sunday")
 
 
 class WeeklyHours(models.Model):

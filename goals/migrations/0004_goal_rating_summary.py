@@ -19,27 +19,38 @@ UPDATE goals_goal SET
 WHERE {where}
 """
 
-EVENTS = [("insert", "INSERT", "NEW"), ("update", "UPDATE", "NEW"), ("delete", "DELETE", "OLD")]
+# (name, event, the transition tables it reads on PostgreSQL, the goals it touches on SQLite):
+# a rating moved to another goal changes both goals.
+EVENTS = [
+    ("insert", "INSERT", "NEW TABLE AS changed", "NEW.goal_id"),
+    ("update", "UPDATE", "OLD TABLE AS moved_from NEW TABLE AS changed", "OLD.goal_id, NEW.goal_id"),
+    ("delete", "DELETE", "OLD TABLE AS changed", "OLD.goal_id"),
+]
 
 
 def _create(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(
-            "CREATE FUNCTION goal_ratings_summed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-            + SUMMARY.format(where="goals_goal.id IN (SELECT goal_id FROM changed)")
-            + "; RETURN NULL; END $$"
-        )
-        for name, event, table in EVENTS:
+        for function, goals in [
+            ("goal_ratings_summed", "SELECT goal_id FROM changed"),
+            ("goal_ratings_moved", "SELECT goal_id FROM changed UNION SELECT goal_id FROM moved_from"),
+        ]:
+            schema_editor.execute(
+                f"CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                + SUMMARY.format(where=f"goals_goal.id IN ({goals})")
+                + "; RETURN NULL; END $$"
+            )
+        for name, event, tables, _goals in EVENTS:
+            function = "goal_ratings_moved" if name == "update" else "goal_ratings_summed"
             schema_editor.execute(
                 f"CREATE TRIGGER goal_ratings_summed_{name} AFTER {event} ON goals_progressrating "
-                f"REFERENCING {table} TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION goal_ratings_summed()"
+                f"REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION {function}()"
             )
     elif vendor == "sqlite":
-        for name, event, row in EVENTS:
+        for name, event, _tables, goals in EVENTS:
             schema_editor.execute(
                 f"CREATE TRIGGER goal_ratings_summed_{name} AFTER {event} ON goals_progressrating BEGIN "
-                + SUMMARY.format(where=f"goals_goal.id = {row}.goal_id")
+                + SUMMARY.format(where=f"goals_goal.id IN ({goals})")
                 + "; END"
             )
     schema_editor.execute(SUMMARY.format(where="1 = 1"))
@@ -47,13 +58,14 @@ def _create(apps, schema_editor):
 
 def _drop(apps, schema_editor):
     vendor = schema_editor.connection.vendor
-    for name, _event, _row in EVENTS:
+    for name, *_ in EVENTS:
         if vendor == "postgresql":
             schema_editor.execute(f"DROP TRIGGER IF EXISTS goal_ratings_summed_{name} ON goals_progressrating")
         elif vendor == "sqlite":
             schema_editor.execute(f"DROP TRIGGER IF EXISTS goal_ratings_summed_{name}")
     if vendor == "postgresql":
         schema_editor.execute("DROP FUNCTION IF EXISTS goal_ratings_summed()")
+        schema_editor.execute("DROP FUNCTION IF EXISTS goal_ratings_moved()")
 
 
 class Migration(migrations.Migration):

@@ -54,3 +54,13 @@ def test_deleting_the_latest_round_puts_the_one_before_back(world):
     latest.round.delete()
     assert _summary(goal) == (4, 4, 1)
     assert _summary(other) == (1, 1, 1)
+
+
+def test_a_rating_moved_to_another_goal_is_taken_off_the_first(world):
+    first, second = GoalFactory(partnership=world.partnership), GoalFactory(partnership=world.partnership)
+    now = timezone.now()
+    ProgressRatingFactory(goal=first, value=2, created_at=now - timedelta(days=3))
+    moved = ProgressRatingFactory(goal=first, value=9, created_at=now)
+    ProgressRating.objects.filter(pk=moved.pk).update(goal=second)
+    assert _summary(first) == (2, 2, 1)
+    assert _summary(second) == (9, 9, 1)
