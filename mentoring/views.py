@@ -21,8 +21,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 # Who may do what a 403 refused, by the address refused. An action that belongs
-# to the other side of a pair is refused with a PermissionDenied whose words
-# begin "only …" (partnerships.access.require_role, goals.services); the page
+# to the other side of a pair is refused with a PermissionDenied that carries the
+# role it needs (partnerships.access.require_role) or whose English words begin
+# "only …" (goals.services); the page
 # names the action and who does it, in words that can be translated.
 WHO_MAY = {
     "goals:rating_new": _(
@@ -63,7 +64,8 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     belongs to. The refusal's words are shown as text (escaped), never as markup."""
     words = str(exception or "").strip()
     match = request.resolver_match
-    if words.lower().startswith("only ") and match is not None and match.view_name in WHO_MAY:
+    by_role = getattr(exception, "role", None) or words.lower().startswith("only ")
+    if by_role and match is not None and match.view_name in WHO_MAY:
         refusal = str(WHO_MAY[match.view_name])
     elif words in REASONS:
         refusal = str(REASONS[words])

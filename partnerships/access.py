@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 
 from mentoring import page_cache
 from partnerships.models import Partnership
@@ -43,8 +44,13 @@ def require_role(partnership: Partnership, user, role: str) -> None:
     """Refuses (403) an action that belongs to the other side of the pair,
     e.g. a mentor rating a goal or a protégé logging a call."""
     if partnership.side_of(user) != role:
-        who = "the protégé" if role == Participant.Role.PROTEGE else "the mentor"
-        raise PermissionDenied(f"only {who} of this partnership can do this")
+        refusal = PermissionDenied(
+            gettext("Only the protégé of this partnership can do this.")
+            if role == Participant.Role.PROTEGE
+            else gettext("Only the mentor of this partnership can do this.")
+        )
+        refusal.role = role  # type: ignore[attr-defined]  # the 403 page says more (mentoring.views.WHO_MAY)
+        raise refusal
 
 
 def cached_pair_page(

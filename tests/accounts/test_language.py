@@ -127,3 +127,12 @@ def test_chart_coordinates_keep_a_decimal_point_in_languages_that_write_a_comma(
     assert coordinates and not [c for c in coordinates if "," in c]
     for points in re.findall(r'points="([^"]*)"', page):
         assert re.fullmatch(r"(-?[\d.]+,-?[\d.]+\s*)+", points), points
+
+
+def test_a_refusal_for_the_other_side_of_the_pair_says_who_may_in_the_readers_language(client, world):
+    world.mentor.language = "de"
+    world.mentor.save()
+    client.force_login(world.mentor)
+    response = client.get(reverse("goals:rating_new", args=[world.partnership.pk]))
+    assert response.status_code == 403
+    assert "Only" not in response.text and "Nur der Mentee" in response.text
