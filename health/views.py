@@ -16,7 +16,8 @@ from partnerships.models import Partnership
 from programs.access import get_program_for_admin
 from programs.models import Program
 
-from . import outcomes, selectors, services
+from . import outcomes, services
+from .selectors import report
 
 
 @login_required
@@ -26,7 +27,7 @@ def program_report(request: HtmxHttpRequest, slug: str) -> StreamingHttpResponse
     flat at any size. Numbers and dates only (ISO 8601, times in UTC)."""
     program = get_program_for_admin(request.user, slug)
     services.refresh_stale_numbers(program)
-    return csv_response(selectors.program_report_rows(program), filename=f"{program.slug}-partnerships.csv")
+    return csv_response(report.program_report_rows(program), filename=f"{program.slug}-partnerships.csv")
 
 
 def _cohort(request: HtmxHttpRequest, slug: str) -> tuple[Program, list[outcomes.ProgramOutcome]]:

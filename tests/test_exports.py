@@ -84,7 +84,7 @@ def test_the_lines_start_with_the_byte_order_mark_once():
 
 
 def test_a_negative_rating_change_in_the_report_stays_a_number(client, world):
-    from health.selectors import _number
+    from health.selectors.report import _number
 
     assert _number(-1.0) == decimal.Decimal("-1.00")
     assert neutralise(_number(-1.0)) == decimal.Decimal("-1.00")

@@ -13,7 +13,7 @@ register = template.Library()
 CAPITALISED_NOUNS = ("de",)
 
 
-@register.filter(is_safe=True)
+@register.filter
 def in_sentence(label) -> str:
     text = str(label)
     if (get_language() or "").split("-")[0] in CAPITALISED_NOUNS:

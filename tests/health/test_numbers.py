@@ -9,7 +9,8 @@ from django.utils import timezone
 from goals.services import RatingEntry, ratings_record
 from health import services
 from health.models import HealthNumbers
-from health.selectors import program_health, program_report_rows
+from health.selectors import program_health
+from health.selectors.report import program_report_rows
 from health.tasks import refresh_health_numbers
 from partnerships.models import Partnership
 from partnerships.services import partnership_close

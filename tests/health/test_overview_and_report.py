@@ -317,7 +317,7 @@ def test_the_report_writes_each_row_byte_for_byte(client, world, three_pairs):
 
 
 def test_the_report_reads_through_a_server_side_cursor_in_chunks(world, django_assert_num_queries):
-    from health.selectors import program_report_rows
+    from health.selectors.report import program_report_rows
 
     for i in range(5):
         a_pair(world, f"Pair {i}", called=[3])
