@@ -44,5 +44,6 @@ def test_someone_outside_the_pair_has_no_side(world, persona):
 
 def test_an_action_of_the_other_role_is_refused_with_403(world):
     require_role(world.partnership, world.protege, "protege")
-    with pytest.raises(PermissionDenied, match="only the protégé"):
+    with pytest.raises(PermissionDenied, match="Only the protégé") as refused:
         require_role(world.partnership, world.mentor, "protege")
+    assert refused.value.role == "protege"  # the 403 page says who may, in any language
