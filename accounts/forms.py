@@ -11,11 +11,10 @@ from allauth.account.forms import (
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.bounds.text import validate_single_line
-from mentoring.languages import supported
+from mentoring.languages import language_of
 
 from .models import User
 
@@ -51,7 +50,7 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.initial["language"] = supported(self.initial.get("language")) or get_language()
+        self.initial["language"] = language_of(self.instance)
         # Nobody picks UTC on purpose: it is the zone of someone who never chose.
         # (The zone shown may be one typed and not saved yet: home.views.profile.)
         if not self.is_bound and self.initial.get("time_zone") == settings.TIME_ZONE:

@@ -1,7 +1,6 @@
 """The languages the product speaks (``settings.LANGUAGES``: British English,
 the source, then Spanish and German) and which of them serves a person."""
 
-from django.conf import settings
 from django.utils import translation
 
 
@@ -17,6 +16,7 @@ def supported(tag: str | None) -> str | None:
         return None
 
 
-def codes() -> list[str]:
-    """The codes of ``settings.LANGUAGES``, source language first."""
-    return [code for code, _name in settings.LANGUAGES]
+def language_of(person) -> str:
+    """The language to write to ``person`` (a user) in: their profile's when
+    the site speaks it, else the active one."""
+    return supported(person.language) or translation.get_language()

@@ -34,7 +34,7 @@ from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
 from mentoring import mail
-from mentoring.languages import supported
+from mentoring.languages import language_of
 from mentoring.site import absolute_url, site_host
 from mentoring.time_zones import zone_of
 
@@ -232,7 +232,7 @@ def call_invitations_send(
             continue  # a deactivated account gets no email
         zone = zone_of(me.user)
         # The invitation's words (its title, description) in the person's language, as the email's.
-        language = supported(me.user.language) or translation.get_language()
+        language = language_of(me.user)
         with translation.override(language):
             calendar = invitation(
                 partnership,

@@ -22,7 +22,7 @@ from django.utils.translation import gettext, ngettext
 from goals.models import Goal, RatingRound
 from mentoring import mail
 from mentoring.dates import day_shown
-from mentoring.languages import supported
+from mentoring.languages import language_of
 from mentoring.site import absolute_url
 from mentoring.time_zones import zone_of
 from partnerships.models import Agreement, Partnership
@@ -385,7 +385,7 @@ def build(reminder: Reminder, facts: Snapshot, now: datetime.datetime | None = N
     every word of it (the texts made here too). No query; sends nothing
     (``services.send.reminders_send`` sends it over its batch's connection)."""
     zone = zone_of(reminder.recipient)
-    language = supported(reminder.recipient.language) or translation.get_language()
+    language = language_of(reminder.recipient)
     with timezone.override(zone), translation.override(language):
         context = _kind_context(reminder, facts, now or timezone.now())
         kind_label = reminder.get_kind_display()

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.http import HtmxHttpRequest
-from mentoring.languages import supported
+from mentoring.languages import language_of
 from partnerships.calendar import calendar_feed_reset, calendar_for
 from partnerships.selectors.calendar import calendar_feed_of
 
@@ -25,7 +25,7 @@ def calendar_feed(request: HtmxHttpRequest, token: str) -> HttpResponse:
     now = timezone.now()
     feed = calendar_of(token, now=now)
     # Fetched by calendar apps, signed out: in the owner's language, not the app's.
-    with translation.override(supported(feed.owner.language) or translation.get_language()):
+    with translation.override(language_of(feed.owner)):
         text = calendar_for(feed.owner, feed.pairs, now=now)
     response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="mentoring-calls.ics"'
